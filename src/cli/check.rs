@@ -1,0 +1,42 @@
+//! `concord check [PATH]`: every problem of a study, at once.
+
+use std::path::PathBuf;
+
+use crate::cli::exit;
+use crate::cli::study_arg;
+use crate::repo::RepoError;
+use crate::study::text::printable;
+
+#[derive(clap::Args, Debug)]
+#[command(
+    long_about = "Check a study and list every problem at once, one per line, as\n\n    file:line:column: what is wrong — what to do\n\n\
+which editors and terminals can jump to. Checks the manifest, each code file's front matter, \
+that transcripts are UTF-8 with LF line ends, that every coding names a known code, lies inside \
+its transcript and quotes it exactly, that ids are unique, and that decisions refer to codings that exist.",
+    after_help = "Exit status: 0 no problems, 1 problems found, 2 could not run (no study found, unreadable folder)."
+)]
+pub struct Args {
+    /// The study folder (default: the nearest folder with a concord.toml, from here upward)
+    pub path: Option<PathBuf>,
+}
+
+pub fn run(args: Args) -> Result<u8, RepoError> {
+    let open = study_arg::open(args.path.as_deref())?;
+    let problems = &open.loaded.problems;
+    for p in problems {
+        // File names and messages carry study text: never let it drive the terminal.
+        println!("{}", printable(&p.display_with_prefix(&open.shown)));
+    }
+    let where_ = if open.shown.is_empty() { "." } else { &open.shown };
+    if problems.is_empty() {
+        eprintln!("{where_}: no problems");
+        Ok(exit::OK)
+    } else {
+        let n = problems.len();
+        eprintln!(
+            "{where_}: {n} problem{}",
+            if n == 1 { "" } else { "s" }
+        );
+        Ok(exit::PROBLEMS)
+    }
+}

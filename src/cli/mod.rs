@@ -1,0 +1,75 @@
+//! The command line: one file per subcommand. Each returns an exit status;
+//! an error that stops a command is printed here, once, as `concord: ...`.
+
+mod check;
+mod demo;
+mod init;
+mod status;
+mod study_arg;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Exit statuses, the same for every subcommand.
+pub mod exit {
+    /// Done; for `check`, the study is clean.
+    pub const OK: u8 = 0;
+    /// `check` found problems in the study.
+    pub const PROBLEMS: u8 = 1;
+    /// The command could not run: no study, unreadable folder, bad arguments.
+    pub const CANNOT_RUN: u8 = 2;
+}
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "concord",
+    version,
+    about = "Review a qualitative study's coding: codebook, coder differences, intercoder reliability, reconciliation in git",
+    long_about = "concord reviews the coding of a qualitative study kept as plain text in a git repository: \
+the codebook's construct hierarchy, each coder's excerpts of each transcript, where the coders disagree, \
+and how reliable the coding is.\n\n\
+A study is a folder with a concord.toml (found by walking up from the current folder when no PATH is given). \
+Try it on the bundled sample study: `concord demo`.",
+    after_help = "Exit status: 0 done (for check: no problems), 1 problems found, 2 could not run.\nThe study format: docs/format.md in concord's repository."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Check a study for problems and list every one as file:line:column
+    Check(check::Args),
+    /// Summarise a study: coders, codebook levels, transcripts, codings, decisions
+    Status(status::Args),
+    /// Start a new, empty study (and a git repository if there is none)
+    Init(init::Args),
+    /// Write the bundled sample study into a new git repository
+    Demo(demo::Args),
+}
+
+/// Parse the process's arguments and run the command.
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { exit::CANNOT_RUN } else { exit::OK });
+        }
+    };
+    let result = match cli.command {
+        Command::Check(a) => check::run(a),
+        Command::Status(a) => status::run(a),
+        Command::Init(a) => init::run(a),
+        Command::Demo(a) => demo::run(a),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("concord: {e}");
+            ExitCode::from(exit::CANNOT_RUN)
+        }
+    }
+}

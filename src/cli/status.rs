@@ -1,0 +1,253 @@
+//! `concord status [PATH] [--json]`: what a study holds, at a glance.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::cli::exit;
+use crate::cli::study_arg;
+use crate::repo::RepoError;
+use crate::study::Study;
+use crate::study::text::shorten;
+
+#[derive(clap::Args, Debug)]
+#[command(
+    long_about = "Summarise a study: its name, coders, how many codes there are at each level of the \
+codebook (groups, constructs, subconstructs), the transcripts and their length in characters, \
+how many excerpts each coder coded in each transcript, and how many decisions are recorded."
+)]
+pub struct Args {
+    /// The study folder (default: the nearest folder with a concord.toml, from here upward)
+    pub path: Option<PathBuf>,
+    /// Print one JSON object instead of the table, for scripts
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Serialize)]
+struct Report {
+    study: String,
+    path: String,
+    coders: Vec<CoderReport>,
+    codes: CodeCounts,
+    transcripts: TranscriptCounts,
+    decisions: usize,
+    problems: usize,
+}
+
+#[derive(Serialize)]
+struct CoderReport {
+    id: String,
+    name: String,
+    codings: usize,
+}
+
+#[derive(Serialize)]
+struct CodeCounts {
+    total: usize,
+    codable: usize,
+    groups: usize,
+    constructs: usize,
+    subconstructs: usize,
+    /// Codes at each depth of the tree, from the top.
+    by_level: Vec<usize>,
+}
+
+#[derive(Serialize)]
+struct TranscriptCounts {
+    count: usize,
+    characters: usize,
+    items: Vec<TranscriptReport>,
+}
+
+#[derive(Serialize)]
+struct TranscriptReport {
+    id: String,
+    characters: usize,
+    /// Codings by coder id.
+    codings: BTreeMap<String, usize>,
+}
+
+fn report(study: &Study, path: &str, problems: usize) -> Report {
+    let mut by_level = Vec::new();
+    for code in &study.codebook.codes {
+        if by_level.len() <= code.depth {
+            by_level.resize(code.depth + 1, 0);
+        }
+        by_level[code.depth] += 1;
+    }
+    let level = |n: usize| by_level.get(n).copied().unwrap_or(0);
+    // Coders in manifest order, then any folder the manifest does not list.
+    let mut coder_ids: Vec<(String, String)> = study
+        .coders()
+        .iter()
+        .map(|c| (c.id.clone(), c.name.clone()))
+        .collect();
+    for f in &study.codings {
+        if !coder_ids.iter().any(|(id, _)| *id == f.coder) {
+            coder_ids.push((f.coder.clone(), "(not in concord.toml)".into()));
+        }
+    }
+    let count = |coder: &str, transcript: Option<&str>| -> usize {
+        study
+            .codings
+            .iter()
+            .filter(|f| f.coder == coder && transcript.is_none_or(|t| f.transcript == t))
+            .map(|f| f.codings.len())
+            .sum()
+    };
+    Report {
+        study: study.name().to_string(),
+        path: path.to_string(),
+        coders: coder_ids
+            .iter()
+            .map(|(id, name)| CoderReport {
+                id: id.clone(),
+                name: name.clone(),
+                codings: count(id, None),
+            })
+            .collect(),
+        codes: CodeCounts {
+            total: study.codebook.codes.len(),
+            codable: study.codebook.codes.iter().filter(|c| c.header.codable).count(),
+            groups: level(0),
+            constructs: level(1),
+            subconstructs: level(2),
+            by_level: by_level.clone(),
+        },
+        transcripts: TranscriptCounts {
+            count: study.transcripts.len(),
+            characters: study.transcripts.iter().map(|t| t.chars).sum(),
+            items: study
+                .transcripts
+                .iter()
+                .map(|t| TranscriptReport {
+                    id: t.id.clone(),
+                    characters: t.chars,
+                    codings: coder_ids
+                        .iter()
+                        .map(|(c, _)| (c.clone(), count(c, Some(&t.id))))
+                        .collect(),
+                })
+                .collect(),
+        },
+        decisions: study.decisions.iter().map(|f| f.decisions.len()).sum(),
+        problems,
+    }
+}
+
+pub fn run(args: Args) -> Result<u8, RepoError> {
+    let open = study_arg::open(args.path.as_deref())?;
+    let shown = if open.shown.is_empty() { "." } else { &open.shown };
+    let r = report(&open.loaded.study, shown, open.loaded.problems.len());
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
+    } else {
+        print!("{}", human(&r));
+    }
+    Ok(exit::OK)
+}
+
+/// Thousands separated by commas, as researchers write counts.
+fn thousands(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// The table: at most 80 columns whatever the study holds.
+fn human(r: &Report) -> String {
+    let mut out = String::new();
+    let line = |out: &mut String, label: &str, value: String| {
+        out.push_str(&format!("{label:<13}{}\n", shorten(&value, 80 - 13)));
+    };
+    line(&mut out, "Study", format!("{} ({})", r.study, r.path));
+    let coders: Vec<String> = r
+        .coders
+        .iter()
+        .map(|c| format!("{} ({})", c.id, c.name))
+        .collect();
+    line(&mut out, "Coders", format!("{}: {}", r.coders.len(), coders.join(", ")));
+    let mut levels = vec![
+        format!("{} groups", r.codes.groups),
+        format!("{} constructs", r.codes.constructs),
+        format!("{} subconstructs", r.codes.subconstructs),
+    ];
+    for (depth, n) in r.codes.by_level.iter().enumerate().skip(3) {
+        levels.push(format!("{n} at level {}", depth + 1));
+    }
+    line(
+        &mut out,
+        "Codebook",
+        format!("{} codes ({} codable): {}", r.codes.total, r.codes.codable, levels.join(", ")),
+    );
+    line(
+        &mut out,
+        "Transcripts",
+        format!(
+            "{}, {} characters",
+            r.transcripts.count,
+            thousands(r.transcripts.characters)
+        ),
+    );
+    line(&mut out, "Decisions", format!("{} recorded", r.decisions));
+    if r.problems > 0 {
+        line(
+            &mut out,
+            "Problems",
+            format!("{} (run concord check to see them)", r.problems),
+        );
+    }
+    // Codings: one column per coder while they fit in 80 columns.
+    const FIRST: usize = 16;
+    const COL: usize = 10;
+    let fits = FIRST + COL * (r.coders.len() + 1) <= 80;
+    out.push('\n');
+    if fits && !r.transcripts.items.is_empty() {
+        out.push_str(&format!("{:<FIRST$}", "Codings"));
+        for c in &r.coders {
+            out.push_str(&format!("{:>COL$}", shorten(&c.id, COL - 1)));
+        }
+        out.push_str(&format!("{:>COL$}\n", "total"));
+        for t in &r.transcripts.items {
+            out.push_str(&format!("  {:<w$}", shorten(&t.id, FIRST - 3), w = FIRST - 2));
+            for c in &r.coders {
+                out.push_str(&format!("{:>COL$}", thousands(t.codings[&c.id])));
+            }
+            let total: usize = t.codings.values().sum();
+            out.push_str(&format!("{:>COL$}\n", thousands(total)));
+        }
+        out.push_str(&format!("  {:<w$}", "total", w = FIRST - 2));
+        for c in &r.coders {
+            out.push_str(&format!("{:>COL$}", thousands(c.codings)));
+        }
+        let total: usize = r.coders.iter().map(|c| c.codings).sum();
+        out.push_str(&format!("{:>COL$}\n", thousands(total)));
+    } else {
+        out.push_str("Codings by coder (all transcripts)\n");
+        for c in &r.coders {
+            out.push_str(&format!("  {:<30}{:>10}\n", shorten(&c.id, 29), thousands(c.codings)));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_are_separated() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1234567), "1,234,567");
+    }
+}

@@ -1,0 +1,11 @@
+//! Effects: finding a study, reading it from the working tree, writing
+//! files safely, and git (through git2). Everything here hands the pure
+//! core plain values.
+
+pub mod error;
+pub mod git;
+pub mod locate;
+pub mod read;
+pub mod write;
+
+pub use error::RepoError;

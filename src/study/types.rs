@@ -1,0 +1,298 @@
+//! The study's values, in the researcher's words. These are what the parsers
+//! produce and the writers take; nothing here knows about files or git.
+
+use serde::{Deserialize, Serialize};
+
+/// `concord.toml`: the study's name, its coders and its settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    pub study: StudyInfo,
+    #[serde(rename = "coder", default)]
+    pub coders: Vec<Coder>,
+    #[serde(default)]
+    pub agreement: AgreementSettings,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StudyInfo {
+    pub name: String,
+}
+
+/// A person who codes transcripts. `id` names the folder under `codings/`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Coder {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgreementSettings {
+    /// For the segment-level measure: the share of the union of two
+    /// excerpts that their overlap must reach for them to count as the same.
+    #[serde(default = "default_segment_overlap")]
+    pub segment_overlap: f64,
+}
+
+fn default_segment_overlap() -> f64 {
+    0.9
+}
+
+impl Default for AgreementSettings {
+    fn default() -> Self {
+        AgreementSettings {
+            segment_overlap: default_segment_overlap(),
+        }
+    }
+}
+
+/// The TOML front matter of a code file, in its canonical key order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CodeHeader {
+    /// Stable: codings refer to it, so a code can be renamed or moved freely.
+    pub id: String,
+    pub name: String,
+    pub color: String,
+    #[serde(default = "default_codable")]
+    pub codable: bool,
+    /// Sort key among siblings (lower first), as in Zola and Hugo; codes
+    /// without one follow, by file name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<i64>,
+    /// The REFI-QDA guid of a code that came from another tool, kept so that
+    /// an export round-trips.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guid: Option<String>,
+}
+
+fn default_codable() -> bool {
+    true
+}
+
+/// One code of the codebook: its header, its place in the tree, and the
+/// Markdown body that defines it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Code {
+    pub header: CodeHeader,
+    /// Study-relative path of the file, e.g.
+    /// `codebook/intrapsychic/self-efficacy/maintenance.md`.
+    pub file: String,
+    /// Id of the parent code (the code of the enclosing folder), if any.
+    pub parent: Option<String>,
+    /// 0 for a top-level code (a group), 1 for its children, and so on.
+    pub depth: usize,
+    /// The Markdown after the front matter, exactly as written.
+    pub body: String,
+}
+
+impl Code {
+    pub fn id(&self) -> &str {
+        &self.header.id
+    }
+    pub fn name(&self) -> &str {
+        &self.header.name
+    }
+    /// The text of one `## Heading` section of the body (trimmed), if present.
+    pub fn section(&self, heading: Section) -> Option<&str> {
+        crate::study::parse::code_file::section(&self.body, heading.title())
+    }
+}
+
+/// The sections a code's body is expected to have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Definition,
+    WhenToUse,
+    WhenNotToUse,
+    Examples,
+}
+
+impl Section {
+    pub const ALL: [Section; 4] = [
+        Section::Definition,
+        Section::WhenToUse,
+        Section::WhenNotToUse,
+        Section::Examples,
+    ];
+    pub fn title(self) -> &'static str {
+        match self {
+            Section::Definition => "Definition",
+            Section::WhenToUse => "When to use",
+            Section::WhenNotToUse => "When not to use",
+            Section::Examples => "Examples",
+        }
+    }
+}
+
+/// The codebook: every code in tree order (a parent before its children,
+/// siblings by file name).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Codebook {
+    pub codes: Vec<Code>,
+}
+
+impl Codebook {
+    pub fn get(&self, id: &str) -> Option<&Code> {
+        self.codes.iter().find(|c| c.id() == id)
+    }
+    pub fn children<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a Code> + 'a {
+        self.codes
+            .iter()
+            .filter(move |c| c.parent.as_deref() == Some(id))
+    }
+    /// The names from the top of the tree down to this code, joined by `/`
+    /// (`Intrapsychic factors/Self-efficacy/Maintenance self-efficacy`).
+    pub fn name_path(&self, id: &str) -> Option<String> {
+        let mut names = Vec::new();
+        let mut cur = self.get(id);
+        while let Some(code) = cur {
+            names.push(code.name().to_string());
+            // A cycle is impossible (parents come from folders) but bound the walk anyway.
+            if names.len() > self.codes.len() {
+                break;
+            }
+            cur = code.parent.as_deref().and_then(|p| self.get(p));
+        }
+        if names.is_empty() {
+            return None;
+        }
+        names.reverse();
+        Some(names.join("/"))
+    }
+}
+
+/// A source text: UTF-8 with LF line ends. Offsets into it count `char`s.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Transcript {
+    /// The file stem: `transcripts/fg1.txt` is `fg1`.
+    pub id: String,
+    pub text: String,
+    /// Length in Unicode scalar values, the unit of every offset.
+    pub chars: usize,
+}
+
+impl Transcript {
+    pub fn new(id: impl Into<String>, text: impl Into<String>) -> Transcript {
+        let text = text.into();
+        let chars = text.chars().count();
+        Transcript {
+            id: id.into(),
+            text,
+            chars,
+        }
+    }
+}
+
+/// One coded excerpt: a code applied by one coder to `[start, end)` of a
+/// transcript. Field order is the canonical key order on disk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Coding {
+    pub id: String,
+    pub code: String,
+    pub start: usize,
+    pub end: usize,
+    /// The excerpt's text, so a diff is readable and an edit of the
+    /// transcript under a coding can be detected.
+    pub quote: String,
+    #[serde(default)]
+    pub memo: String,
+}
+
+/// One coder's codings of one transcript (`codings/<coder>/<transcript>.jsonl`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CodingFile {
+    pub coder: String,
+    pub transcript: String,
+    pub codings: Vec<Coding>,
+    /// 1-based line of each coding in the file as read, for messages.
+    pub lines: Vec<usize>,
+}
+
+/// A span of a decision's result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResultSpan {
+    pub code: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// What a reviewer decided about a review unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    /// Take one coder's version (`chosen` names the coder).
+    Accept,
+    /// Take the union of all coders' excerpts.
+    Union,
+    /// Nothing is coded here.
+    Reject,
+    /// An edited result (boundaries or codes).
+    Custom,
+    /// Undo of an earlier decision (`reverts` names it).
+    Revert,
+}
+
+/// One line of `decisions/<transcript>.jsonl`, an append-only log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Decision {
+    pub id: String,
+    pub unit: String,
+    /// The ids of the codings the reviewer saw; if they change the decision is stale.
+    pub basis: Vec<String>,
+    pub action: Action,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reverts: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chosen: Option<String>,
+    #[serde(default)]
+    pub result: Vec<ResultSpan>,
+    pub reviewer: String,
+    /// RFC 3339 UTC time, handed in by the effects layer.
+    pub at: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// The decisions log of one transcript.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecisionFile {
+    pub transcript: String,
+    pub decisions: Vec<Decision>,
+    pub lines: Vec<usize>,
+}
+
+/// A whole study as loaded: whatever parsed, even when other parts did not,
+/// so that `status` can describe a study that `check` complains about.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Study {
+    pub manifest: Option<Manifest>,
+    pub codebook: Codebook,
+    pub transcripts: Vec<Transcript>,
+    pub codings: Vec<CodingFile>,
+    pub decisions: Vec<DecisionFile>,
+}
+
+impl Study {
+    pub fn name(&self) -> &str {
+        self.manifest
+            .as_ref()
+            .map(|m| m.study.name.as_str())
+            .unwrap_or("(unnamed study)")
+    }
+    pub fn coders(&self) -> &[Coder] {
+        self.manifest
+            .as_ref()
+            .map(|m| m.coders.as_slice())
+            .unwrap_or(&[])
+    }
+    pub fn transcript(&self, id: &str) -> Option<&Transcript> {
+        self.transcripts.iter().find(|t| t.id == id)
+    }
+}

@@ -1,0 +1,86 @@
+//! The canonical form of every study file: fixed key order, sorted coding
+//! lines, LF line ends. Reading a canonical file and writing it back gives
+//! the same bytes, so a rewrite never makes a diff of its own.
+
+use crate::study::types::{CodeHeader, Coding, Decision, Manifest};
+
+pub fn manifest_text(m: &Manifest) -> String {
+    // Serializing plain structs of strings, numbers and tables cannot fail.
+    toml::to_string(m).unwrap_or_default()
+}
+
+/// A code file: `+++`, the front matter, `+++`, then the body verbatim.
+pub fn code_file_text(header: &CodeHeader, body: &str) -> String {
+    let front = toml::to_string(header).unwrap_or_default();
+    format!("+++\n{front}+++\n{body}")
+}
+
+/// One coder's codings of one transcript, one line each, sorted by start,
+/// then end, then code (then id, so that the order is total).
+pub fn codings_text(codings: &[Coding]) -> String {
+    let mut sorted: Vec<&Coding> = codings.iter().collect();
+    sorted.sort_by(|a, b| {
+        (a.start, a.end, &a.code, &a.id).cmp(&(b.start, b.end, &b.code, &b.id))
+    });
+    lines(sorted)
+}
+
+/// A decisions log keeps its order: it is append-only.
+pub fn decisions_text(decisions: &[Decision]) -> String {
+    lines(decisions.iter())
+}
+
+/// One decision as the line to append to its log.
+pub fn decision_line(d: &Decision) -> String {
+    lines(std::iter::once(d))
+}
+
+fn lines<'a, T: serde::Serialize + 'a>(items: impl IntoIterator<Item = &'a T>) -> String {
+    let mut out = String::new();
+    for item in items {
+        // Struct field order is the canonical key order.
+        out.push_str(&serde_json::to_string(item).unwrap_or_default());
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::study::parse::code_file::parse_code_file;
+    use crate::study::parse::jsonl::parse_jsonl;
+    use crate::study::parse::manifest::parse_manifest;
+
+    #[test]
+    fn canonical_files_round_trip_byte_for_byte() {
+        let manifest = "[study]\nname = \"S\"\n\n[[coder]]\nid = \"coder-a\"\nname = \"Coder A\"\n\n[agreement]\nsegment_overlap = 0.9\n";
+        let m = parse_manifest("concord.toml", manifest.as_bytes()).unwrap();
+        assert_eq!(manifest_text(&m), manifest);
+
+        let code = "+++\nid = \"x\"\nname = \"Zoë's “code”\"\ncolor = \"#112233\"\ncodable = false\n+++\n## Definition\nText.\n";
+        let (h, body) = parse_code_file("codebook/x.md", code.as_bytes()).unwrap();
+        assert_eq!(code_file_text(&h, &body), code);
+
+        let codings = "{\"id\":\"c-1\",\"code\":\"a\",\"start\":0,\"end\":4,\"quote\":\"Zoë\\n\",\"memo\":\"\"}\n{\"id\":\"c-2\",\"code\":\"b\",\"start\":0,\"end\":4,\"quote\":\"Zoë\\n\",\"memo\":\"m\"}\n";
+        let (items, problems) = parse_jsonl::<Coding>("c", codings.as_bytes(), "");
+        assert!(problems.is_empty());
+        let items: Vec<Coding> = items.into_iter().map(|(_, c)| c).collect();
+        assert_eq!(codings_text(&items), codings);
+    }
+
+    #[test]
+    fn codings_are_sorted_by_start_end_code() {
+        let c = |id: &str, code: &str, start, end| Coding {
+            id: id.into(),
+            code: code.into(),
+            start,
+            end,
+            quote: String::new(),
+            memo: String::new(),
+        };
+        let text = codings_text(&[c("3", "b", 5, 9), c("1", "z", 0, 9), c("2", "a", 5, 9)]);
+        let ids: Vec<&str> = text.lines().map(|l| &l[7..8]).collect();
+        assert_eq!(ids, ["1", "2", "3"]);
+    }
+}
