@@ -60,7 +60,14 @@ fn header() -> impl Strategy<Value = CodeHeader> {
 }
 
 fn coding() -> impl Strategy<Value = Coding> {
-    ("c-[0-9a-f]{1,8}", "[a-z-]{1,10}", 0usize..500, 0usize..500, "\\PC{0,30}", "\\PC{0,10}")
+    (
+        "c-[0-9a-f]{1,8}",
+        "[a-z-]{1,10}",
+        0usize..500,
+        0usize..500,
+        "\\PC{0,30}",
+        "\\PC{0,10}",
+    )
         .prop_map(|(id, code, start, end, quote, memo)| Coding {
             id,
             code,

@@ -27,16 +27,17 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
         // File names and messages carry study text: never let it drive the terminal.
         println!("{}", printable(&p.display_with_prefix(&open.shown)));
     }
-    let where_ = if open.shown.is_empty() { "." } else { &open.shown };
+    let where_ = if open.shown.is_empty() {
+        "."
+    } else {
+        &open.shown
+    };
     if problems.is_empty() {
         eprintln!("{where_}: no problems");
         Ok(exit::OK)
     } else {
         let n = problems.len();
-        eprintln!(
-            "{where_}: {n} problem{}",
-            if n == 1 { "" } else { "s" }
-        );
+        eprintln!("{where_}: {n} problem{}", if n == 1 { "" } else { "s" });
         Ok(exit::PROBLEMS)
     }
 }

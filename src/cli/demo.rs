@@ -49,7 +49,13 @@ fn story() -> Vec<Step> {
             message: "Start the IEM-DP study: codebook v1 and five focus-group transcripts\n\n\
 The codebook reconstructs 10 constructs and 24 subconstructs in three groups\n\
 (intrapsychic, interpersonal, external). Transcripts fg1-fg5 are fictional.",
-            parts: &[MANIFEST, ".gitattributes", "README.md", CODEBOOK_DIR, TRANSCRIPTS_DIR],
+            parts: &[
+                MANIFEST,
+                ".gitattributes",
+                "README.md",
+                CODEBOOK_DIR,
+                TRANSCRIPTS_DIR,
+            ],
         },
         Step {
             author: coder_a,

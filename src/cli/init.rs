@@ -96,7 +96,10 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
     write_new(&root.join(MANIFEST), manifest_template(&name).as_bytes())?;
     println!("Created an empty study in {}", root.display());
     if created_repo {
-        println!("Initialised a git repository there (branch {}).", git::INITIAL_BRANCH);
+        println!(
+            "Initialised a git repository there (branch {}).",
+            git::INITIAL_BRANCH
+        );
     }
     println!(
         "Next: edit {MANIFEST} (study name, coders), add code files under {CODEBOOK_DIR}/, \

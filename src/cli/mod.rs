@@ -56,7 +56,11 @@ pub fn run() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { exit::CANNOT_RUN } else { exit::OK });
+            return ExitCode::from(if e.use_stderr() {
+                exit::CANNOT_RUN
+            } else {
+                exit::OK
+            });
         }
     };
     let result = match cli.command {

@@ -110,7 +110,12 @@ fn report(study: &Study, path: &str, problems: usize) -> Report {
             .collect(),
         codes: CodeCounts {
             total: study.codebook.codes.len(),
-            codable: study.codebook.codes.iter().filter(|c| c.header.codable).count(),
+            codable: study
+                .codebook
+                .codes
+                .iter()
+                .filter(|c| c.header.codable)
+                .count(),
             groups: level(0),
             constructs: level(1),
             subconstructs: level(2),
@@ -139,7 +144,11 @@ fn report(study: &Study, path: &str, problems: usize) -> Report {
 
 pub fn run(args: Args) -> Result<u8, RepoError> {
     let open = study_arg::open(args.path.as_deref())?;
-    let shown = if open.shown.is_empty() { "." } else { &open.shown };
+    let shown = if open.shown.is_empty() {
+        "."
+    } else {
+        &open.shown
+    };
     let r = report(&open.loaded.study, shown, open.loaded.problems.len());
     if args.json {
         println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
@@ -174,7 +183,11 @@ fn human(r: &Report) -> String {
         .iter()
         .map(|c| format!("{} ({})", c.id, c.name))
         .collect();
-    line(&mut out, "Coders", format!("{}: {}", r.coders.len(), coders.join(", ")));
+    line(
+        &mut out,
+        "Coders",
+        format!("{}: {}", r.coders.len(), coders.join(", ")),
+    );
     let mut levels = vec![
         format!("{} groups", r.codes.groups),
         format!("{} constructs", r.codes.constructs),
@@ -186,7 +199,12 @@ fn human(r: &Report) -> String {
     line(
         &mut out,
         "Codebook",
-        format!("{} codes ({} codable): {}", r.codes.total, r.codes.codable, levels.join(", ")),
+        format!(
+            "{} codes ({} codable): {}",
+            r.codes.total,
+            r.codes.codable,
+            levels.join(", ")
+        ),
     );
     line(
         &mut out,
@@ -217,7 +235,11 @@ fn human(r: &Report) -> String {
         }
         out.push_str(&format!("{:>COL$}\n", "total"));
         for t in &r.transcripts.items {
-            out.push_str(&format!("  {:<w$}", shorten(&t.id, FIRST - 3), w = FIRST - 2));
+            out.push_str(&format!(
+                "  {:<w$}",
+                shorten(&t.id, FIRST - 3),
+                w = FIRST - 2
+            ));
             for c in &r.coders {
                 out.push_str(&format!("{:>COL$}", thousands(t.codings[&c.id])));
             }
@@ -233,7 +255,11 @@ fn human(r: &Report) -> String {
     } else {
         out.push_str("Codings by coder (all transcripts)\n");
         for c in &r.coders {
-            out.push_str(&format!("  {:<30}{:>10}\n", shorten(&c.id, 29), thousands(c.codings)));
+            out.push_str(&format!(
+                "  {:<30}{:>10}\n",
+                shorten(&c.id, 29),
+                thousands(c.codings)
+            ));
         }
     }
     out

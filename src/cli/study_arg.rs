@@ -24,8 +24,5 @@ pub fn open(path: Option<&Path>) -> Result<OpenStudy, RepoError> {
     let files = read_study(&root)?;
     let loaded = study::check(&files);
     let shown = display_path(&root, &cwd.canonicalize().unwrap_or(cwd));
-    Ok(OpenStudy {
-        shown,
-        loaded,
-    })
+    Ok(OpenStudy { shown, loaded })
 }

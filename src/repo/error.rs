@@ -3,7 +3,9 @@ use std::path::PathBuf;
 /// Why the effects layer could not do what was asked.
 #[derive(Debug, thiserror::Error)]
 pub enum RepoError {
-    #[error("no concord study found at {0} or in any folder above it (a study is a folder with a concord.toml)")]
+    #[error(
+        "no concord study found at {0} or in any folder above it (a study is a folder with a concord.toml)"
+    )]
     NoStudy(PathBuf),
     #[error("cannot read {path}: {source}")]
     Read {

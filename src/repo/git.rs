@@ -98,7 +98,12 @@ pub fn commit_paths(
     let tree = repo.find_tree(index.write_tree()?)?;
     let parent = match repo.head() {
         Ok(head) => Some(head.peel_to_commit()?),
-        Err(e) if e.code() == git2::ErrorCode::UnbornBranch || e.code() == git2::ErrorCode::NotFound => None,
+        Err(e)
+            if e.code() == git2::ErrorCode::UnbornBranch
+                || e.code() == git2::ErrorCode::NotFound =>
+        {
+            None
+        }
         Err(e) => return Err(e.into()),
     };
     let parents: Vec<&git2::Commit> = parent.iter().collect();
@@ -129,7 +134,7 @@ mod tests {
         std::fs::write(dir.path().join("a.txt"), "b\n").unwrap();
         let second = commit_paths(&repo, &["a.txt".into()], &who, None, "two").unwrap();
         let head = repo.head().unwrap();
-        assert_eq!(head.shorthand(), Some(INITIAL_BRANCH));
+        assert_eq!(head.shorthand().unwrap(), INITIAL_BRANCH);
         let c = head.peel_to_commit().unwrap();
         assert_eq!(c.id(), second);
         assert_eq!(c.parent_id(0).unwrap(), first);

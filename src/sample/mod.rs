@@ -9,7 +9,13 @@ static SAMPLE: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/codebook");
 
 /// The folders and files of the sample that make up the study itself; the
 /// annotated sources it was generated from stay out.
-const STUDY_PARTS: [&str; 5] = ["concord.toml", "README.md", "codebook/", "transcripts/", "codings/"];
+const STUDY_PARTS: [&str; 5] = [
+    "concord.toml",
+    "README.md",
+    "codebook/",
+    "transcripts/",
+    "codings/",
+];
 
 /// The earlier codebook files that the demo's history starts from, under
 /// `source/codebook-v1/`, by study-relative path.

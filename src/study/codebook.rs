@@ -39,7 +39,11 @@ pub fn build_codebook(files: Vec<CodeFile>) -> (Codebook, Vec<Problem>) {
             ));
             continue;
         }
-        let own_folder_depth = if name == INDEX_FILE { dirs.len() - 1 } else { dirs.len() };
+        let own_folder_depth = if name == INDEX_FILE {
+            dirs.len() - 1
+        } else {
+            dirs.len()
+        };
         // The parent is the code of the nearest enclosing folder that has one.
         let mut parent = None;
         for n in (1..=own_folder_depth).rev() {
@@ -133,7 +137,14 @@ mod tests {
         let order: Vec<_> = book.codes.iter().map(|c| (c.id(), c.depth)).collect();
         assert_eq!(
             order,
-            [("b", 0), ("bc", 1), ("bcz", 2), ("bx", 1), ("a", 0), ("ay", 1)]
+            [
+                ("b", 0),
+                ("bc", 1),
+                ("bcz", 2),
+                ("bx", 1),
+                ("a", 0),
+                ("ay", 1)
+            ]
         );
         assert_eq!(book.get("bcz").unwrap().parent.as_deref(), Some("bc"));
         assert_eq!(book.name_path("bcz").unwrap(), "B/BC/BCZ");

@@ -36,11 +36,20 @@ pub enum FileRole {
     Manifest,
     /// A code file: Markdown with front matter under `codebook/`.
     Code,
-    Transcript { id: String },
-    Codings { coder: String, transcript: String },
-    Decisions { transcript: String },
+    Transcript {
+        id: String,
+    },
+    Codings {
+        coder: String,
+        transcript: String,
+    },
+    Decisions {
+        transcript: String,
+    },
     /// A file in a study folder that concord does not read (shown by `check`).
-    Stray { reason: &'static str },
+    Stray {
+        reason: &'static str,
+    },
     /// Anything outside the study's folders (README, scripts): not ours.
     Other,
 }
@@ -141,7 +150,13 @@ mod tests {
         );
         assert_eq!(role_of("README.md"), FileRole::Other);
         assert_eq!(role_of("decisions/.gitkeep"), FileRole::Other);
-        assert!(matches!(role_of("transcripts/fg1.docx"), FileRole::Stray { .. }));
-        assert!(matches!(role_of("codings/fg1.jsonl"), FileRole::Stray { .. }));
+        assert!(matches!(
+            role_of("transcripts/fg1.docx"),
+            FileRole::Stray { .. }
+        ));
+        assert!(matches!(
+            role_of("codings/fg1.jsonl"),
+            FileRole::Stray { .. }
+        ));
     }
 }

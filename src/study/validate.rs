@@ -87,7 +87,9 @@ impl Validator<'_> {
     }
 
     fn manifest(&mut self) {
-        let Some(m) = &self.study.manifest else { return };
+        let Some(m) = &self.study.manifest else {
+            return;
+        };
         let mut seen = BTreeSet::new();
         for (i, coder) in m.coders.iter().enumerate() {
             let at = self.at_toml_key(MANIFEST, "id", i);
@@ -141,7 +143,11 @@ impl Validator<'_> {
             }
             if h.name.trim().is_empty() {
                 let at = self.at_toml_key(&code.file, "name", 0);
-                self.push(at, "the code has an empty name", "give it a name researchers read");
+                self.push(
+                    at,
+                    "the code has an empty name",
+                    "give it a name researchers read",
+                );
             }
             if !is_hex_colour(&h.color) {
                 let at = self.at_toml_key(&code.file, "color", 0);

@@ -19,9 +19,7 @@ pub fn code_file_text(header: &CodeHeader, body: &str) -> String {
 /// then end, then code (then id, so that the order is total).
 pub fn codings_text(codings: &[Coding]) -> String {
     let mut sorted: Vec<&Coding> = codings.iter().collect();
-    sorted.sort_by(|a, b| {
-        (a.start, a.end, &a.code, &a.id).cmp(&(b.start, b.end, &b.code, &b.id))
-    });
+    sorted.sort_by(|a, b| (a.start, a.end, &a.code, &a.id).cmp(&(b.start, b.end, &b.code, &b.id)));
     lines(sorted)
 }
 

@@ -14,7 +14,11 @@ const HINT: &str = "a code file starts with a +++ line, then id, name, color and
 /// The header and the body (everything after the closing fence, verbatim).
 pub fn parse_code_file(path: &str, bytes: &[u8]) -> Result<(CodeHeader, String), Problem> {
     let text = utf8(path, bytes, "save the code file as UTF-8")?;
-    if let Some(p) = crlf(path, text, "convert the file to LF line ends (for example: dos2unix FILE)") {
+    if let Some(p) = crlf(
+        path,
+        text,
+        "convert the file to LF line ends (for example: dos2unix FILE)",
+    ) {
         return Err(p);
     }
     let Some(after_open) = text.strip_prefix("+++\n") else {

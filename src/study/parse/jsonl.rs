@@ -75,9 +75,13 @@ mod tests {
         assert_eq!(items.len(), 1);
         assert_eq!(problems.len(), 2);
         assert_eq!(problems[0].location.line, 2);
-        assert_eq!(problems[0].location.column, 35);
+        assert_eq!(problems[0].location.column, 33);
         assert_eq!(problems[1].location.line, 4);
-        assert!(problems[1].message.contains("missing field"), "{}", problems[1].message);
+        assert!(
+            problems[1].message.contains("missing field"),
+            "{}",
+            problems[1].message
+        );
     }
 
     #[test]

@@ -53,7 +53,7 @@ mod tests {
 
     #[test]
     fn toml_errors_have_positions() {
-        let p = parse_manifest("concord.toml", b"[study]\nname = \"S\nx").unwrap_err();
+        let p = parse_manifest("concord.toml", b"[study]\nname = \"S\nx = 1\n").unwrap_err();
         assert_eq!(p.location.line, 2);
         assert!(p.message.starts_with("invalid TOML"), "{}", p.message);
     }

@@ -1,0 +1,261 @@
+//! Character-level agreement, as NVivo's coding comparison: every character
+//! of a transcript is a unit that each coder either coded with a code or
+//! did not. Two coders: the 2x2 table, percent agreement and Cohen's kappa;
+//! three or more: Fleiss' kappa on the same units.
+
+use crate::agreement::estimate::{Estimate, one_minus};
+use crate::agreement::input::Input;
+use crate::agreement::spans::{covered, coverage_histogram, intersection, merge};
+
+/// The characters of one code in one transcript (or summed over several),
+/// by who coded them.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CharacterCounts {
+    /// Coded by the first coder and by the second.
+    pub both: u64,
+    /// Coded by the first coder only (of the first two).
+    pub a_only: u64,
+    /// Coded by the second coder only (of the first two).
+    pub b_only: u64,
+    /// Coded by neither of the first two.
+    pub neither: u64,
+    /// `by_coders[n]`: characters coded by exactly `n` of all coders.
+    pub by_coders: Vec<u64>,
+}
+
+impl CharacterCounts {
+    pub fn length(&self) -> u64 {
+        self.by_coders.iter().sum()
+    }
+
+    fn add(&mut self, other: &CharacterCounts) {
+        self.both += other.both;
+        self.a_only += other.a_only;
+        self.b_only += other.b_only;
+        self.neither += other.neither;
+        if self.by_coders.len() < other.by_coders.len() {
+            self.by_coders.resize(other.by_coders.len(), 0);
+        }
+        for (s, o) in self.by_coders.iter_mut().zip(&other.by_coders) {
+            *s += o;
+        }
+    }
+}
+
+/// One row: a code in a transcript, a code pooled over transcripts
+/// (`transcript: None`), or every code pooled (`code: None`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CharacterRow {
+    pub code: Option<usize>,
+    pub transcript: Option<usize>,
+    pub counts: CharacterCounts,
+    /// Two coders: (both + neither) / length. Three or more: the share of
+    /// characters on which all coders agree (all coded, or none did).
+    pub percent_agreement: Estimate,
+    /// First two coders.
+    pub cohen_kappa: Estimate,
+    /// Pooled rows: the mean of the defined per-transcript kappas, weighted
+    /// by transcript length (NVivo's figure across sources).
+    pub cohen_kappa_weighted_mean: Option<Estimate>,
+    /// Three or more coders.
+    pub fleiss_kappa: Option<Estimate>,
+}
+
+const NOTHING: &str = "no characters to compare (empty transcript)";
+const NO_VARIATION: &str =
+    "no variation: the coders coded every character or none, so chance agreement is 1";
+const TWO_CODERS: &str = "needs at least two coders";
+
+/// Every row of the character-level measure: for each code in codebook
+/// order, one row per transcript (transcripts of length 0 contribute
+/// nothing), its pooled row; then the overall row.
+pub fn character_rows(input: &Input) -> Vec<CharacterRow> {
+    let coders = input.coders.len();
+    let mut rows = Vec::new();
+    let mut overall = CharacterCounts::default();
+    let mut overall_kappas = WeightedMean::default();
+    for code in 0..input.codes.len() {
+        let excerpts = input.of_code(code);
+        let mut pooled = CharacterCounts::default();
+        let mut kappas = WeightedMean::default();
+        for (t, transcript) in input.transcripts.iter().enumerate() {
+            if transcript.length == 0 {
+                continue;
+            }
+            let merged: Vec<Vec<(usize, usize)>> = input
+                .spans_by_coder(excerpts, t)
+                .iter()
+                .map(|s| merge(s))
+                .collect();
+            let counts = count(&merged, transcript.length);
+            let row = row(Some(code), Some(t), counts, coders);
+            if let Some(k) = row.cohen_kappa.value() {
+                kappas.add(k, transcript.length as f64);
+                overall_kappas.add(k, transcript.length as f64);
+            }
+            pooled.add(&row.counts);
+            rows.push(row);
+        }
+        overall.add(&pooled);
+        let mut row = row(Some(code), None, pooled, coders);
+        row.cohen_kappa_weighted_mean = (coders == 2).then(|| kappas.mean());
+        rows.push(row);
+    }
+    let mut row = row(None, None, overall, coders);
+    row.cohen_kappa_weighted_mean = (coders == 2).then(|| overall_kappas.mean());
+    rows.push(row);
+    rows
+}
+
+/// The counts of one transcript from each coder's merged spans.
+pub fn count(merged: &[Vec<(usize, usize)>], length: usize) -> CharacterCounts {
+    let by_coders = coverage_histogram(merged, length);
+    let (both, a_only, b_only) = match merged {
+        [a, b, ..] => {
+            let both = intersection(a, b);
+            (both, covered(a) - both, covered(b) - both)
+        }
+        [a] => (0, covered(a), 0),
+        [] => (0, 0, 0),
+    };
+    CharacterCounts {
+        both: both as u64,
+        a_only: a_only as u64,
+        b_only: b_only as u64,
+        neither: (length - both - a_only - b_only) as u64,
+        by_coders,
+    }
+}
+
+fn row(code: Option<usize>, transcript: Option<usize>, counts: CharacterCounts, coders: usize) -> CharacterRow {
+    let length = counts.length();
+    let percent_agreement = if coders < 2 {
+        Estimate::undefined(TWO_CODERS)
+    } else if coders == 2 {
+        Estimate::ratio((counts.both + counts.neither) as f64, length as f64, NOTHING)
+    } else {
+        let all_agree = counts.by_coders[0] + counts.by_coders[coders];
+        Estimate::ratio(all_agree as f64, length as f64, NOTHING)
+    };
+    let cohen_kappa = if coders < 2 {
+        Estimate::undefined(TWO_CODERS)
+    } else {
+        cohen_kappa(counts.both, counts.a_only, counts.b_only, counts.neither)
+    };
+    let fleiss_kappa = (coders >= 3).then(|| fleiss_kappa(&counts.by_coders));
+    CharacterRow {
+        code,
+        transcript,
+        counts,
+        percent_agreement,
+        cohen_kappa,
+        cohen_kappa_weighted_mean: None,
+        fleiss_kappa,
+    }
+}
+
+/// Cohen's kappa from a 2x2 table: (po - pe) / (1 - pe), with pe from the
+/// two coders' marginals. Undefined when pe = 1 (tested exactly, in
+/// integers) or the table is empty.
+pub fn cohen_kappa(both: u64, a_only: u64, b_only: u64, neither: u64) -> Estimate {
+    let n = (both + a_only + b_only + neither) as u128;
+    if n == 0 {
+        return Estimate::undefined(NOTHING);
+    }
+    let (both, a_only, b_only, neither) = (both as u128, a_only as u128, b_only as u128, neither as u128);
+    let chance = (both + a_only) * (both + b_only) + (b_only + neither) * (a_only + neither);
+    if chance == n * n {
+        return Estimate::undefined(NO_VARIATION);
+    }
+    let n = n as f64;
+    let po = (both + neither) as f64 / n;
+    let pe = chance as f64 / (n * n);
+    Estimate::Value((po - pe) / (1.0 - pe))
+}
+
+/// Fleiss' kappa with two categories (coded, not coded), every coder rating
+/// every character: `by_coders[n]` characters were coded by n of the m
+/// coders. As statsmodels' `fleiss_kappa`.
+pub fn fleiss_kappa(by_coders: &[u64]) -> Estimate {
+    let m = by_coders.len().saturating_sub(1) as u128;
+    let subjects: u128 = by_coders.iter().map(|&h| h as u128).sum();
+    if m < 2 {
+        return Estimate::undefined(TWO_CODERS);
+    }
+    if subjects == 0 {
+        return Estimate::undefined(NOTHING);
+    }
+    let mut coded: u128 = 0;
+    let mut agreeing_pairs: u128 = 0;
+    for (n, &h) in by_coders.iter().enumerate() {
+        let (n, h) = (n as u128, h as u128);
+        coded += n * h;
+        agreeing_pairs += h * (n * n.saturating_sub(1) + (m - n) * (m - n).saturating_sub(1));
+    }
+    if coded == 0 || coded == subjects * m {
+        return Estimate::undefined(NO_VARIATION);
+    }
+    let p_bar = agreeing_pairs as f64 / (m * (m - 1)) as f64 / subjects as f64;
+    let p1 = coded as f64 / (subjects * m) as f64;
+    let pe = p1 * p1 + (1.0 - p1) * (1.0 - p1);
+    one_minus(1.0 - p_bar, 1.0 - pe, NO_VARIATION)
+}
+
+/// A running mean weighted by transcript length.
+#[derive(Default)]
+struct WeightedMean {
+    sum: f64,
+    weight: f64,
+}
+
+impl WeightedMean {
+    fn add(&mut self, value: f64, weight: f64) {
+        self.sum += value * weight;
+        self.weight += weight;
+    }
+    fn mean(&self) -> Estimate {
+        Estimate::ratio(self.sum, self.weight, "no transcript has a defined kappa for this code")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// NVivo's documented example: 1,000 characters, 50 coded by both, 150
+    /// by one coder only, 800 by neither: 85% agreement.
+    #[test]
+    fn nvivo_documented_example() {
+        let r = row(
+            None,
+            None,
+            CharacterCounts { both: 50, a_only: 150, b_only: 0, neither: 800, by_coders: vec![800, 150, 50] },
+            2,
+        );
+        assert_eq!(r.percent_agreement.value(), Some(0.85));
+        // po = .85, pe = (200*50 + 800*950)/1e6 = .77; kappa = .08/.23
+        let k = r.cohen_kappa.value().unwrap();
+        assert!((k - 0.08 / 0.23).abs() < 1e-12, "{k}");
+    }
+
+    #[test]
+    fn no_variation_is_undefined() {
+        assert!(cohen_kappa(0, 0, 0, 100).value().is_none());
+        assert!(cohen_kappa(100, 0, 0, 0).value().is_none());
+        // One coder coded nothing: kappa is 0, as the 2x2 formula gives.
+        assert_eq!(cohen_kappa(0, 10, 0, 90).value(), Some(0.0));
+        assert!(fleiss_kappa(&[100, 0, 0, 0]).value().is_none());
+    }
+
+    #[test]
+    fn fleiss_matches_a_hand_computation() {
+        // 3 coders, 10 characters: 5 coded by none, 2 by one, 3 by all.
+        // P_i: none 1, one 1/3, all 1 -> P_bar = (5 + 2/3 + 3)/10 = .866667
+        // p1 = (2 + 9)/30 = 11/30, Pe = p1^2 + (1-p1)^2
+        let p1: f64 = 11.0 / 30.0;
+        let pe = p1 * p1 + (1.0 - p1) * (1.0 - p1);
+        let pbar = (5.0 + 2.0 / 3.0 + 3.0) / 10.0;
+        let k = fleiss_kappa(&[5, 2, 0, 3]).value().unwrap();
+        assert!((k - (pbar - pe) / (1.0 - pe)).abs() < 1e-12);
+    }
+}
