@@ -56,7 +56,11 @@ fn malformed_manifest_toml() {
 #[test]
 fn manifest_with_unknown_key() {
     let dir = valid_study_with("concord.toml", "[study]\nname = \"T\"\ntitle = \"x\"\n");
-    assert_one_problem(&dir, "concord.toml:3:1:", &["invalid TOML", "unknown field `title`"]);
+    assert_one_problem(
+        &dir,
+        "concord.toml:3:1:",
+        &["invalid TOML", "unknown field `title`"],
+    );
 }
 
 #[test]
@@ -88,8 +92,15 @@ fn malformed_front_matter() {
 
 #[test]
 fn front_matter_not_closed() {
-    let dir = valid_study_with("codebook/g/y.md", "+++\nid = \"y\"\nname = \"Y\"\n## Definition\n");
-    assert_one_problem(&dir, "codebook/g/y.md:1:1:", &["front matter is not closed"]);
+    let dir = valid_study_with(
+        "codebook/g/y.md",
+        "+++\nid = \"y\"\nname = \"Y\"\n## Definition\n",
+    );
+    assert_one_problem(
+        &dir,
+        "codebook/g/y.md:1:1:",
+        &["front matter is not closed"],
+    );
 }
 
 #[test]
@@ -118,19 +129,32 @@ fn duplicate_code_id() {
 
 #[test]
 fn coding_names_an_unknown_code() {
-    let dir = valid_study_with("codings/coder-a/t1.jsonl", coding_line("c-1", "zz", 25, 72, T1));
-    assert_one_problem(&dir, "codings/coder-a/t1.jsonl:1:20:", &["unknown code \"zz\""]);
+    let dir = valid_study_with(
+        "codings/coder-a/t1.jsonl",
+        coding_line("c-1", "zz", 25, 72, T1),
+    );
+    assert_one_problem(
+        &dir,
+        "codings/coder-a/t1.jsonl:1:20:",
+        &["unknown code \"zz\""],
+    );
 }
 
 #[test]
 fn coding_names_a_code_that_is_not_codable() {
-    let dir = valid_study_with("codings/coder-a/t1.jsonl", coding_line("c-1", "g", 25, 72, T1));
+    let dir = valid_study_with(
+        "codings/coder-a/t1.jsonl",
+        coding_line("c-1", "g", 25, 72, T1),
+    );
     assert_one_problem(&dir, "codings/coder-a/t1.jsonl:1:20:", &["not codable"]);
 }
 
 #[test]
 fn coder_folder_not_in_manifest() {
-    let dir = valid_study_with("codings/coder-z/t1.jsonl", coding_line("c-7", "x", 25, 72, T1));
+    let dir = valid_study_with(
+        "codings/coder-z/t1.jsonl",
+        coding_line("c-7", "x", 25, 72, T1),
+    );
     assert_one_problem(
         &dir,
         "codings/coder-z/t1.jsonl:1:1:",
@@ -140,7 +164,8 @@ fn coder_folder_not_in_manifest() {
 
 #[test]
 fn start_not_before_end() {
-    let line = "{\"id\":\"c-1\",\"code\":\"x\",\"start\":30,\"end\":30,\"quote\":\"\",\"memo\":\"\"}\n";
+    let line =
+        "{\"id\":\"c-1\",\"code\":\"x\",\"start\":30,\"end\":30,\"quote\":\"\",\"memo\":\"\"}\n";
     let dir = valid_study_with("codings/coder-a/t1.jsonl", line);
     assert_one_problem(
         &dir,
@@ -151,7 +176,8 @@ fn start_not_before_end() {
 
 #[test]
 fn offset_past_the_end_of_the_transcript() {
-    let line = "{\"id\":\"c-1\",\"code\":\"x\",\"start\":60,\"end\":80,\"quote\":\"x\",\"memo\":\"\"}\n";
+    let line =
+        "{\"id\":\"c-1\",\"code\":\"x\",\"start\":60,\"end\":80,\"quote\":\"x\",\"memo\":\"\"}\n";
     let dir = valid_study_with("codings/coder-a/t1.jsonl", line);
     assert_one_problem(
         &dir,
@@ -189,7 +215,10 @@ fn long_quotes_are_shortened_in_the_message() {
 
 #[test]
 fn duplicate_coding_id() {
-    let dir = valid_study_with("codings/coder-b/t1.jsonl", coding_line("c-1", "x", 30, 72, T1));
+    let dir = valid_study_with(
+        "codings/coder-b/t1.jsonl",
+        coding_line("c-1", "x", 30, 72, T1),
+    );
     std::fs::remove_file(dir.path().join("decisions/t1.jsonl")).unwrap();
     assert_one_problem(
         &dir,
@@ -235,7 +264,10 @@ fn every_problem_is_reported_at_once_in_file_order() {
         dir.path(),
         &[
             ("transcripts/t2.txt", "a\r\nb\n".into()),
-            ("codings/coder-a/t1.jsonl", coding_line("c-1", "zz", 25, 72, T1)),
+            (
+                "codings/coder-a/t1.jsonl",
+                coding_line("c-1", "zz", 25, 72, T1),
+            ),
             ("codebook/g/y.md", code("x", "dup", true)),
         ],
     );
@@ -252,7 +284,10 @@ fn study_text_cannot_drive_the_terminal() {
     let line = "{\"id\":\"c-1\",\"code\":\"\\u001b[31mzz\",\"start\":25,\"end\":72,\"quote\":\"Even on bad weeks I knew I could send one line.\",\"memo\":\"\"}\n";
     let dir = valid_study_with("codings/coder-a/t1.jsonl", line);
     let out = run_in(dir.path(), &["check", "."]);
-    assert!(!out.stdout.contains(&0x1b), "an escape byte reached the terminal");
+    assert!(
+        !out.stdout.contains(&0x1b),
+        "an escape byte reached the terminal"
+    );
     assert!(stdout(&out).contains("\\u{1b}[31mzz"), "{}", stdout(&out));
 }
 
@@ -261,15 +296,26 @@ fn no_study_cannot_run() {
     let dir = tempfile::tempdir().unwrap();
     let out = run_in(dir.path(), &["check"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("no concord study found"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("no concord study found"),
+        "{}",
+        stderr(&out)
+    );
     let out = run_in(dir.path(), &["check", "does-not-exist"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("cannot read does-not-exist"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("cannot read does-not-exist"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
 fn the_study_is_found_from_a_subfolder() {
-    let dir = valid_study_with("codings/coder-a/t1.jsonl", coding_line("c-1", "zz", 25, 72, T1));
+    let dir = valid_study_with(
+        "codings/coder-a/t1.jsonl",
+        coding_line("c-1", "zz", 25, 72, T1),
+    );
     let out = run_in(&dir.path().join("codings/coder-a"), &["check"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(

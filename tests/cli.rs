@@ -39,8 +39,15 @@ fn init_refuses_to_overwrite_a_study() {
     let before = std::fs::read(dir.path().join("concord.toml")).unwrap();
     let out = run_in(dir.path(), &["init", "."]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("already holds a study"), "{}", stderr(&out));
-    assert_eq!(std::fs::read(dir.path().join("concord.toml")).unwrap(), before);
+    assert!(
+        stderr(&out).contains("already holds a study"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("concord.toml")).unwrap(),
+        before
+    );
 }
 
 #[test]
@@ -54,7 +61,9 @@ fn demo_makes_a_repository_that_tells_the_story() {
     let repo = git2::Repository::open(&target).unwrap();
     let mut walk = repo.revwalk().unwrap();
     walk.push_head().unwrap();
-    let commits: Vec<git2::Commit> = walk.map(|id| repo.find_commit(id.unwrap()).unwrap()).collect();
+    let commits: Vec<git2::Commit> = walk
+        .map(|id| repo.find_commit(id.unwrap()).unwrap())
+        .collect();
     assert!(commits.len() >= 4, "{} commits", commits.len());
     let authors: std::collections::BTreeSet<String> = commits
         .iter()
@@ -75,7 +84,10 @@ fn demo_makes_a_repository_that_tells_the_story() {
         .map(|d| d.new_file().path().unwrap().to_string_lossy().into_owned())
         .collect();
     assert!(!changed.is_empty());
-    assert!(changed.iter().all(|p| p.starts_with("codebook/")), "{changed:?}");
+    assert!(
+        changed.iter().all(|p| p.starts_with("codebook/")),
+        "{changed:?}"
+    );
     // Clean: nothing left uncommitted, and the study checks.
     assert!(repo.statuses(None).unwrap().is_empty());
     let out = run_in(&target, &["check"]);

@@ -36,7 +36,10 @@ fn status_fits_80_columns() {
     let out = run_in(&sample_study(), &["status"]);
     assert_eq!(out.status.code(), Some(0));
     let text = stdout(&out);
-    assert!(text.contains("3 groups, 10 constructs, 24 subconstructs"), "{text}");
+    assert!(
+        text.contains("3 groups, 10 constructs, 24 subconstructs"),
+        "{text}"
+    );
     for line in text.lines() {
         assert!(line.chars().count() <= 80, "too wide: {line:?}");
     }
@@ -69,7 +72,11 @@ fn every_code_is_fully_described_with_a_distinct_colour() {
         }
     }
     // Groups come in the order of the model, not of the alphabet.
-    let groups: Vec<&str> = codes.iter().filter(|c| c.depth == 0).map(|c| c.id()).collect();
+    let groups: Vec<&str> = codes
+        .iter()
+        .filter(|c| c.depth == 0)
+        .map(|c| c.id())
+        .collect();
     assert_eq!(groups, ["intrapsychic", "interpersonal", "external"]);
 }
 
@@ -80,13 +87,21 @@ fn canonical_files_write_back_byte_for_byte() {
     for (path, bytes) in &files.files {
         if path.starts_with("codebook/") && path.ends_with(".md") {
             let (h, body) = parse_code_file(path, bytes).unwrap();
-            assert_eq!(code_file_text(&h, &body).as_bytes(), bytes.as_slice(), "{path}");
+            assert_eq!(
+                code_file_text(&h, &body).as_bytes(),
+                bytes.as_slice(),
+                "{path}"
+            );
             checked += 1;
         } else if path.starts_with("codings/") {
             let (items, problems) = parse_jsonl::<Coding>(path, bytes, "");
             assert!(problems.is_empty());
             let codings: Vec<Coding> = items.into_iter().map(|(_, c)| c).collect();
-            assert_eq!(codings_text(&codings).as_bytes(), bytes.as_slice(), "{path}");
+            assert_eq!(
+                codings_text(&codings).as_bytes(),
+                bytes.as_slice(),
+                "{path}"
+            );
             checked += 1;
         }
     }
@@ -101,7 +116,11 @@ fn transcripts_have_the_promised_size_and_speakers() {
         let words = t.text.split_whitespace().count();
         assert!((2500..=4000).contains(&words), "{}: {words} words", t.id);
         for line in t.text.lines() {
-            if let Some(label) = line.split(':').next().filter(|l| l.starts_with('P') && l.len() == 3) {
+            if let Some(label) = line
+                .split(':')
+                .next()
+                .filter(|l| l.starts_with('P') && l.len() == 3)
+            {
                 participants.insert(label.to_string());
             }
         }

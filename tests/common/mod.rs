@@ -90,7 +90,11 @@ pub fn concord(home: &Path) -> Command {
 /// Run concord with `args` in `cwd` (HOME a fresh folder), returning its output.
 pub fn run_in(cwd: &Path, args: &[&str]) -> Output {
     let home = tempfile::tempdir().unwrap();
-    concord(home.path()).args(args).current_dir(cwd).output().unwrap()
+    concord(home.path())
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .unwrap()
 }
 
 pub fn stdout(o: &Output) -> String {
