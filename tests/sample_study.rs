@@ -65,11 +65,22 @@ fn every_code_is_fully_described_with_a_distinct_colour() {
     colours.sort();
     colours.dedup();
     assert_eq!(colours.len(), codes.len(), "colours must be distinct");
-    for code in codes.iter().filter(|c| c.header.codable) {
+    for code in codes {
         for s in Section::ALL {
             let text = code.section(s).unwrap_or("");
             assert!(!text.is_empty(), "{} lacks {:?}", code.id(), s);
         }
+        let quotes = code
+            .section(Section::Examples)
+            .unwrap_or("")
+            .lines()
+            .filter(|l| l.starts_with("> \u{201c}") || l.starts_with("> \""))
+            .count();
+        assert!(
+            (1..=2).contains(&quotes),
+            "{}: {quotes} example quotes",
+            code.id()
+        );
     }
     // Groups come in the order of the model, not of the alphabet.
     let groups: Vec<&str> = codes

@@ -7,14 +7,15 @@ use crate::cli::study_arg;
 use crate::repo::RepoError;
 use crate::study::text::printable;
 
-#[derive(clap::Args, Debug)]
-#[command(
-    long_about = "Check a study and list every problem at once, one per line, as\n\n    file:line:column: what is wrong — what to do\n\n\
+/// The long help of `concord check --help`.
+pub const LONG_ABOUT: &str = "Check a study and list every problem at once, one per line, as\n\n    file:line:column: what is wrong — what to do\n\n\
 which editors and terminals can jump to. Checks the manifest, each code file's front matter, \
 that transcripts are UTF-8 with LF line ends, that every coding names a known code, lies inside \
-its transcript and quotes it exactly, that ids are unique, and that decisions refer to codings that exist.",
-    after_help = "Exit status: 0 no problems, 1 problems found, 2 could not run (no study found, unreadable folder)."
-)]
+its transcript and quotes it exactly, that ids are unique, and that decisions refer to codings that exist.";
+
+pub const AFTER_HELP: &str = "Exit status: 0 no problems, 1 problems found, 2 could not run (no study found, unreadable folder).";
+
+#[derive(clap::Args, Debug)]
 pub struct Args {
     /// The study folder (default: the nearest folder with a concord.toml, from here upward)
     pub path: Option<PathBuf>,

@@ -11,13 +11,13 @@ use crate::repo::write::write_atomically;
 use crate::sample;
 use crate::study::files::{CODEBOOK_DIR, CODINGS_DIR, MANIFEST, TRANSCRIPTS_DIR};
 
-#[derive(clap::Args, Debug)]
-#[command(
-    long_about = "Write the bundled sample study (a fictional reconstruction of a focus-group study of \
+/// The long help of `concord demo --help`.
+pub const LONG_ABOUT: &str = "Write the bundled sample study (a fictional reconstruction of a focus-group study of \
 message-based psychotherapy: 37 codes, 5 transcripts, 2 coders) into a new git repository, with a \
 history that tells the study's story: the principal investigator commits the codebook and transcripts, \
-each coder commits their codings, and the codebook is later revised. Prints where the study is."
-)]
+each coder commits their codings, and the codebook is later revised. Prints where the study is.";
+
+#[derive(clap::Args, Debug)]
 pub struct Args {
     /// Where to write it: a new or empty folder (default: a new temporary folder)
     #[arg(long)]

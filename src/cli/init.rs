@@ -8,13 +8,13 @@ use crate::repo::git;
 use crate::repo::write::write_new;
 use crate::study::files::{CODEBOOK_DIR, CODINGS_DIR, DECISIONS_DIR, MANIFEST, TRANSCRIPTS_DIR};
 
-#[derive(clap::Args, Debug)]
-#[command(
-    long_about = "Start a new, empty study in PATH (default: the current folder): a concord.toml with \
+/// The long help of `concord init --help`.
+pub const LONG_ABOUT: &str = "Start a new, empty study in PATH (default: the current folder): a concord.toml with \
 placeholders to fill in, empty codebook/, transcripts/, codings/ and decisions/ folders, and a \
 .gitattributes that lets git merge two reviewers' decision logs. Runs `git init` when PATH is not \
-inside a git repository yet. Refuses to touch a folder that already holds a study."
-)]
+inside a git repository yet. Refuses to touch a folder that already holds a study.";
+
+#[derive(clap::Args, Debug)]
 pub struct Args {
     /// Where to create the study (created if missing)
     pub path: Option<PathBuf>,

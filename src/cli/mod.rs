@@ -41,12 +41,16 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Check a study for problems and list every one as file:line:column
+    #[command(long_about = check::LONG_ABOUT, after_help = check::AFTER_HELP)]
     Check(check::Args),
     /// Summarise a study: coders, codebook levels, transcripts, codings, decisions
+    #[command(long_about = status::LONG_ABOUT)]
     Status(status::Args),
     /// Start a new, empty study (and a git repository if there is none)
+    #[command(long_about = init::LONG_ABOUT)]
     Init(init::Args),
     /// Write the bundled sample study into a new git repository
+    #[command(long_about = demo::LONG_ABOUT)]
     Demo(demo::Args),
 }
 

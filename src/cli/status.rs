@@ -11,12 +11,12 @@ use crate::repo::RepoError;
 use crate::study::Study;
 use crate::study::text::shorten;
 
-#[derive(clap::Args, Debug)]
-#[command(
-    long_about = "Summarise a study: its name, coders, how many codes there are at each level of the \
+/// The long help of `concord status --help`.
+pub const LONG_ABOUT: &str = "Summarise a study: its name, coders, how many codes there are at each level of the \
 codebook (groups, constructs, subconstructs), the transcripts and their length in characters, \
-how many excerpts each coder coded in each transcript, and how many decisions are recorded."
-)]
+how many excerpts each coder coded in each transcript, and how many decisions are recorded.";
+
+#[derive(clap::Args, Debug)]
 pub struct Args {
     /// The study folder (default: the nearest folder with a concord.toml, from here upward)
     pub path: Option<PathBuf>,
