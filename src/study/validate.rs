@@ -39,6 +39,25 @@ pub fn is_valid_id(id: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
+/// The character offset of the occurrence of `quote` in `text` nearest to
+/// character `near`, if there is one.
+fn nearest_occurrence(text: &str, quote: &str, near: usize) -> Option<usize> {
+    if quote.is_empty() {
+        return None;
+    }
+    let mut best: Option<usize> = None;
+    let mut chars_before = 0;
+    let mut last_byte = 0;
+    for (byte, _) in text.match_indices(quote) {
+        chars_before += text[last_byte..byte].chars().count();
+        last_byte = byte;
+        if best.is_none_or(|b| chars_before.abs_diff(near) < b.abs_diff(near)) {
+            best = Some(chars_before);
+        }
+    }
+    best
+}
+
 fn is_hex_colour(s: &str) -> bool {
     s.len() == 7 && s.starts_with('#') && s[1..].chars().all(|c| c.is_ascii_hexdigit())
 }
@@ -261,6 +280,15 @@ impl Validator<'_> {
                 let found = char_slice(&t.text, coding.start, coding.end).unwrap_or("");
                 if found != coding.quote {
                     let at = self.at_key(&path, line, "quote");
+                    // Where the quote is now, if the transcript still has it:
+                    // the usual cause is an edit earlier in the transcript.
+                    let hint = match nearest_occurrence(&t.text, &coding.quote, coding.start) {
+                        Some(s) => format!(
+                            "the quote is now at {s}-{}: set start and end there if the transcript was edited; otherwise correct the quote",
+                            s + coding.quote.chars().count()
+                        ),
+                        None => "if the transcript was edited, move start and end to where the quote now is; otherwise correct the quote".to_string(),
+                    };
                     self.push(
                         at,
                         format!(
@@ -270,7 +298,7 @@ impl Validator<'_> {
                             shorten(found, SHOWN),
                             shorten(&coding.quote, SHOWN)
                         ),
-                        "if the transcript was edited, move start and end to where the quote now is; otherwise correct the quote",
+                        hint,
                     );
                 }
             }
@@ -403,6 +431,15 @@ impl Validator<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finds_the_nearest_occurrence_in_characters() {
+        let text = "é ab é ab é ab";
+        assert_eq!(nearest_occurrence(text, "ab", 0), Some(2));
+        assert_eq!(nearest_occurrence(text, "ab", 8), Some(7));
+        assert_eq!(nearest_occurrence(text, "ab", 100), Some(12));
+        assert_eq!(nearest_occurrence(text, "zz", 0), None);
+    }
 
     #[test]
     fn ids_are_file_name_safe() {
