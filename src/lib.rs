@@ -5,13 +5,16 @@
 //!
 //! - front ends: [`cli`] (one file per subcommand);
 //! - effects: [`repo`] (the working tree and git);
-//! - pure core: [`study`] (types, parse, validate, write) and [`sample`] (the
+//! - pure core: [`study`] (types, parse, validate, write), [`align`] (review
+//!   units), [`agreement`] (intercoder statistics) and [`sample`] (the
 //!   bundled sample study, as values).
 //!
 //! The pure core reads no file and no clock: the effects layer hands it bytes
 //! and time, so the same code runs on a working tree, on any commit, or on
 //! imported data.
 
+pub mod agreement;
+pub mod align;
 pub mod cli;
 pub mod repo;
 pub mod sample;

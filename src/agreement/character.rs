@@ -5,7 +5,7 @@
 
 use crate::agreement::estimate::{Estimate, one_minus};
 use crate::agreement::input::Input;
-use crate::agreement::spans::{covered, coverage_histogram, intersection, merge};
+use crate::agreement::spans::{coverage_histogram, covered, intersection, merge};
 
 /// The characters of one code in one transcript (or summed over several),
 /// by who coded them.
@@ -127,12 +127,21 @@ pub fn count(merged: &[Vec<(usize, usize)>], length: usize) -> CharacterCounts {
     }
 }
 
-fn row(code: Option<usize>, transcript: Option<usize>, counts: CharacterCounts, coders: usize) -> CharacterRow {
+fn row(
+    code: Option<usize>,
+    transcript: Option<usize>,
+    counts: CharacterCounts,
+    coders: usize,
+) -> CharacterRow {
     let length = counts.length();
     let percent_agreement = if coders < 2 {
         Estimate::undefined(TWO_CODERS)
     } else if coders == 2 {
-        Estimate::ratio((counts.both + counts.neither) as f64, length as f64, NOTHING)
+        Estimate::ratio(
+            (counts.both + counts.neither) as f64,
+            length as f64,
+            NOTHING,
+        )
     } else {
         let all_agree = counts.by_coders[0] + counts.by_coders[coders];
         Estimate::ratio(all_agree as f64, length as f64, NOTHING)
@@ -162,7 +171,12 @@ pub fn cohen_kappa(both: u64, a_only: u64, b_only: u64, neither: u64) -> Estimat
     if n == 0 {
         return Estimate::undefined(NOTHING);
     }
-    let (both, a_only, b_only, neither) = (both as u128, a_only as u128, b_only as u128, neither as u128);
+    let (both, a_only, b_only, neither) = (
+        both as u128,
+        a_only as u128,
+        b_only as u128,
+        neither as u128,
+    );
     let chance = (both + a_only) * (both + b_only) + (b_only + neither) * (a_only + neither);
     if chance == n * n {
         return Estimate::undefined(NO_VARIATION);
@@ -214,7 +228,11 @@ impl WeightedMean {
         self.weight += weight;
     }
     fn mean(&self) -> Estimate {
-        Estimate::ratio(self.sum, self.weight, "no transcript has a defined kappa for this code")
+        Estimate::ratio(
+            self.sum,
+            self.weight,
+            "no transcript has a defined kappa for this code",
+        )
     }
 }
 
@@ -229,7 +247,13 @@ mod tests {
         let r = row(
             None,
             None,
-            CharacterCounts { both: 50, a_only: 150, b_only: 0, neither: 800, by_coders: vec![800, 150, 50] },
+            CharacterCounts {
+                both: 50,
+                a_only: 150,
+                b_only: 0,
+                neither: 800,
+                by_coders: vec![800, 150, 50],
+            },
             2,
         );
         assert_eq!(r.percent_agreement.value(), Some(0.85));

@@ -82,8 +82,11 @@ impl Input {
                 turns: speaker_turns(&t.text),
             })
             .collect();
-        let code_index: HashMap<&str, usize> =
-            codes.iter().enumerate().map(|(i, c)| (c.id.as_str(), i)).collect();
+        let code_index: HashMap<&str, usize> = codes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.as_str(), i))
+            .collect();
         let transcript_index: HashMap<&str, usize> = transcripts
             .iter()
             .enumerate()
@@ -146,7 +149,11 @@ impl Input {
 
     /// The excerpts of one code in one transcript, for each coder: spans
     /// sorted by start. Requires [`Input::sorted`].
-    pub fn spans_by_coder(&self, code_excerpts: &[Excerpt], transcript: usize) -> Vec<Vec<(usize, usize)>> {
+    pub fn spans_by_coder(
+        &self,
+        code_excerpts: &[Excerpt],
+        transcript: usize,
+    ) -> Vec<Vec<(usize, usize)>> {
         let lo = code_excerpts.partition_point(|e| e.transcript < transcript);
         let hi = code_excerpts.partition_point(|e| e.transcript <= transcript);
         let mut out = vec![Vec::new(); self.coders.len()];

@@ -78,14 +78,29 @@ fn codes_in_use(input: &Input) -> usize {
         .len()
 }
 
-fn row(code: Option<usize>, transcript: Option<usize>, counts: SegmentCounts, k: usize, coders: usize) -> SegmentRow {
+fn row(
+    code: Option<usize>,
+    transcript: Option<usize>,
+    counts: SegmentCounts,
+    k: usize,
+    coders: usize,
+) -> SegmentRow {
     if coders < 2 {
         let none = || Estimate::undefined("needs at least two coders");
-        return SegmentRow { code, transcript, counts, percent_agreement: none(), kappa_bp: none() };
+        return SegmentRow {
+            code,
+            transcript,
+            counts,
+            percent_agreement: none(),
+            kappa_bp: none(),
+        };
     }
     let total = counts.agreements + counts.a_only + counts.b_only;
-    let percent_agreement =
-        Estimate::ratio(counts.agreements as f64, total as f64, "neither coder has an excerpt here");
+    let percent_agreement = Estimate::ratio(
+        counts.agreements as f64,
+        total as f64,
+        "neither coder has an excerpt here",
+    );
     let kappa_bp = if k < 2 {
         Estimate::undefined("fewer than two codes in use: chance agreement 1/k is 1")
     } else {
@@ -94,7 +109,13 @@ fn row(code: Option<usize>, transcript: Option<usize>, counts: SegmentCounts, k:
             .clone()
             .map(|p| Estimate::Value((p - chance) / (1.0 - chance)))
     };
-    SegmentRow { code, transcript, counts, percent_agreement, kappa_bp }
+    SegmentRow {
+        code,
+        transcript,
+        counts,
+        percent_agreement,
+        kappa_bp,
+    }
 }
 
 /// Match two coders' excerpts of one code one-to-one. A pair qualifies
@@ -153,10 +174,24 @@ mod tests {
     fn matching_is_one_to_one_and_best_first() {
         // b's (0,10) fits a's (0,10) exactly and (0,11) at 10/11.
         let c = match_excerpts(&[(0, 10), (0, 11)], &[(0, 10)], 0.9);
-        assert_eq!(c, SegmentCounts { agreements: 1, a_only: 1, b_only: 0 });
+        assert_eq!(
+            c,
+            SegmentCounts {
+                agreements: 1,
+                a_only: 1,
+                b_only: 0
+            }
+        );
         // Below the threshold: no agreement.
         let c = match_excerpts(&[(0, 10)], &[(0, 12)], 0.9);
-        assert_eq!(c, SegmentCounts { agreements: 0, a_only: 1, b_only: 1 });
+        assert_eq!(
+            c,
+            SegmentCounts {
+                agreements: 0,
+                a_only: 1,
+                b_only: 1
+            }
+        );
         let c = match_excerpts(&[(0, 10)], &[(0, 11)], 0.9);
         assert_eq!(c.agreements, 1);
     }

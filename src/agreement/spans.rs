@@ -83,8 +83,11 @@ mod tests {
 
     fn spans_strategy(len: usize) -> impl Strategy<Value = Vec<(usize, usize)>> {
         prop::collection::vec((0..len, 1..20usize), 0..8).prop_map(move |v| {
-            let mut s: Vec<(usize, usize)> =
-                v.into_iter().map(|(a, l)| (a, (a + l).min(len))).filter(|(a, b)| a < b).collect();
+            let mut s: Vec<(usize, usize)> = v
+                .into_iter()
+                .map(|(a, l)| (a, (a + l).min(len)))
+                .filter(|(a, b)| a < b)
+                .collect();
             s.sort_unstable();
             s
         })
@@ -92,7 +95,10 @@ mod tests {
 
     #[test]
     fn merge_joins_overlapping_and_touching() {
-        assert_eq!(merge(&[(0, 5), (3, 8), (8, 10), (12, 13)]), vec![(0, 10), (12, 13)]);
+        assert_eq!(
+            merge(&[(0, 5), (3, 8), (8, 10), (12, 13)]),
+            vec![(0, 10), (12, 13)]
+        );
     }
 
     proptest! {

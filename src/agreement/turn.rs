@@ -98,7 +98,11 @@ impl Coincidences {
         let w = times as f64 / (m_u - 1) as f64;
         for (c, &nc) in counts.iter().enumerate() {
             for (k, &nk) in counts.iter().enumerate() {
-                let pairs = if c == k { nc * nc.saturating_sub(1) } else { nc * nk };
+                let pairs = if c == k {
+                    nc * nc.saturating_sub(1)
+                } else {
+                    nc * nk
+                };
                 if pairs > 0 {
                     self.matrix[c][k] += pairs as f64 * w;
                 }
@@ -156,8 +160,11 @@ pub fn turn_rows(input: &Input) -> Vec<TurnRow> {
         // Transcripts without this code: every coder marks every turn absent.
         let mut seen = 0usize;
         for t in Input::transcripts_of(excerpts) {
-            let by_coder: Vec<Vec<(usize, usize)>> =
-                input.spans_by_coder(excerpts, t).iter().map(|s| merge(s)).collect();
+            let by_coder: Vec<Vec<(usize, usize)>> = input
+                .spans_by_coder(excerpts, t)
+                .iter()
+                .map(|s| merge(s))
+                .collect();
             let marks: Vec<Vec<bool>> = by_coder
                 .iter()
                 .map(|spans| present(&input.transcripts[t].turns, spans))
@@ -203,7 +210,11 @@ struct TurnTally {
 
 impl TurnTally {
     fn new(coders: usize) -> TurnTally {
-        TurnTally { coders, by_present: vec![0; coders + 1], table: [0; 4] }
+        TurnTally {
+            coders,
+            by_present: vec![0; coders + 1],
+            table: [0; 4],
+        }
     }
     fn add(&mut self, marks: impl Iterator<Item = bool>) {
         let marks: Vec<bool> = marks.collect();
@@ -241,7 +252,9 @@ impl TurnTally {
         let alpha = if self.coders < 2 {
             two()
         } else if turns == 0 {
-            Estimate::undefined("no speaker turns (lines starting with a label such as MOD: or P07:)")
+            Estimate::undefined(
+                "no speaker turns (lines starting with a label such as MOD: or P07:)",
+            )
         } else {
             c.alpha()
         };
@@ -250,7 +263,11 @@ impl TurnTally {
             code,
             turns,
             alpha,
-            cohen_kappa: if self.coders < 2 { two() } else { cohen_kappa(both, a_only, b_only, neither) },
+            cohen_kappa: if self.coders < 2 {
+                two()
+            } else {
+                cohen_kappa(both, a_only, b_only, neither)
+            },
             fleiss_kappa: (self.coders >= 3).then(|| fleiss_kappa(&self.by_present)),
         }
     }
@@ -267,12 +284,66 @@ mod tests {
         let n = None;
         let s = Some;
         let data: [[Option<u8>; 12]; 4] = [
-            [s(1), s(2), s(3), s(3), s(2), s(1), s(4), s(1), s(2), n, n, n],
-            [s(1), s(2), s(3), s(3), s(2), s(2), s(4), s(1), s(2), s(5), n, s(3)],
-            [n, s(3), s(3), s(3), s(2), s(3), s(4), s(2), s(2), s(5), s(1), n],
-            [s(1), s(2), s(3), s(3), s(2), s(4), s(4), s(1), s(2), s(5), s(1), n],
+            [
+                s(1),
+                s(2),
+                s(3),
+                s(3),
+                s(2),
+                s(1),
+                s(4),
+                s(1),
+                s(2),
+                n,
+                n,
+                n,
+            ],
+            [
+                s(1),
+                s(2),
+                s(3),
+                s(3),
+                s(2),
+                s(2),
+                s(4),
+                s(1),
+                s(2),
+                s(5),
+                n,
+                s(3),
+            ],
+            [
+                n,
+                s(3),
+                s(3),
+                s(3),
+                s(2),
+                s(3),
+                s(4),
+                s(2),
+                s(2),
+                s(5),
+                s(1),
+                n,
+            ],
+            [
+                s(1),
+                s(2),
+                s(3),
+                s(3),
+                s(2),
+                s(4),
+                s(4),
+                s(1),
+                s(2),
+                s(5),
+                s(1),
+                n,
+            ],
         ];
-        let units: Vec<Vec<Option<u8>>> = (0..12).map(|u| data.iter().map(|c| c[u]).collect()).collect();
+        let units: Vec<Vec<Option<u8>>> = (0..12)
+            .map(|u| data.iter().map(|c| c[u]).collect())
+            .collect();
         let a = nominal_alpha(&units).value().unwrap();
         assert!((a - 0.743421052631579).abs() < 1e-12, "{a}");
     }
@@ -293,6 +364,9 @@ mod tests {
     fn presence_needs_one_shared_character() {
         let turns = [(0, 10), (11, 20), (21, 30)];
         assert_eq!(present(&turns, &[(9, 11)]), vec![true, false, false]);
-        assert_eq!(present(&turns, &[(10, 11), (19, 25)]), vec![false, true, true]);
+        assert_eq!(
+            present(&turns, &[(10, 11), (19, 25)]),
+            vec![false, true, true]
+        );
     }
 }

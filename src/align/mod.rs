@@ -1,0 +1,1 @@
+//! Review units: where coders' excerpts meet.
