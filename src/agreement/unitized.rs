@@ -12,8 +12,7 @@
 //! sweep over the segments' boundaries.
 
 use crate::agreement::estimate::{Estimate, one_minus};
-use crate::agreement::input::Input;
-use crate::agreement::spans::merge;
+use crate::agreement::input::{Excerpt, Input};
 
 /// A valued segment on the continuum: `[start, end)` and a value index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -35,60 +34,73 @@ pub struct Family {
     /// (k)uα for each value.
     pub k_u_alpha: Vec<Estimate>,
     /// For each value k, the share of k's coincidences that are with coded
-    /// segments of other coders (rather than with gaps).
+    /// segments of other coders (rather than with gaps): how much of k's
+    /// coding its (k)uα speaks for.
     pub coverage: Vec<Estimate>,
 }
 
 const NO_VARIATION: &str = "no variation: no disagreement is expected on these data";
 
-/// Coincidences on a continuum of `length` characters of `values` values,
-/// for each coder's valued segments (sorted by start, not overlapping).
+impl Family {
+    fn undefined(why: &str, values: usize) -> Family {
+        Family {
+            u_alpha: Estimate::undefined(why),
+            binary_u_alpha: Estimate::undefined(why),
+            cu_alpha: Estimate::undefined(why),
+            k_u_alpha: vec![Estimate::undefined(why); values],
+            coverage: vec![Estimate::undefined(why); values],
+        }
+    }
+}
+
+/// The whole family on a continuum of `length` characters with `values`
+/// values, for each coder's valued segments (sorted by start, not
+/// overlapping: each coder's marks partition the continuum with the gaps).
 pub fn family(coders: &[Vec<Segment>], length: u64, values: usize) -> Family {
-    let m = coders.len();
-    let undefined_all = |why: &str| Family {
-        u_alpha: Estimate::undefined(why),
-        binary_u_alpha: Estimate::undefined(why),
-        cu_alpha: Estimate::undefined(why),
-        k_u_alpha: vec![Estimate::undefined(why); values],
-        coverage: vec![Estimate::undefined(why); values],
-    };
-    if m < 2 {
-        return undefined_all("needs at least two coders");
+    if coders.len() < 2 {
+        return Family::undefined("needs at least two coders", values);
     }
     if length == 0 {
-        return undefined_all("the continuum is empty");
+        return Family::undefined("the continuum is empty", values);
     }
     let c = Coincidences::sweep(coders, length, values);
-    let u_alpha = c.u_alpha();
-    let binary_u_alpha = c.binary().u_alpha();
-    let (cu_alpha, k_u_alpha, coverage) = c.coded_only();
+    let coded = CodedCoincidences::sweep(coders, values);
+    let (cu_alpha, k_u_alpha) = coded.alphas();
+    let coverage = (0..values)
+        .map(|k| {
+            let all: f64 = c.ell[k + 1].iter().sum();
+            Estimate::ratio(coded.row(k), all, "no coder applied this code")
+        })
+        .collect();
     Family {
-        u_alpha,
-        binary_u_alpha,
+        u_alpha: c.u_alpha(),
+        binary_u_alpha: c.binary_u_alpha(),
         cu_alpha,
         k_u_alpha,
         coverage,
     }
 }
 
-/// Value 0 is the gap; value v + 1 is the segments valued v.
+/// Coincidences of partitions (gaps included): value 0 is the gap, value
+/// v + 1 the segments valued v.
 struct Coincidences {
-    /// Observed coincidences, (values + 1) squared.
+    /// Observed coincidences l_ck, (values + 1) squared.
     ell: Vec<Vec<f64>>,
-    /// Σ l² of each value's segments (gaps: Σ l).
+    /// S_c: Σ l² of each value's segments (gaps: Σ l, their characters
+    /// pair freely).
     self_pairs: Vec<f64>,
-    /// Σ (pairable length)² of each value's segments: the part of a
-    /// segment that overlaps coded segments of other coders.
-    pairable_self_pairs: Vec<f64>,
 }
 
 impl Coincidences {
+    /// l_ck = 1/(m-1) Σ_i Σ_{j≠i} Σ_g Σ_h |g ∩ h|, by one sweep over the
+    /// elementary intervals between all coders' boundaries: on each, with
+    /// n_c coders holding value c, the ordered coder pairs (c, k) number
+    /// n_c n_k, or n_c (n_c - 1) when c = k.
     fn sweep(coders: &[Vec<Segment>], length: u64, values: usize) -> Coincidences {
         let m = coders.len();
         let n = values + 1;
         let mut ell = vec![vec![0.0f64; n]; n];
         let mut self_pairs = vec![0.0f64; n];
-        let mut pairable_self_pairs = vec![0.0f64; n];
         let mut bounds: Vec<u64> =
             Vec::with_capacity(2 + coders.iter().map(|c| 2 * c.len()).sum::<usize>());
         bounds.push(0);
@@ -102,47 +114,30 @@ impl Coincidences {
                 self_pairs[s.value + 1] += l * l;
                 coded += s.end - s.start;
             }
-            self_pairs[0] += (length - coded) as f64;
+            self_pairs[0] += length.saturating_sub(coded) as f64;
         }
         bounds.sort_unstable();
         bounds.dedup();
         let mut next = vec![0usize; m]; // each coder's first segment not yet ended
-        let mut pairable = vec![0u64; m]; // of the coder's current segment
         let mut counts = vec![0u64; n];
-        let mut current: Vec<usize> = vec![0; m];
         let mut present: Vec<usize> = Vec::with_capacity(m); // distinct values here
         let w = 1.0 / (m - 1) as f64;
         for win in bounds.windows(2) {
             let (p, q) = (win[0], win[1]);
-            let len = (q - p) as f64;
-            let mut coded_here = 0usize;
             for (i, segs) in coders.iter().enumerate() {
                 while next[i] < segs.len() && segs[next[i]].end <= p {
-                    let s = segs[next[i]];
-                    let l = pairable[i] as f64;
-                    pairable_self_pairs[s.value + 1] += l * l;
-                    pairable[i] = 0;
                     next[i] += 1;
                 }
-                current[i] = match segs.get(next[i]) {
+                let value = match segs.get(next[i]) {
                     Some(s) if s.start <= p => s.value + 1,
                     _ => 0,
                 };
-                counts[current[i]] += 1;
-                if counts[current[i]] == 1 {
-                    present.push(current[i]);
-                }
-                if current[i] != 0 {
-                    coded_here += 1;
+                counts[value] += 1;
+                if counts[value] == 1 {
+                    present.push(value);
                 }
             }
-            if coded_here >= 2 {
-                for i in 0..m {
-                    if current[i] != 0 {
-                        pairable[i] += q - p;
-                    }
-                }
-            }
+            let len = (q - p) as f64;
             for &c in &present {
                 for &k in &present {
                     let pairs = if c == k {
@@ -153,126 +148,221 @@ impl Coincidences {
                     ell[c][k] += len * pairs as f64 * w;
                 }
             }
-            // Reset the counts (only the values present were touched).
             for &c in &present {
                 counts[c] = 0;
             }
             present.clear();
         }
-        for (i, segs) in coders.iter().enumerate() {
-            if let Some(s) = segs.get(next[i]) {
-                let l = pairable[i] as f64;
-                pairable_self_pairs[s.value + 1] += l * l;
-            }
-        }
-        Coincidences {
-            ell,
-            self_pairs,
-            pairable_self_pairs,
-        }
+        Coincidences { ell, self_pairs }
     }
 
-    /// uα = 1 - (l.. - Σ_c l_cc) / (l.. - Σ_c e_cc), where
-    /// e_ck = l.. (l_c. l_.k - [c = k] Σ self-pairs of c) / (l..² - Σ self-pairs).
-    fn u_alpha(&self) -> Estimate {
+    /// e_ck = l.. (l_c. l_.k - [c = k] S_c) / (l..² - S).
+    fn expected(&self) -> Option<Vec<Vec<f64>>> {
         let n = self.ell.len();
         let row: Vec<f64> = self.ell.iter().map(|r| r.iter().sum()).collect();
         let total: f64 = row.iter().sum();
-        let all_self: f64 = self.self_pairs.iter().sum();
-        let denominator = total * total - all_self;
+        let denominator = total * total - self.self_pairs.iter().sum::<f64>();
         if denominator <= 0.0 {
-            return Estimate::undefined(NO_VARIATION);
+            return None;
         }
+        Some(
+            (0..n)
+                .map(|c| {
+                    (0..n)
+                        .map(|k| {
+                            let same = if c == k { self.self_pairs[c] } else { 0.0 };
+                            total * (row[c] * row[k] - same) / denominator
+                        })
+                        .collect()
+                })
+                .collect(),
+        )
+    }
+
+    /// uα = 1 - (l.. - Σ_c l_cc) / (l.. - Σ_c e_cc).
+    fn u_alpha(&self) -> Estimate {
+        let Some(e) = self.expected() else {
+            return Estimate::undefined(NO_VARIATION);
+        };
+        let total: f64 = self.ell.iter().flatten().sum();
+        let n = self.ell.len();
         let observed_agree: f64 = (0..n).map(|c| self.ell[c][c]).sum();
-        let expected_agree: f64 = (0..n)
-            .map(|c| total * (row[c] * row[c] - self.self_pairs[c]) / denominator)
-            .sum();
+        let expected_agree: f64 = (0..n).map(|c| e[c][c]).sum();
         one_minus(total - observed_agree, total - expected_agree, NO_VARIATION)
     }
 
-    /// The same coincidences with every value merged into one (coded).
-    fn binary(&self) -> Coincidences {
-        let n = self.ell.len();
-        let mut ell = vec![vec![0.0; 2]; 2];
-        for c in 0..n {
-            for k in 0..n {
-                ell[(c > 0) as usize][(k > 0) as usize] += self.ell[c][k];
+    /// |uα = 1 - Σ_{k≠∅} l_∅k / Σ_{k≠∅} e_∅k: gap versus any value.
+    fn binary_u_alpha(&self) -> Estimate {
+        let Some(e) = self.expected() else {
+            return Estimate::undefined(NO_VARIATION);
+        };
+        let observed: f64 = self.ell[0][1..].iter().sum();
+        let expected: f64 = e[0][1..].iter().sum();
+        one_minus(
+            observed,
+            expected,
+            "no variation: nothing coded, or nothing left uncoded",
+        )
+    }
+}
+
+/// Coincidences of coded segments only (gaps left out), for cuα and (k)uα.
+/// One coder's segments may overlap here (a passage coded in two domains):
+/// every pair of intersecting segments of different coders counts.
+struct CodedCoincidences {
+    /// l*_ck over values (no gap).
+    ell: Vec<Vec<f64>>,
+    /// T_c = 1/(m-1) Σ_i Σ_{j≠i} Σ_g (|g ∩ coder j's segments|)²: each
+    /// segment's pairs with itself over the stretch another coder coded.
+    self_pairs: Vec<f64>,
+}
+
+impl CodedCoincidences {
+    fn sweep(coders: &[Vec<Segment>], values: usize) -> CodedCoincidences {
+        let m = coders.len();
+        let w = 1.0 / (m - 1) as f64;
+        let mut ell = vec![vec![0.0f64; values]; values];
+        let mut self_pairs = vec![0.0f64; values];
+        let mut bounds: Vec<u64> = coders
+            .iter()
+            .flatten()
+            .flat_map(|s| [s.start, s.end])
+            .collect();
+        bounds.sort_unstable();
+        bounds.dedup();
+        // Per coder: segments started so far, the active ones, and for each
+        // active one the length it shares with each other coder's segments.
+        let mut next = vec![0usize; m];
+        let mut active: Vec<Vec<(Segment, Vec<u64>)>> = vec![Vec::new(); m];
+        let mut per_value = vec![0u64; values]; // A_c: all coders
+        let mut own = vec![vec![0u64; values]; m]; // a_ic
+        for win in bounds.windows(2) {
+            let (p, q) = (win[0], win[1]);
+            for i in 0..m {
+                // Retire segments that ended, adding their T terms.
+                let mut x = 0;
+                while x < active[i].len() {
+                    if active[i][x].0.end <= p {
+                        let (s, shared) = active[i].swap_remove(x);
+                        let sq: f64 = shared.iter().map(|&l| (l as f64) * (l as f64)).sum();
+                        self_pairs[s.value] += sq * w;
+                    } else {
+                        x += 1;
+                    }
+                }
+                while next[i] < coders[i].len() && coders[i][next[i]].start <= p {
+                    let s = coders[i][next[i]];
+                    if s.end > p {
+                        active[i].push((s, vec![0; m]));
+                    }
+                    next[i] += 1;
+                }
+            }
+            let len = q - p;
+            let mut any = false;
+            for i in 0..m {
+                for (s, _) in &active[i] {
+                    per_value[s.value] += 1;
+                    own[i][s.value] += 1;
+                    any = true;
+                }
+            }
+            if !any {
+                continue;
+            }
+            // Σ_{i≠j} a_ic a_jk = A_c A_k - Σ_i a_ic a_ik
+            let lf = len as f64 * w;
+            for c in 0..values {
+                if per_value[c] == 0 {
+                    continue;
+                }
+                for k in 0..values {
+                    if per_value[k] == 0 {
+                        continue;
+                    }
+                    let same_coder: u64 = own.iter().map(|a| a[c] * a[k]).sum();
+                    let pairs = per_value[c] * per_value[k] - same_coder;
+                    if pairs > 0 {
+                        ell[c][k] += lf * pairs as f64;
+                    }
+                }
+            }
+            let held: Vec<u64> = active.iter().map(|a| a.len() as u64).collect();
+            for (i, list) in active.iter_mut().enumerate() {
+                for (_, shared) in list.iter_mut() {
+                    for (j, h) in held.iter().enumerate() {
+                        if j != i {
+                            shared[j] += len * h;
+                        }
+                    }
+                }
+            }
+            per_value.iter_mut().for_each(|x| *x = 0);
+            own.iter_mut().flatten().for_each(|x| *x = 0);
+        }
+        for list in active {
+            for (s, shared) in list {
+                let sq: f64 = shared.iter().map(|&l| (l as f64) * (l as f64)).sum();
+                self_pairs[s.value] += sq * w;
             }
         }
-        let coded: f64 = self.self_pairs[1..].iter().sum();
-        Coincidences {
-            ell,
-            self_pairs: vec![self.self_pairs[0], coded],
-            pairable_self_pairs: vec![0.0, 0.0],
-        }
+        CodedCoincidences { ell, self_pairs }
     }
 
-    /// cuα, and (k)uα and coverage for each value, on the coincidences of
-    /// coded segments only (gaps left out); expected coincidences subtract
-    /// each segment's pairs with itself over its pairable length.
-    fn coded_only(&self) -> (Estimate, Vec<Estimate>, Vec<Estimate>) {
-        let n = self.ell.len();
-        let v = n - 1;
-        let star = |c: usize, k: usize| self.ell[c + 1][k + 1];
-        let row: Vec<f64> = (0..v).map(|c| (0..v).map(|k| star(c, k)).sum()).collect();
-        let col: Vec<f64> = (0..v).map(|k| (0..v).map(|c| star(c, k)).sum()).collect();
+    fn row(&self, c: usize) -> f64 {
+        self.ell[c].iter().sum()
+    }
+
+    /// cuα = 1 - (l*.. - Σ l*_cc) / (l*.. - Σ e*_cc), with
+    /// e*_ck = l*.. (l*_c. l*_.k - [c = k] T_c) / (l*..² - T); and for each
+    /// value k, (k)uα = 1 - (e*_k. / l*_k.) (l*_k. - l*_kk) / (e*_k. - e*_kk).
+    fn alphas(&self) -> (Estimate, Vec<Estimate>) {
+        let v = self.ell.len();
+        let row: Vec<f64> = (0..v).map(|c| self.row(c)).collect();
         let total: f64 = row.iter().sum();
-        let full_col: Vec<f64> = (0..v)
-            .map(|k| (0..n).map(|c| self.ell[c][k + 1]).sum())
-            .collect();
-        let coverage: Vec<Estimate> = (0..v)
-            .map(|k| Estimate::ratio(col[k], full_col[k], "no coder applied this code"))
-            .collect();
         let nothing = "no coded segments of different coders overlap";
         if total <= 0.0 {
             return (
                 Estimate::undefined(nothing),
                 vec![Estimate::undefined(nothing); v],
-                coverage,
             );
         }
-        let correction: f64 = self.pairable_self_pairs[1..].iter().sum();
-        let denominator = total - correction / total;
+        let denominator = total * total - self.self_pairs.iter().sum::<f64>();
         if denominator <= 0.0 {
             return (
                 Estimate::undefined(NO_VARIATION),
                 vec![Estimate::undefined(NO_VARIATION); v],
-                coverage,
             );
         }
         let expected = |c: usize, k: usize| {
-            let mut num = row[c] * col[k];
-            if c == k {
-                num -= self.pairable_self_pairs[c + 1];
-            }
-            num / denominator
+            let same = if c == k { self.self_pairs[c] } else { 0.0 };
+            total * (row[c] * row[k] - same) / denominator
         };
-        let observed_agree: f64 = (0..v).map(|c| star(c, c)).sum();
+        let observed_agree: f64 = (0..v).map(|c| self.ell[c][c]).sum();
         let expected_agree: f64 = (0..v).map(|c| expected(c, c)).sum();
-        let expected_total: f64 = (0..v)
-            .flat_map(|c| (0..v).map(move |k| (c, k)))
-            .map(|(c, k)| expected(c, k))
-            .sum();
         let cu_alpha = one_minus(
             total - observed_agree,
-            expected_total - expected_agree,
-            NO_VARIATION,
+            total - expected_agree,
+            "no variation: one code only where coders' excerpts overlap",
         );
         let k_u_alpha = (0..v)
             .map(|k| {
-                if col[k] <= 0.0 {
+                if row[k] <= 0.0 {
                     return Estimate::undefined(
                         "this code never overlaps another coder's coded segment",
                     );
                 }
-                let expected_col: f64 = (0..v).map(|c| expected(c, k)).sum();
-                let observed = col[k] - star(k, k);
-                let expected_dis = expected_col - expected(k, k);
-                Estimate::ratio(observed, expected_dis, NO_VARIATION)
-                    .map(|r| Estimate::Value(1.0 - expected_col / col[k] * r))
+                let expected_row: f64 = (0..v).map(|c| expected(k, c)).sum();
+                let observed = row[k] - self.ell[k][k];
+                Estimate::ratio(
+                    observed,
+                    expected_row - expected(k, k),
+                    "no variation: the only code where coders' excerpts overlap",
+                )
+                .map(|r| Estimate::Value(1.0 - expected_row / row[k] * r))
             })
             .collect();
-        (cu_alpha, k_u_alpha, coverage)
+        (cu_alpha, k_u_alpha)
     }
 }
 
@@ -292,9 +382,9 @@ pub struct Conflict {
 /// the family, or the conflict that leaves it undefined.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DomainAlpha {
-    /// The parent code; `None` for the overall Cu-α, whose values are the domains.
-    pub domain: Option<usize>,
-    /// Code indices of the values (for the overall row: the parent codes).
+    /// The parent code.
+    pub domain: usize,
+    /// Code indices of the values, the parent's codable children.
     pub values: Vec<usize>,
     pub family: Family,
     pub conflict: Option<Conflict>,
@@ -306,8 +396,10 @@ pub struct AlphaReport {
     /// |uα per code (code vs not coded), in code order.
     pub binary_u_alpha: Vec<Estimate>,
     pub domains: Vec<DomainAlpha>,
-    /// Cu-α with the domains as values.
-    pub cu_alpha_domains: DomainAlpha,
+    /// Cu-α with the domains as values: each excerpt valued by its code's
+    /// parent. One passage may be coded in two domains; every pair of
+    /// intersecting excerpts of different coders counts.
+    pub cu_alpha_domains: Estimate,
 }
 
 pub fn alpha_report(input: &Input) -> AlphaReport {
@@ -323,10 +415,11 @@ pub fn alpha_report(input: &Input) -> AlphaReport {
     let length: u64 = input.transcripts.iter().map(|t| t.length as u64).sum();
     let binary_u_alpha = (0..input.codes.len())
         .map(|code| {
-            let valued = |c: usize| (c == code).then_some(0);
-            match segmentations(input, &offsets, valued) {
-                Ok(s) => family(&s, length, 1).u_alpha,
-                Err(_) => Estimate::undefined("unreachable: one code cannot conflict with itself"),
+            let segs = segmentations(input, input.of_code(code), &offsets, |_| Some(0), false);
+            match segs {
+                Ok(s) if s.len() >= 2 && length > 0 => Coincidences::sweep(&s, length, 1).u_alpha(),
+                Ok(_) => Estimate::undefined("needs two coders and a non-empty continuum"),
+                Err(_) => Estimate::undefined("unreachable: a code cannot conflict with itself"),
             }
         })
         .collect();
@@ -342,19 +435,29 @@ pub fn alpha_report(input: &Input) -> AlphaReport {
         if values.is_empty() {
             continue;
         }
+        let excerpts: Vec<Excerpt> = values
+            .iter()
+            .flat_map(|&v| input.of_code(v))
+            .copied()
+            .collect();
         let valued = |c: usize| values.iter().position(|&v| v == c);
-        domains.push(domain_alpha(
-            input,
-            &offsets,
-            length,
-            Some(p),
-            values.clone(),
-            valued,
-        ));
+        let (family, conflict) = match segmentations(input, &excerpts, &offsets, valued, false) {
+            Ok(s) => (family(&s, length, values.len()), None),
+            Err(conflict) => (
+                Family::undefined(&conflict.describe(input), values.len()),
+                Some(conflict),
+            ),
+        };
+        domains.push(DomainAlpha {
+            domain: p,
+            values,
+            family,
+            conflict,
+        });
     }
     // Overall: each excerpt valued by its code's parent (top-level codes
     // belong to no domain and are left out).
-    let parents: Vec<usize> = domains.iter().filter_map(|d| d.domain).collect();
+    let parents: Vec<usize> = domains.iter().map(|d| d.domain).collect();
     let parent_of: Vec<Option<usize>> = input
         .codes
         .iter()
@@ -364,9 +467,11 @@ pub fn alpha_report(input: &Input) -> AlphaReport {
                 .and_then(|p| parents.iter().position(|&q| input.codes[q].id == p))
         })
         .collect();
-    let cu_alpha_domains = domain_alpha(input, &offsets, length, None, parents.clone(), |c| {
-        parent_of[c]
-    });
+    let cu_alpha_domains =
+        match segmentations(input, &input.excerpts, &offsets, |c| parent_of[c], true) {
+            Ok(s) if s.len() >= 2 => CodedCoincidences::sweep(&s, parents.len()).alphas().0,
+            _ => Estimate::undefined("needs at least two coders"),
+        };
     AlphaReport {
         binary_u_alpha,
         domains,
@@ -374,45 +479,18 @@ pub fn alpha_report(input: &Input) -> AlphaReport {
     }
 }
 
-fn domain_alpha(
-    input: &Input,
-    offsets: &[u64],
-    length: u64,
-    domain: Option<usize>,
-    values: Vec<usize>,
-    valued: impl Fn(usize) -> Option<usize>,
-) -> DomainAlpha {
-    match segmentations(input, offsets, valued) {
-        Ok(s) => DomainAlpha {
-            domain,
-            family: family(&s, length, values.len()),
-            values,
-            conflict: None,
-        },
-        Err(conflict) => {
-            let why = format!(
-                "{} applied {} and {} to the same characters ({}:{}-{}), so the domain's codes are not mutually exclusive there",
-                input.coders[conflict.coder],
-                input.codes[conflict.codes.0].id,
-                input.codes[conflict.codes.1].id,
-                input.transcripts[conflict.transcript].id,
-                conflict.start,
-                conflict.end
-            );
-            let u = Estimate::undefined(why);
-            DomainAlpha {
-                domain,
-                family: Family {
-                    u_alpha: u.clone(),
-                    binary_u_alpha: u.clone(),
-                    cu_alpha: u.clone(),
-                    k_u_alpha: vec![u.clone(); values.len()],
-                    coverage: vec![u; values.len()],
-                },
-                values,
-                conflict: Some(conflict),
-            }
-        }
+impl Conflict {
+    /// The reason a domain's values are undefined, naming where.
+    pub fn describe(&self, input: &Input) -> String {
+        format!(
+            "{} applied {} and {} to the same characters ({}:{}-{}), so the domain's codes do not partition the text",
+            input.coders[self.coder],
+            input.codes[self.codes.0].id,
+            input.codes[self.codes.1].id,
+            input.transcripts[self.transcript].id,
+            self.start,
+            self.end
+        )
     }
 }
 
@@ -420,68 +498,67 @@ fn domain_alpha(
 /// by transcript and value for merging.
 type Valued = (usize, usize, usize, usize, usize);
 
-/// Each coder's segmentation of the continuum for the codes that `valued`
-/// maps to a value: excerpts with the same value merged where they overlap
-/// or touch (within a transcript), then placed at their transcript's offset.
-/// Two values on the same characters of one coder is a [`Conflict`].
+/// Each coder's segments on the continuum for the codes that `valued` maps
+/// to a value: excerpts with the same value merged where they overlap or
+/// touch (within a transcript), then placed at their transcript's offset,
+/// sorted by start. Unless `overlaps_allowed`, two values on the same
+/// characters of one coder is a [`Conflict`].
 fn segmentations(
     input: &Input,
+    excerpts: &[Excerpt],
     offsets: &[u64],
     valued: impl Fn(usize) -> Option<usize>,
+    overlaps_allowed: bool,
 ) -> Result<Vec<Vec<Segment>>, Conflict> {
     let m = input.coders.len();
     let mut raw: Vec<Vec<Valued>> = vec![Vec::new(); m];
-    for e in &input.excerpts {
-        if let Some(v) = valued(e.code) {
-            raw[e.coder].push((e.transcript, v, e.start, e.end, e.code));
+    for e in excerpts {
+        if let (Some(v), Some(list)) = (valued(e.code), raw.get_mut(e.coder)) {
+            list.push((e.transcript, v, e.start, e.end, e.code));
         }
     }
     let mut out = Vec::with_capacity(m);
     for (coder, mut list) in raw.into_iter().enumerate() {
         list.sort_unstable();
-        // Merge per (transcript, value); keep a code for messages.
-        // (transcript, start, end, value, code), sorted by position.
+        // (transcript, start, end, value, code), merged per transcript and value.
         let mut merged: Vec<(usize, usize, usize, usize, usize)> = Vec::with_capacity(list.len());
-        let mut i = 0;
-        while i < list.len() {
-            let (t, v) = (list[i].0, list[i].1);
-            let mut j = i;
-            while j < list.len() && list[j].0 == t && list[j].1 == v {
-                j += 1;
+        for x in list {
+            let (t, v, s, e, code) = x;
+            match merged.last_mut() {
+                Some(last) if last.0 == t && last.3 == v && s <= last.2 => last.2 = last.2.max(e),
+                _ => merged.push((t, s, e, v, code)),
             }
-            let spans: Vec<(usize, usize)> = list[i..j].iter().map(|x| (x.2, x.3)).collect();
-            for (s, e) in merge(&spans) {
-                let code = list[i..j]
-                    .iter()
-                    .find(|x| x.2 >= s && x.2 < e)
-                    .map_or(list[i].4, |x| x.4);
-                merged.push((t, s, e, v, code));
-            }
-            i = j;
         }
         merged.sort_unstable();
-        let mut segs = Vec::with_capacity(merged.len());
-        for w in 0..merged.len() {
-            let (t, s, e, v, _) = merged[w];
-            if w > 0 {
-                let (pt, _, pe, _, pc) = merged[w - 1];
-                if pt == t && s < pe {
-                    return Err(Conflict {
-                        coder,
-                        transcript: t,
-                        codes: (pc, merged[w].4),
-                        start: s,
-                        end: e.min(pe),
-                    });
+        if !overlaps_allowed {
+            let mut reach: Option<(usize, usize, usize)> = None; // (transcript, end, code)
+            for &(t, s, e, _, code) in &merged {
+                if let Some((pt, pe, pc)) = reach {
+                    if pt == t && s < pe {
+                        return Err(Conflict {
+                            coder,
+                            transcript: t,
+                            codes: (pc, code),
+                            start: s,
+                            end: e.min(pe),
+                        });
+                    }
+                }
+                if reach.is_none_or(|(pt, pe, _)| pt != t || e > pe) {
+                    reach = Some((t, e, code));
                 }
             }
-            segs.push(Segment {
-                start: offsets[t] + s as u64,
-                end: offsets[t] + e as u64,
-                value: v,
-            });
         }
-        out.push(segs);
+        out.push(
+            merged
+                .into_iter()
+                .map(|(t, s, e, v, _)| Segment {
+                    start: offsets[t] + s as u64,
+                    end: offsets[t] + e as u64,
+                    value: v,
+                })
+                .collect(),
+        );
     }
     Ok(out)
 }
@@ -526,10 +603,10 @@ mod tests {
 }
 
 #[cfg(test)]
+#[allow(clippy::needless_range_loop)] // index loops mirror the formulas
 mod naive {
     //! The definitions computed the slow, obvious way (every pair of
-    //! segments, gaps written out, pairable length per character), to check
-    //! the sweep against.
+    //! segments, gaps written out), to check the sweeps against.
     use super::*;
     use proptest::prelude::*;
 
@@ -549,50 +626,34 @@ mod naive {
         out
     }
 
-    fn naive(coders: &[Vec<Segment>], length: u64, values: usize) -> Coincidences {
-        let n = values + 1;
-        let m = coders.len();
-        let parts: Vec<_> = coders.iter().map(|s| partition(s, length)).collect();
+    fn overlap(a: (u64, u64), b: (u64, u64)) -> u64 {
+        a.1.min(b.1).saturating_sub(a.0.max(b.0))
+    }
+
+    /// l_ck over all ordered coder pairs and all pairs of segments.
+    fn pairwise(parts: &[Vec<(u64, u64, usize)>], n: usize) -> Vec<Vec<f64>> {
+        let m = parts.len();
         let mut ell = vec![vec![0.0; n]; n];
         for i in 0..m {
             for j in 0..m {
-                if i == j {
-                    continue;
-                }
-                for g in &parts[i] {
-                    for h in &parts[j] {
-                        let o = g.1.min(h.1).saturating_sub(g.0.max(h.0));
-                        ell[g.2][h.2] += o as f64 / (m - 1) as f64;
+                if i != j {
+                    for g in &parts[i] {
+                        for h in &parts[j] {
+                            ell[g.2][h.2] +=
+                                overlap((g.0, g.1), (h.0, h.1)) as f64 / (m - 1) as f64;
+                        }
                     }
                 }
             }
         }
-        let mut self_pairs = vec![0.0; n];
-        let mut pairable_self_pairs = vec![0.0; n];
-        for (i, p) in parts.iter().enumerate() {
-            for g in p {
-                let l = (g.1 - g.0) as f64;
-                self_pairs[g.2] += if g.2 == 0 { l } else { l * l };
-                if g.2 != 0 {
-                    let pairable = (g.0..g.1)
-                        .filter(|&x| {
-                            (0..m).any(|j| {
-                                j != i && coders[j].iter().any(|s| s.start <= x && x < s.end)
-                            })
-                        })
-                        .count() as f64;
-                    pairable_self_pairs[g.2] += pairable * pairable;
-                }
-            }
-        }
-        Coincidences {
-            ell,
-            self_pairs,
-            pairable_self_pairs,
-        }
+        ell
     }
 
-    fn segmentation(length: u64, values: usize) -> impl Strategy<Value = Vec<Segment>> {
+    fn segmentation(
+        length: u64,
+        values: usize,
+        disjoint: bool,
+    ) -> impl Strategy<Value = Vec<Segment>> {
         prop::collection::vec((0..length, 1..15u64, 0..values), 0..6).prop_map(move |v| {
             let mut segs: Vec<Segment> = Vec::new();
             let mut sorted: Vec<_> = v
@@ -601,8 +662,7 @@ mod naive {
                 .collect();
             sorted.sort_unstable();
             for (s, e, val) in sorted {
-                // Keep them disjoint: drop what overlaps the previous one.
-                if segs.last().is_none_or(|p| s >= p.end) && s < e {
+                if s < e && (!disjoint || segs.last().is_none_or(|p| s >= p.end)) {
                     segs.push(Segment {
                         start: s,
                         end: e,
@@ -616,18 +676,54 @@ mod naive {
 
     proptest! {
         #[test]
-        fn sweep_matches_pairwise_definition(
-            a in segmentation(50, 3), b in segmentation(50, 3), c in segmentation(50, 3)
+        fn partition_sweep_matches_pairwise_definition(
+            a in segmentation(50, 3, true), b in segmentation(50, 3, true), c in segmentation(50, 3, true)
         ) {
             for coders in [vec![a.clone(), b.clone()], vec![a, b, c]] {
                 let fast = Coincidences::sweep(&coders, 50, 3);
-                let slow = naive(&coders, 50, 3);
+                let parts: Vec<_> = coders.iter().map(|s| partition(s, 50)).collect();
+                let slow = pairwise(&parts, 4);
                 for x in 0..4 {
-                    prop_assert!((fast.self_pairs[x] - slow.self_pairs[x]).abs() < 1e-9);
-                    prop_assert!((fast.pairable_self_pairs[x] - slow.pairable_self_pairs[x]).abs() < 1e-9,
-                        "pairable {:?} {:?}", fast.pairable_self_pairs, slow.pairable_self_pairs);
                     for y in 0..4 {
-                        prop_assert!((fast.ell[x][y] - slow.ell[x][y]).abs() < 1e-9);
+                        prop_assert!((fast.ell[x][y] - slow[x][y]).abs() < 1e-9);
+                    }
+                }
+                let mut self_pairs = [0.0; 4];
+                for g in parts.iter().flatten() {
+                    let l = (g.1 - g.0) as f64;
+                    self_pairs[g.2] += if g.2 == 0 { l } else { l * l };
+                }
+                for x in 0..4 {
+                    prop_assert!((fast.self_pairs[x] - self_pairs[x]).abs() < 1e-9);
+                }
+            }
+        }
+
+        #[test]
+        fn coded_sweep_matches_pairwise_definition(
+            a in segmentation(50, 3, false), b in segmentation(50, 3, false), c in segmentation(50, 3, false)
+        ) {
+            for coders in [vec![a.clone(), b.clone()], vec![a, b, c]] {
+                let m = coders.len();
+                let fast = CodedCoincidences::sweep(&coders, 3);
+                let parts: Vec<Vec<(u64, u64, usize)>> =
+                    coders.iter().map(|s| s.iter().map(|g| (g.start, g.end, g.value)).collect()).collect();
+                let slow = pairwise(&parts, 3);
+                let mut t = [0.0; 3];
+                for i in 0..m {
+                    for j in 0..m {
+                        if i != j {
+                            for g in &parts[i] {
+                                let shared: u64 = parts[j].iter().map(|h| overlap((g.0, g.1), (h.0, h.1))).sum();
+                                t[g.2] += (shared * shared) as f64 / (m - 1) as f64;
+                            }
+                        }
+                    }
+                }
+                for x in 0..3 {
+                    prop_assert!((fast.self_pairs[x] - t[x]).abs() < 1e-9, "{:?} {:?}", fast.self_pairs, t);
+                    for y in 0..3 {
+                        prop_assert!((fast.ell[x][y] - slow[x][y]).abs() < 1e-9);
                     }
                 }
             }
