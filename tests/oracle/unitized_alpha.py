@@ -9,6 +9,11 @@ oracle the Rust engine (src/agreement) is checked against.
 
 Run `python3 tests/oracle/unitized_alpha.py` to run its self-checks.
 
+Equation numbers are those public implementations cite (2016 paper: a
+Python implementation; 2019 book: the R package quallmer); the paper's
+text itself was not at hand.  uα and |uα are confirmed numerically by the
+published-style L = 60 case; cuα for m >= 3 is the reading noted in 4.
+
 
 1. Data
 -------
@@ -26,8 +31,8 @@ coder's valued units, and between them the gaps, which carry the "value"
 Two units of one coder may touch (x[0,5) y[5,9)); they may not share a
 character (then there is no partition and uα is undefined, see section 6).
 
-2. Observed coincidences (2016 eq. 1; 2019 eq. 12.6.x "l_ck")
----------------------------------------------------------------
+2. Observed coincidences (2016 eq. 1)
+-------------------------------------
 Every character a coder marked is paired with what each of the other m-1
 coders marked at the same character, each pair weighted 1/(m-1):
 
@@ -70,7 +75,7 @@ value "coded", because only the ∅ row enters.)
     the units (value "c"), everything else is gap; then |uα as above, which
     here equals uα.
 
-cuα (2016 eqs. 9-11; 2019 eqs. 36-37) — coding only, on the intersections of
+cuα (2016 eqs. 10-11; 2019 eqs. 36-37) — coding only, on the intersections of
 valued units; gaps and everything intersecting a gap are left out.  The
 observed matrix is l_ck restricted to c, k ≠ ∅ (call its margins l*_c., l*_..).
 Expected: the stretch of unit g of coder i that coder j's valued units cover,
@@ -90,7 +95,7 @@ that reading; some implementations instead square |g ∩ (union of all other
 coders' units)|.  The two agree for m = 2 and whenever the other coders'
 units cover the same stretch of g.]
 
-(k)uα (2016 eq. 13; 2019 eq. 38) — cuα for one value k against all others,
+(k)uα (2016 eq. 13b; 2019 eq. 38) — cuα for one value k against all others,
 on the cuα matrices, with e*_k. = Σ_c e*_kc:
 
     (k)uα = 1 − (e*_k. / l*_k.) · (l*_k. − l*_kk) / (e*_k. − e*_kk)
