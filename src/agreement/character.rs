@@ -66,22 +66,20 @@ const NO_VARIATION: &str =
     "no variation: the coders coded every character or none, so chance agreement is 1";
 const TWO_CODERS: &str = "needs at least two coders";
 
-/// Every row of the character-level measure: for each code in codebook
-/// order, one row per transcript (transcripts of length 0 contribute
-/// nothing), its pooled row; then the overall row.
+/// Every row of the character-level measure: for each codable code in
+/// codebook order, one row per transcript (a transcript of length 0 has a
+/// row of zeros and undefined ratios, and contributes nothing), its pooled
+/// row; then the overall row.
 pub fn character_rows(input: &Input) -> Vec<CharacterRow> {
     let coders = input.coders.len();
     let mut rows = Vec::new();
     let mut overall = CharacterCounts::default();
     let mut overall_kappas = WeightedMean::default();
-    for code in 0..input.codes.len() {
+    for code in input.codable_codes() {
         let excerpts = input.of_code(code);
         let mut pooled = CharacterCounts::default();
         let mut kappas = WeightedMean::default();
         for (t, transcript) in input.transcripts.iter().enumerate() {
-            if transcript.length == 0 {
-                continue;
-            }
             let merged: Vec<Vec<(usize, usize)>> = input
                 .spans_by_coder(excerpts, t)
                 .iter()

@@ -135,6 +135,14 @@ impl Input {
         self
     }
 
+    /// The codes coders may apply, in codebook order: the ones every
+    /// measure has rows for.
+    pub fn codable_codes(&self) -> Vec<usize> {
+        (0..self.codes.len())
+            .filter(|&c| self.codes[c].codable)
+            .collect()
+    }
+
     pub fn code_index(&self, id: &str) -> Option<usize> {
         self.codes.iter().position(|c| c.id == id)
     }

@@ -15,6 +15,7 @@
 pub mod character;
 pub mod estimate;
 pub mod input;
+pub mod report;
 pub mod segment;
 pub mod spans;
 pub mod turn;

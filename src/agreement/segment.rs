@@ -37,25 +37,22 @@ pub struct SegmentRow {
     pub kappa_bp: Estimate,
 }
 
-/// Rows for each code (per transcript, then pooled) and the overall row.
-/// A transcript in which neither coder used the code has no row.
+/// Rows for each codable code (per transcript, then pooled) and the
+/// overall row.
 pub fn segment_rows(input: &Input) -> Vec<SegmentRow> {
     let k = codes_in_use(input);
     let mut rows = Vec::new();
     let mut overall = SegmentCounts::default();
-    for code in 0..input.codes.len() {
+    for code in input.codable_codes() {
         let excerpts = input.of_code(code);
         let mut pooled = SegmentCounts::default();
-        for t in Input::transcripts_of(excerpts) {
+        for t in 0..input.transcripts.len() {
             let by_coder = input.spans_by_coder(excerpts, t);
             let (a, b) = match by_coder.as_slice() {
                 [a, b, ..] => (a.as_slice(), b.as_slice()),
                 [a] => (a.as_slice(), &[][..]),
                 [] => (&[][..], &[][..]),
             };
-            if a.is_empty() && b.is_empty() {
-                continue;
-            }
             let counts = match_excerpts(a, b, input.segment_overlap);
             pooled.add(&counts);
             rows.push(row(Some(code), Some(t), counts, k, input.coders.len()));

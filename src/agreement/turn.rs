@@ -148,13 +148,15 @@ pub struct TurnRow {
     pub fleiss_kappa: Option<Estimate>,
 }
 
-/// One row per code (turns of all transcripts pooled), then the overall row.
+/// One row per codable code (turns of all transcripts pooled), then the
+/// overall row (every (turn, code) pair a unit).
 pub fn turn_rows(input: &Input) -> Vec<TurnRow> {
     let m = input.coders.len();
     let turns: usize = input.transcripts.iter().map(|t| t.turns.len()).sum();
     let mut rows = Vec::new();
     let mut all = TurnTally::new(m);
-    for code in 0..input.codes.len() {
+    let codable = input.codable_codes();
+    for &code in &codable {
         let excerpts = input.of_code(code);
         let mut tally = TurnTally::new(m);
         // Transcripts without this code: every coder marks every turn absent.
@@ -178,7 +180,7 @@ pub fn turn_rows(input: &Input) -> Vec<TurnRow> {
         all.merge(&tally);
         rows.push(tally.row(Some(code), turns));
     }
-    rows.push(all.row(None, turns * input.codes.len()));
+    rows.push(all.row(None, turns * codable.len()));
     rows
 }
 

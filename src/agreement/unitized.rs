@@ -393,8 +393,8 @@ pub struct DomainAlpha {
 /// Everything the alpha family reports for a study.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AlphaReport {
-    /// |uα per code (code vs not coded), in code order.
-    pub binary_u_alpha: Vec<Estimate>,
+    /// |uα per codable code (code vs not coded), in code order.
+    pub binary_u_alpha: Vec<(usize, Estimate)>,
     pub domains: Vec<DomainAlpha>,
     /// Cu-α with the domains as values: each excerpt valued by its code's
     /// parent. One passage may be coded in two domains; every pair of
@@ -413,14 +413,17 @@ pub fn alpha_report(input: &Input) -> AlphaReport {
         })
         .collect();
     let length: u64 = input.transcripts.iter().map(|t| t.length as u64).sum();
-    let binary_u_alpha = (0..input.codes.len())
+    let binary_u_alpha = input
+        .codable_codes()
+        .into_iter()
         .map(|code| {
             let segs = segmentations(input, input.of_code(code), &offsets, |_| Some(0), false);
-            match segs {
+            let alpha = match segs {
                 Ok(s) if s.len() >= 2 && length > 0 => Coincidences::sweep(&s, length, 1).u_alpha(),
                 Ok(_) => Estimate::undefined("needs two coders and a non-empty continuum"),
                 Err(_) => Estimate::undefined("unreachable: a code cannot conflict with itself"),
-            }
+            };
+            (code, alpha)
         })
         .collect();
     let mut domains = Vec::new();
