@@ -17,5 +17,6 @@ pub mod agreement;
 pub mod align;
 pub mod cli;
 pub mod repo;
+pub mod review;
 pub mod sample;
 pub mod study;

@@ -6,6 +6,7 @@ pub mod error;
 pub mod git;
 pub mod locate;
 pub mod read;
+pub mod record;
 pub mod write;
 
 pub use error::RepoError;

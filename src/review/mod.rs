@@ -1,0 +1,9 @@
+//! The review model (DESIGN.md section 4): what a reviewer decides about a
+//! review unit, and where every unit stands given the decisions log.
+//! Pure: units and decisions in, values out.
+
+pub mod decide;
+pub mod standing;
+
+pub use decide::{Choice, decision_for, describe, revert_of};
+pub use standing::{Standing, standings};

@@ -1,0 +1,103 @@
+//! Where each unit stands: open, decided, stale (decided once, but a coder
+//! has recoded since) or in conflict (two live decisions for one unit, as
+//! after two reviewers' logs were merged).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use crate::align::{ReviewUnit, UnitClass};
+use crate::study::{Action, Decision, DecisionFile};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Standing {
+    Open,
+    /// Every coder coded the passage the same: nothing to decide.
+    Agreed,
+    /// Settled by this decision (its id).
+    Decided(String),
+    /// A decision touched this passage, but its basis is not this unit's
+    /// codings any more: the unit is back in the queue.
+    Stale(String),
+    /// More than one live decision names this unit; the reviewer must settle which holds.
+    Conflict(Vec<String>),
+}
+
+impl Standing {
+    /// Whether the unit still needs a reviewer.
+    pub fn is_open(&self) -> bool {
+        !matches!(self, Standing::Decided(_) | Standing::Agreed)
+    }
+    pub fn word(&self) -> &'static str {
+        match self {
+            Standing::Open => "open",
+            Standing::Agreed => "agreed",
+            Standing::Decided(_) => "decided",
+            Standing::Stale(_) => "stale",
+            Standing::Conflict(_) => "conflict",
+        }
+    }
+}
+
+/// The decisions still in force: every decision not reverted by a later
+/// line, in log order, by transcript.
+pub fn live_decisions(files: &[DecisionFile]) -> Vec<&Decision> {
+    let reverted: BTreeSet<&str> = files
+        .iter()
+        .flat_map(|f| f.decisions.iter())
+        .filter(|d| d.action == Action::Revert)
+        .filter_map(|d| d.reverts.as_deref())
+        .collect();
+    files
+        .iter()
+        .flat_map(|f| f.decisions.iter())
+        .filter(|d| d.action != Action::Revert && !reverted.contains(d.id.as_str()))
+        .collect()
+}
+
+/// The standing of each unit, by unit id.
+pub fn standings(units: &[ReviewUnit], files: &[DecisionFile]) -> HashMap<String, Standing> {
+    let live = live_decisions(files);
+    let mut by_unit: BTreeMap<&str, Vec<&Decision>> = BTreeMap::new();
+    // Which unit each coding is in now, to find where a stale decision's basis went.
+    let mut unit_of_coding: HashMap<&str, &str> = HashMap::new();
+    for u in units {
+        for e in &u.excerpts {
+            unit_of_coding.insert(&e.coding, &u.id);
+        }
+    }
+    let current: HashMap<&str, &ReviewUnit> = units.iter().map(|u| (u.id.as_str(), u)).collect();
+    let mut stale: HashMap<&str, &str> = HashMap::new();
+    for d in &live {
+        match current.get(d.unit.as_str()) {
+            Some(u) if same_basis(u, d) => by_unit.entry(&u.id).or_default().push(d),
+            _ => {
+                // The unit changed: mark every current unit holding a coding of the basis.
+                for b in &d.basis {
+                    if let Some(u) = unit_of_coding.get(b.as_str()) {
+                        stale.insert(u, &d.id);
+                    }
+                }
+            }
+        }
+    }
+    units
+        .iter()
+        .map(|u| {
+            let standing = match by_unit.get(u.id.as_str()) {
+                Some(ds) if ds.len() == 1 => Standing::Decided(ds[0].id.clone()),
+                Some(ds) => Standing::Conflict(ds.iter().map(|d| d.id.clone()).collect()),
+                None => match stale.get(u.id.as_str()) {
+                    Some(d) => Standing::Stale(d.to_string()),
+                    None if u.class == UnitClass::Agreement => Standing::Agreed,
+                    None => Standing::Open,
+                },
+            };
+            (u.id.clone(), standing)
+        })
+        .collect()
+}
+
+fn same_basis(u: &ReviewUnit, d: &Decision) -> bool {
+    let now: BTreeSet<&str> = u.excerpts.iter().map(|e| e.coding.as_str()).collect();
+    let then: BTreeSet<&str> = d.basis.iter().map(String::as_str).collect();
+    now == then
+}
