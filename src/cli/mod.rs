@@ -1,11 +1,13 @@
 //! The command line: one file per subcommand. Each returns an exit status;
 //! an error that stops a command is printed here, once, as `concord: ...`.
 
+mod agreement;
 mod check;
 mod demo;
 mod init;
 mod status;
 mod study_arg;
+mod units;
 
 use std::process::ExitCode;
 
@@ -52,6 +54,12 @@ pub enum Command {
     /// Write the bundled sample study into a new git repository
     #[command(long_about = demo::LONG_ABOUT)]
     Demo(demo::Args),
+    /// List review units: where coders' excerpts meet, and how they differ
+    #[command(long_about = units::LONG_ABOUT)]
+    Units(units::Args),
+    /// Measure intercoder reliability per code, per transcript and overall
+    #[command(long_about = agreement::LONG_ABOUT)]
+    Agreement(agreement::Args),
 }
 
 /// Parse the process's arguments and run the command.
@@ -72,6 +80,8 @@ pub fn run() -> ExitCode {
         Command::Status(a) => status::run(a),
         Command::Init(a) => init::run(a),
         Command::Demo(a) => demo::run(a),
+        Command::Units(a) => units::run(a),
+        Command::Agreement(a) => agreement::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

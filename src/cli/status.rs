@@ -33,6 +33,8 @@ struct Report {
     codes: CodeCounts,
     transcripts: TranscriptCounts,
     decisions: usize,
+    /// Review units by class (agreement, boundary, code, omission).
+    units: std::collections::BTreeMap<&'static str, usize>,
     problems: usize,
 }
 
@@ -138,8 +140,19 @@ fn report(study: &Study, path: &str, problems: usize) -> Report {
                 .collect(),
         },
         decisions: study.decisions.iter().map(|f| f.decisions.len()).sum(),
+        units: units_by_class(study),
         problems,
     }
+}
+
+/// Review units counted by class, every class present (0 when none).
+fn units_by_class(study: &Study) -> std::collections::BTreeMap<&'static str, usize> {
+    let mut counts: std::collections::BTreeMap<&'static str, usize> =
+        crate::align::UnitClass::ALL.iter().map(|c| (c.name(), 0)).collect();
+    for unit in crate::align::review_units(study) {
+        *counts.entry(unit.class.name()).or_default() += 1;
+    }
+    counts
 }
 
 pub fn run(args: Args) -> Result<u8, RepoError> {
@@ -216,6 +229,12 @@ fn human(r: &Report) -> String {
         ),
     );
     line(&mut out, "Decisions", format!("{} recorded", r.decisions));
+    let units: Vec<String> = r.units.iter().map(|(class, n)| format!("{n} {class}")).collect();
+    line(
+        &mut out,
+        "Units",
+        format!("{} ({})", r.units.values().sum::<usize>(), units.join(", ")),
+    );
     if r.problems > 0 {
         line(
             &mut out,
