@@ -20,3 +20,4 @@ pub mod repo;
 pub mod review;
 pub mod sample;
 pub mod study;
+pub mod tui;

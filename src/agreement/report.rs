@@ -124,25 +124,35 @@ pub fn report(input: &Input, measures: Measures) -> Report {
         input,
         rows: BTreeMap::new(),
     };
-    if measures.character {
-        for r in character_rows(input) {
-            let g = character_group(&r, two);
-            rows.at(r.code, r.transcript).character = Some(g);
-        }
+    // The measures are independent: the unitized family and the turns on a
+    // second thread while this one does characters and segments (the
+    // machine researchers share has two cores).
+    let (character, segment, alpha, turn) = std::thread::scope(|scope| {
+        let other = scope.spawn(|| {
+            (
+                measures.alpha.then(|| alpha_report(input)),
+                measures.turn.then(|| turn_rows(input)),
+            )
+        });
+        let character = measures.character.then(|| character_rows(input));
+        let segment = measures.segment.then(|| segment_rows(input));
+        // A panic on the other thread is a bug, not a property of the data;
+        // report it rather than hide it.
+        let (alpha, turn) = other.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (character, segment, alpha, turn)
+    });
+    for r in character.into_iter().flatten() {
+        let g = character_group(&r, two);
+        rows.at(r.code, r.transcript).character = Some(g);
     }
-    if measures.segment {
-        for r in segment_rows(input) {
-            rows.at(r.code, r.transcript).segment = Some(segment_group(&r));
-        }
+    for r in segment.into_iter().flatten() {
+        rows.at(r.code, r.transcript).segment = Some(segment_group(&r));
     }
-    if measures.alpha {
-        let a = alpha_report(input);
+    if let Some(a) = alpha {
         add_alpha(input, &a, &mut rows);
     }
-    if measures.turn {
-        for r in turn_rows(input) {
-            rows.at(r.code, None).turn = Some(turn_group(&r, input.coders.len()));
-        }
+    for r in turn.into_iter().flatten() {
+        rows.at(r.code, None).turn = Some(turn_group(&r, input.coders.len()));
     }
     let mut rows: Vec<Row> = rows.rows.into_values().collect();
     for row in &mut rows {

@@ -15,14 +15,21 @@ use crate::study::files::{CODEBOOK_DIR, CODINGS_DIR, MANIFEST, TRANSCRIPTS_DIR};
 pub const LONG_ABOUT: &str = "Write the bundled sample study (a fictional reconstruction of a focus-group study of \
 message-based psychotherapy: 37 codes, 5 transcripts, 2 coders) into a new git repository, with a \
 history that tells the study's story: the principal investigator commits the codebook and transcripts, \
-each coder commits their codings, and the codebook is later revised. Prints where the study is.";
+each coder commits their codings, and the codebook is later revised. Then opens the review screen \
+on it (in a terminal), and prints where the study is.";
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Where to write it: a new or empty folder (default: a new temporary folder)
     #[arg(long)]
     pub path: Option<PathBuf>,
+    /// Who is reviewing, as "Name <email>" (default: git's identity, else the sample's reviewer)
+    #[arg(long, value_name = "NAME <EMAIL>")]
+    pub reviewer: Option<String>,
 }
+
+/// Who reviews the demo when git does not say: the sample study's PI.
+const DEMO_REVIEWER: &str = "Helen Marsh <helen.marsh@example.org>";
 
 /// One commit of the demo's history.
 struct Step {
@@ -101,9 +108,20 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
             .keep(),
     };
     write_demo(&dir)?;
+    // With a terminal, review the sample at once (as the demo's reviewer,
+    // unless git or --reviewer says who you are); the path comes after.
+    if crate::tui::runtime::has_terminal() {
+        let reviewer = args.reviewer.clone().or_else(|| {
+            crate::repo::git::discover(&dir)
+                .and_then(|r| crate::repo::git::configured_identity(&r))
+                .map(|p| p.to_string())
+        });
+        let reviewer = reviewer.unwrap_or_else(|| DEMO_REVIEWER.to_string());
+        crate::cli::review::open(&dir, Some(&reviewer))?;
+    }
     println!("{}", dir.display());
     eprintln!(
-        "The sample study is in {} (a git repository; see `git log`). Try: concord status {0}",
+        "The sample study is in {} (a git repository; see `git log`). Open it again with: concord {0}",
         dir.display()
     );
     Ok(exit::OK)

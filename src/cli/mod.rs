@@ -4,7 +4,9 @@
 mod agreement;
 mod check;
 mod demo;
+mod generate;
 mod init;
+mod review;
 mod status;
 mod study_arg;
 mod units;
@@ -32,12 +34,17 @@ pub mod exit {
 the codebook's construct hierarchy, each coder's excerpts of each transcript, where the coders disagree, \
 and how reliable the coding is.\n\n\
 A study is a folder with a concord.toml (found by walking up from the current folder when no PATH is given). \
+Without a command, concord opens the review screen on the study: browse the codebook, see where \
+the coders differ, and settle each disagreement with one key; every decision is a git commit.\n\n\
 Try it on the bundled sample study: `concord demo`.",
     after_help = "Exit status: 0 done (for check: no problems), 1 problems found, 2 could not run.\nThe study format: docs/format.md in concord's repository."
 )]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct Cli {
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub review: review::Args,
 }
 
 #[derive(Subcommand, Debug)]
@@ -60,6 +67,9 @@ pub enum Command {
     /// Measure intercoder reliability per code, per transcript and overall
     #[command(long_about = agreement::LONG_ABOUT)]
     Agreement(agreement::Args),
+    /// Write a seeded synthetic study, for benchmarks
+    #[command(hide = true)]
+    Generate(generate::Args),
 }
 
 /// Parse the process's arguments and run the command.
@@ -76,12 +86,8 @@ pub fn run() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Command::Check(a) => check::run(a),
-        Command::Status(a) => status::run(a),
-        Command::Init(a) => init::run(a),
-        Command::Demo(a) => demo::run(a),
-        Command::Units(a) => units::run(a),
-        Command::Agreement(a) => agreement::run(a),
+        None => review::run(cli.review),
+        Some(command) => run_command(command),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -89,5 +95,17 @@ pub fn run() -> ExitCode {
             eprintln!("concord: {e}");
             ExitCode::from(exit::CANNOT_RUN)
         }
+    }
+}
+
+fn run_command(command: Command) -> Result<u8, crate::repo::RepoError> {
+    match command {
+        Command::Check(a) => check::run(a),
+        Command::Status(a) => status::run(a),
+        Command::Init(a) => init::run(a),
+        Command::Demo(a) => demo::run(a),
+        Command::Units(a) => units::run(a),
+        Command::Agreement(a) => agreement::run(a),
+        Command::Generate(a) => generate::run(a),
     }
 }

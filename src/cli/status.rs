@@ -147,8 +147,10 @@ fn report(study: &Study, path: &str, problems: usize) -> Report {
 
 /// Review units counted by class, every class present (0 when none).
 fn units_by_class(study: &Study) -> std::collections::BTreeMap<&'static str, usize> {
-    let mut counts: std::collections::BTreeMap<&'static str, usize> =
-        crate::align::UnitClass::ALL.iter().map(|c| (c.name(), 0)).collect();
+    let mut counts: std::collections::BTreeMap<&'static str, usize> = crate::align::UnitClass::ALL
+        .iter()
+        .map(|c| (c.name(), 0))
+        .collect();
     for unit in crate::align::review_units(study) {
         *counts.entry(unit.class.name()).or_default() += 1;
     }
@@ -229,7 +231,11 @@ fn human(r: &Report) -> String {
         ),
     );
     line(&mut out, "Decisions", format!("{} recorded", r.decisions));
-    let units: Vec<String> = r.units.iter().map(|(class, n)| format!("{n} {class}")).collect();
+    let units: Vec<String> = r
+        .units
+        .iter()
+        .map(|(class, n)| format!("{n} {class}"))
+        .collect();
     line(
         &mut out,
         "Units",

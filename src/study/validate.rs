@@ -10,7 +10,7 @@ use crate::study::files::{
 use crate::study::load::Loaded;
 use crate::study::parse::jsonl::column_of_key;
 use crate::study::problem::{Location, Problem};
-use crate::study::text::{char_slice, shorten};
+use crate::study::text::shorten;
 use crate::study::types::{Action, Study};
 
 /// Longest excerpt of text shown in a message.
@@ -60,6 +60,46 @@ fn nearest_occurrence(text: &str, quote: &str, near: usize) -> Option<usize> {
 
 fn is_hex_colour(s: &str) -> bool {
     s.len() == 7 && s.starts_with('#') && s[1..].chars().all(|c| c.is_ascii_hexdigit())
+}
+
+/// Slices a transcript by character offsets, walking forward from the
+/// previous slice: a file's codings are sorted by start, so checking all
+/// their quotes is one pass over the transcript, not one per coding.
+#[derive(Default)]
+struct CharCursor {
+    chars: usize,
+    bytes: usize,
+}
+
+impl CharCursor {
+    fn slice<'t>(&mut self, text: &'t str, start: usize, end: usize) -> Option<&'t str> {
+        if start < self.chars {
+            *self = CharCursor::default();
+        }
+        let from = skip_chars(text, self.bytes, start - self.chars)?;
+        self.chars = start;
+        self.bytes = from;
+        let to = skip_chars(text, from, end.checked_sub(start)?)?;
+        text.get(from..to)
+    }
+}
+
+/// The byte offset `n` characters after byte offset `from` (a character
+/// boundary), counting bytes that start a character: much faster than
+/// decoding each character.
+fn skip_chars(text: &str, from: usize, n: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut i = from;
+    for _ in 0..n {
+        if i >= bytes.len() {
+            return None;
+        }
+        i += 1;
+        while i < bytes.len() && bytes[i] & 0xC0 == 0x80 {
+            i += 1;
+        }
+    }
+    Some(i)
 }
 
 struct Validator<'a> {
@@ -215,6 +255,7 @@ impl Validator<'_> {
                     "add the transcript, or rename this file after the transcript it codes",
                 );
             }
+            let mut cursor = CharCursor::default();
             for (coding, &line) in file.codings.iter().zip(&file.lines) {
                 if let Some((other, other_line)) = first_id.get(coding.id.as_str()) {
                     let at = self.at_key(&path, line, "id");
@@ -277,7 +318,9 @@ impl Validator<'_> {
                     );
                     continue;
                 }
-                let found = char_slice(&t.text, coding.start, coding.end).unwrap_or("");
+                let found = cursor
+                    .slice(&t.text, coding.start, coding.end)
+                    .unwrap_or("");
                 if found != coding.quote {
                     let at = self.at_key(&path, line, "quote");
                     // Where the quote is now, if the transcript still has it:

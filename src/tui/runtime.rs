@@ -1,0 +1,330 @@
+//! The one loop that owns the terminal: it reads keys, signals and the
+//! results of background work as [`Action`]s, runs `update`, starts the
+//! [`Effect`]s on tokio's blocking pool (git2 and the statistics are
+//! blocking work), and draws. Drawing never waits on IO.
+//!
+//! Leaving is always clean: `q`, a hang-up (SSH dropped), SIGTERM or a
+//! panic restore the terminal, and the loop exits only once no decision is
+//! still being committed, so nothing decided is lost.
+
+use std::io::{IsTerminal, Stdout};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
+use ratatui::crossterm::execute;
+use ratatui::crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
+
+use crate::repo::RepoError;
+use crate::repo::git::Person;
+use crate::repo::read::read_study;
+use crate::repo::record::record_decisions;
+use crate::review::{decision_for, describe, revert_of};
+use crate::study::{self, Decision};
+use crate::tui::data::{AgreementSummary, ReviewData};
+use crate::tui::state::State;
+use crate::tui::theme::Theme;
+use crate::tui::update::{Action, Effect, update};
+use crate::tui::view::view;
+
+pub struct Session {
+    pub root: PathBuf,
+    pub reviewer: Person,
+    pub study_name: String,
+    pub branch: String,
+}
+
+/// Whether the review screen can run here: standard input and output are a terminal.
+pub fn has_terminal() -> bool {
+    std::io::stdout().is_terminal() && std::io::stdin().is_terminal()
+}
+
+/// Run the review screen until the reviewer quits.
+pub fn run(session: Session) -> Result<(), RepoError> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|source| RepoError::Read {
+            path: PathBuf::from("(runtime)"),
+            source,
+        })?;
+    rt.block_on(main_loop(session))
+}
+
+fn io_err(source: std::io::Error) -> RepoError {
+    RepoError::Write {
+        path: PathBuf::from("(terminal)"),
+        source,
+    }
+}
+
+/// Put the terminal back as it was: raw mode off, main screen, cursor shown.
+fn restore_terminal() {
+    let _ = disable_raw_mode();
+    let _ = execute!(
+        std::io::stdout(),
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        ratatui::crossterm::cursor::Show
+    );
+}
+
+/// Restores the terminal when dropped, whatever the way out.
+struct TerminalGuard;
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore_terminal();
+    }
+}
+
+fn setup_terminal() -> Result<(Terminal<CrosstermBackend<Stdout>>, TerminalGuard), RepoError> {
+    // A panic restores the terminal before its message is printed.
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore_terminal();
+        previous(info);
+    }));
+    enable_raw_mode().map_err(io_err)?;
+    let guard = TerminalGuard;
+    execute!(std::io::stdout(), EnterAlternateScreen, EnableMouseCapture).map_err(io_err)?;
+    let terminal = Terminal::new(CrosstermBackend::new(std::io::stdout())).map_err(io_err)?;
+    Ok((terminal, guard))
+}
+
+async fn main_loop(session: Session) -> Result<(), RepoError> {
+    let (mut terminal, _guard) = setup_terminal()?;
+    let (tx, mut rx) = unbounded_channel::<Action>();
+    let mut state = State::new(
+        session.study_name.clone(),
+        session.reviewer.to_string(),
+        session.branch.clone(),
+        Theme::from_env(),
+    );
+    if let Ok(size) = terminal.size() {
+        update(
+            &mut state,
+            Action::Resize {
+                width: size.width,
+                height: size.height,
+            },
+        );
+    }
+    spawn_input(tx.clone());
+    spawn_signals(tx.clone());
+    spawn_load(session.root.clone(), tx.clone());
+
+    let _ = terminal.draw(|f| view(&state, f));
+    while let Some(action) = rx.recv().await {
+        let mut effects = update(&mut state, action);
+        // Take whatever else is queued before drawing: one frame for a burst of keys.
+        while let Ok(more) = rx.try_recv() {
+            effects.extend(update(&mut state, more));
+        }
+        for effect in effects {
+            start(effect, &state, &session, tx.clone());
+        }
+        if state.quitting && state.pending.is_empty() {
+            break;
+        }
+        // After a hang-up there is no terminal to draw on; keep going until the commits are in.
+        let _ = terminal.draw(|f| view(&state, f));
+    }
+    Ok(())
+}
+
+/// Keys, mouse and resizes, read on a thread of their own (crossterm's read blocks).
+fn spawn_input(tx: UnboundedSender<Action>) {
+    std::thread::spawn(move || {
+        loop {
+            let action = match event::read() {
+                Ok(Event::Key(k)) if k.kind != event::KeyEventKind::Release => Action::Key(k),
+                Ok(Event::Mouse(m)) => Action::Mouse(m),
+                Ok(Event::Resize(width, height)) => Action::Resize { width, height },
+                Ok(_) => continue,
+                // The terminal went away (hang-up): stop reading.
+                Err(_) => break,
+            };
+            if tx.send(action).is_err() {
+                break;
+            }
+        }
+    });
+}
+
+fn spawn_signals(tx: UnboundedSender<Action>) {
+    use tokio::signal::unix::{SignalKind, signal};
+    for kind in [
+        SignalKind::hangup(),
+        SignalKind::terminate(),
+        SignalKind::interrupt(),
+    ] {
+        let tx = tx.clone();
+        if let Ok(mut s) = signal(kind) {
+            tokio::spawn(async move {
+                while s.recv().await.is_some() {
+                    if tx.send(Action::Quit).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+    }
+}
+
+fn spawn_load(root: PathBuf, tx: UnboundedSender<Action>) {
+    tokio::task::spawn_blocking(move || {
+        let _ = tx.send(Action::Progress("reading files".into()));
+        let files = match read_study(&root) {
+            Ok(f) => f,
+            Err(e) => {
+                let _ = tx.send(Action::LoadFailed(e.to_string()));
+                return;
+            }
+        };
+        let _ = tx.send(Action::Progress("checking the study".into()));
+        let loaded = study::check(&files);
+        let _ = tx.send(Action::Progress("finding review units".into()));
+        let data = ReviewData::build(loaded.study, loaded.problems.len());
+        let last_commit = last_decision_commit(&root);
+        let _ = tx.send(Action::Loaded {
+            data: Box::new(data),
+            last_commit,
+        });
+    });
+}
+
+/// The short hash of the newest commit that changed `decisions/`, looking
+/// back a bounded number of commits.
+fn last_decision_commit(root: &Path) -> Option<String> {
+    let repo = git2::Repository::discover(root).ok()?;
+    let workdir = repo.workdir()?.canonicalize().ok()?;
+    let rel = root
+        .canonicalize()
+        .ok()?
+        .strip_prefix(&workdir)
+        .ok()?
+        .join("decisions");
+    let mut walk = repo.revwalk().ok()?;
+    walk.push_head().ok()?;
+    for oid in walk.take(500).flatten() {
+        let commit = repo.find_commit(oid).ok()?;
+        let here = commit.tree().ok()?.get_path(&rel).ok().map(|e| e.id());
+        let before = commit
+            .parent(0)
+            .ok()
+            .and_then(|p| p.tree().ok())
+            .and_then(|t| t.get_path(&rel).ok().map(|e| e.id()));
+        if here.is_some() && here != before {
+            return Some(short(oid));
+        }
+    }
+    None
+}
+
+fn short(oid: git2::Oid) -> String {
+    oid.to_string()[..7].to_string()
+}
+
+/// A decision id that no other decision has: the time in nanoseconds, the
+/// process and a counter.
+fn new_decision_id() -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    format!("d-{nanos:x}-{:x}{n:x}", std::process::id())
+}
+
+fn now() -> String {
+    humantime::format_rfc3339_seconds(SystemTime::now()).to_string()
+}
+
+/// Start an effect; its result comes back as an action.
+fn start(effect: Effect, state: &State, session: &Session, tx: UnboundedSender<Action>) {
+    let Some(data) = &state.data else { return };
+    match effect {
+        Effect::ComputeAgreement => {
+            let study = data.study.clone();
+            tokio::task::spawn_blocking(move || {
+                let summary = AgreementSummary::compute(&study);
+                let _ = tx.send(Action::AgreementReady(Box::new(summary)));
+            });
+        }
+        Effect::Decide {
+            unit,
+            choice,
+            note,
+            replaces,
+        } => {
+            let reviewer = session.reviewer.to_string();
+            let mut decisions: Vec<Decision> = Vec::new();
+            if let Some(old) = &replaces {
+                decisions.push(revert_of(old, new_decision_id(), reviewer.clone(), now()));
+            }
+            let d = decision_for(&unit, &choice, new_decision_id(), reviewer, now(), note);
+            let summary = describe(&unit, &d, |c| data.code_label(c));
+            decisions.push(d);
+            record(
+                session,
+                unit.transcript.clone(),
+                unit.id.clone(),
+                decisions,
+                summary,
+                tx,
+            );
+        }
+        Effect::Undo { unit, decision } => {
+            let revert = revert_of(
+                &decision,
+                new_decision_id(),
+                session.reviewer.to_string(),
+                now(),
+            );
+            let summary = describe(&unit, &revert, |c| data.code_label(c));
+            record(
+                session,
+                unit.transcript.clone(),
+                unit.id.clone(),
+                vec![revert],
+                summary,
+                tx,
+            );
+        }
+    }
+}
+
+fn record(
+    session: &Session,
+    transcript: String,
+    unit: String,
+    decisions: Vec<Decision>,
+    summary: String,
+    tx: UnboundedSender<Action>,
+) {
+    let root = session.root.clone();
+    let reviewer = session.reviewer.clone();
+    tokio::task::spawn_blocking(move || {
+        let action = match record_decisions(&root, &transcript, &decisions, &reviewer, &summary) {
+            Ok(r) => Action::Recorded {
+                transcript,
+                decisions,
+                commit: short(r.commit),
+                summary,
+            },
+            Err(e) => Action::RecordFailed {
+                unit,
+                error: e.to_string(),
+            },
+        };
+        let _ = tx.send(action);
+    });
+}

@@ -1,0 +1,256 @@
+//! Everything the review screen knows, and nothing about the terminal.
+//! `update` changes it, `view` draws it, the runtime feeds it actions.
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::align::UnitClass;
+use crate::review::Standing;
+use crate::study::ResultSpan;
+use crate::tui::data::{AgreementSummary, ReviewData};
+use crate::tui::theme::Theme;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Phase {
+    /// Reading the study; the text says how far it got.
+    Loading(String),
+    Ready,
+    Failed(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Browse,
+    Unit,
+    Agreement,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Codebook,
+    Units,
+}
+
+/// Which units the units pane lists, by where they stand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StandingFilter {
+    /// Open, stale and in conflict: what still needs a reviewer.
+    Open,
+    Decided,
+    All,
+}
+
+impl StandingFilter {
+    pub fn next(self) -> StandingFilter {
+        match self {
+            StandingFilter::Open => StandingFilter::Decided,
+            StandingFilter::Decided => StandingFilter::All,
+            StandingFilter::All => StandingFilter::Open,
+        }
+    }
+    pub fn word(self) -> &'static str {
+        match self {
+            StandingFilter::Open => "open",
+            StandingFilter::Decided => "decided",
+            StandingFilter::All => "all",
+        }
+    }
+    pub fn admits(self, s: &Standing) -> bool {
+        match self {
+            StandingFilter::Open => s.is_open(),
+            StandingFilter::Decided => matches!(s, Standing::Decided(_)),
+            StandingFilter::All => true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromptKind {
+    Note,
+    Search,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prompt {
+    pub kind: PromptKind,
+    pub text: String,
+}
+
+/// The result being edited with `e`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Edit {
+    /// The unit's index.
+    pub unit: usize,
+    pub spans: Vec<ResultSpan>,
+    pub selected: usize,
+    /// Moving the end boundary (else the start).
+    pub at_end: bool,
+}
+
+/// The fuzzy code picker of the edit mode.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Picker {
+    pub query: String,
+    pub selected: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Info,
+    Success,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Message {
+    pub text: String,
+    pub tone: Tone,
+}
+
+/// A row of the codebook pane: the whole study, or a code.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TreeRow {
+    AllCodes,
+    Code {
+        id: String,
+        depth: usize,
+        has_children: bool,
+        expanded: bool,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct State {
+    pub phase: Phase,
+    pub data: Option<ReviewData>,
+    /// None until computed (it runs in the background).
+    pub agreement: Option<AgreementSummary>,
+    pub screen: Screen,
+    pub help: bool,
+    pub focus: Pane,
+    pub expanded: BTreeSet<String>,
+    pub tree_cursor: usize,
+    /// The unit shown or selected, by index into `data.units`.
+    pub unit: Option<usize>,
+    pub units_scroll: usize,
+    pub filter: StandingFilter,
+    pub class_filter: Option<UnitClass>,
+    pub prompt: Option<Prompt>,
+    pub edit: Option<Edit>,
+    pub picker: Option<Picker>,
+    /// Notes written before the unit was decided, by unit id.
+    pub drafts: HashMap<String, String>,
+    /// Units whose decision is being committed.
+    pub pending: BTreeSet<String>,
+    /// Decisions made in this session, newest last, for undo: (decision id, unit id).
+    pub made: Vec<(String, String)>,
+    pub message: Option<Message>,
+    pub study_name: String,
+    pub reviewer: String,
+    pub branch: String,
+    pub last_commit: Option<String>,
+    pub last_search: Option<String>,
+    /// Rows of the list panes that fit on screen, for paging.
+    pub page: usize,
+    /// Quit asked for: the runtime exits once no commit is in flight.
+    pub quitting: bool,
+    pub theme: Theme,
+}
+
+impl State {
+    pub fn new(study_name: String, reviewer: String, branch: String, theme: Theme) -> State {
+        State {
+            phase: Phase::Loading("reading the study".into()),
+            data: None,
+            agreement: None,
+            screen: Screen::Browse,
+            help: false,
+            focus: Pane::Codebook,
+            expanded: BTreeSet::new(),
+            tree_cursor: 0,
+            unit: None,
+            units_scroll: 0,
+            filter: StandingFilter::Open,
+            class_filter: None,
+            prompt: None,
+            edit: None,
+            picker: None,
+            drafts: HashMap::new(),
+            pending: BTreeSet::new(),
+            made: Vec::new(),
+            message: None,
+            study_name,
+            reviewer,
+            branch,
+            last_commit: None,
+            last_search: None,
+            page: 10,
+            quitting: false,
+            theme,
+        }
+    }
+
+    /// The codebook pane's rows: "all codes", then the tree with folded
+    /// codes' children hidden.
+    pub fn tree_rows(&self) -> Vec<TreeRow> {
+        let mut rows = vec![TreeRow::AllCodes];
+        let Some(data) = &self.data else { return rows };
+        let codes = &data.study.codebook.codes;
+        let mut hidden_below: Option<usize> = None;
+        for (i, code) in codes.iter().enumerate() {
+            if let Some(depth) = hidden_below {
+                if code.depth > depth {
+                    continue;
+                }
+                hidden_below = None;
+            }
+            let has_children = codes
+                .get(i + 1)
+                .is_some_and(|n| n.parent.as_deref() == Some(code.id()));
+            let expanded = self.expanded.contains(code.id());
+            if has_children && !expanded {
+                hidden_below = Some(code.depth);
+            }
+            rows.push(TreeRow::Code {
+                id: code.id().to_string(),
+                depth: code.depth,
+                has_children,
+                expanded,
+            });
+        }
+        rows
+    }
+
+    /// The code the codebook cursor is on (None: all codes).
+    pub fn scope(&self) -> Option<String> {
+        match self.tree_rows().get(self.tree_cursor) {
+            Some(TreeRow::Code { id, .. }) => Some(id.clone()),
+            _ => None,
+        }
+    }
+
+    /// The units the units pane lists: the scope's, through the filters.
+    pub fn visible_units(&self) -> Vec<usize> {
+        let Some(data) = &self.data else {
+            return Vec::new();
+        };
+        let admit = |&i: &usize| {
+            self.filter.admits(&data.standings[i])
+                && self.class_filter.is_none_or(|c| data.units[i].class == c)
+        };
+        match self.scope() {
+            None => (0..data.units.len()).filter(admit).collect(),
+            Some(code) => data
+                .units_of_code
+                .get(&code)
+                .map(|v| v.iter().copied().filter(admit).collect())
+                .unwrap_or_default(),
+        }
+    }
+
+    pub fn say(&mut self, text: impl Into<String>, tone: Tone) {
+        self.message = Some(Message {
+            text: text.into(),
+            tone,
+        });
+    }
+}

@@ -1,0 +1,785 @@
+//! `update(&mut State, Action) -> Vec<Effect>`: the whole behaviour of the
+//! review screen as a pure function. Slow or outside work (git, loading,
+//! statistics) comes back as an [`Effect`] for the runtime to run; its
+//! result returns as another [`Action`].
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
+
+use crate::align::{ReviewUnit, UnitClass};
+use crate::review::{Choice, Standing};
+use crate::study::{Action as DecisionAction, Decision, ResultSpan};
+use crate::tui::data::{AgreementSummary, ReviewData};
+use crate::tui::keymap::{Command, EditCommand, edit_command, review_command};
+use crate::tui::state::{
+    Edit, Pane, Phase, Picker, Prompt, PromptKind, Screen, StandingFilter, State, Tone, TreeRow,
+};
+
+#[derive(Debug)]
+pub enum Action {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    Progress(String),
+    Loaded {
+        data: Box<ReviewData>,
+        last_commit: Option<String>,
+    },
+    LoadFailed(String),
+    AgreementReady(Box<AgreementSummary>),
+    Recorded {
+        transcript: String,
+        decisions: Vec<Decision>,
+        commit: String,
+        summary: String,
+    },
+    RecordFailed {
+        unit: String,
+        error: String,
+    },
+    /// A signal (hang-up, terminate): leave as soon as nothing is in flight.
+    Quit,
+}
+
+/// Work for the runtime.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Record a decision about `unit`; `replaces` is reverted in the same commit.
+    Decide {
+        unit: ReviewUnit,
+        choice: Choice,
+        note: String,
+        replaces: Option<Decision>,
+    },
+    /// Record the revert of `decision`.
+    Undo {
+        unit: ReviewUnit,
+        decision: Decision,
+    },
+    ComputeAgreement,
+}
+
+pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Key(key) => on_key(state, key),
+        Action::Mouse(m) => on_mouse(state, m),
+        Action::Resize { height, .. } => {
+            state.page = (height as usize).saturating_sub(12).max(3);
+            Vec::new()
+        }
+        Action::Progress(text) => {
+            state.phase = Phase::Loading(text);
+            Vec::new()
+        }
+        Action::Loaded { data, last_commit } => {
+            // Groups unfolded, so the constructs show at once.
+            for code in &data.study.codebook.codes {
+                if code.depth == 0 {
+                    state.expanded.insert(code.id().to_string());
+                }
+            }
+            state.last_commit = last_commit;
+            if data.problems > 0 {
+                state.say(
+                    format!("{} problems in the study: run concord check", data.problems),
+                    Tone::Error,
+                );
+            }
+            state.data = Some(*data);
+            state.phase = Phase::Ready;
+            vec![Effect::ComputeAgreement]
+        }
+        Action::LoadFailed(e) => {
+            state.phase = Phase::Failed(e);
+            Vec::new()
+        }
+        Action::AgreementReady(a) => {
+            state.agreement = Some(*a);
+            Vec::new()
+        }
+        Action::Recorded {
+            transcript,
+            decisions,
+            commit,
+            summary,
+        } => {
+            if let Some(data) = &mut state.data {
+                data.apply_recorded(&transcript, &decisions);
+            }
+            for d in &decisions {
+                state.pending.remove(&d.unit);
+                match d.action {
+                    DecisionAction::Revert => {
+                        state.made.retain(|(id, _)| Some(id) != d.reverts.as_ref())
+                    }
+                    _ => state.made.push((d.id.clone(), d.unit.clone())),
+                }
+                state.drafts.remove(&d.unit);
+            }
+            state.last_commit = Some(commit.clone());
+            state.say(format!("✓ {summary}"), Tone::Success);
+            Vec::new()
+        }
+        Action::RecordFailed { unit, error } => {
+            state.pending.remove(&unit);
+            state.say(format!("not recorded: {error}"), Tone::Error);
+            Vec::new()
+        }
+        Action::Quit => {
+            state.quitting = true;
+            Vec::new()
+        }
+    }
+}
+
+fn on_mouse(state: &mut State, m: MouseEvent) -> Vec<Effect> {
+    let command = match m.kind {
+        MouseEventKind::ScrollDown => Command::Down,
+        MouseEventKind::ScrollUp => Command::Up,
+        _ => return Vec::new(),
+    };
+    if state.phase == Phase::Ready && state.prompt.is_none() && state.edit.is_none() {
+        on_command(state, command)
+    } else {
+        Vec::new()
+    }
+}
+
+fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    if state.prompt.is_some() {
+        return on_prompt_key(state, key);
+    }
+    if state.picker.is_some() {
+        on_picker_key(state, key);
+        return Vec::new();
+    }
+    if state.edit.is_some() {
+        return on_edit_key(state, key);
+    }
+    if state.help {
+        state.help = false;
+        if review_command(&key) == Some(Command::Quit) {
+            state.quitting = true;
+        }
+        return Vec::new();
+    }
+    let Some(command) = review_command(&key) else {
+        return Vec::new();
+    };
+    if state.phase != Phase::Ready && !matches!(command, Command::Quit | Command::Help) {
+        return Vec::new();
+    }
+    state.message = None;
+    on_command(state, command)
+}
+
+fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
+    match command {
+        Command::Quit => state.quitting = true,
+        Command::Help => state.help = true,
+        Command::Up => move_cursor(state, -1),
+        Command::Down => move_cursor(state, 1),
+        Command::PageUp => move_cursor(state, -(state.page as isize)),
+        Command::PageDown => move_cursor(state, state.page as isize),
+        Command::Top => move_cursor(state, isize::MIN / 2),
+        Command::Bottom => move_cursor(state, isize::MAX / 2),
+        Command::SwitchPane => {
+            if state.screen == Screen::Browse {
+                state.focus = match state.focus {
+                    Pane::Codebook => Pane::Units,
+                    Pane::Units => Pane::Codebook,
+                };
+                if state.focus == Pane::Units {
+                    ensure_unit_selected(state);
+                }
+            }
+        }
+        Command::Open => match (state.screen, state.focus) {
+            (Screen::Browse, Pane::Codebook) => {
+                state.focus = Pane::Units;
+                ensure_unit_selected(state);
+            }
+            (Screen::Browse, Pane::Units) if state.unit.is_some() => state.screen = Screen::Unit,
+            _ => {}
+        },
+        Command::Back => match state.screen {
+            Screen::Unit | Screen::Agreement => state.screen = Screen::Browse,
+            Screen::Browse => state.focus = Pane::Codebook,
+        },
+        Command::Fold => {
+            if let Some(TreeRow::Code {
+                id,
+                has_children: true,
+                ..
+            }) = state.tree_rows().get(state.tree_cursor).cloned()
+            {
+                if !state.expanded.remove(&id) {
+                    state.expanded.insert(id);
+                }
+            }
+        }
+        Command::NextOpen => jump_open(state, true),
+        Command::PrevOpen => jump_open(state, false),
+        Command::Accept(n) => {
+            let Some(coder) = state
+                .data
+                .as_ref()
+                .and_then(|d| d.coders.get(n))
+                .map(|c| c.id.clone())
+            else {
+                state.say(format!("there is no coder {}", n + 1), Tone::Error);
+                return Vec::new();
+            };
+            return decide(state, Choice::Accept(coder));
+        }
+        Command::Union => return decide(state, Choice::Union),
+        Command::Reject => return decide(state, Choice::Reject),
+        Command::Edit => start_edit(state),
+        Command::Note => {
+            if selected_unit(state).is_some() {
+                state.prompt = Some(Prompt {
+                    kind: PromptKind::Note,
+                    text: String::new(),
+                });
+            } else {
+                state.say("select a unit first", Tone::Info);
+            }
+        }
+        Command::Undo => return undo(state),
+        Command::Search => {
+            state.prompt = Some(Prompt {
+                kind: PromptKind::Search,
+                text: String::new(),
+            })
+        }
+        Command::SearchNext => match state.last_search.clone() {
+            Some(q) => search(state, &q),
+            None => state.say("nothing searched yet: press /", Tone::Info),
+        },
+        Command::FilterStanding => {
+            state.filter = state.filter.next();
+            state.units_scroll = 0;
+            state.say(format!("showing {} units", state.filter.word()), Tone::Info);
+        }
+        Command::FilterClass => {
+            state.class_filter = match state.class_filter {
+                None => Some(UnitClass::Boundary),
+                Some(UnitClass::Boundary) => Some(UnitClass::Code),
+                Some(UnitClass::Code) => Some(UnitClass::Omission),
+                Some(UnitClass::Omission) => Some(UnitClass::Agreement),
+                Some(UnitClass::Agreement) => None,
+            };
+            state.units_scroll = 0;
+            let word = state.class_filter.map(|c| c.name()).unwrap_or("every");
+            state.say(format!("showing {word} class"), Tone::Info);
+        }
+        Command::Agreement => {
+            state.screen = if state.screen == Screen::Agreement {
+                Screen::Browse
+            } else {
+                Screen::Agreement
+            }
+        }
+    }
+    Vec::new()
+}
+
+fn move_cursor(state: &mut State, by: isize) {
+    let shift = |pos: usize, len: usize| -> usize {
+        if len == 0 {
+            return 0;
+        }
+        (pos as isize).saturating_add(by).clamp(0, len as isize - 1) as usize
+    };
+    match (state.screen, state.focus) {
+        (Screen::Browse, Pane::Codebook) => {
+            let len = state.tree_rows().len();
+            state.tree_cursor = shift(state.tree_cursor, len);
+            state.unit = None;
+            state.units_scroll = 0;
+        }
+        (Screen::Browse, Pane::Units) | (Screen::Unit, _) => {
+            let visible = state.visible_units();
+            let pos = state
+                .unit
+                .and_then(|u| visible.iter().position(|&v| v == u))
+                .unwrap_or(0);
+            state.unit = visible.get(shift(pos, visible.len())).copied();
+        }
+        (Screen::Agreement, _) => {}
+    }
+}
+
+fn ensure_unit_selected(state: &mut State) {
+    let visible = state.visible_units();
+    if state.unit.is_none_or(|u| !visible.contains(&u)) {
+        state.unit = visible.first().copied();
+    }
+}
+
+/// The unit decision keys act on: the one shown, or the one selected in the units pane.
+fn selected_unit(state: &State) -> Option<usize> {
+    match (state.screen, state.focus) {
+        (Screen::Unit, _) | (Screen::Browse, Pane::Units) => state.unit,
+        _ => None,
+    }
+}
+
+fn jump_open(state: &mut State, forward: bool) {
+    let Some(data) = &state.data else { return };
+    let n = data.units.len();
+    if n == 0 {
+        return;
+    }
+    let is_open =
+        |i: usize| data.standings[i].is_open() && !state.pending.contains(&data.units[i].id);
+    let start = state.unit;
+    let mut found = None;
+    let mut wrapped = false;
+    for step in 1..=n {
+        let i = match (start, forward) {
+            (Some(s), true) => (s + step) % n,
+            (Some(s), false) => (s + n - step % n) % n,
+            (None, true) => (step - 1) % n,
+            (None, false) => (n - step % n) % n,
+        };
+        if is_open(i) {
+            wrapped = start.is_some_and(|s| if forward { i <= s } else { i >= s });
+            found = Some(i);
+            break;
+        }
+    }
+    let Some(i) = found else {
+        state.say("no open disagreements left", Tone::Success);
+        return;
+    };
+    state.unit = Some(i);
+    // Show it in the units pane even if the scope or filters hid it.
+    if !state.visible_units().contains(&i) {
+        state.tree_cursor = 0;
+        state.class_filter = None;
+        if state.filter == StandingFilter::Decided {
+            state.filter = StandingFilter::Open;
+        }
+    }
+    if state.screen == Screen::Browse {
+        state.focus = Pane::Units;
+    }
+    if wrapped {
+        state.say("wrapped around the study", Tone::Info);
+    }
+}
+
+/// The live decision of a unit, if it is decided.
+fn live_decision(data: &ReviewData, unit: usize) -> Option<Decision> {
+    match &data.standings[unit] {
+        Standing::Decided(id) => data.decision(id).cloned(),
+        _ => None,
+    }
+}
+
+fn decide(state: &mut State, choice: Choice) -> Vec<Effect> {
+    let Some(i) = selected_unit(state) else {
+        state.say(
+            "select a unit first (Tab to the units, or ] for the next open one)",
+            Tone::Info,
+        );
+        return Vec::new();
+    };
+    let Some(data) = &state.data else {
+        return Vec::new();
+    };
+    let unit = data.units[i].clone();
+    if state.pending.contains(&unit.id) {
+        state.say(
+            "the last decision of this unit is still being committed",
+            Tone::Info,
+        );
+        return Vec::new();
+    }
+    let replaces = live_decision(data, i);
+    let note = state.drafts.get(&unit.id).cloned().unwrap_or_default();
+    state.pending.insert(unit.id.clone());
+    state.say("committing…", Tone::Info);
+    vec![Effect::Decide {
+        unit,
+        choice,
+        note,
+        replaces,
+    }]
+}
+
+fn undo(state: &mut State) -> Vec<Effect> {
+    let Some(data) = &state.data else {
+        return Vec::new();
+    };
+    // The newest decision of this session that still holds.
+    let found = state.made.iter().rev().find_map(|(id, unit_id)| {
+        let i = data.units.iter().position(|u| &u.id == unit_id)?;
+        match &data.standings[i] {
+            Standing::Decided(live) if live == id => Some(i),
+            _ => None,
+        }
+    });
+    let Some(i) = found else {
+        state.say("nothing of yours to undo in this session", Tone::Info);
+        return Vec::new();
+    };
+    let unit = data.units[i].clone();
+    let Some(decision) = live_decision(data, i) else {
+        return Vec::new();
+    };
+    if state.pending.contains(&unit.id) {
+        return Vec::new();
+    }
+    state.pending.insert(unit.id.clone());
+    state.unit = Some(i);
+    state.say("committing the undo…", Tone::Info);
+    vec![Effect::Undo { unit, decision }]
+}
+
+fn on_prompt_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    let Some(prompt) = &mut state.prompt else {
+        return Vec::new();
+    };
+    match key.code {
+        KeyCode::Esc => state.prompt = None,
+        KeyCode::Backspace => {
+            prompt.text.pop();
+        }
+        KeyCode::Enter => {
+            let Prompt { kind, text } = state.prompt.take().unwrap_or(Prompt {
+                kind: PromptKind::Search,
+                text: String::new(),
+            });
+            return match kind {
+                PromptKind::Search => {
+                    if !text.is_empty() {
+                        state.last_search = Some(text.clone());
+                        search(state, &text);
+                    }
+                    Vec::new()
+                }
+                PromptKind::Note => note(state, text),
+            };
+        }
+        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) && !c.is_control() => {
+            prompt.text.push(c)
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// A note for the selected unit: added to its decision if it has one (as a
+/// new decision that replaces it), else kept for the decision to come.
+fn note(state: &mut State, text: String) -> Vec<Effect> {
+    let Some(i) = selected_unit(state) else {
+        return Vec::new();
+    };
+    let Some(data) = &state.data else {
+        return Vec::new();
+    };
+    let unit = data.units[i].clone();
+    match live_decision(data, i) {
+        Some(previous) => {
+            let choice = match previous.action {
+                DecisionAction::Accept => {
+                    Choice::Accept(previous.chosen.clone().unwrap_or_default())
+                }
+                DecisionAction::Union => Choice::Union,
+                DecisionAction::Reject => Choice::Reject,
+                _ => Choice::Custom(previous.result.clone()),
+            };
+            if state.pending.contains(&unit.id) {
+                return Vec::new();
+            }
+            state.pending.insert(unit.id.clone());
+            state.say("committing the note…", Tone::Info);
+            vec![Effect::Decide {
+                unit,
+                choice,
+                note: text,
+                replaces: Some(previous),
+            }]
+        }
+        None => {
+            state.drafts.insert(unit.id.clone(), text);
+            state.say("note kept: it goes with this unit's decision", Tone::Info);
+            Vec::new()
+        }
+    }
+}
+
+/// Find `query` among code names and ids (after the codebook cursor), else
+/// in the text of the units (after the selected one).
+fn search(state: &mut State, query: &str) {
+    let Some(data) = &state.data else { return };
+    let q = query.to_lowercase();
+    let codes = &data.study.codebook.codes;
+    let current = state.scope();
+    let from = current
+        .as_ref()
+        .and_then(|id| codes.iter().position(|c| c.id() == id))
+        .map(|p| p + 1)
+        .unwrap_or(0);
+    let n = codes.len();
+    let hit = (0..n).map(|k| (from + k) % n.max(1)).find(|&i| {
+        codes[i].name().to_lowercase().contains(&q) || codes[i].id().to_lowercase().contains(&q)
+    });
+    if state.focus == Pane::Codebook && state.screen == Screen::Browse {
+        if let Some(i) = hit {
+            let id = codes[i].id().to_string();
+            // Unfold its ancestors so it shows.
+            let mut cur = codes[i].parent.clone();
+            while let Some(p) = cur {
+                state.expanded.insert(p.clone());
+                cur = data.study.codebook.get(&p).and_then(|c| c.parent.clone());
+            }
+            if let Some(row) = state
+                .tree_rows()
+                .iter()
+                .position(|r| matches!(r, TreeRow::Code { id: rid, .. } if *rid == id))
+            {
+                state.tree_cursor = row;
+                state.unit = None;
+                state.say(format!("code: {}", codes[i].name()), Tone::Info);
+                return;
+            }
+        }
+    }
+    // The text of the units.
+    let units = &data.units;
+    let m = units.len();
+    let from = state.unit.map(|u| u + 1).unwrap_or(0);
+    let found = (0..m).map(|k| (from + k) % m.max(1)).find(|&i| {
+        let u = &units[i];
+        data.study
+            .transcript(&u.transcript)
+            .and_then(|t| crate::study::text::char_slice(&t.text, u.start, u.end))
+            .is_some_and(|s| s.to_lowercase().contains(&q))
+    });
+    match found {
+        Some(i) => {
+            state.unit = Some(i);
+            if !state.visible_units().contains(&i) {
+                state.tree_cursor = 0;
+                state.filter = StandingFilter::All;
+                state.class_filter = None;
+            }
+            if state.screen == Screen::Browse {
+                state.focus = Pane::Units;
+            }
+            state.say(
+                format!(
+                    "text: {} {}-{}",
+                    units[i].transcript, units[i].start, units[i].end
+                ),
+                Tone::Info,
+            );
+        }
+        None => state.say(format!("“{query}” is in no code and no unit"), Tone::Info),
+    }
+}
+
+fn start_edit(state: &mut State) {
+    let Some(i) = selected_unit(state) else {
+        state.say("select a unit first", Tone::Info);
+        return;
+    };
+    let Some(data) = &state.data else { return };
+    let spans = match live_decision(data, i) {
+        Some(d) => d.result,
+        None => {
+            crate::review::decision_for(
+                &data.units[i],
+                &Choice::Union,
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+            )
+            .result
+        }
+    };
+    state.edit = Some(Edit {
+        unit: i,
+        spans,
+        selected: 0,
+        at_end: false,
+    });
+    state.screen = Screen::Unit;
+    state.unit = Some(i);
+}
+
+fn on_edit_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    let Some(command) = edit_command(&key) else {
+        return Vec::new();
+    };
+    let Some(data) = &state.data else {
+        return Vec::new();
+    };
+    let Some(edit) = &mut state.edit else {
+        return Vec::new();
+    };
+    let unit = &data.units[edit.unit];
+    let text = data
+        .study
+        .transcript(&unit.transcript)
+        .map(|t| t.text.as_str())
+        .unwrap_or("");
+    let len = text.chars().count();
+    match command {
+        EditCommand::Cancel => {
+            state.edit = None;
+            state.say("edit cancelled", Tone::Info);
+        }
+        EditCommand::NextSpan => {
+            if !edit.spans.is_empty() {
+                edit.selected = (edit.selected + 1) % edit.spans.len();
+            }
+        }
+        EditCommand::SwitchBoundary => edit.at_end = !edit.at_end,
+        EditCommand::CharLeft
+        | EditCommand::CharRight
+        | EditCommand::WordLeft
+        | EditCommand::WordRight => {
+            if let Some(span) = edit.spans.get_mut(edit.selected) {
+                let pos = if edit.at_end { span.end } else { span.start };
+                let moved = match command {
+                    EditCommand::CharLeft => pos.saturating_sub(1),
+                    EditCommand::CharRight => (pos + 1).min(len),
+                    EditCommand::WordLeft => word_boundary(text, pos, false),
+                    _ => word_boundary(text, pos, true),
+                };
+                if edit.at_end && moved > span.start {
+                    span.end = moved;
+                } else if !edit.at_end && moved < span.end {
+                    span.start = moved;
+                }
+            }
+        }
+        EditCommand::PickCode => {
+            if !edit.spans.is_empty() {
+                state.picker = Some(Picker {
+                    query: String::new(),
+                    selected: 0,
+                });
+            }
+        }
+        EditCommand::AddSpan => {
+            let span = edit
+                .spans
+                .get(edit.selected)
+                .cloned()
+                .unwrap_or(ResultSpan {
+                    code: String::new(),
+                    start: unit.start,
+                    end: unit.end,
+                });
+            edit.spans.push(span);
+            edit.selected = edit.spans.len() - 1;
+            state.picker = Some(Picker {
+                query: String::new(),
+                selected: 0,
+            });
+        }
+        EditCommand::DeleteSpan => {
+            if edit.selected < edit.spans.len() {
+                edit.spans.remove(edit.selected);
+                edit.selected = edit.selected.min(edit.spans.len().saturating_sub(1));
+            }
+        }
+        EditCommand::Save => {
+            let spans: Vec<ResultSpan> = edit
+                .spans
+                .iter()
+                .filter(|s| !s.code.is_empty())
+                .cloned()
+                .collect();
+            state.edit = None;
+            return decide(state, Choice::Custom(spans));
+        }
+    }
+    Vec::new()
+}
+
+/// The next word start (forward) or previous word start (backward) from
+/// character `pos`.
+fn word_boundary(text: &str, pos: usize, forward: bool) -> usize {
+    let chars: Vec<char> = text.chars().collect();
+    let len = chars.len();
+    let mut p = pos.min(len);
+    if forward {
+        while p < len && !chars[p].is_whitespace() {
+            p += 1;
+        }
+        while p < len && chars[p].is_whitespace() {
+            p += 1;
+        }
+    } else {
+        while p > 0 && chars[p - 1].is_whitespace() {
+            p -= 1;
+        }
+        while p > 0 && !chars[p - 1].is_whitespace() {
+            p -= 1;
+        }
+    }
+    p
+}
+
+/// Codable codes matching a picker query: every character of the query in
+/// order in the code's name or id (a subsequence), best (shortest) first.
+pub fn picker_matches(data: &ReviewData, query: &str) -> Vec<String> {
+    let q: Vec<char> = query.to_lowercase().chars().collect();
+    let mut hits: Vec<(usize, String)> = data
+        .study
+        .codebook
+        .codes
+        .iter()
+        .filter(|c| c.header.codable)
+        .filter_map(|c| {
+            let hay = format!("{} {}", c.name(), c.id()).to_lowercase();
+            let mut it = hay.chars();
+            q.iter()
+                .all(|qc| it.by_ref().any(|h| h == *qc))
+                .then(|| (hay.len(), c.id().to_string()))
+        })
+        .collect();
+    hits.sort();
+    hits.into_iter().map(|(_, id)| id).collect()
+}
+
+fn on_picker_key(state: &mut State, key: KeyEvent) {
+    let Some(data) = &state.data else { return };
+    let Some(picker) = &mut state.picker else {
+        return;
+    };
+    let matches = picker_matches(data, &picker.query);
+    match key.code {
+        KeyCode::Esc => state.picker = None,
+        KeyCode::Up => picker.selected = picker.selected.saturating_sub(1),
+        KeyCode::Down => {
+            picker.selected = (picker.selected + 1).min(matches.len().saturating_sub(1))
+        }
+        KeyCode::Backspace => {
+            picker.query.pop();
+            picker.selected = 0;
+        }
+        KeyCode::Enter => {
+            if let (Some(code), Some(edit)) = (matches.get(picker.selected), &mut state.edit) {
+                if let Some(span) = edit.spans.get_mut(edit.selected) {
+                    span.code = code.clone();
+                }
+            }
+            state.picker = None;
+        }
+        KeyCode::Char(c) if !c.is_control() => {
+            picker.query.push(c);
+            picker.selected = 0;
+        }
+        _ => {}
+    }
+}
