@@ -138,7 +138,9 @@ pub fn report(input: &Input, measures: Measures) -> Report {
         let segment = measures.segment.then(|| segment_rows(input));
         // A panic on the other thread is a bug, not a property of the data;
         // report it rather than hide it.
-        let (alpha, turn) = other.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        let (alpha, turn) = other
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
         (character, segment, alpha, turn)
     });
     for r in character.into_iter().flatten() {
