@@ -132,6 +132,8 @@ pub struct State {
     /// The unit shown or selected, by index into `data.units`.
     pub unit: Option<usize>,
     pub units_scroll: usize,
+    /// First code row shown in the agreement view.
+    pub agreement_scroll: usize,
     pub filter: StandingFilter,
     pub class_filter: Option<UnitClass>,
     pub prompt: Option<Prompt>,
@@ -169,6 +171,7 @@ impl State {
             tree_cursor: 0,
             unit: None,
             units_scroll: 0,
+            agreement_scroll: 0,
             filter: StandingFilter::Open,
             class_filter: None,
             prompt: None,

@@ -308,7 +308,14 @@ fn move_cursor(state: &mut State, by: isize) {
                 .unwrap_or(0);
             state.unit = visible.get(shift(pos, visible.len())).copied();
         }
-        (Screen::Agreement, _) => {}
+        (Screen::Agreement, _) => {
+            let len = state
+                .data
+                .as_ref()
+                .map(|d| d.study.codebook.codes.len())
+                .unwrap_or(0);
+            state.agreement_scroll = shift(state.agreement_scroll, len);
+        }
     }
 }
 

@@ -46,7 +46,10 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         t.title(),
     ))];
     let row = |label: String, f: Option<&Figures>, style: Style| -> Line<'static> {
-        let f = f.cloned().unwrap_or_default();
+        // A group or construct is not coded itself: its name only.
+        let Some(f) = f.cloned() else {
+            return Line::from(Span::styled(fit(&label, name_w), style));
+        };
         let k = if three {
             f.fleiss_kappa
         } else {
@@ -79,15 +82,20 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         .min(codes.len().saturating_sub(body));
     for code in codes.iter().skip(skip).take(body) {
         let label = format!("{}{}", "  ".repeat(code.depth), printable(code.name()));
-        let f = summary.of(Some(code.id()));
+        let f = if code.header.codable {
+            Some(summary.of(Some(code.id())).cloned().unwrap_or_default())
+        } else {
+            None
+        };
         let style = if code.header.codable {
             t.code(&code.header.color)
         } else {
             t.title()
         };
-        lines.push(row(label, f, style));
+        lines.push(row(label, f.as_ref(), style));
     }
-    lines.push(row("Overall".into(), summary.of(None), t.title()));
+    let overall = summary.of(None).cloned().unwrap_or_default();
+    lines.push(row("Overall".into(), Some(&overall), t.title()));
     lines.push(Line::from(Span::styled(
         format!(
             "Review: {} units decided, {} open of {}.  κ: Cohen's kappa by character (NVivo); segment: excerpts matched at ≥{:.0}% overlap (MAXQDA); |uα: Krippendorff (ATLAS.ti). – undefined (see concord agreement).",
@@ -99,7 +107,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         t.dim(),
     )));
     frame.render_widget(
-        Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: true }),
+        Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false }),
         inner,
     );
 }

@@ -15,8 +15,8 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let mut lines = vec![Line::from(Span::styled("Reviewing", t.title()))];
     let entry = |keys: String, help: &str, width: usize| {
         Line::from(vec![
-            Span::styled(format!(" {:<11}", fit(&keys, 11)), t.title()),
-            Span::raw(fit(help, width.saturating_sub(12))),
+            Span::styled(format!(" {:<11} ", fit(&keys, 11)), t.title()),
+            Span::raw(fit(help, width.saturating_sub(13))),
         ])
     };
     let two_columns = area.height < 44;

@@ -1,8 +1,11 @@
 //! The status line: study, reviewer, branch, open and decided counts, the
-//! last decision's commit, and the latest message.
+//! last decision's commit, and the latest message. When it does not fit,
+//! the least useful parts go first, so counts and messages stay visible at
+//! 80 columns.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
@@ -11,33 +14,28 @@ use crate::tui::state::{State, Tone};
 
 pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let t = &state.theme;
-    // A message takes the place of who and where, so it fits 80 columns.
+    // (text, style, how willingly it is dropped: higher goes first)
+    let mut parts: Vec<(String, Style, u8)> = Vec::new();
+    parts.push((printable(&state.study_name), t.title(), 3));
     let reviewer = state.reviewer.split(" <").next().unwrap_or("");
-    let mut spans = vec![Span::styled(
-        format!(" {} ", printable(&state.study_name)),
-        t.title(),
-    )];
-    if state.message.is_none() {
-        spans.push(Span::styled("│ ", t.dim()));
-        spans.push(Span::raw(printable(reviewer)));
-        spans.push(Span::styled(" │ ", t.dim()));
-        spans.push(Span::raw(printable(&state.branch)));
-    }
+    parts.push((printable(reviewer), Style::default(), 4));
+    parts.push((printable(&state.branch), Style::default(), 5));
     if let Some(data) = &state.data {
-        spans.push(Span::styled(" │ ", t.dim()));
-        spans.push(Span::styled(
-            format!("{} open", data.open_count()),
+        parts.push((
+            format!(
+                "{} open · {} decided",
+                data.open_count(),
+                data.decided_count()
+            ),
             t.warn(),
+            0,
         ));
-        spans.push(Span::raw(format!(" · {} decided", data.decided_count())));
     }
     if let Some(hash) = &state.last_commit {
-        spans.push(Span::styled(" │ ", t.dim()));
-        spans.push(Span::raw(hash.clone()));
+        parts.push((hash.clone(), Style::default(), 2));
     }
     if !state.pending.is_empty() {
-        spans.push(Span::styled(" │ ", t.dim()));
-        spans.push(Span::styled("committing…", t.warn()));
+        parts.push(("committing…".into(), t.warn(), 0));
     }
     match &state.message {
         Some(m) => {
@@ -46,12 +44,30 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
                 Tone::Success => t.success(),
                 Tone::Error => t.error(),
             };
-            spans.push(Span::styled(" │ ", t.dim()));
-            spans.push(Span::styled(printable(&m.text), style));
+            parts.push((printable(&m.text), style, 0));
         }
-        None => {
-            spans.push(Span::styled(" │ ? help", t.dim()));
-        }
+        None => parts.push(("? help".into(), t.dim(), 6)),
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    let width = area.width as usize;
+    let total = |parts: &[(String, Style, u8)]| -> usize {
+        parts
+            .iter()
+            .map(|(s, _, _)| s.chars().count() + 3)
+            .sum::<usize>()
+    };
+    // The message is last: when even that does not fit, its end is cut.
+    for level in (3..=6).rev() {
+        if total(&parts) <= width {
+            break;
+        }
+        parts.retain(|(_, _, p)| *p != level);
+    }
+    let mut spans = Vec::new();
+    for (k, (text, style, _)) in parts.iter().enumerate() {
+        spans.push(Span::styled(if k == 0 { " " } else { " │ " }, t.dim()));
+        spans.push(Span::styled(text.clone(), *style));
+    }
+    // A long message is cut, never wrapped.
+    let line = Line::from(spans);
+    frame.render_widget(Paragraph::new(line), area);
 }

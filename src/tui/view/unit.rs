@@ -56,7 +56,15 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
 
     let coder_rows = coders.len() as u16;
     let diff_rows = if inner.height >= 30 { 8 } else { 5 };
-    let decision_rows = if state.edit.is_some() { 4 } else { 2 };
+    let has_note = state.drafts.contains_key(&unit.id)
+        || !matches!(standing, Standing::Open | Standing::Agreed);
+    let decision_rows = if state.edit.is_some() {
+        4
+    } else if has_note {
+        3
+    } else {
+        2
+    };
     let [passage_area, coders_area, diff_area, decision_area] = Layout::vertical([
         Constraint::Min(3),
         Constraint::Length(coder_rows + 1),
@@ -317,22 +325,17 @@ fn draw_decision(
                         crate::study::Action::Reject => "rejected: nothing coded here".into(),
                         _ => "custom result".into(),
                     };
-                    let mut spans = vec![
+                    let when = d.at.replace('T', " ");
+                    let when = when.get(..16).unwrap_or(&when).to_string();
+                    let who = printable(d.reviewer.split(" <").next().unwrap_or(""));
+                    lines.push(Line::from(vec![
                         Span::styled("✓ Decided: ", t.success()),
                         Span::raw(what),
-                        Span::styled(
-                            format!(
-                                " — {} {}",
-                                printable(d.reviewer.split(" <").next().unwrap_or("")),
-                                d.at
-                            ),
-                            t.dim(),
-                        ),
-                    ];
+                        Span::styled(format!(" — {who}, {when}"), t.dim()),
+                    ]));
                     if !d.note.is_empty() {
-                        spans.push(Span::raw(format!(" · note: {}", printable(&d.note))));
+                        lines.push(Line::from(format!("Note: {}", printable(&d.note))));
                     }
-                    lines.push(Line::from(spans));
                 }
             }
             Standing::Stale(_) => lines.push(Line::from(Span::styled(
@@ -360,11 +363,17 @@ fn draw_decision(
         .coders
         .iter()
         .enumerate()
-        .map(|(i, c)| format!("{} {}", i + 1, shorten(&c.name, 14)))
+        .map(|(i, c)| {
+            format!(
+                "{} {}",
+                i + 1,
+                shorten(c.name.split_whitespace().next().unwrap_or(&c.id), 12)
+            )
+        })
         .collect();
     lines.push(Line::from(Span::styled(
         format!(
-            "{} · b both · x reject · e edit · c note · u undo · ] next · Esc back",
+            "{} · b both · x reject · e edit · c note · u undo · ] next",
             coders.join(" · ")
         ),
         t.dim(),

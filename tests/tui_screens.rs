@@ -1,0 +1,294 @@
+//! Every screen of the review TUI, drawn with ratatui's TestBackend at
+//! 80x24 and 120x40 on the sample study, compared with insta snapshots
+//! (`tests/snapshots/`). Review a changed snapshot with `cargo insta review`
+//! or by reading the `.snap.new` file beside it.
+
+use concord::align::UnitClass;
+use concord::tui::data::{AgreementSummary, ReviewData};
+use concord::tui::state::{Screen, State};
+use concord::tui::theme::Theme;
+use concord::tui::update::{Action, Effect, update};
+use concord::tui::view::view;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+
+fn loaded(width: u16, height: u16) -> State {
+    let mut state = State::new(
+        "IEM-DP focus groups (sample)".into(),
+        "Helen Marsh <helen.marsh@example.org>".into(),
+        "main".into(),
+        Theme::plain(),
+    );
+    update(&mut state, Action::Resize { width, height });
+    let study = concord::study::check(&concord::sample::sample_study()).study;
+    let agreement = AgreementSummary::compute(&study);
+    update(
+        &mut state,
+        Action::Loaded {
+            data: Box::new(ReviewData::build(study, 0)),
+            last_commit: Some("d58b8d4".into()),
+        },
+    );
+    update(&mut state, Action::AgreementReady(Box::new(agreement)));
+    state
+}
+
+fn press(state: &mut State, keys: &str) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    for c in keys.chars() {
+        let code = match c {
+            '\n' => KeyCode::Enter,
+            '\x1b' => KeyCode::Esc,
+            '\t' => KeyCode::Tab,
+            c => KeyCode::Char(c),
+        };
+        effects.extend(update(
+            state,
+            Action::Key(KeyEvent::new(code, KeyModifiers::NONE)),
+        ));
+    }
+    effects
+}
+
+fn render(state: &State, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| view(state, f)).unwrap();
+    let buffer = terminal.backend().buffer();
+    let mut out = String::new();
+    for y in 0..height {
+        let mut line = String::new();
+        for x in 0..width {
+            line.push_str(buffer[(x, y)].symbol());
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// Snapshot the screen at both sizes; `check` asserts what a user must see.
+fn screens(name: &str, setup: impl Fn(&mut State), check: impl Fn(&str)) {
+    for (w, h) in SIZES {
+        let mut state = loaded(w, h);
+        setup(&mut state);
+        let screen = render(&state, w, h);
+        for line in screen.lines() {
+            assert!(line.chars().count() <= w as usize);
+        }
+        // Shown only when a check fails (the harness captures output).
+        println!("{screen}");
+        check(&screen);
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), screen);
+    }
+}
+
+/// Show the first unit of a class.
+fn open_first(state: &mut State, class: UnitClass) {
+    let data = state.data.as_ref().unwrap();
+    let i = data.units.iter().position(|u| u.class == class).unwrap();
+    state.unit = Some(i);
+    state.screen = Screen::Unit;
+}
+
+#[test]
+fn browse() {
+    screens(
+        "browse",
+        |_| {},
+        |s| {
+            assert!(s.contains("Codebook"));
+            assert!(s.contains("Intrapsychic"));
+            assert!(s.contains("open"));
+            assert!(
+                s.contains("Helen Marsh"),
+                "the reviewer shows in the status line"
+            );
+            assert!(s.contains("d58b8d4"), "the last decision's commit shows");
+        },
+    );
+}
+
+#[test]
+fn browse_a_code() {
+    screens(
+        "browse_code",
+        |s| {
+            press(s, "/maintenance\n");
+        },
+        |s| {
+            assert!(s.contains("Maintenance self-efficacy"));
+            assert!(s.contains("Definition"));
+            assert!(s.contains("Units: Maintenance self-efficacy"));
+        },
+    );
+}
+
+#[test]
+fn units_pane() {
+    screens(
+        "units",
+        |s| {
+            press(s, "]");
+        },
+        |s| {
+            assert!(s.contains("fg1"));
+            assert!(s.contains("boundary") || s.contains("bnd"));
+        },
+    );
+}
+
+#[test]
+fn unit_boundary_disagreement() {
+    screens(
+        "unit_boundary",
+        |s| open_first(s, UnitClass::Boundary),
+        |s| {
+            assert!(s.contains("boundary disagreement"));
+            assert!(s.contains("only 1:"));
+            assert!(s.contains("only 2:"));
+            assert!(s.contains("Priya Raman"));
+            assert!(s.contains("P01:") || s.contains("P02:") || s.contains("MOD:"));
+        },
+    );
+}
+
+#[test]
+fn unit_code_disagreement_shows_both_definitions() {
+    screens(
+        "unit_code",
+        |s| open_first(s, UnitClass::Code),
+        |s| {
+            assert!(s.contains("code disagreement"));
+            assert!(s.contains("Difference"));
+        },
+    );
+}
+
+#[test]
+fn unit_omission() {
+    screens(
+        "unit_omission",
+        |s| open_first(s, UnitClass::Omission),
+        |s| {
+            assert!(s.contains("Not coded by"));
+        },
+    );
+}
+
+#[test]
+fn unit_decided() {
+    screens(
+        "unit_decided",
+        |s| {
+            press(s, "]\n");
+            let e = press(s, "c");
+            assert!(e.is_empty());
+            press(s, "B keeps the turn\n");
+            let effects = press(s, "2");
+            let Effect::Decide {
+                unit, choice, note, ..
+            } = &effects[0]
+            else {
+                panic!()
+            };
+            let d = concord::review::decision_for(
+                unit,
+                choice,
+                "d-1".into(),
+                "Helen Marsh <helen.marsh@example.org>".into(),
+                "2026-11-23T10:04:00Z".into(),
+                note.clone(),
+            );
+            update(
+                s,
+                Action::Recorded {
+                    transcript: unit.transcript.clone(),
+                    decisions: vec![d],
+                    commit: "1a2b3c4".into(),
+                    summary: "fg1 928-1056 cost-access/availability: accept coder-b".into(),
+                },
+            );
+        },
+        |s| {
+            assert!(s.contains("Decided: accepted Tom Becker"));
+            assert!(s.contains("B keeps the turn"));
+            assert!(s.contains("1a2b3c4"));
+        },
+    );
+}
+
+#[test]
+fn agreement_view() {
+    screens(
+        "agreement",
+        |s| {
+            press(s, "a");
+        },
+        |s| {
+            assert!(s.contains("Overall"));
+            assert!(s.contains("char κ"));
+            assert!(s.contains("Maintenance self-efficacy"));
+        },
+    );
+}
+
+#[test]
+fn help_lists_every_key() {
+    screens(
+        "help",
+        |s| {
+            press(s, "?");
+        },
+        |s| {
+            for b in concord::tui::keymap::REVIEW {
+                assert!(
+                    s.contains(&concord::tui::keymap::keys_label(b.keys)),
+                    "{}",
+                    b.help
+                );
+            }
+        },
+    );
+}
+
+#[test]
+fn edit_with_the_code_picker() {
+    screens(
+        "edit_picker",
+        |s| {
+            press(s, "]\ne+rec");
+        },
+        |s| {
+            assert!(s.contains("Pick a code"));
+            assert!(s.contains("Recovery self-efficacy"));
+        },
+    );
+}
+
+#[test]
+fn loading() {
+    for (w, h) in SIZES {
+        let state = State::new(
+            "Big study".into(),
+            "R <r@example.org>".into(),
+            "main".into(),
+            Theme::plain(),
+        );
+        let screen = render(&state, w, h);
+        assert!(screen.contains("Loading: reading the study"));
+        insta::assert_snapshot!(format!("loading_{w}x{h}"), screen);
+    }
+}
+
+#[test]
+fn study_text_cannot_reach_the_terminal_as_commands() {
+    let mut state = loaded(80, 24);
+    let data = state.data.as_mut().unwrap();
+    data.study.codebook.codes[0].header.name = "Evil\u{1b}[2J name".into();
+    let screen = render(&state, 80, 24);
+    assert!(!screen.contains('\u{1b}'));
+    assert!(screen.contains("Evil\\x1b[2J"));
+}

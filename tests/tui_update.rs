@@ -1,0 +1,370 @@
+//! The review screen's behaviour as a pure function: key sequences in,
+//! state and effects out, on the bundled sample study.
+
+use concord::align::UnitClass;
+use concord::review::{Choice, Standing};
+use concord::study::{Action as DecisionAction, Decision};
+use concord::tui::data::ReviewData;
+use concord::tui::state::{Pane, Phase, Screen, StandingFilter, State, TreeRow};
+use concord::tui::theme::Theme;
+use concord::tui::update::{Action, Effect, update};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+fn loaded() -> State {
+    let mut state = State::new(
+        "Sample".into(),
+        "Rev <rev@example.org>".into(),
+        "main".into(),
+        Theme::plain(),
+    );
+    let study = concord::study::check(&concord::sample::sample_study()).study;
+    let effects = update(
+        &mut state,
+        Action::Loaded {
+            data: Box::new(ReviewData::build(study, 0)),
+            last_commit: None,
+        },
+    );
+    assert_eq!(effects, vec![Effect::ComputeAgreement]);
+    state
+}
+
+fn key(code: KeyCode) -> Action {
+    Action::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+/// Press keys given as text (`\n` is Enter, `\x1b` is Esc, `\t` is Tab); all effects.
+fn press(state: &mut State, keys: &str) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    for c in keys.chars() {
+        let code = match c {
+            '\n' => KeyCode::Enter,
+            '\x1b' => KeyCode::Esc,
+            '\t' => KeyCode::Tab,
+            c => KeyCode::Char(c),
+        };
+        effects.extend(update(state, key(code)));
+    }
+    effects
+}
+
+/// What the runtime would send back once the decisions are committed.
+fn recorded(state: &mut State, effect: &Effect, id: &str) -> Vec<Decision> {
+    let (unit, choice, note, replaces) = match effect {
+        Effect::Decide {
+            unit,
+            choice,
+            note,
+            replaces,
+        } => (unit, choice.clone(), note.clone(), replaces.clone()),
+        Effect::Undo { unit, decision } => {
+            let revert = concord::review::revert_of(
+                decision,
+                id.into(),
+                "Rev".into(),
+                "2026-11-23T10:00:00Z".into(),
+            );
+            let ds = vec![revert];
+            update(
+                state,
+                Action::Recorded {
+                    transcript: unit.transcript.clone(),
+                    decisions: ds.clone(),
+                    commit: "abc1234".into(),
+                    summary: "undo".into(),
+                },
+            );
+            return ds;
+        }
+        other => panic!("not a decision: {other:?}"),
+    };
+    let mut ds = Vec::new();
+    if let Some(old) = replaces {
+        ds.push(concord::review::revert_of(
+            &old,
+            format!("{id}-r"),
+            "Rev".into(),
+            "2026-11-23T10:00:00Z".into(),
+        ));
+    }
+    ds.push(concord::review::decision_for(
+        unit,
+        &choice,
+        id.into(),
+        "Rev".into(),
+        "2026-11-23T10:00:00Z".into(),
+        note,
+    ));
+    update(
+        state,
+        Action::Recorded {
+            transcript: unit.transcript.clone(),
+            decisions: ds.clone(),
+            commit: "abc1234".into(),
+            summary: "decided".into(),
+        },
+    );
+    ds
+}
+
+#[test]
+fn opens_on_the_codebook_with_groups_unfolded() {
+    let state = loaded();
+    assert_eq!(state.phase, Phase::Ready);
+    assert_eq!(state.focus, Pane::Codebook);
+    let rows = state.tree_rows();
+    assert_eq!(rows[0], TreeRow::AllCodes);
+    // 3 groups and their 10 constructs show; subconstructs are folded away.
+    assert_eq!(rows.len(), 1 + 3 + 10);
+}
+
+#[test]
+fn keys_wait_while_the_study_loads() {
+    let mut state = State::new("S".into(), "R".into(), "main".into(), Theme::plain());
+    assert!(press(&mut state, "]1").is_empty());
+    assert!(state.unit.is_none());
+    press(&mut state, "q");
+    assert!(state.quitting, "q works even while loading");
+}
+
+#[test]
+fn next_open_disagreement_then_open_and_back() {
+    let mut state = loaded();
+    press(&mut state, "]");
+    let first = state.unit.expect("a unit is selected");
+    let data = state.data.as_ref().unwrap();
+    assert!(data.standings[first].is_open());
+    assert_ne!(data.units[first].class, UnitClass::Agreement);
+    assert_eq!(state.focus, Pane::Units);
+    press(&mut state, "\n");
+    assert_eq!(state.screen, Screen::Unit);
+    press(&mut state, "]");
+    assert!(
+        state.unit.unwrap() > first,
+        "] moves forward through the study"
+    );
+    press(&mut state, "[");
+    assert_eq!(state.unit, Some(first));
+    press(&mut state, "\x1b");
+    assert_eq!(state.screen, Screen::Browse);
+}
+
+#[test]
+fn one_key_decides_and_the_unit_is_done_only_once_committed() {
+    let mut state = loaded();
+    press(&mut state, "]\n");
+    let unit = state.unit.unwrap();
+    let open_before = state.data.as_ref().unwrap().open_count();
+    let effects = press(&mut state, "1");
+    assert_eq!(effects.len(), 1);
+    let Effect::Decide {
+        choice, replaces, ..
+    } = &effects[0]
+    else {
+        panic!()
+    };
+    assert_eq!(*choice, Choice::Accept("coder-a".into()));
+    assert!(replaces.is_none());
+    // Not done yet: the commit is in flight, and a second key does nothing.
+    assert!(state.data.as_ref().unwrap().standings[unit].is_open());
+    assert!(press(&mut state, "2").is_empty());
+    recorded(&mut state, &effects[0], "d-1");
+    let data = state.data.as_ref().unwrap();
+    assert_eq!(data.standings[unit], Standing::Decided("d-1".into()));
+    assert_eq!(data.open_count(), open_before - 1);
+    assert!(state.pending.is_empty());
+    assert_eq!(state.last_commit.as_deref(), Some("abc1234"));
+}
+
+#[test]
+fn deciding_again_replaces_the_decision() {
+    let mut state = loaded();
+    press(&mut state, "]\n");
+    let e = press(&mut state, "x");
+    recorded(&mut state, &e[0], "d-1");
+    let e = press(&mut state, "b");
+    let Effect::Decide {
+        choice, replaces, ..
+    } = &e[0]
+    else {
+        panic!()
+    };
+    assert_eq!(*choice, Choice::Union);
+    assert_eq!(replaces.as_ref().map(|d| d.id.as_str()), Some("d-1"));
+}
+
+#[test]
+fn undo_reverts_the_last_decision_of_the_session() {
+    let mut state = loaded();
+    press(&mut state, "]\n");
+    let unit = state.unit.unwrap();
+    let e = press(&mut state, "1");
+    recorded(&mut state, &e[0], "d-1");
+    let e = press(&mut state, "u");
+    let Effect::Undo { decision, .. } = &e[0] else {
+        panic!("{e:?}")
+    };
+    assert_eq!(decision.id, "d-1");
+    let ds = recorded(&mut state, &e[0], "d-2");
+    assert_eq!(ds[0].action, DecisionAction::Revert);
+    assert_eq!(state.data.as_ref().unwrap().standings[unit], Standing::Open);
+    assert!(press(&mut state, "u").is_empty(), "nothing left to undo");
+}
+
+#[test]
+fn a_note_goes_with_the_decision() {
+    let mut state = loaded();
+    press(&mut state, "]\n");
+    assert!(press(&mut state, "cB keeps the whole turn\n").is_empty());
+    let e = press(&mut state, "2");
+    let Effect::Decide { note, choice, .. } = &e[0] else {
+        panic!()
+    };
+    assert_eq!(note, "B keeps the whole turn");
+    assert_eq!(*choice, Choice::Accept("coder-b".into()));
+    recorded(&mut state, &e[0], "d-1");
+    // A note on a decided unit re-records the same choice with the note.
+    let e = press(&mut state, "cmore\n");
+    let Effect::Decide {
+        note,
+        choice,
+        replaces,
+        ..
+    } = &e[0]
+    else {
+        panic!()
+    };
+    assert_eq!(note, "more");
+    assert_eq!(*choice, Choice::Accept("coder-b".into()));
+    assert!(replaces.is_some());
+}
+
+#[test]
+fn escape_cancels_a_prompt_without_deciding() {
+    let mut state = loaded();
+    press(&mut state, "]\n");
+    assert!(press(&mut state, "cxyz\x1b").is_empty());
+    assert!(state.prompt.is_none());
+    assert!(state.drafts.is_empty());
+}
+
+#[test]
+fn decision_keys_need_a_unit() {
+    let mut state = loaded();
+    assert!(press(&mut state, "1bx").is_empty());
+    assert!(
+        state
+            .message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("select a unit")
+    );
+    // There is no coder 9 in a two-coder study.
+    press(&mut state, "]");
+    assert!(press(&mut state, "9").is_empty());
+    assert!(state.message.as_ref().unwrap().text.contains("no coder 9"));
+}
+
+#[test]
+fn search_finds_codes_then_text() {
+    let mut state = loaded();
+    press(&mut state, "/maintenance\n");
+    assert_eq!(state.scope().as_deref(), Some("se-maintenance"));
+    // Text that is no code's name is looked for in the units.
+    press(&mut state, "/car park\n");
+    let data = state.data.as_ref().unwrap();
+    let u = &data.units[state.unit.expect("a unit matched")];
+    let text = concord::study::text::char_slice(
+        &data.study.transcript(&u.transcript).unwrap().text,
+        u.start,
+        u.end,
+    )
+    .unwrap();
+    assert!(text.to_lowercase().contains("car park"), "{text}");
+}
+
+#[test]
+fn filters_and_folding_change_what_is_listed() {
+    let mut state = loaded();
+    let open = state.visible_units().len();
+    press(&mut state, "f");
+    assert_eq!(state.filter, StandingFilter::Decided);
+    assert!(state.visible_units().is_empty());
+    press(&mut state, "f");
+    assert_eq!(state.filter, StandingFilter::All);
+    assert!(
+        state.visible_units().len() > open,
+        "agreements show under all"
+    );
+    press(&mut state, "t");
+    let data = state.data.as_ref().unwrap();
+    assert!(
+        state
+            .visible_units()
+            .iter()
+            .all(|&i| data.units[i].class == UnitClass::Boundary)
+    );
+    // Fold the first group: its constructs disappear.
+    let before = state.tree_rows().len();
+    press(&mut state, "j ");
+    assert_eq!(state.tree_rows().len(), before - 5);
+}
+
+#[test]
+fn a_codes_units_are_its_subtrees() {
+    let mut state = loaded();
+    press(&mut state, "/Self-efficacy\n");
+    assert_eq!(state.scope().as_deref(), Some("se"));
+    let data = state.data.as_ref().unwrap();
+    for i in state.visible_units() {
+        assert!(
+            data.units[i]
+                .excerpts
+                .iter()
+                .any(|e| e.code.starts_with("se-"))
+        );
+    }
+}
+
+#[test]
+fn edit_moves_a_boundary_and_records_a_custom_result() {
+    let mut state = loaded();
+    press(&mut state, "]\n");
+    press(&mut state, "e");
+    let start = state.edit.as_ref().unwrap().spans[0].start;
+    press(&mut state, "ll");
+    assert_eq!(state.edit.as_ref().unwrap().spans[0].start, start + 2);
+    press(&mut state, "w");
+    assert!(state.edit.as_ref().unwrap().spans[0].start > start + 2);
+    let e = press(&mut state, "\n");
+    let Effect::Decide {
+        choice: Choice::Custom(spans),
+        ..
+    } = &e[0]
+    else {
+        panic!("{e:?}")
+    };
+    assert!(spans[0].start > start + 2);
+}
+
+#[test]
+fn help_opens_and_any_key_closes_it() {
+    let mut state = loaded();
+    press(&mut state, "?");
+    assert!(state.help);
+    assert!(
+        press(&mut state, "1").is_empty(),
+        "keys do not act through the help"
+    );
+    assert!(!state.help);
+    press(&mut state, "q");
+    assert!(state.quitting);
+}
+
+#[test]
+fn a_signal_quits() {
+    let mut state = loaded();
+    update(&mut state, Action::Quit);
+    assert!(state.quitting);
+}
