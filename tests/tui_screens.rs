@@ -209,6 +209,7 @@ fn unit_decided() {
                     decisions: vec![d],
                     commit: "1a2b3c4".into(),
                     summary: "fg1 928-1056 cost-access/availability: accept coder-b".into(),
+                    reload: false,
                 },
             );
         },

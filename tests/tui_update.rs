@@ -72,6 +72,7 @@ fn recorded(state: &mut State, effect: &Effect, id: &str) -> Vec<Decision> {
                     decisions: ds.clone(),
                     commit: "abc1234".into(),
                     summary: "undo".into(),
+                    reload: false,
                 },
             );
             return ds;
@@ -102,6 +103,7 @@ fn recorded(state: &mut State, effect: &Effect, id: &str) -> Vec<Decision> {
             decisions: ds.clone(),
             commit: "abc1234".into(),
             summary: "decided".into(),
+            reload: false,
         },
     );
     ds
@@ -367,4 +369,70 @@ fn a_signal_quits() {
     let mut state = loaded();
     update(&mut state, Action::Quit);
     assert!(state.quitting);
+}
+
+#[test]
+fn a_click_selects_and_a_second_click_opens() {
+    use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let mut state = loaded();
+    update(
+        &mut state,
+        Action::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
+    let click = |x: u16, y: u16| {
+        Action::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: x,
+            row: y,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    // Row 3 of the codebook (inside its border): the second construct.
+    update(&mut state, click(5, 3));
+    assert_eq!(state.tree_cursor, 2);
+    assert_eq!(state.focus, Pane::Codebook);
+    // Back to all codes, then the first unit in the units pane.
+    update(&mut state, click(5, 1));
+    update(&mut state, click(50, 1));
+    assert_eq!(state.focus, Pane::Units);
+    let first = state.visible_units()[0];
+    assert_eq!(state.unit, Some(first));
+    update(&mut state, click(50, 1));
+    assert_eq!(state.screen, Screen::Unit);
+}
+
+#[test]
+fn another_reviewers_decision_reloads_and_keeps_the_place() {
+    let mut state = loaded();
+    press(&mut state, "]\n");
+    let unit_id = state.data.as_ref().unwrap().units[state.unit.unwrap()]
+        .id
+        .clone();
+    let effects = update(
+        &mut state,
+        Action::RecordFailed {
+            unit: unit_id.clone(),
+            error: "decided meanwhile".into(),
+            reload: true,
+        },
+    );
+    assert_eq!(effects, vec![Effect::Reload]);
+    assert!(state.pending.is_empty());
+    // The reload comes back behind the screen: same unit selected, no loading screen.
+    update(&mut state, Action::Progress("reading files".into()));
+    assert_eq!(state.phase, Phase::Ready);
+    let study = concord::study::check(&concord::sample::sample_study()).study;
+    update(
+        &mut state,
+        Action::Loaded {
+            data: Box::new(ReviewData::build(study, 0)),
+            last_commit: None,
+        },
+    );
+    let data = state.data.as_ref().unwrap();
+    assert_eq!(data.units[state.unit.unwrap()].id, unit_id);
+    assert_eq!(state.screen, Screen::Unit);
 }

@@ -31,6 +31,7 @@ pub enum Command {
     FilterStanding,
     FilterClass,
     Agreement,
+    Reload,
     Help,
     Quit,
 }
@@ -109,7 +110,7 @@ pub const REVIEW: &[Binding<Command>] = &[
     Binding {
         keys: &[Key::Code(KeyCode::Enter)],
         command: Command::Open,
-        help: "open (a code's units, a unit)",
+        help: "open units / a unit",
     },
     Binding {
         keys: &[Key::Code(KeyCode::Esc)],
@@ -134,12 +135,12 @@ pub const REVIEW: &[Binding<Command>] = &[
     Binding {
         keys: &[Key::Char('[')],
         command: Command::PrevOpen,
-        help: "previous open disagreement",
+        help: "prev. open disagreement",
     },
     Binding {
         keys: &[Key::Digit],
         command: Command::Accept(0),
-        help: "accept coder 1..9's version",
+        help: "accept coder n's version",
     },
     Binding {
         keys: &[Key::Char('b')],
@@ -149,7 +150,7 @@ pub const REVIEW: &[Binding<Command>] = &[
     Binding {
         keys: &[Key::Char('x')],
         command: Command::Reject,
-        help: "reject: nothing coded here",
+        help: "reject: nothing coded",
     },
     Binding {
         keys: &[Key::Char('e')],
@@ -159,7 +160,7 @@ pub const REVIEW: &[Binding<Command>] = &[
     Binding {
         keys: &[Key::Char('c')],
         command: Command::Note,
-        help: "add a note to the decision",
+        help: "note on the decision",
     },
     Binding {
         keys: &[Key::Char('u')],
@@ -179,7 +180,7 @@ pub const REVIEW: &[Binding<Command>] = &[
     Binding {
         keys: &[Key::Char('f')],
         command: Command::FilterStanding,
-        help: "show open/decided/all units",
+        help: "open / decided / all",
     },
     Binding {
         keys: &[Key::Char('t')],
@@ -190,6 +191,11 @@ pub const REVIEW: &[Binding<Command>] = &[
         keys: &[Key::Char('a')],
         command: Command::Agreement,
         help: "agreement figures",
+    },
+    Binding {
+        keys: &[Key::Char('R')],
+        command: Command::Reload,
+        help: "read the study again",
     },
     Binding {
         keys: &[Key::Char('?')],
@@ -217,12 +223,12 @@ pub const EDIT: &[Binding<EditCommand>] = &[
     Binding {
         keys: &[Key::Char('h'), Key::Code(KeyCode::Left)],
         command: EditCommand::CharLeft,
-        help: "boundary a character left",
+        help: "boundary one char left",
     },
     Binding {
         keys: &[Key::Char('l'), Key::Code(KeyCode::Right)],
         command: EditCommand::CharRight,
-        help: "boundary a character right",
+        help: "boundary one char right",
     },
     Binding {
         keys: &[Key::Char('b')],

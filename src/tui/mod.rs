@@ -5,6 +5,7 @@
 
 pub mod data;
 pub mod keymap;
+pub mod layout;
 pub mod runtime;
 pub mod state;
 pub mod theme;

@@ -24,7 +24,7 @@ use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 use crate::repo::RepoError;
 use crate::repo::git::Person;
 use crate::repo::read::read_study;
-use crate::repo::record::record_decisions;
+use crate::repo::record::{RecordError, record_decisions};
 use crate::review::{decision_for, describe, revert_of};
 use crate::study::{self, Decision};
 use crate::tui::data::{AgreementSummary, ReviewData};
@@ -252,6 +252,7 @@ fn now() -> String {
 fn start(effect: Effect, state: &State, session: &Session, tx: UnboundedSender<Action>) {
     let Some(data) = &state.data else { return };
     match effect {
+        Effect::Reload => spawn_load(session.root.clone(), tx),
         Effect::ComputeAgreement => {
             let study = data.study.clone();
             tokio::task::spawn_blocking(move || {
@@ -319,9 +320,11 @@ fn record(
                 decisions,
                 commit: short(r.commit),
                 summary,
+                reload: r.retries > 0,
             },
             Err(e) => Action::RecordFailed {
                 unit,
+                reload: matches!(e, RecordError::DecidedMeanwhile { .. }),
                 error: e.to_string(),
             },
         };

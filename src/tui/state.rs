@@ -153,6 +153,8 @@ pub struct State {
     pub last_search: Option<String>,
     /// Rows of the list panes that fit on screen, for paging.
     pub page: usize,
+    /// The terminal's size (columns, rows), for mapping clicks to rows.
+    pub size: (u16, u16),
     /// Quit asked for: the runtime exits once no commit is in flight.
     pub quitting: bool,
     pub theme: Theme,
@@ -187,6 +189,7 @@ impl State {
             last_commit: None,
             last_search: None,
             page: 10,
+            size: (80, 24),
             quitting: false,
             theme,
         }

@@ -3,13 +3,16 @@
 //! statistics) comes back as an [`Effect`] for the runtime to run; its
 //! result returns as another [`Action`].
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
+use ratatui::crossterm::event::{
+    KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
 
 use crate::align::{ReviewUnit, UnitClass};
 use crate::review::{Choice, Standing};
 use crate::study::{Action as DecisionAction, Decision, ResultSpan};
 use crate::tui::data::{AgreementSummary, ReviewData};
 use crate::tui::keymap::{Command, EditCommand, edit_command, review_command};
+use crate::tui::layout;
 use crate::tui::state::{
     Edit, Pane, Phase, Picker, Prompt, PromptKind, Screen, StandingFilter, State, Tone, TreeRow,
 };
@@ -34,10 +37,14 @@ pub enum Action {
         decisions: Vec<Decision>,
         commit: String,
         summary: String,
+        /// Another reviewer's commits came in meanwhile: read the study again.
+        reload: bool,
     },
     RecordFailed {
         unit: String,
         error: String,
+        /// The log changed under us (another reviewer): read the study again.
+        reload: bool,
     },
     /// A signal (hang-up, terminate): leave as soon as nothing is in flight.
     Quit,
@@ -58,6 +65,8 @@ pub enum Effect {
         unit: ReviewUnit,
         decision: Decision,
     },
+    /// Read the study again (another reviewer's decisions, a coder's push).
+    Reload,
     ComputeAgreement,
 }
 
@@ -65,22 +74,35 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::Key(key) => on_key(state, key),
         Action::Mouse(m) => on_mouse(state, m),
-        Action::Resize { height, .. } => {
+        Action::Resize { width, height } => {
+            state.size = (width, height);
             state.page = (height as usize).saturating_sub(12).max(3);
             Vec::new()
         }
         Action::Progress(text) => {
-            state.phase = Phase::Loading(text);
+            // A reload happens behind the screen the reviewer is using.
+            if state.data.is_none() {
+                state.phase = Phase::Loading(text);
+            }
             Vec::new()
         }
         Action::Loaded { data, last_commit } => {
-            // Groups unfolded, so the constructs show at once.
-            for code in &data.study.codebook.codes {
-                if code.depth == 0 {
-                    state.expanded.insert(code.id().to_string());
+            let reloading = state.data.is_some();
+            if reloading {
+                // Keep the reviewer's place: the same unit if it is still there.
+                let current = state
+                    .unit
+                    .and_then(|i| state.data.as_ref().map(|d| d.units[i].id.clone()));
+                state.unit = current.and_then(|id| data.units.iter().position(|u| u.id == id));
+            } else {
+                // Groups unfolded, so the constructs show at once.
+                for code in &data.study.codebook.codes {
+                    if code.depth == 0 {
+                        state.expanded.insert(code.id().to_string());
+                    }
                 }
             }
-            state.last_commit = last_commit;
+            state.last_commit = last_commit.or(state.last_commit.take());
             if data.problems > 0 {
                 state.say(
                     format!("{} problems in the study: run concord check", data.problems),
@@ -104,6 +126,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             decisions,
             commit,
             summary,
+            reload,
         } => {
             if let Some(data) = &mut state.data {
                 data.apply_recorded(&transcript, &decisions);
@@ -120,12 +143,24 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
             state.last_commit = Some(commit.clone());
             state.say(format!("✓ {summary}"), Tone::Success);
-            Vec::new()
+            if reload {
+                vec![Effect::Reload]
+            } else {
+                Vec::new()
+            }
         }
-        Action::RecordFailed { unit, error } => {
+        Action::RecordFailed {
+            unit,
+            error,
+            reload,
+        } => {
             state.pending.remove(&unit);
             state.say(format!("not recorded: {error}"), Tone::Error);
-            Vec::new()
+            if reload {
+                vec![Effect::Reload]
+            } else {
+                Vec::new()
+            }
         }
         Action::Quit => {
             state.quitting = true;
@@ -138,12 +173,57 @@ fn on_mouse(state: &mut State, m: MouseEvent) -> Vec<Effect> {
     let command = match m.kind {
         MouseEventKind::ScrollDown => Command::Down,
         MouseEventKind::ScrollUp => Command::Up,
+        MouseEventKind::Down(MouseButton::Left) => {
+            click(state, m.column, m.row);
+            return Vec::new();
+        }
         _ => return Vec::new(),
     };
     if state.phase == Phase::Ready && state.prompt.is_none() && state.edit.is_none() {
         on_command(state, command)
     } else {
         Vec::new()
+    }
+}
+
+/// A click on the browse screen selects the row under it; a click on the
+/// unit already selected opens it.
+fn click(state: &mut State, x: u16, y: u16) {
+    if state.phase != Phase::Ready
+        || state.screen != Screen::Browse
+        || state.prompt.is_some()
+        || state.help
+    {
+        return;
+    }
+    let areas = layout::browse(layout::main_area(state.size.0, state.size.1));
+    let hit = |r: ratatui::layout::Rect| {
+        let i = layout::inner(r);
+        (x >= i.x && x < i.x + i.width && y >= i.y && y < i.y + i.height)
+            .then(|| (y - i.y) as usize)
+    };
+    if let Some(row) = hit(areas.tree) {
+        let height = layout::inner(areas.tree).height as usize;
+        let target = layout::first_row(state.tree_cursor, height) + row;
+        if target < state.tree_rows().len() {
+            state.focus = Pane::Codebook;
+            state.tree_cursor = target;
+            state.unit = None;
+        }
+    } else if let Some(row) = hit(areas.units) {
+        let visible = state.visible_units();
+        let height = layout::inner(areas.units).height as usize;
+        let pos = state
+            .unit
+            .and_then(|u| visible.iter().position(|&v| v == u))
+            .unwrap_or(0);
+        if let Some(&i) = visible.get(layout::first_row(pos, height) + row) {
+            if state.focus == Pane::Units && state.unit == Some(i) {
+                state.screen = Screen::Unit;
+            }
+            state.focus = Pane::Units;
+            state.unit = Some(i);
+        }
     }
 }
 
@@ -178,6 +258,10 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
 fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
     match command {
         Command::Quit => state.quitting = true,
+        Command::Reload => {
+            state.say("reading the study again…", Tone::Info);
+            return vec![Effect::Reload];
+        }
         Command::Help => state.help = true,
         Command::Up => move_cursor(state, -1),
         Command::Down => move_cursor(state, 1),

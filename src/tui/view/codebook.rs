@@ -24,7 +24,7 @@ pub fn draw_tree(state: &State, frame: &mut Frame, area: Rect) {
     let Some(data) = &state.data else { return };
     let rows = state.tree_rows();
     let height = inner.height as usize;
-    let first = state.tree_cursor.saturating_sub(height.saturating_sub(1));
+    let first = crate::tui::layout::first_row(state.tree_cursor, height);
     let width = inner.width as usize;
     let mut lines = Vec::new();
     for (i, row) in rows.iter().enumerate().skip(first).take(height) {

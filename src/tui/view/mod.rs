@@ -51,16 +51,10 @@ pub fn view(state: &State, frame: &mut Frame) {
 }
 
 fn browse(state: &State, frame: &mut Frame, area: Rect) {
-    // Wider terminals give the codebook a fixed share; the detail takes what is left below.
-    let detail_height = (area.height / 3).clamp(5, 14);
-    let [top, detail] =
-        Layout::vertical([Constraint::Min(6), Constraint::Length(detail_height)]).areas(area);
-    let tree_width = (top.width * 2 / 5).clamp(30, 56);
-    let [left, right] =
-        Layout::horizontal([Constraint::Length(tree_width), Constraint::Min(20)]).areas(top);
-    codebook::draw_tree(state, frame, left);
-    units::draw(state, frame, right);
-    codebook::draw_detail(state, frame, detail);
+    let areas = crate::tui::layout::browse(area);
+    codebook::draw_tree(state, frame, areas.tree);
+    units::draw(state, frame, areas.units);
+    codebook::draw_detail(state, frame, areas.detail);
 }
 
 fn loading(state: &State, frame: &mut Frame, area: Rect, what: &str) {

@@ -55,7 +55,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let pos = state
         .unit
         .and_then(|u| visible.iter().position(|&v| v == u));
-    let first = pos.unwrap_or(0).saturating_sub(height.saturating_sub(1));
+    let first = crate::tui::layout::first_row(pos.unwrap_or(0), height);
     let lines: Vec<Line> = visible
         .iter()
         .enumerate()
