@@ -13,8 +13,14 @@ use serde_json::Value;
 
 const TOLERANCE: f64 = 1e-9;
 
+/// tests/fixtures/agreement, or the folder in `CONCORD_AGREEMENT_FIXTURES`
+/// (to check other oracle output, e.g. a subset of a large study, with the
+/// same comparison: see docs/performance.md).
 fn fixture_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/agreement")
+    match std::env::var_os("CONCORD_AGREEMENT_FIXTURES") {
+        Some(dir) => PathBuf::from(dir),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/agreement"),
+    }
 }
 
 fn fixtures() -> Vec<PathBuf> {

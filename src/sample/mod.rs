@@ -1,6 +1,8 @@
 //! The bundled sample study (the top-level `codebook/` folder of the
 //! repository), embedded in the binary so an installed concord carries it.
 
+pub mod synthetic;
+
 use include_dir::{Dir, include_dir};
 
 use crate::study::StudyFiles;

@@ -1,0 +1,193 @@
+//! `concord units`, `concord agreement` and the units line of `concord
+//! status`, run as the real binary on a small study in a temporary folder:
+//! the published L = 60 case as a study (coders a, b; codes x, y under g).
+
+mod common;
+
+use common::{code, coding_line, run_in, stderr, stdout, study};
+use serde_json::Value;
+
+/// A 60-character transcript in three speaker turns.
+const TEXT: &str = "MOD: we start now, thanks for coming.\nP01: yes sure.\nP02: ok";
+
+fn l60_study() -> tempfile::TempDir {
+    assert_eq!(TEXT.chars().count(), 60);
+    let lines = |spans: &[(&str, &str, usize, usize)]| -> String {
+        spans
+            .iter()
+            .map(|(id, c, s, e)| coding_line(id, c, *s, *e, TEXT))
+            .collect()
+    };
+    study(&[
+        (
+            "concord.toml",
+            "[study]\nname = \"L60\"\n\n[[coder]]\nid = \"a\"\nname = \"A\"\n\n[[coder]]\nid = \"b\"\nname = \"B\"\n".into(),
+        ),
+        ("codebook/g/_index.md", code("g", "Group", false)),
+        ("codebook/g/x.md", code("x", "Code X", true)),
+        ("codebook/g/y.md", code("y", "Code Y", true)),
+        ("transcripts/t1.txt", TEXT.into()),
+        ("codings/a/t1.jsonl", lines(&[("c-a1", "x", 0, 10), ("c-a2", "y", 15, 30), ("c-a3", "x", 40, 50)])),
+        (
+            "codings/b/t1.jsonl",
+            lines(&[("c-b1", "x", 0, 12), ("c-b2", "y", 15, 28), ("c-b3", "x", 41, 50), ("c-b4", "y", 55, 60)]),
+        ),
+    ])
+}
+
+fn json(out: &std::process::Output) -> Value {
+    assert!(out.status.success(), "{}", stderr(out));
+    serde_json::from_str(&stdout(out)).unwrap()
+}
+
+#[test]
+fn agreement_json_has_the_published_figures() {
+    let dir = l60_study();
+    let v = json(&run_in(dir.path(), &["agreement", "--json"]));
+    assert_eq!(v["coders"], serde_json::json!(["a", "b"]));
+    let rows = v["rows"].as_array().unwrap();
+    let domain = rows.iter().find(|r| r["code"] == "g").unwrap();
+    let u = domain["alpha"]["u_alpha"].as_f64().unwrap();
+    assert!((u - 0.763331231168103).abs() < 1e-12);
+    assert_eq!(domain["alpha"]["cu_alpha"].as_f64(), Some(1.0));
+    let x = rows
+        .iter()
+        .find(|r| r["code"] == "x" && r["transcript"] == "t1")
+        .unwrap();
+    assert_eq!(x["character"]["both"], 19);
+    assert_eq!(x["segment"]["agreements"], 1);
+    let overall = rows.last().unwrap();
+    assert!(overall["code"].is_null() && overall["transcript"].is_null());
+    // One domain only: Cu-α over domains has no variation, so it is null.
+    assert!(
+        overall["alpha"]
+            .get("cu_alpha_domains")
+            .is_some_and(|v| v.is_null())
+    );
+}
+
+#[test]
+fn undefined_figures_are_null_with_a_note() {
+    let dir = l60_study();
+    let v = json(&run_in(
+        dir.path(),
+        &["agreement", "--json", "--measure", "alpha"],
+    ));
+    let overall = v["rows"].as_array().unwrap().last().unwrap().clone();
+    // Cu-α over domains: one domain only, so no variation: undefined.
+    assert!(overall["alpha"]["cu_alpha_domains"].is_null());
+    let notes = overall["notes"].as_array().unwrap();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.as_str().unwrap().starts_with("alpha.cu_alpha_domains: ")),
+        "{notes:?}"
+    );
+}
+
+#[test]
+fn table_fits_80_columns_with_hierarchy_and_legend() {
+    let dir = l60_study();
+    let out = run_in(dir.path(), &["agreement"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    for line in text.lines() {
+        assert!(line.chars().count() <= 80, "too wide: {line:?}");
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("Code"));
+    assert!(lines[1].starts_with("g"), "{text}");
+    assert!(lines[2].starts_with("  x"), "{text}");
+    assert!(text.contains("overall"));
+    assert!(lines.last().unwrap().contains("undefined"));
+}
+
+#[test]
+fn csv_has_a_header_and_a_row_per_figure_set() {
+    let dir = l60_study();
+    let out = run_in(dir.path(), &["agreement", "--csv", "--code", "x"]);
+    let text = stdout(&out);
+    let mut lines = text.lines();
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("code,transcript,domain,character_both")
+    );
+    assert_eq!(lines.count(), 2, "{text}"); // x in t1, x pooled
+}
+
+#[test]
+fn unknown_code_or_transcript_is_refused() {
+    let dir = l60_study();
+    let out = run_in(dir.path(), &["agreement", "--code", "nope"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no code \"nope\""));
+    let out = run_in(dir.path(), &["units", "--transcript", "nope"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn units_lists_and_filters_by_class() {
+    let dir = l60_study();
+    let v = json(&run_in(dir.path(), &["units", "--json"]));
+    let classes: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["class"].as_str().unwrap())
+        .collect();
+    assert_eq!(classes, ["boundary", "boundary", "boundary", "omission"]);
+    let first = &v[0];
+    assert!(first["id"].as_str().unwrap().starts_with("t1:0-12:"));
+    assert_eq!(first["quote"], "MOD: we star");
+    let v = json(&run_in(
+        dir.path(),
+        &["units", "--json", "--class", "omission"],
+    ));
+    assert_eq!(v.as_array().unwrap().len(), 1);
+    let out = run_in(dir.path(), &["units", "--class", "boundary"]);
+    assert!(stdout(&out).contains("a: x; b: x"));
+    assert!(stderr(&out).contains("3 units"));
+}
+
+#[test]
+fn status_reports_units_by_class() {
+    let dir = l60_study();
+    let out = run_in(dir.path(), &["status"]);
+    assert!(
+        stdout(&out).contains("Units        4 (0 agreement, 3 boundary, 0 code, 1 omission)"),
+        "{}",
+        stdout(&out)
+    );
+    let v = json(&run_in(dir.path(), &["status", "--json"]));
+    assert_eq!(v["units"]["boundary"], 3);
+}
+
+#[test]
+fn generated_study_checks_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s");
+    let p = path.to_str().unwrap();
+    let out = run_in(
+        dir.path(),
+        &[
+            "generate",
+            "--transcripts",
+            "2",
+            "--chars",
+            "2000",
+            "--coders",
+            "3",
+            "--excerpts",
+            "8",
+            "--path",
+            p,
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = run_in(dir.path(), &["check", p]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let v = json(&run_in(dir.path(), &["agreement", "--json", p]));
+    assert_eq!(v["coders"].as_array().unwrap().len(), 3);
+}
