@@ -9,8 +9,9 @@
 
 use std::io::{IsTerminal, Stdout};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
@@ -116,8 +117,9 @@ async fn main_loop(session: Session) -> Result<(), RepoError> {
             },
         );
     }
-    spawn_input(tx.clone());
-    spawn_signals(tx.clone());
+    let signalled = Arc::new(AtomicBool::new(false));
+    spawn_input(tx.clone(), Arc::clone(&signalled));
+    spawn_signals(tx.clone(), signalled);
     spawn_load(session.root.clone(), tx.clone());
 
     let _ = terminal.draw(|f| view(&state, f));
@@ -139,10 +141,27 @@ async fn main_loop(session: Session) -> Result<(), RepoError> {
     Ok(())
 }
 
+/// How often the input thread looks up from waiting for a key to see whether a signal came.
+const INPUT_TICK: Duration = Duration::from_millis(50);
+
+/// How long a signal waits for the input thread to take in the keys typed
+/// before it (crossterm's reader can spin on a terminal that hung up).
+const SIGNAL_GRACE: Duration = Duration::from_millis(500);
+
 /// Keys, mouse and resizes, read on a thread of their own (crossterm's read blocks).
-fn spawn_input(tx: UnboundedSender<Action>) {
+///
+/// Once a signal came (`signalled`), it takes in what was typed before it
+/// (a decision key already sent is a decision), then asks to quit.
+fn spawn_input(tx: UnboundedSender<Action>, signalled: Arc<AtomicBool>) {
     std::thread::spawn(move || {
         loop {
+            let draining = signalled.load(Ordering::SeqCst);
+            match event::poll(if draining { Duration::ZERO } else { INPUT_TICK }) {
+                Ok(true) => {}
+                Ok(false) if draining => break,
+                Ok(false) => continue,
+                Err(_) => break,
+            }
             let action = match event::read() {
                 Ok(Event::Key(k)) if k.kind != event::KeyEventKind::Release => Action::Key(k),
                 Ok(Event::Mouse(m)) => Action::Mouse(m),
@@ -155,10 +174,15 @@ fn spawn_input(tx: UnboundedSender<Action>) {
                 break;
             }
         }
+        if signalled.load(Ordering::SeqCst) {
+            let _ = tx.send(Action::Quit);
+        }
     });
 }
 
-fn spawn_signals(tx: UnboundedSender<Action>) {
+/// A hang-up, SIGTERM or SIGINT: quit once the keys typed before it are
+/// taken in (the input thread says so), or after [`SIGNAL_GRACE`] at the latest.
+fn spawn_signals(tx: UnboundedSender<Action>, signalled: Arc<AtomicBool>) {
     use tokio::signal::unix::{SignalKind, signal};
     for kind in [
         SignalKind::hangup(),
@@ -166,9 +190,12 @@ fn spawn_signals(tx: UnboundedSender<Action>) {
         SignalKind::interrupt(),
     ] {
         let tx = tx.clone();
+        let signalled = Arc::clone(&signalled);
         if let Ok(mut s) = signal(kind) {
             tokio::spawn(async move {
                 while s.recv().await.is_some() {
+                    signalled.store(true, Ordering::SeqCst);
+                    tokio::time::sleep(SIGNAL_GRACE).await;
                     if tx.send(Action::Quit).is_err() {
                         break;
                     }
