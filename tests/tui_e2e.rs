@@ -1,0 +1,393 @@
+//! The review screen end to end: the real binary in a pseudo-terminal of
+//! 100x30 on a temporary demo repository, with HOME and git's configuration
+//! of its own. Keys go in as a terminal sends them; the screen is read back
+//! through a vt100 emulator; commits and decision files are read with git2.
+
+mod common;
+#[path = "common/pty.rs"]
+mod pty;
+
+use std::path::{Path, PathBuf};
+
+use common::{concord, stderr, stdout};
+use pty::{Tui, frame};
+use serde_json::Value;
+use tempfile::TempDir;
+
+const REVIEWER: &str = "Test Reviewer <test@example.org>";
+const COLS: u16 = 100;
+const ROWS: u16 = 30;
+
+/// A demo study written without a terminal (so `concord demo` only writes
+/// it), and a HOME of its own.
+struct Demo {
+    home: TempDir,
+    _dir: TempDir,
+    root: PathBuf,
+}
+
+fn demo() -> Demo {
+    let home = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("study");
+    let out = concord(home.path())
+        .args(["demo", "--path"])
+        .arg(&root)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    Demo {
+        home,
+        _dir: dir,
+        root,
+    }
+}
+
+impl Demo {
+    /// `concord <study> --reviewer "Test Reviewer <...>"` in a 100x30 terminal.
+    fn open(&self) -> Tui {
+        let root = self.root.to_str().unwrap();
+        let cmd = pty::command(
+            self.home.path(),
+            &self.root,
+            &[root, "--reviewer", REVIEWER],
+        );
+        Tui::spawn(cmd, COLS, ROWS)
+    }
+}
+
+/// The open and decided counts of the status line ("207 open · 1 decided").
+fn counts(screen: &str) -> Option<(usize, usize)> {
+    let status = screen.lines().rev().find(|l| l.contains(" decided"))?;
+    let words: Vec<&str> = status.split_whitespace().collect();
+    let at = words.iter().position(|w| *w == "decided")?;
+    let open = words.get(at.checked_sub(4)?)?;
+    if words.get(at - 3) != Some(&"open") {
+        return None;
+    }
+    Some((open.parse().ok()?, words[at - 1].parse().ok()?))
+}
+
+/// The study is loaded: the status line counts open units.
+fn loaded(screen: &str) -> bool {
+    counts(screen).is_some_and(|(open, _)| open > 0)
+}
+
+/// The unit view's title: transcript, range ("928-1056") and status, as in
+/// "┌ fg1 · 928–1056 · boundary disagreement · open ───".
+fn unit_title(screen: &str) -> Option<(String, String, String)> {
+    let top = screen.lines().next()?;
+    let title = top.trim_start_matches('┌').trim();
+    let parts: Vec<&str> = title.split(" · ").collect();
+    if parts.len() < 4 || !parts[1].contains('–') {
+        return None;
+    }
+    Some((
+        parts[0].to_string(),
+        parts[1].replace('–', "-"),
+        parts[parts.len() - 1]
+            .split_whitespace()
+            .next()?
+            .to_string(),
+    ))
+}
+
+fn head(root: &Path) -> git2::Oid {
+    let repo = git2::Repository::open(root).unwrap();
+    repo.head().unwrap().peel_to_commit().unwrap().id()
+}
+
+/// (message, author name, author email, parent ids) of a commit.
+fn commit_info(root: &Path, oid: git2::Oid) -> (String, String, String, Vec<git2::Oid>) {
+    let repo = git2::Repository::open(root).unwrap();
+    let c = repo.find_commit(oid).unwrap();
+    let author = c.author();
+    (
+        c.message().unwrap().trim().to_string(),
+        author.name().unwrap().to_string(),
+        author.email().unwrap().to_string(),
+        c.parent_ids().collect(),
+    )
+}
+
+/// `git status` has nothing to say: no change, no untracked file.
+fn assert_clean(root: &Path) {
+    let repo = git2::Repository::open(root).unwrap();
+    let mut opts = git2::StatusOptions::new();
+    opts.include_untracked(true).recurse_untracked_dirs(true);
+    let statuses = repo.statuses(Some(&mut opts)).unwrap();
+    let dirty: Vec<String> = statuses
+        .iter()
+        .map(|s| format!("{:?} {}", s.status(), s.path().unwrap_or("?")))
+        .collect();
+    assert!(dirty.is_empty(), "git status is not clean: {dirty:?}");
+}
+
+/// The decision lines of `decisions/<transcript>.jsonl` about the unit at `range`.
+fn decision_lines(root: &Path, transcript: &str, range: &str) -> Vec<Value> {
+    let path = root.join("decisions").join(format!("{transcript}.jsonl"));
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    let prefix = format!("{transcript}:{range}:");
+    text.lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|d| d["unit"].as_str().is_some_and(|u| u.starts_with(&prefix)))
+        .collect()
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).rposition(|w| w == needle)
+}
+
+/// The terminal is as the program found it: main screen, cursor shown,
+/// line editing and echo back on.
+fn assert_restored(tui: &Tui) {
+    let bytes = tui.bytes();
+    let enter = find(&bytes, b"\x1b[?1049h").expect("the screen never opened");
+    let leave = find(&bytes, b"\x1b[?1049l").expect("the alternate screen was never left");
+    assert!(
+        leave > enter,
+        "the alternate screen was entered again after it was left"
+    );
+    let shown = find(&bytes, b"\x1b[?25h").expect("the cursor was never shown again");
+    if let Some(hidden) = find(&bytes, b"\x1b[?25l") {
+        assert!(shown > hidden, "the cursor was left hidden");
+    }
+    assert_eq!(
+        tui.modes(),
+        (false, false),
+        "(alternate screen, cursor hidden)"
+    );
+    if let Some(termios) = tui.termios_local_flags() {
+        for flag in ["ICANON", "ECHO"] {
+            assert!(
+                termios.iter().any(|f| f == flag),
+                "raw mode left on: {flag} is off ({termios:?})"
+            );
+        }
+    }
+}
+
+#[test]
+fn review_a_study_in_a_terminal_decide_note_undo_and_quit() {
+    let demo = demo();
+    let root = &demo.root;
+    let start = head(root);
+    let mut tui = demo.open();
+
+    let screen = tui.wait_for("the study to load", loaded);
+    let (open0, decided0) = counts(&screen).unwrap();
+    assert_eq!(decided0, 0, "{}", frame(&screen));
+    assert!(screen.contains("Codebook"), "{}", frame(&screen));
+
+    // The next open disagreement, opened.
+    tui.keys("]");
+    tui.keys("\r");
+    let screen = tui.wait_for("the unit view", |s| {
+        unit_title(s).is_some_and(|t| t.2 == "open")
+            && s.contains("Coders")
+            && s.contains("Difference")
+    });
+    let (t1, range1, _) = unit_title(&screen).unwrap();
+
+    // 1: accept the first coder's version. The screen says so only once
+    // the commit exists, so git is read as soon as it does.
+    tui.keys("1");
+    tui.wait_for("the decision to show as made", |s| {
+        s.contains("Decided") && unit_title(s).is_some_and(|t| t.2 == "decided")
+    });
+    let accept = head(root);
+    let (message, name, email, parents) = commit_info(root, accept);
+    assert_eq!(parents, vec![start], "one new commit on the branch");
+    assert!(
+        message.starts_with(&format!("{t1} {range1} ")) && message.ends_with(": accept coder-a"),
+        "commit message: {message:?}"
+    );
+    assert_eq!(
+        (name.as_str(), email.as_str()),
+        ("Test Reviewer", "test@example.org")
+    );
+    let lines = decision_lines(root, &t1, &range1);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0]["action"], "accept");
+    assert_eq!(lines[0]["chosen"], "coder-a");
+    assert_eq!(lines[0]["reviewer"], REVIEWER);
+    // The status line counts it and shows the decision's commit.
+    let short = accept.to_string()[..7].to_string();
+    tui.wait_for("the new counts and commit in the status line", |s| {
+        counts(s) == Some((open0 - 1, 1)) && s.contains(&short)
+    });
+
+    // The next open one: a note first, then 2.
+    tui.keys("]");
+    let screen = tui.wait_for("another open unit", |s| {
+        unit_title(s).is_some_and(|(t, r, st)| (&t, &r) != (&t1, &range1) && st == "open")
+            && s.contains("Difference")
+    });
+    let (t2, range2, _) = unit_title(&screen).unwrap();
+    tui.keys("c");
+    tui.wait_for("the note prompt", |s| s.contains("note:"));
+    let note = "Checked with Priya";
+    tui.keys(note);
+    tui.wait_for("the note typed", |s| s.contains(note));
+    tui.keys("\r");
+    tui.wait_for("the note kept", |s| {
+        !s.contains("Enter to confirm") && s.contains(note)
+    });
+    tui.keys("2");
+    tui.wait_for("the noted decision", |s| {
+        s.contains("Decided") && unit_title(s).is_some_and(|t| t.2 == "decided")
+    });
+    let noted = head(root);
+    let (message, name, _, parents) = commit_info(root, noted);
+    assert_eq!(parents, vec![accept]);
+    assert!(
+        message.starts_with(&format!("{t2} {range2} ")) && message.ends_with(": accept coder-b"),
+        "commit message: {message:?}"
+    );
+    assert_eq!(name, "Test Reviewer");
+    let lines = decision_lines(root, &t2, &range2);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0]["chosen"], "coder-b");
+    assert_eq!(lines[0]["note"], note);
+    let noted_id = lines[0]["id"].as_str().unwrap().to_string();
+    let short = noted.to_string()[..7].to_string();
+    tui.wait_for("the noted decision on screen and in the status line", |s| {
+        s.contains(note) && counts(s) == Some((open0 - 2, 2)) && s.contains(&short)
+    });
+
+    // u: the last decision is reverted in a new commit; history stays.
+    tui.keys("u");
+    tui.wait_for("the undo", |s| {
+        counts(s) == Some((open0 - 1, 1)) && unit_title(s).is_some_and(|t| t.2 == "open")
+    });
+    let undo = head(root);
+    let (message, _, _, parents) = commit_info(root, undo);
+    assert_eq!(parents, vec![noted], "the undo is a new commit on top");
+    assert!(
+        message.starts_with(&format!("{t2} {range2} ")) && message.contains(&noted_id),
+        "commit message: {message:?}"
+    );
+    let lines = decision_lines(root, &t2, &range2);
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(lines[0]["note"], note, "the noted line is kept");
+    assert_eq!(lines[1]["action"], "revert");
+    assert_eq!(lines[1]["reverts"], noted_id.as_str());
+    assert_eq!(decision_lines(root, &t1, &range1).len(), 1);
+    let short = undo.to_string()[..7].to_string();
+    tui.wait_for("the undo's commit in the status line", |s| {
+        s.contains(&short)
+    });
+
+    // q: out, cleanly.
+    tui.keys("q");
+    let status = tui.wait_exit();
+    assert!(status.success(), "exit status {status:?}");
+    assert_eq!(head(root), undo, "quitting commits nothing more");
+    assert_clean(root);
+    assert_restored(&tui);
+}
+
+#[test]
+fn a_hang_up_right_after_a_decision_loses_nothing() {
+    let demo = demo();
+    let root = &demo.root;
+    let start = head(root);
+    let mut tui = demo.open();
+    tui.wait_for("the study to load", loaded);
+
+    // The next open disagreement, accepted from the units pane, and the
+    // connection dropped at once.
+    tui.keys("]1");
+    let pid = tui.pid().to_string();
+    let kill = std::process::Command::new("kill")
+        .args(["-HUP", &pid])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+
+    let status = tui.wait_exit();
+    assert_eq!(
+        status.signal(),
+        None,
+        "concord died of the signal instead of leaving cleanly"
+    );
+    let accept = head(root);
+    assert_ne!(accept, start, "the decision was lost: no commit");
+    let (message, name, _, parents) = commit_info(root, accept);
+    assert_eq!(parents, vec![start]);
+    assert!(message.ends_with(": accept coder-a"), "{message:?}");
+    assert_eq!(name, "Test Reviewer");
+    // "fg1 928-1056 code/id: accept coder-a": the unit's transcript and range.
+    let mut words = message.split_whitespace();
+    let (t, range) = (words.next().unwrap(), words.next().unwrap());
+    let lines = decision_lines(root, t, range);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0]["chosen"], "coder-a");
+    assert_clean(root);
+    assert_restored(&tui);
+}
+
+#[test]
+fn without_a_terminal_the_review_screen_says_what_works_instead() {
+    let demo = demo();
+    let out = concord(demo.home.path())
+        .current_dir(&demo.root)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("needs a terminal"), "{err}");
+    assert!(err.contains("concord check"), "{err}");
+    assert!(stdout(&out).is_empty(), "{}", stdout(&out));
+    assert!(
+        !err.contains('\x1b'),
+        "escape sequences without a terminal: {err:?}"
+    );
+}
+
+#[test]
+fn demo_without_a_terminal_only_writes_the_study_and_prints_its_path() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = concord(home.path())
+        .args(["demo", "--path", "here"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "here\n");
+    assert!(!stderr(&out).contains('\x1b'), "{:?}", stderr(&out));
+    let root = dir.path().join("here");
+    assert!(root.join("concord.toml").is_file());
+    // Written and committed, nothing decided.
+    assert_clean(&root);
+    let decisions = std::fs::read_dir(root.join("decisions"))
+        .map(|d| {
+            d.filter_map(Result::ok)
+                .filter(|e| e.path().extension().is_some_and(|x| x == "jsonl"))
+                .count()
+        })
+        .unwrap_or(0);
+    assert_eq!(decisions, 0);
+}
+
+#[test]
+fn in_a_terminal_without_an_identity_it_says_so_before_any_screen() {
+    let demo = demo();
+    let root = demo.root.to_str().unwrap();
+    let cmd = pty::command(demo.home.path(), &demo.root, &[root]);
+    let mut tui = Tui::spawn(cmd, COLS, ROWS);
+    let status = tui.wait_exit();
+    assert_eq!(status.exit_code(), 2, "{}", frame(&tui.screen()));
+    let screen = tui.screen();
+    assert!(screen.contains("--reviewer"), "{}", frame(&screen));
+    assert!(screen.contains("user.name"), "{}", frame(&screen));
+    let bytes = tui.bytes();
+    assert_eq!(
+        find(&bytes, b"\x1b[?1049h"),
+        None,
+        "the screen opened without an identity"
+    );
+    assert_clean(&demo.root);
+}
