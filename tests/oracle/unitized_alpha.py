@@ -174,9 +174,11 @@ def merge_units(units, boundaries=()):
         spans.sort()
         cur_s, cur_e = spans[0]
         for s, e in spans[1:]:
-            # a span starting at a transcript start lies in a later transcript
-            # than every span before it: never merged with them
-            if s <= cur_e and s not in cuts:
+            # spans of different transcripts never merge: a transcript start
+            # after the current run's start (and at or before this span's)
+            # separates them; spans that start at the same transcript start
+            # are in the same transcript and do merge
+            if s <= cur_e and not any(cur_s < b <= s for b in cuts):
                 cur_e = max(cur_e, e)
             else:
                 merged.append((value, cur_s, cur_e))
