@@ -55,7 +55,12 @@ pub fn run(session: Session) -> Result<(), RepoError> {
             path: PathBuf::from("(runtime)"),
             source,
         })?;
-    rt.block_on(main_loop(session))
+    let result = rt.block_on(main_loop(session));
+    // The loop ends only once no decision is being committed; what may still
+    // run is reading the study or computing statistics, which need no waiting
+    // for (dropping the runtime would wait, seconds on a large study).
+    rt.shutdown_background();
+    result
 }
 
 fn io_err(source: std::io::Error) -> RepoError {
