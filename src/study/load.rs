@@ -10,7 +10,9 @@ use crate::study::parse::jsonl::parse_jsonl;
 use crate::study::parse::manifest::parse_manifest;
 use crate::study::parse::transcript::parse_transcript;
 use crate::study::problem::{Location, Problem};
-use crate::study::types::{Coding, CodingFile, Decision, DecisionFile, Study};
+use crate::study::types::{
+    Coding, CodingFile, Decision, DecisionFile, Manifest, Study, Transcript,
+};
 
 const CODING_HINT: &str = "each line is one coding: {\"id\":...,\"code\":...,\"start\":...,\"end\":...,\"quote\":...,\"memo\":...} (see docs/format.md); fix the line, or restore the file with git";
 const DECISION_HINT: &str = "each line is one decision: {\"id\",\"unit\",\"basis\",\"action\",\"chosen\",\"result\",\"reviewer\",\"at\",\"note\"} (see docs/format.md); restore the line with git rather than editing the log";
@@ -49,57 +51,31 @@ pub fn load(files: &StudyFiles) -> Loaded {
         ));
     }
 
-    for (path, bytes) in &files.files {
-        match role_of(path) {
-            FileRole::Manifest => match parse_manifest(path, bytes) {
-                Ok(m) => manifest = Some(m),
-                Err(p) => problems.push(p),
-            },
-            FileRole::Code => match parse_code_file(path, bytes) {
-                Ok((header, body)) => code_files.push(CodeFile {
-                    path: path.clone(),
-                    header,
-                    body,
-                }),
-                Err(p) => problems.push(p),
-            },
-            FileRole::Transcript { id } => match parse_transcript(path, &id, bytes) {
-                Ok((t, ps)) => {
-                    transcripts.push(t);
-                    problems.extend(ps);
-                }
-                Err(p) => {
-                    unreadable_transcripts.insert(id);
-                    problems.push(p);
-                }
-            },
-            FileRole::Codings { coder, transcript } => {
-                let (items, ps) = parse_jsonl::<Coding>(path, bytes, CODING_HINT);
+    // Files parse independently, so they parse on every core; the results
+    // are put together in path order, so the outcome does not depend on it.
+    let entries: Vec<(&String, &Vec<u8>)> = files.files.iter().collect();
+    for parsed in parse_all(&entries) {
+        match parsed {
+            Parsed::Manifest(m) => manifest = Some(m),
+            Parsed::Code(c) => code_files.push(c),
+            Parsed::Transcript(t, ps) => {
+                transcripts.push(t);
                 problems.extend(ps);
-                let (lines, items): (Vec<usize>, Vec<Coding>) = items.into_iter().unzip();
-                codings.push(CodingFile {
-                    coder,
-                    transcript,
-                    codings: items,
-                    lines,
-                });
             }
-            FileRole::Decisions { transcript } => {
-                let (items, ps) = parse_jsonl::<Decision>(path, bytes, DECISION_HINT);
+            Parsed::Unreadable(id, p) => {
+                unreadable_transcripts.insert(id);
+                problems.push(p);
+            }
+            Parsed::Codings(f, ps) => {
+                codings.push(f);
                 problems.extend(ps);
-                let (lines, items): (Vec<usize>, Vec<Decision>) = items.into_iter().unzip();
-                decisions.push(DecisionFile {
-                    transcript,
-                    decisions: items,
-                    lines,
-                });
             }
-            FileRole::Stray { reason } => problems.push(Problem::new(
-                Location::file(path),
-                "concord does not read this file",
-                format!("{reason}; rename or move it"),
-            )),
-            FileRole::Other => {}
+            Parsed::Decisions(f, ps) => {
+                decisions.push(f);
+                problems.extend(ps);
+            }
+            Parsed::Problem(p) => problems.push(p),
+            Parsed::Nothing => {}
         }
     }
     let (codebook, ps) = build_codebook(code_files);
@@ -114,5 +90,98 @@ pub fn load(files: &StudyFiles) -> Loaded {
         },
         problems,
         unreadable_transcripts,
+    }
+}
+
+/// One file, parsed.
+enum Parsed {
+    Manifest(Manifest),
+    Code(CodeFile),
+    Transcript(Transcript, Vec<Problem>),
+    Unreadable(String, Problem),
+    Codings(CodingFile, Vec<Problem>),
+    Decisions(DecisionFile, Vec<Problem>),
+    Problem(Problem),
+    Nothing,
+}
+
+/// Parse every entry, in order, spreading contiguous chunks over the
+/// machine's cores (plain scoped threads: no clock, no IO).
+fn parse_all(entries: &[(&String, &Vec<u8>)]) -> Vec<Parsed> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(8);
+    if threads < 2 || entries.len() < 64 {
+        return entries.iter().map(|(p, b)| parse_one(p, b)).collect();
+    }
+    let chunk = entries.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = entries
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|(p, b)| parse_one(p, b))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    })
+}
+
+fn parse_one(path: &str, bytes: &[u8]) -> Parsed {
+    match role_of(path) {
+        FileRole::Manifest => match parse_manifest(path, bytes) {
+            Ok(m) => Parsed::Manifest(m),
+            Err(p) => Parsed::Problem(p),
+        },
+        FileRole::Code => match parse_code_file(path, bytes) {
+            Ok((header, body)) => Parsed::Code(CodeFile {
+                path: path.to_string(),
+                header,
+                body,
+            }),
+            Err(p) => Parsed::Problem(p),
+        },
+        FileRole::Transcript { id } => match parse_transcript(path, &id, bytes) {
+            Ok((t, ps)) => Parsed::Transcript(t, ps),
+            Err(p) => Parsed::Unreadable(id, p),
+        },
+        FileRole::Codings { coder, transcript } => {
+            let (items, ps) = parse_jsonl::<Coding>(path, bytes, CODING_HINT);
+            let (lines, items): (Vec<usize>, Vec<Coding>) = items.into_iter().unzip();
+            Parsed::Codings(
+                CodingFile {
+                    coder,
+                    transcript,
+                    codings: items,
+                    lines,
+                },
+                ps,
+            )
+        }
+        FileRole::Decisions { transcript } => {
+            let (items, ps) = parse_jsonl::<Decision>(path, bytes, DECISION_HINT);
+            let (lines, items): (Vec<usize>, Vec<Decision>) = items.into_iter().unzip();
+            Parsed::Decisions(
+                DecisionFile {
+                    transcript,
+                    decisions: items,
+                    lines,
+                },
+                ps,
+            )
+        }
+        FileRole::Stray { reason } => Parsed::Problem(Problem::new(
+            Location::file(path),
+            "concord does not read this file",
+            format!("{reason}; rename or move it"),
+        )),
+        FileRole::Other => Parsed::Nothing,
     }
 }

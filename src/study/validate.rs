@@ -10,8 +10,8 @@ use crate::study::files::{
 use crate::study::load::Loaded;
 use crate::study::parse::jsonl::column_of_key;
 use crate::study::problem::{Location, Problem};
-use crate::study::text::shorten;
-use crate::study::types::{Action, Study};
+use crate::study::text::{char_slice, shorten};
+use crate::study::types::{Action, Code, CodingFile, Study, Transcript};
 
 /// Longest excerpt of text shown in a message.
 const SHOWN: usize = 60;
@@ -72,15 +72,20 @@ struct CharCursor {
 }
 
 impl CharCursor {
-    fn slice<'t>(&mut self, text: &'t str, start: usize, end: usize) -> Option<&'t str> {
+    /// Whether `quote` is the text at characters `[start, end)`: the cursor
+    /// walks to `start` from where it last was, then the quote's bytes are
+    /// compared in place, so a file's quotes cost one pass over the text.
+    fn quote_matches(&mut self, text: &str, start: usize, end: usize, quote: &str) -> bool {
         if start < self.chars {
             *self = CharCursor::default();
         }
-        let from = skip_chars(text, self.bytes, start - self.chars)?;
+        let Some(from) = skip_chars(text, self.bytes, start - self.chars) else {
+            return false;
+        };
         self.chars = start;
         self.bytes = from;
-        let to = skip_chars(text, from, end.checked_sub(start)?)?;
-        text.get(from..to)
+        text.as_bytes()[from..].starts_with(quote.as_bytes())
+            && quote.chars().count() == end.saturating_sub(start)
     }
 }
 
@@ -90,7 +95,20 @@ impl CharCursor {
 fn skip_chars(text: &str, from: usize, n: usize) -> Option<usize> {
     let bytes = text.as_bytes();
     let mut i = from;
-    for _ in 0..n {
+    let mut left = n;
+    while left > 0 {
+        // Eight ASCII bytes at once are eight characters: transcripts are
+        // mostly ASCII, so most of the walk goes by words, not bytes.
+        if left >= 8 {
+            if let Some(chunk) = bytes.get(i..i + 8) {
+                let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0x80; 8]));
+                if word & 0x8080_8080_8080_8080 == 0 {
+                    i += 8;
+                    left -= 8;
+                    continue;
+                }
+            }
+        }
         if i >= bytes.len() {
             return None;
         }
@@ -98,6 +116,7 @@ fn skip_chars(text: &str, from: usize, n: usize) -> Option<usize> {
         while i < bytes.len() && bytes[i] & 0xC0 == 0x80 {
             i += 1;
         }
+        left -= 1;
     }
     Some(i)
 }
@@ -224,8 +243,17 @@ impl Validator<'_> {
         let manifest_coders: BTreeSet<&str> =
             study.coders().iter().map(|c| c.id.as_str()).collect();
         let mut reported_coders = BTreeSet::new();
-        let mut first_id: HashMap<&str, (String, usize)> = HashMap::new();
-        for file in &study.codings {
+        // Where each id was first seen: (index of its file, line). Paths are
+        // made only for the message, not for each of a large study's codings.
+        let mut first_id: HashMap<&str, (usize, usize)> = HashMap::new();
+        let codes: HashMap<&str, &crate::study::types::Code> =
+            study.codebook.codes.iter().map(|c| (c.id(), c)).collect();
+        let transcripts: HashMap<&str, &crate::study::types::Transcript> = study
+            .transcripts
+            .iter()
+            .map(|t| (t.id.as_str(), t))
+            .collect();
+        for (file_index, file) in study.codings.iter().enumerate() {
             let path = codings_path(&file.coder, &file.transcript);
             if study.manifest.is_some()
                 && !manifest_coders.contains(file.coder.as_str())
@@ -243,7 +271,7 @@ impl Validator<'_> {
                     ),
                 );
             }
-            let transcript = study.transcript(&file.transcript);
+            let transcript = transcripts.get(file.transcript.as_str()).copied();
             if transcript.is_none() && !unreadable.contains(&file.transcript) {
                 self.push(
                     Location::file(&path),
@@ -255,9 +283,10 @@ impl Validator<'_> {
                     "add the transcript, or rename this file after the transcript it codes",
                 );
             }
-            let mut cursor = CharCursor::default();
             for (coding, &line) in file.codings.iter().zip(&file.lines) {
-                if let Some((other, other_line)) = first_id.get(coding.id.as_str()) {
+                if let Some(&(other_file, other_line)) = first_id.get(coding.id.as_str()) {
+                    let o = &study.codings[other_file];
+                    let other = codings_path(&o.coder, &o.transcript);
                     let at = self.at_key(&path, line, "id");
                     self.push(
                         at,
@@ -268,89 +297,138 @@ impl Validator<'_> {
                         "give this coding a new id; ids are never reused",
                     );
                 } else {
-                    first_id.insert(&coding.id, (path.clone(), line));
+                    first_id.insert(&coding.id, (file_index, line));
                 }
-                match study.codebook.get(&coding.code) {
-                    None => {
-                        let at = self.at_key(&path, line, "code");
-                        self.push(
-                            at,
-                            format!("unknown code {:?}", coding.code),
-                            "use the id of a code in codebook/, or add the code to the codebook",
-                        );
-                    }
-                    Some(code) if !code.header.codable => {
-                        let at = self.at_key(&path, line, "code");
-                        self.push(
-                            at,
-                            format!(
-                                "code {:?} ({}) is not codable (codable = false)",
-                                coding.code,
-                                code.name()
-                            ),
-                            "code one of its subcodes, or set codable = true in its file",
-                        );
-                    }
-                    Some(_) => {}
+            }
+        }
+        // The checks of each coding against its code and transcript need
+        // nothing from other files: they run on every core.
+        let this: &Validator = self;
+        let per_file = |file: &CodingFile| {
+            let transcript = transcripts.get(file.transcript.as_str()).copied();
+            this.coding_file_problems(file, transcript, &codes)
+        };
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .min(8);
+        let found: Vec<Problem> = if threads < 2 || study.codings.len() < 16 {
+            study.codings.iter().flat_map(per_file).collect()
+        } else {
+            let chunk = study.codings.len().div_ceil(threads);
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = study
+                    .codings
+                    .chunks(chunk)
+                    .map(|part| {
+                        scope.spawn(move || part.iter().flat_map(per_file).collect::<Vec<_>>())
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .flat_map(|h| h.join().unwrap_or_default())
+                    .collect()
+            })
+        };
+        self.problems.extend(found);
+    }
+
+    /// The problems of one coding file's lines: unknown or uncodable codes,
+    /// empty or reversed spans, offsets past the end, quotes that do not match.
+    fn coding_file_problems(
+        &self,
+        file: &CodingFile,
+        transcript: Option<&Transcript>,
+        codes: &HashMap<&str, &Code>,
+    ) -> Vec<Problem> {
+        let mut out = Vec::new();
+        let mut push =
+            |at: Location, message: String, hint: &str| out.push(Problem::new(at, message, hint));
+        let path = codings_path(&file.coder, &file.transcript);
+        let mut cursor = CharCursor::default();
+        for (coding, &line) in file.codings.iter().zip(&file.lines) {
+            match codes.get(coding.code.as_str()).copied() {
+                None => {
+                    let at = self.at_key(&path, line, "code");
+                    push(
+                        at,
+                        format!("unknown code {:?}", coding.code),
+                        "use the id of a code in codebook/, or add the code to the codebook",
+                    );
                 }
-                if coding.start >= coding.end {
-                    let at = self.at_key(&path, line, "start");
-                    self.push(
+                Some(code) if !code.header.codable => {
+                    let at = self.at_key(&path, line, "code");
+                    push(
                         at,
                         format!(
-                            "start {} is not before end {}: the excerpt is empty or reversed",
-                            coding.start, coding.end
+                            "code {:?} ({}) is not codable (codable = false)",
+                            coding.code,
+                            code.name()
                         ),
-                        "set start to the first character and end to one past the last",
+                        "code one of its subcodes, or set codable = true in its file",
                     );
-                    continue;
                 }
-                let Some(t) = transcript else { continue };
-                if coding.end > t.chars {
-                    let at = self.at_key(&path, line, "end");
-                    self.push(
-                        at,
-                        format!(
-                            "end {} is past the end of transcript {} ({} characters)",
-                            coding.end, t.id, t.chars
-                        ),
-                        "offsets count characters of the transcript; re-anchor the coding or restore the transcript",
-                    );
-                    continue;
-                }
-                let found = cursor
-                    .slice(&t.text, coding.start, coding.end)
-                    .unwrap_or("");
-                if found != coding.quote {
-                    let at = self.at_key(&path, line, "quote");
-                    // Where the quote is now, if the transcript still has it:
-                    // the usual cause is an edit earlier in the transcript.
-                    let hint = match nearest_occurrence(&t.text, &coding.quote, coding.start) {
+                Some(_) => {}
+            }
+            if coding.start >= coding.end {
+                let at = self.at_key(&path, line, "start");
+                push(
+                    at,
+                    format!(
+                        "start {} is not before end {}: the excerpt is empty or reversed",
+                        coding.start, coding.end
+                    ),
+                    "set start to the first character and end to one past the last",
+                );
+                continue;
+            }
+            let Some(t) = transcript else { continue };
+            if coding.end > t.chars {
+                let at = self.at_key(&path, line, "end");
+                push(
+                    at,
+                    format!(
+                        "end {} is past the end of transcript {} ({} characters)",
+                        coding.end, t.id, t.chars
+                    ),
+                    "offsets count characters of the transcript; re-anchor the coding or restore the transcript",
+                );
+                continue;
+            }
+            if !cursor.quote_matches(&t.text, coding.start, coding.end, &coding.quote) {
+                let found = char_slice(&t.text, coding.start, coding.end).unwrap_or("");
+                let at = self.at_key(&path, line, "quote");
+                // Where the quote is now, if the transcript still has it:
+                // the usual cause is an edit earlier in the transcript.
+                let hint = match nearest_occurrence(&t.text, &coding.quote, coding.start) {
                         Some(s) => format!(
                             "the quote is now at {s}-{}: set start and end there if the transcript was edited; otherwise correct the quote",
                             s + coding.quote.chars().count()
                         ),
                         None => "if the transcript was edited, move start and end to where the quote now is; otherwise correct the quote".to_string(),
                     };
-                    self.push(
-                        at,
-                        format!(
-                            "quote does not match the transcript at {}-{}: expected \u{201c}{}\u{201d}, found \u{201c}{}\u{201d}",
-                            coding.start,
-                            coding.end,
-                            shorten(found, SHOWN),
-                            shorten(&coding.quote, SHOWN)
-                        ),
-                        hint,
-                    );
-                }
+                push(
+                    at,
+                    format!(
+                        "quote does not match the transcript at {}-{}: expected \u{201c}{}\u{201d}, found \u{201c}{}\u{201d}",
+                        coding.start,
+                        coding.end,
+                        shorten(found, SHOWN),
+                        shorten(&coding.quote, SHOWN)
+                    ),
+                    &hint,
+                );
             }
         }
+        out
     }
 
     fn decisions(&mut self) {
         let study = self.study;
-        let coding_ids: BTreeSet<&str> = study
+        if study.decisions.iter().all(|f| f.decisions.is_empty()) {
+            return;
+        }
+        let coding_ids: std::collections::HashSet<&str> = study
             .codings
             .iter()
             .flat_map(|f| f.codings.iter().map(|c| c.id.as_str()))
@@ -482,6 +560,20 @@ mod tests {
         assert_eq!(nearest_occurrence(text, "ab", 8), Some(7));
         assert_eq!(nearest_occurrence(text, "ab", 100), Some(12));
         assert_eq!(nearest_occurrence(text, "zz", 0), None);
+    }
+
+    #[test]
+    fn skipping_characters_counts_multibyte_ones_once() {
+        let text = "abcdefghij—é😀 klmnopqrstuvwxyz";
+        for n in 0..=text.chars().count() {
+            let expected = text
+                .char_indices()
+                .nth(n)
+                .map(|(b, _)| b)
+                .unwrap_or(text.len());
+            assert_eq!(skip_chars(text, 0, n), Some(expected), "{n}");
+        }
+        assert_eq!(skip_chars(text, 0, 100), None);
     }
 
     #[test]
