@@ -436,3 +436,33 @@ fn another_reviewers_decision_reloads_and_keeps_the_place() {
     assert_eq!(data.units[state.unit.unwrap()].id, unit_id);
     assert_eq!(state.screen, Screen::Unit);
 }
+
+#[test]
+fn counts_kept_in_step_equal_counts_made_afresh() {
+    let mut state = loaded();
+    // Decide three units, undo one, replace another.
+    let mut n = 0;
+    for keys in ["]\n1", "]b", "]x"] {
+        let e = press(&mut state, keys);
+        n += 1;
+        recorded(&mut state, &e[0], &format!("d-{n}"));
+    }
+    let e = press(&mut state, "u");
+    recorded(&mut state, &e[0], "d-u");
+    let e = press(&mut state, "[2");
+    recorded(&mut state, &e[0], "d-again");
+    let kept = state.data.as_ref().unwrap();
+    let afresh = ReviewData::build(kept.study.clone(), 0);
+    assert_eq!(kept.standings, afresh.standings);
+    assert_eq!(kept.open_count(), afresh.open_count());
+    assert_eq!(kept.decided_count(), afresh.decided_count());
+    assert!(kept.decided_count() >= 2);
+    for code in &kept.study.codebook.codes {
+        assert_eq!(
+            kept.counts(code.id()),
+            afresh.counts(code.id()),
+            "{}",
+            code.id()
+        );
+    }
+}

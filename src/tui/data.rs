@@ -30,9 +30,16 @@ pub struct ReviewData {
     pub standings: Vec<Standing>,
     /// Unit indices by code id, a parent code holding its whole subtree's units.
     pub units_of_code: HashMap<String, Vec<usize>>,
-    pub counts: HashMap<String, CodeCounts>,
     /// Problems `concord check` would report.
     pub problems: usize,
+    /// The codes (and their ancestors) of each unit, as indices into the codebook.
+    codes_of_unit: Vec<Vec<usize>>,
+    /// Counts by codebook index.
+    counts: Vec<CodeCounts>,
+    /// The units of each transcript: they are consecutive.
+    transcript_units: HashMap<String, std::ops::Range<usize>>,
+    open: usize,
+    decided: usize,
 }
 
 impl ReviewData {
@@ -47,117 +54,183 @@ impl ReviewData {
             }
         }
         let units = review_units(&study);
-        let mut units_of_code: HashMap<String, Vec<usize>> = HashMap::new();
+        let index: HashMap<&str, usize> = study
+            .codebook
+            .codes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id(), i))
+            .collect();
+        // A code with its ancestors, as codebook indices.
+        let lineage = |code: &str| -> Vec<usize> {
+            let mut out = Vec::new();
+            let mut cur = index.get(code).copied();
+            while let Some(i) = cur {
+                if out.contains(&i) {
+                    break;
+                }
+                out.push(i);
+                cur = study.codebook.codes[i]
+                    .parent
+                    .as_deref()
+                    .and_then(|p| index.get(p).copied());
+            }
+            out
+        };
+        let mut codes_of_unit = Vec::with_capacity(units.len());
+        let mut transcript_units: HashMap<String, std::ops::Range<usize>> = HashMap::new();
         for (i, u) in units.iter().enumerate() {
-            let mut codes: Vec<&str> = Vec::new();
+            let mut codes: Vec<usize> = Vec::new();
             for e in &u.excerpts {
-                let mut cur = Some(e.code.as_str());
-                while let Some(c) = cur {
+                for c in lineage(&e.code) {
                     if !codes.contains(&c) {
                         codes.push(c);
                     }
-                    cur = study
-                        .codebook
-                        .get(c)
-                        .and_then(|code| code.parent.as_deref());
                 }
             }
-            for c in codes {
-                units_of_code.entry(c.to_string()).or_default().push(i);
+            codes_of_unit.push(codes);
+            transcript_units
+                .entry(u.transcript.clone())
+                .and_modify(|r| r.end = i + 1)
+                .or_insert(i..i + 1);
+        }
+        let mut units_of_code: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, codes) in codes_of_unit.iter().enumerate() {
+            for &c in codes {
+                units_of_code
+                    .entry(study.codebook.codes[c].id().to_string())
+                    .or_default()
+                    .push(i);
+            }
+        }
+        let mut counts = vec![
+            CodeCounts {
+                excerpts: vec![0; coders.len()],
+                ..CodeCounts::default()
+            };
+            study.codebook.codes.len()
+        ];
+        for f in &study.codings {
+            let Some(ci) = coders.iter().position(|c| c.id == f.coder) else {
+                continue;
+            };
+            for c in &f.codings {
+                for k in lineage(&c.code) {
+                    counts[k].excerpts[ci] += 1;
+                }
             }
         }
         let mut data = ReviewData {
             study,
             coders,
+            // Agreed counts as neither open nor decided: the loop below
+            // moves each unit to its standing and counts it once.
+            standings: vec![Standing::Agreed; units.len()],
             units,
-            standings: Vec::new(),
             units_of_code,
-            counts: HashMap::new(),
             problems,
+            codes_of_unit,
+            counts,
+            transcript_units,
+            open: 0,
+            decided: 0,
         };
-        data.refresh_standings();
+        let by_id = standings(&data.units, &data.study.decisions);
+        for i in 0..data.units.len() {
+            let s = by_id
+                .get(&data.units[i].id)
+                .cloned()
+                .unwrap_or(Standing::Open);
+            data.set_standing(i, s);
+        }
         data
     }
 
-    /// Recompute standings and counts from the decisions log.
-    pub fn refresh_standings(&mut self) {
-        let by_id = standings(&self.units, &self.study.decisions);
-        self.standings = self
-            .units
-            .iter()
-            .map(|u| by_id.get(&u.id).cloned().unwrap_or(Standing::Open))
-            .collect();
-        let mut counts: HashMap<String, CodeCounts> = HashMap::new();
-        let coder_index: HashMap<&str, usize> = self
-            .coders
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.id.as_str(), i))
-            .collect();
-        for f in &self.study.codings {
-            let Some(&ci) = coder_index.get(f.coder.as_str()) else {
-                continue;
-            };
-            for c in &f.codings {
-                let mut cur = Some(c.code.as_str());
-                while let Some(code) = cur {
-                    let entry = counts.entry(code.to_string()).or_default();
-                    entry.excerpts.resize(self.coders.len(), 0);
-                    entry.excerpts[ci] += 1;
-                    cur = self
-                        .study
-                        .codebook
-                        .get(code)
-                        .and_then(|k| k.parent.as_deref());
-                }
-            }
+    /// Change a unit's standing, keeping every count in step.
+    fn set_standing(&mut self, i: usize, new: Standing) {
+        let weight = |s: &Standing| match s {
+            Standing::Decided(_) => (0i64, 1i64),
+            Standing::Agreed => (0, 0),
+            _ => (1, 0),
+        };
+        let (old_open, old_decided) = weight(&self.standings[i]);
+        let (new_open, new_decided) = weight(&new);
+        let (d_open, d_decided) = (new_open - old_open, new_decided - old_decided);
+        self.standings[i] = new;
+        if d_open == 0 && d_decided == 0 {
+            return;
         }
-        for (code, units) in &self.units_of_code {
-            let entry = counts.entry(code.clone()).or_default();
-            entry.excerpts.resize(self.coders.len(), 0);
-            for &i in units {
-                match &self.standings[i] {
-                    Standing::Decided(_) => entry.decided += 1,
-                    Standing::Agreed => {}
-                    _ => entry.open += 1,
-                }
-            }
+        self.open = (self.open as i64 + d_open) as usize;
+        self.decided = (self.decided as i64 + d_decided) as usize;
+        for &c in &self.codes_of_unit[i] {
+            let k = &mut self.counts[c];
+            k.open = (k.open as i64 + d_open) as usize;
+            k.decided = (k.decided as i64 + d_decided) as usize;
         }
-        self.counts = counts;
     }
 
-    /// Append recorded decisions to the in-memory log and refresh.
+    /// Append recorded decisions to the in-memory log and update the
+    /// standings of that transcript's units only (decisions of a transcript
+    /// concern nothing else), so a decision shows at once on a large study.
     pub fn apply_recorded(&mut self, transcript: &str, decisions: &[Decision]) {
-        match self
+        let file = match self
             .study
             .decisions
             .iter_mut()
-            .find(|f| f.transcript == transcript)
+            .position(|f| f.transcript == transcript)
         {
-            Some(f) => {
+            Some(k) => {
+                let f = &mut self.study.decisions[k];
                 for d in decisions {
                     let line = f.lines.last().copied().unwrap_or(0) + 1;
                     f.decisions.push(d.clone());
                     f.lines.push(line);
                 }
+                k
             }
-            None => self.study.decisions.push(DecisionFile {
-                transcript: transcript.to_string(),
-                decisions: decisions.to_vec(),
-                lines: (1..=decisions.len()).collect(),
-            }),
+            None => {
+                self.study.decisions.push(DecisionFile {
+                    transcript: transcript.to_string(),
+                    decisions: decisions.to_vec(),
+                    lines: (1..=decisions.len()).collect(),
+                });
+                self.study.decisions.len() - 1
+            }
+        };
+        let Some(range) = self.transcript_units.get(transcript).cloned() else {
+            return;
+        };
+        let by_id = standings(
+            &self.units[range.clone()],
+            std::slice::from_ref(&self.study.decisions[file]),
+        );
+        for i in range {
+            let s = by_id
+                .get(&self.units[i].id)
+                .cloned()
+                .unwrap_or(Standing::Open);
+            if s != self.standings[i] {
+                self.set_standing(i, s);
+            }
         }
-        self.refresh_standings();
+    }
+
+    /// The counts of a code's subtree.
+    pub fn counts(&self, id: &str) -> Option<&CodeCounts> {
+        let i = self
+            .study
+            .codebook
+            .codes
+            .iter()
+            .position(|c| c.id() == id)?;
+        self.counts.get(i)
     }
 
     pub fn open_count(&self) -> usize {
-        self.standings.iter().filter(|s| s.is_open()).count()
+        self.open
     }
     pub fn decided_count(&self) -> usize {
-        self.standings
-            .iter()
-            .filter(|s| matches!(s, Standing::Decided(_)))
-            .count()
+        self.decided
     }
 
     /// A live decision by id.

@@ -46,7 +46,7 @@ pub fn draw_tree(state: &State, frame: &mut Frame, area: Rect) {
                     (true, false) => "▸ ",
                     _ => "  ",
                 };
-                let c = data.counts.get(id).cloned().unwrap_or_default();
+                let c = data.counts(id).cloned().unwrap_or_default();
                 let per_coder: Vec<String> = c.excerpts.iter().map(|n| n.to_string()).collect();
                 let mut counts = per_coder.join("/");
                 if c.open > 0 {

@@ -25,7 +25,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         .unwrap_or_else(|| "all codes".into());
     let open_here = match state.scope() {
         None => data.open_count(),
-        Some(id) => data.counts.get(&id).map(|c| c.open).unwrap_or(0),
+        Some(id) => data.counts(&id).map(|c| c.open).unwrap_or(0),
     };
     let mut title = format!(
         " Units: {scope_name} · {open_here} open · showing {}",
