@@ -321,7 +321,7 @@ fn bench_decide(c: &mut Criterion) {
 
 /// Where the large study's first full frame and a decision's redraw go:
 /// reading the files, checking them, building the review data, and
-/// recomputing every unit's standing (which the screen does after each
+/// re-deriving one transcript's standings (which the screen does after each
 /// recorded decision).
 fn bench_parts(c: &mut Criterion) {
     let root = large_repo();
@@ -338,8 +338,14 @@ fn bench_parts(c: &mut Criterion) {
     g.bench_function("review data", |b| {
         b.iter(|| ReviewData::build(checked.clone(), 0))
     });
+    // What the screen does when a decision is recorded: append it and
+    // re-derive that transcript's units (an empty batch keeps the study
+    // unchanged between iterations).
     let mut data = ReviewData::build(checked, 0);
-    g.bench_function("refresh standings", |b| b.iter(|| data.refresh_standings()));
+    let transcript = data.units[0].transcript.clone();
+    g.bench_function("apply a recorded decision", |b| {
+        b.iter(|| data.apply_recorded(&transcript, &[]))
+    });
     g.finish();
 }
 
