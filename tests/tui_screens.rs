@@ -3,15 +3,18 @@
 //! (`tests/snapshots/`). Review a changed snapshot with `cargo insta review`
 //! or by reading the `.snap.new` file beside it.
 
+#[path = "common/keys.rs"]
+mod keys;
+
 use concord::align::UnitClass;
 use concord::tui::data::{AgreementSummary, ReviewData};
 use concord::tui::state::{Screen, State};
 use concord::tui::theme::Theme;
 use concord::tui::update::{Action, Effect, update};
 use concord::tui::view::view;
+use keys::press;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 
@@ -34,23 +37,6 @@ fn loaded(width: u16, height: u16) -> State {
     );
     update(&mut state, Action::AgreementReady(Box::new(agreement)));
     state
-}
-
-fn press(state: &mut State, keys: &str) -> Vec<Effect> {
-    let mut effects = Vec::new();
-    for c in keys.chars() {
-        let code = match c {
-            '\n' => KeyCode::Enter,
-            '\x1b' => KeyCode::Esc,
-            '\t' => KeyCode::Tab,
-            c => KeyCode::Char(c),
-        };
-        effects.extend(update(
-            state,
-            Action::Key(KeyEvent::new(code, KeyModifiers::NONE)),
-        ));
-    }
-    effects
 }
 
 fn render(state: &State, width: u16, height: u16) -> String {

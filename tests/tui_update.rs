@@ -1,6 +1,9 @@
 //! The review screen's behaviour as a pure function: key sequences in,
 //! state and effects out, on the bundled sample study.
 
+#[path = "common/keys.rs"]
+mod keys;
+
 use concord::align::UnitClass;
 use concord::review::{Choice, Standing};
 use concord::study::{Action as DecisionAction, Decision};
@@ -8,6 +11,7 @@ use concord::tui::data::ReviewData;
 use concord::tui::state::{Pane, Phase, Screen, StandingFilter, State, TreeRow};
 use concord::tui::theme::Theme;
 use concord::tui::update::{Action, Effect, update};
+use keys::press;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 fn loaded() -> State {
@@ -27,25 +31,6 @@ fn loaded() -> State {
     );
     assert_eq!(effects, vec![Effect::ComputeAgreement]);
     state
-}
-
-fn key(code: KeyCode) -> Action {
-    Action::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
-/// Press keys given as text (`\n` is Enter, `\x1b` is Esc, `\t` is Tab); all effects.
-fn press(state: &mut State, keys: &str) -> Vec<Effect> {
-    let mut effects = Vec::new();
-    for c in keys.chars() {
-        let code = match c {
-            '\n' => KeyCode::Enter,
-            '\x1b' => KeyCode::Esc,
-            '\t' => KeyCode::Tab,
-            c => KeyCode::Char(c),
-        };
-        effects.extend(update(state, key(code)));
-    }
-    effects
 }
 
 /// What the runtime would send back once the decisions are committed.
