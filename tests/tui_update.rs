@@ -12,7 +12,7 @@ use concord::tui::state::{Pane, Phase, Screen, StandingFilter, State, TreeRow};
 use concord::tui::theme::Theme;
 use concord::tui::update::{Action, Effect, update};
 use keys::press;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyModifiers;
 
 fn loaded() -> State {
     let mut state = State::new(
