@@ -12,6 +12,8 @@ use crate::tui::theme::Theme;
 /// Characters of context shown before and after the unit's turns, at most.
 const CONTEXT: usize = 280;
 
+/// The passage's lines, and the index of the first line that shows any of
+/// the unit's text (so the caller can keep it in view).
 pub fn passage_lines(
     t: &Theme,
     text: &str,
@@ -19,7 +21,7 @@ pub fn passage_lines(
     coders: &[String],
     width: usize,
     extra: Option<(usize, usize)>,
-) -> Vec<Line<'static>> {
+) -> (Vec<Line<'static>>, usize) {
     let chars: Vec<char> = text.chars().collect();
     let len = chars.len();
     let (start, end) = (unit.start.min(len), unit.end.min(len));
@@ -105,6 +107,7 @@ pub fn passage_lines(
     let gutter = n + 1;
     let body = width.saturating_sub(gutter).max(10);
     let mut out = Vec::new();
+    let mut first_unit = None;
     // Wrap each text line at spaces.
     let mut line_from = from;
     while line_from <= to {
@@ -161,6 +164,9 @@ pub fn passage_lines(
             if !run.is_empty() {
                 spans.push(Span::styled(run, run_style.unwrap_or_default()));
             }
+            if first_unit.is_none() && q > start && p < end {
+                first_unit = Some(out.len());
+            }
             out.push(Line::from(spans));
             if q >= line_to {
                 break;
@@ -169,7 +175,7 @@ pub fn passage_lines(
         }
         line_from = line_to + 1;
     }
-    out
+    (out, first_unit.unwrap_or(0))
 }
 
 /// Where a speaker label (`MOD:`, `P07:`) at the start of a line ends.

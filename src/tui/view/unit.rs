@@ -78,12 +78,9 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         .as_ref()
         .and_then(|e| e.spans.get(e.selected))
         .map(|s| (s.start, s.end));
-    let lines = passage_lines(t, text, unit, &coders, passage_area.width as usize, extra);
-    // Keep the unit's first line in view: skip context lines above it if needed.
-    let unit_line = lines
-        .len()
-        .saturating_sub(0)
-        .min(first_unit_line(&lines, passage_area.height as usize));
+    let (lines, unit_line) =
+        passage_lines(t, text, unit, &coders, passage_area.width as usize, extra);
+    let unit_line = scroll_to_unit(lines.len(), unit_line, passage_area.height as usize);
     frame.render_widget(
         Paragraph::new(lines).scroll((unit_line as u16, 0)),
         passage_area,
@@ -100,9 +97,14 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     }
 }
 
-/// Lines to scroll so the passage fits: none unless it is taller than the area.
-fn first_unit_line(lines: &[Line], height: usize) -> usize {
-    lines.len().saturating_sub(height).min(2)
+/// Lines to scroll so the unit shows: none when the passage fits, else the
+/// unit's first line with two lines of context above it.
+fn scroll_to_unit(lines: usize, unit_line: usize, height: usize) -> usize {
+    if lines <= height {
+        0
+    } else {
+        unit_line.saturating_sub(2).min(lines - height)
+    }
 }
 
 fn draw_coders(t: &Theme, data: &ReviewData, unit: &ReviewUnit, frame: &mut Frame, area: Rect) {
