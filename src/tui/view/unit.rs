@@ -325,7 +325,23 @@ fn draw_decision(
                         ),
                         crate::study::Action::Union => "accepted both (the union)".into(),
                         crate::study::Action::Reject => "rejected: nothing coded here".into(),
-                        _ => "custom result".into(),
+                        _ if d.result.is_empty() => "custom result: nothing coded".into(),
+                        _ => {
+                            let spans: Vec<String> = d
+                                .result
+                                .iter()
+                                .map(|r| {
+                                    let name = data
+                                        .study
+                                        .codebook
+                                        .get(&r.code)
+                                        .map(|c| printable(c.name()))
+                                        .unwrap_or_else(|| printable(&r.code));
+                                    format!("{name} {}–{}", r.start, r.end)
+                                })
+                                .collect();
+                            format!("custom result: {}", spans.join("; "))
+                        }
                     };
                     let when = d.at.replace('T', " ");
                     let when = when.get(..16).unwrap_or(&when).to_string();
