@@ -21,6 +21,9 @@ pub struct CharacterCounts {
     pub neither: u64,
     /// `by_coders[n]`: characters coded by exactly `n` of all coders.
     pub by_coders: Vec<u64>,
+    /// `coded_by[i]`: characters coder i coded (0: the coder did not apply
+    /// the code here, which leaves every kappa undefined).
+    pub coded_by: Vec<u64>,
 }
 
 impl CharacterCounts {
@@ -37,6 +40,12 @@ impl CharacterCounts {
             self.by_coders.resize(other.by_coders.len(), 0);
         }
         for (s, o) in self.by_coders.iter_mut().zip(&other.by_coders) {
+            *s += o;
+        }
+        if self.coded_by.len() < other.coded_by.len() {
+            self.coded_by.resize(other.coded_by.len(), 0);
+        }
+        for (s, o) in self.coded_by.iter_mut().zip(&other.coded_by) {
             *s += o;
         }
     }
@@ -66,6 +75,28 @@ const NO_VARIATION: &str =
     "no variation: the coders coded every character or none, so chance agreement is 1";
 const TWO_CODERS: &str = "needs at least two coders";
 
+/// Issue 3's rule for every chance-corrected figure: undefined when a coder
+/// taking part in it applied the scope's code(s) nowhere in the scope.
+/// `coded[i]`: how much coder `names[i]` coded there (characters, excerpts,
+/// turns); `scope` completes "did not apply ...", e.g. "this code in this
+/// transcript". The reason names the first silent coder.
+pub fn silent_coder(coded: &[u64], names: &[String], scope: &str) -> Option<Estimate> {
+    let i = coded.iter().position(|&n| n == 0)?;
+    let name = names.get(i).map_or("a coder", String::as_str);
+    Some(Estimate::undefined(format!(
+        "{name} did not apply {scope}, so there is no agreement to correct for chance"
+    )))
+}
+
+/// What a row covers, in the words of [`silent_coder`]'s reason.
+fn scope(code: Option<usize>, transcript: Option<usize>) -> &'static str {
+    match (code, transcript) {
+        (Some(_), Some(_)) => "this code in this transcript",
+        (Some(_), None) => "this code in any transcript",
+        (None, _) => "any code",
+    }
+}
+
 /// Every row of the character-level measure: for each codable code in
 /// codebook order, one row per transcript (a transcript of length 0 has a
 /// row of zeros and undefined ratios, and contributes nothing), its pooled
@@ -86,7 +117,7 @@ pub fn character_rows(input: &Input) -> Vec<CharacterRow> {
                 .map(|s| merge(s))
                 .collect();
             let counts = count(&merged, transcript.length);
-            let row = row(Some(code), Some(t), counts, coders);
+            let row = row(Some(code), Some(t), counts, &input.coders);
             if let Some(k) = row.cohen_kappa.value() {
                 kappas.add(k, transcript.length as f64);
                 overall_kappas.add(k, transcript.length as f64);
@@ -95,11 +126,11 @@ pub fn character_rows(input: &Input) -> Vec<CharacterRow> {
             rows.push(row);
         }
         overall.add(&pooled);
-        let mut row = row(Some(code), None, pooled, coders);
+        let mut row = row(Some(code), None, pooled, &input.coders);
         row.cohen_kappa_weighted_mean = (coders == 2).then(|| kappas.mean());
         rows.push(row);
     }
-    let mut row = row(None, None, overall, coders);
+    let mut row = row(None, None, overall, &input.coders);
     row.cohen_kappa_weighted_mean = (coders == 2).then(|| overall_kappas.mean());
     rows.push(row);
     rows
@@ -122,6 +153,7 @@ pub fn count(merged: &[Vec<(usize, usize)>], length: usize) -> CharacterCounts {
         b_only: b_only as u64,
         neither: (length - both - a_only - b_only) as u64,
         by_coders,
+        coded_by: merged.iter().map(|s| covered(s) as u64).collect(),
     }
 }
 
@@ -129,8 +161,10 @@ fn row(
     code: Option<usize>,
     transcript: Option<usize>,
     counts: CharacterCounts,
-    coders: usize,
+    names: &[String],
 ) -> CharacterRow {
+    let coders = names.len();
+    let scope = scope(code, transcript);
     let length = counts.length();
     let percent_agreement = if coders < 2 {
         Estimate::undefined(TWO_CODERS)
@@ -147,9 +181,19 @@ fn row(
     let cohen_kappa = if coders < 2 {
         Estimate::undefined(TWO_CODERS)
     } else {
-        cohen_kappa(counts.both, counts.a_only, counts.b_only, counts.neither)
+        cohen_kappa(
+            [counts.both, counts.a_only, counts.b_only, counts.neither],
+            names,
+            scope,
+        )
     };
-    let fleiss_kappa = (coders >= 3).then(|| fleiss_kappa(&counts.by_coders));
+    let fleiss_kappa = (coders >= 3).then(|| {
+        if length == 0 {
+            return Estimate::undefined(NOTHING);
+        }
+        silent_coder(&counts.coded_by, names, scope)
+            .unwrap_or_else(|| fleiss_kappa(&counts.by_coders))
+    });
     CharacterRow {
         code,
         transcript,
@@ -161,13 +205,20 @@ fn row(
     }
 }
 
-/// Cohen's kappa from a 2x2 table: (po - pe) / (1 - pe), with pe from the
-/// two coders' marginals. Undefined when pe = 1 (tested exactly, in
-/// integers) or the table is empty.
-pub fn cohen_kappa(both: u64, a_only: u64, b_only: u64, neither: u64) -> Estimate {
+/// Cohen's kappa from a 2x2 table `[both, a_only, b_only, neither]` of
+/// the coders `names[0]` and `names[1]`: (po - pe) / (1 - pe), with pe from
+/// the two coders' marginals. Undefined when the table is empty, when
+/// either coder coded no unit of the table (the marginal rule of issue 3:
+/// the formula would give a silent 0 there; the reason says who did not
+/// apply `scope`), or when pe = 1 (tested exactly, in integers).
+pub fn cohen_kappa(table: [u64; 4], names: &[String], scope: &str) -> Estimate {
+    let [both, a_only, b_only, neither] = table;
     let n = (both + a_only + b_only + neither) as u128;
     if n == 0 {
         return Estimate::undefined(NOTHING);
+    }
+    if let Some(silent) = silent_coder(&[both + a_only, both + b_only], names, scope) {
+        return silent;
     }
     let (both, a_only, b_only, neither) = (
         both as u128,
@@ -238,6 +289,13 @@ impl WeightedMean {
 mod tests {
     use super::*;
 
+    fn names(n: usize) -> Vec<String> {
+        ["a", "b", "c", "d"][..n]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    }
+
     /// NVivo's documented example: 1,000 characters, 50 coded by both, 150
     /// by one coder only, 800 by neither: 85% agreement.
     #[test]
@@ -251,8 +309,9 @@ mod tests {
                 b_only: 0,
                 neither: 800,
                 by_coders: vec![800, 150, 50],
+                coded_by: vec![200, 50],
             },
-            2,
+            &names(2),
         );
         assert_eq!(r.percent_agreement.value(), Some(0.85));
         // po = .85, pe = (200*50 + 800*950)/1e6 = .77; kappa = .08/.23
@@ -262,11 +321,99 @@ mod tests {
 
     #[test]
     fn no_variation_is_undefined() {
-        assert!(cohen_kappa(0, 0, 0, 100).value().is_none());
-        assert!(cohen_kappa(100, 0, 0, 0).value().is_none());
-        // One coder coded nothing: kappa is 0, as the 2x2 formula gives.
-        assert_eq!(cohen_kappa(0, 10, 0, 90).value(), Some(0.0));
+        let k = |t| cohen_kappa(t, &names(2), "this code in this transcript");
+        assert!(k([0, 0, 0, 100]).value().is_none());
+        assert!(k([100, 0, 0, 0]).value().is_none());
         assert!(fleiss_kappa(&[100, 0, 0, 0]).value().is_none());
+    }
+
+    /// A coded, B silent: the 2x2 formula would give exactly 0 (pe = po);
+    /// the rule makes it undefined and says that B did not code.
+    #[test]
+    fn a_silent_coder_leaves_cohen_undefined_and_named() {
+        let k = cohen_kappa([0, 10, 0, 90], &names(2), "this code in this transcript");
+        assert_eq!(k.value(), None);
+        let reason = k.reason().unwrap();
+        assert!(
+            reason.starts_with("b did not apply this code in this transcript"),
+            "{reason}"
+        );
+        let k = cohen_kappa([0, 0, 10, 90], &names(2), "x");
+        assert!(k.reason().unwrap().starts_with("a did not apply x"));
+        // Percent agreement stays: it is descriptive.
+        let r = row(
+            Some(0),
+            Some(0),
+            count(&[vec![(0, 10)], vec![]], 100),
+            &names(2),
+        );
+        assert_eq!(r.percent_agreement.value(), Some(0.9));
+        assert!(r.cohen_kappa.reason().unwrap().starts_with("b did not"));
+    }
+
+    /// Three coders, one silent in the scope: Fleiss undefined, naming it;
+    /// all three coding: defined.
+    #[test]
+    fn a_silent_coder_leaves_fleiss_undefined() {
+        let r = row(
+            Some(0),
+            None,
+            count(&[vec![(0, 10)], vec![], vec![(2, 12)]], 100),
+            &names(3),
+        );
+        let f = r.fleiss_kappa.unwrap();
+        assert!(
+            f.reason()
+                .unwrap()
+                .starts_with("b did not apply this code in any transcript")
+        );
+        let r = row(
+            None,
+            None,
+            count(&[vec![(0, 10)], vec![(1, 9)], vec![(2, 12)]], 100),
+            &names(3),
+        );
+        assert!(r.fleiss_kappa.unwrap().value().is_some());
+    }
+
+    /// The weighted mean leaves out transcripts where a coder was silent.
+    #[test]
+    fn weighted_mean_skips_silent_transcripts() {
+        use crate::agreement::input::{CodeInfo, Excerpt, TranscriptInfo};
+        let t = |id: &str| TranscriptInfo {
+            id: id.into(),
+            length: 100,
+            turns: vec![],
+        };
+        let e = |coder, transcript, start, end| Excerpt {
+            code: 0,
+            transcript,
+            coder,
+            start,
+            end,
+        };
+        let input = Input {
+            coders: names(2),
+            codes: vec![CodeInfo {
+                id: "x".into(),
+                parent: None,
+                depth: 0,
+                codable: true,
+            }],
+            transcripts: vec![t("t1"), t("t2")],
+            excerpts: vec![e(0, 0, 0, 10), e(1, 0, 0, 10), e(0, 1, 0, 10)],
+            segment_overlap: 0.9,
+        }
+        .sorted();
+        let rows = character_rows(&input);
+        assert_eq!(rows[0].cohen_kappa.value(), Some(1.0));
+        assert!(rows[1].cohen_kappa.value().is_none());
+        assert_eq!(
+            rows[2].cohen_kappa_weighted_mean,
+            Some(Estimate::Value(1.0))
+        );
+        // Pooled: both coders coded x somewhere, so the summed table's kappa is defined.
+        assert!(rows[2].cohen_kappa.value().is_some());
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::agreement::character::silent_coder;
 use crate::agreement::estimate::Estimate;
 use crate::agreement::input::Input;
 
@@ -33,7 +34,8 @@ pub struct SegmentRow {
     /// agreements / (agreements + a_only + b_only).
     pub percent_agreement: Estimate,
     /// Brennan and Prediger: (p - 1/k) / (1 - 1/k), k the number of codes
-    /// either coder used anywhere in the study.
+    /// either coder used anywhere in the study. Undefined when either coder
+    /// has no excerpt of the code in the row's scope.
     pub kappa_bp: Estimate,
 }
 
@@ -55,12 +57,12 @@ pub fn segment_rows(input: &Input) -> Vec<SegmentRow> {
             };
             let counts = match_excerpts(a, b, input.segment_overlap);
             pooled.add(&counts);
-            rows.push(row(Some(code), Some(t), counts, k, input.coders.len()));
+            rows.push(row(Some(code), Some(t), counts, k, &input.coders));
         }
         overall.add(&pooled);
-        rows.push(row(Some(code), None, pooled, k, input.coders.len()));
+        rows.push(row(Some(code), None, pooled, k, &input.coders));
     }
-    rows.push(row(None, None, overall, k, input.coders.len()));
+    rows.push(row(None, None, overall, k, &input.coders));
     rows
 }
 
@@ -80,9 +82,9 @@ fn row(
     transcript: Option<usize>,
     counts: SegmentCounts,
     k: usize,
-    coders: usize,
+    names: &[String],
 ) -> SegmentRow {
-    if coders < 2 {
+    if names.len() < 2 {
         let none = || Estimate::undefined("needs at least two coders");
         return SegmentRow {
             code,
@@ -98,7 +100,24 @@ fn row(
         total as f64,
         "neither coder has an excerpt here",
     );
-    let kappa_bp = if k < 2 {
+    let scope = match (code, transcript) {
+        (Some(_), Some(_)) => "this code in this transcript",
+        (Some(_), None) => "this code in any transcript",
+        (None, _) => "any code",
+    };
+    let silent = silent_coder(
+        &[
+            counts.agreements + counts.a_only,
+            counts.agreements + counts.b_only,
+        ],
+        names,
+        scope,
+    );
+    let kappa_bp = if total == 0 {
+        percent_agreement.clone()
+    } else if let Some(silent) = silent {
+        silent
+    } else if k < 2 {
         Estimate::undefined("fewer than two codes in use: chance agreement 1/k is 1")
     } else {
         let chance = 1.0 / k as f64;
@@ -191,5 +210,27 @@ mod tests {
         );
         let c = match_excerpts(&[(0, 10)], &[(0, 11)], 0.9);
         assert_eq!(c.agreements, 1);
+    }
+
+    /// A has excerpts of the code, B none: percent agreement is 0 (it is
+    /// descriptive), Brennan and Prediger's kappa undefined, naming B.
+    #[test]
+    fn a_silent_coder_leaves_kappa_bp_undefined() {
+        let names = vec!["a".to_string(), "b".to_string()];
+        let counts = match_excerpts(&[(0, 10), (20, 30)], &[], 0.9);
+        let r = row(Some(0), Some(0), counts, 3, &names);
+        assert_eq!(r.percent_agreement.value(), Some(0.0));
+        assert_eq!(r.kappa_bp.value(), None);
+        assert!(
+            r.kappa_bp
+                .reason()
+                .unwrap()
+                .starts_with("b did not apply this code in this transcript")
+        );
+        let counts = match_excerpts(&[(0, 10)], &[(0, 10)], 0.9);
+        assert_eq!(
+            row(None, None, counts, 3, &names).kappa_bp.value(),
+            Some(1.0)
+        );
     }
 }

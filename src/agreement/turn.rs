@@ -5,7 +5,7 @@
 //! alpha (any number of coders, missing values allowed), Cohen's kappa (the
 //! first two coders) and Fleiss' kappa (three or more).
 
-use crate::agreement::character::{cohen_kappa, fleiss_kappa};
+use crate::agreement::character::{cohen_kappa, fleiss_kappa, silent_coder};
 use crate::agreement::estimate::{Estimate, one_minus};
 use crate::agreement::input::Input;
 use crate::agreement::spans::merge;
@@ -178,9 +178,9 @@ pub fn turn_rows(input: &Input) -> Vec<TurnRow> {
         }
         tally.add_absent(turns - seen);
         all.merge(&tally);
-        rows.push(tally.row(Some(code), turns));
+        rows.push(tally.row(Some(code), turns, &input.coders));
     }
-    rows.push(all.row(None, turns * codable.len()));
+    rows.push(all.row(None, turns * codable.len(), &input.coders));
     rows
 }
 
@@ -208,6 +208,8 @@ struct TurnTally {
     by_present: Vec<u64>,
     /// both, a_only, b_only, neither (first two coders).
     table: [u64; 4],
+    /// marked[i]: turns on which coder i marked the code present.
+    marked: Vec<u64>,
 }
 
 impl TurnTally {
@@ -216,11 +218,15 @@ impl TurnTally {
             coders,
             by_present: vec![0; coders + 1],
             table: [0; 4],
+            marked: vec![0; coders],
         }
     }
     fn add(&mut self, marks: impl Iterator<Item = bool>) {
         let marks: Vec<bool> = marks.collect();
         self.by_present[marks.iter().filter(|m| **m).count()] += 1;
+        for (n, &m) in self.marked.iter_mut().zip(&marks) {
+            *n += m as u64;
+        }
         if let [a, b, ..] = marks[..] {
             self.table[match (a, b) {
                 (true, true) => 0,
@@ -243,8 +249,20 @@ impl TurnTally {
         for (s, x) in self.table.iter_mut().zip(&o.table) {
             *s += x;
         }
+        for (s, x) in self.marked.iter_mut().zip(&o.marked) {
+            *s += x;
+        }
     }
-    fn row(&self, code: Option<usize>, turns: usize) -> TurnRow {
+    /// The row's figures. Every one of them is undefined when a coder
+    /// taking part in it marked the code present on no turn (issue 3's
+    /// rule; alpha and Fleiss: any coder, Cohen: the first two).
+    fn row(&self, code: Option<usize>, turns: usize, names: &[String]) -> TurnRow {
+        let scope = if code.is_some() {
+            "this code on any turn"
+        } else {
+            "any code on any turn"
+        };
+        let silent = silent_coder(&self.marked, names, scope);
         let m = self.coders as u64;
         let mut c = Coincidences::new(2);
         for (p, &times) in self.by_present.iter().enumerate() {
@@ -257,6 +275,8 @@ impl TurnTally {
             Estimate::undefined(
                 "no speaker turns (lines starting with a label such as MOD: or P07:)",
             )
+        } else if let Some(silent) = &silent {
+            silent.clone()
         } else {
             c.alpha()
         };
@@ -268,9 +288,12 @@ impl TurnTally {
             cohen_kappa: if self.coders < 2 {
                 two()
             } else {
-                cohen_kappa(both, a_only, b_only, neither)
+                cohen_kappa([both, a_only, b_only, neither], names, scope)
             },
-            fleiss_kappa: (self.coders >= 3).then(|| fleiss_kappa(&self.by_present)),
+            fleiss_kappa: (self.coders >= 3).then(|| match silent {
+                Some(silent) if turns > 0 => silent,
+                _ => fleiss_kappa(&self.by_present),
+            }),
         }
     }
 }
@@ -348,6 +371,27 @@ mod tests {
             .collect();
         let a = nominal_alpha(&units).value().unwrap();
         assert!((a - 0.743421052631579).abs() < 1e-12, "{a}");
+    }
+
+    /// Three coders on four turns; c never marks the code: alpha and Fleiss
+    /// are undefined naming c, Cohen (a and b only) stays defined.
+    #[test]
+    fn a_silent_coder_on_turns() {
+        let names: Vec<String> = ["a", "b", "c"].iter().map(|s| s.to_string()).collect();
+        let mut t = TurnTally::new(3);
+        for marks in [
+            [true, true, false],
+            [false, false, false],
+            [true, false, false],
+        ] {
+            t.add(marks.into_iter());
+        }
+        t.add_absent(1);
+        let r = t.row(Some(0), 4, &names);
+        let starts = |e: &Estimate, s: &str| e.reason().is_some_and(|r| r.starts_with(s));
+        assert!(starts(&r.alpha, "c did not apply this code on any turn"));
+        assert!(starts(r.fleiss_kappa.as_ref().unwrap(), "c did not apply"));
+        assert!(r.cohen_kappa.value().is_some());
     }
 
     #[test]

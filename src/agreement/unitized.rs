@@ -11,6 +11,7 @@
 //! segment, l for a gap, whose characters pair freely). All of it is one
 //! sweep over the segments' boundaries.
 
+use crate::agreement::character::silent_coder;
 use crate::agreement::estimate::{Estimate, one_minus};
 use crate::agreement::input::{Excerpt, Input};
 
@@ -419,7 +420,10 @@ pub fn alpha_report(input: &Input) -> AlphaReport {
         .map(|code| {
             let segs = segmentations(input, input.of_code(code), &offsets, |_| Some(0), false);
             let alpha = match segs {
-                Ok(s) if s.len() >= 2 && length > 0 => Coincidences::sweep(&s, length, 1).u_alpha(),
+                Ok(s) if s.len() >= 2 && length > 0 => {
+                    silent_in(&s, None, &input.coders, "this code anywhere")
+                        .unwrap_or_else(|| Coincidences::sweep(&s, length, 1).u_alpha())
+                }
                 Ok(_) => Estimate::undefined("needs two coders and a non-empty continuum"),
                 Err(_) => Estimate::undefined("unreachable: a code cannot conflict with itself"),
             };
@@ -445,7 +449,7 @@ pub fn alpha_report(input: &Input) -> AlphaReport {
             .collect();
         let valued = |c: usize| values.iter().position(|&v| v == c);
         let (family, conflict) = match segmentations(input, &excerpts, &offsets, valued, false) {
-            Ok(s) => (family(&s, length, values.len()), None),
+            Ok(s) => (domain_family(input, &s, length, p, &values), None),
             Err(conflict) => (
                 Family::undefined(&conflict.describe(input), values.len()),
                 Some(conflict),
@@ -472,7 +476,8 @@ pub fn alpha_report(input: &Input) -> AlphaReport {
         .collect();
     let cu_alpha_domains =
         match segmentations(input, &input.excerpts, &offsets, |c| parent_of[c], true) {
-            Ok(s) if s.len() >= 2 => CodedCoincidences::sweep(&s, parents.len()).alphas().0,
+            Ok(s) if s.len() >= 2 => silent_in(&s, None, &input.coders, "any code of a domain")
+                .unwrap_or_else(|| CodedCoincidences::sweep(&s, parents.len()).alphas().0),
             _ => Estimate::undefined("needs at least two coders"),
         };
     AlphaReport {
@@ -480,6 +485,55 @@ pub fn alpha_report(input: &Input) -> AlphaReport {
         domains,
         cu_alpha_domains,
     }
+}
+
+/// Issue 3's rule on the continuum: undefined, naming the coder, when a
+/// coder has no segment (of `value`, or of any value) at all.
+fn silent_in(
+    coders: &[Vec<Segment>],
+    value: Option<usize>,
+    names: &[String],
+    scope: &str,
+) -> Option<Estimate> {
+    let coded: Vec<u64> = coders
+        .iter()
+        .map(|segs| {
+            segs.iter()
+                .filter(|g| value.is_none_or(|v| g.value == v))
+                .count() as u64
+        })
+        .collect();
+    silent_coder(&coded, names, scope)
+}
+
+/// The family of one domain (parent code `domain`, codable children
+/// `values`), with issue 3's rule: uα, |uα and cuα undefined when a coder
+/// applied no code of the domain, (k)uα of a code when a coder never
+/// applied that code (the domain's other codes stay defined).
+fn domain_family(
+    input: &Input,
+    coders: &[Vec<Segment>],
+    length: u64,
+    domain: usize,
+    values: &[usize],
+) -> Family {
+    let mut f = family(coders, length, values.len());
+    if coders.len() < 2 || length == 0 {
+        return f;
+    }
+    let scope = format!("any code of domain {}", input.codes[domain].id);
+    if let Some(silent) = silent_in(coders, None, &input.coders, &scope) {
+        f.u_alpha = silent.clone();
+        f.binary_u_alpha = silent.clone();
+        f.cu_alpha = silent;
+    }
+    for (k, &code) in values.iter().enumerate() {
+        let scope = format!("code {} anywhere", input.codes[code].id);
+        if let Some(silent) = silent_in(coders, Some(k), &input.coders, &scope) {
+            f.k_u_alpha[k] = silent;
+        }
+    }
+    f
 }
 
 impl Conflict {
@@ -602,6 +656,91 @@ mod tests {
         assert_eq!(f.u_alpha.value(), Some(1.0));
         let f = family(&[vec![], vec![]], 40, 1);
         assert!(f.u_alpha.value().is_none());
+    }
+
+    /// The published case through the report, then with coder b never
+    /// applying y: uα and cuα of the domain stay as published while both
+    /// coders use both codes; when b codes x where a coded y, (k)uα of y is
+    /// undefined naming b, and x's stays defined, as do uα, cuα and |uα of x.
+    #[test]
+    fn a_code_one_coder_never_applied_is_undefined_for_that_code_only() {
+        use crate::agreement::input::{CodeInfo, TranscriptInfo};
+        let code = |id: &str, parent: Option<&str>, codable| CodeInfo {
+            id: id.into(),
+            parent: parent.map(String::from),
+            depth: parent.map_or(0, |_| 1),
+            codable,
+        };
+        let e = |coder, code, start, end| Excerpt {
+            code,
+            transcript: 0,
+            coder,
+            start,
+            end,
+        };
+        let mut input = Input {
+            coders: vec!["a".into(), "b".into()],
+            codes: vec![
+                code("g", None, false),
+                code("x", Some("g"), true),
+                code("y", Some("g"), true),
+            ],
+            transcripts: vec![TranscriptInfo {
+                id: "t1".into(),
+                length: 60,
+                turns: vec![],
+            }],
+            excerpts: vec![
+                e(0, 1, 0, 10),
+                e(0, 2, 15, 30),
+                e(0, 1, 40, 50),
+                e(1, 1, 0, 12),
+                e(1, 2, 15, 28),
+                e(1, 1, 41, 50),
+                e(1, 2, 55, 60),
+            ],
+            segment_overlap: 0.9,
+        }
+        .sorted();
+        let r = alpha_report(&input);
+        let u = r.domains[0].family.u_alpha.value().unwrap();
+        assert!((u - 0.763331231168103).abs() < 1e-12, "{u}");
+        assert_eq!(r.domains[0].family.cu_alpha.value(), Some(1.0));
+        // b codes as x what a coded as y.
+        for x in input.excerpts.iter_mut().filter(|x| x.coder == 1) {
+            x.code = 1;
+        }
+        let input = input.sorted();
+        let r = alpha_report(&input);
+        let f = &r.domains[0].family;
+        assert!(f.u_alpha.value().is_some() && f.cu_alpha.value().is_some());
+        assert!(f.k_u_alpha[0].value().is_some());
+        let why = f.k_u_alpha[1].reason().unwrap();
+        assert!(why.starts_with("b did not apply code y anywhere"), "{why}");
+        assert!(r.binary_u_alpha[0].1.value().is_some()); // x
+        assert!(
+            r.binary_u_alpha[1]
+                .1
+                .reason()
+                .unwrap()
+                .starts_with("b did not")
+        );
+        // b applies nothing of the domain: the domain's figures and the
+        // overall cuα are undefined.
+        let mut input = input;
+        input.excerpts.retain(|x| x.coder == 0);
+        let r = alpha_report(&input);
+        let why = r.domains[0].family.u_alpha.reason().unwrap();
+        assert!(
+            why.starts_with("b did not apply any code of domain g"),
+            "{why}"
+        );
+        assert!(
+            r.cu_alpha_domains
+                .reason()
+                .unwrap()
+                .starts_with("b did not")
+        );
     }
 }
 

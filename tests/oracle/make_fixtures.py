@@ -8,7 +8,10 @@ Every figure is computed exactly with fractions.Fraction from FORMAT.md's
 definition AND, where a registry package computes it, by that package:
 scikit-learn's cohen_kappa_score, statsmodels' fleiss_kappa, the
 `krippendorff` package (nominal) and nltk's AnnotationTask.alpha.  The two
-must agree to 1e-10 or this script stops; the exact value is what is written.
+must agree to 1e-10 or this script stops; the exact value is what is written,
+after issue 3's silent-coder rule (`silent`, FORMAT.md "Silent coder"): a
+chance-corrected figure is None when a coder taking part in it applied the
+scope's code(s) nowhere in the scope.
 The unitized family comes from unitized_alpha.py (no registry package
 computes it).
 """
@@ -57,6 +60,14 @@ def agree(exact, package_value, what):
         raise AssertionError("%s: exact %r, package undefined" % (what, float(exact)))
     if abs(float(exact) - float(package_value)) > TOL:
         raise AssertionError("%s: exact %r != package %r" % (what, float(exact), package_value))
+
+
+def silent(coded, measure):
+    """Issue 3's rule, applied after the package cross-checks: a chance-corrected
+    figure is undefined (None) when a coder taking part in it applied the
+    scope's code(s) nowhere in the scope.  `coded`: per taking-part coder, how
+    many units (characters, excerpts, turns) they coded in the scope."""
+    return None if any(n == 0 for n in coded) else measure
 
 
 def codable_codes(study):
@@ -189,14 +200,18 @@ def character_rows(study):
     all_weighted = []          # (length, kappa)
     all_counts = []            # Fleiss subjects over everything
     all_v = ([], [])
+    all_coded = [0] * len(coders)   # characters each coder coded, any code
     for code in codable_codes(study):
         pooled = [0, 0, 0, 0]
         weighted = []
         pooled_counts = []
         pooled_v = ([], [])
+        pooled_coded = [0] * len(coders)   # characters each coder coded, all transcripts
         for t in study["transcripts"]:
             TU = t["length"]
             sets = [coded_chars(study, c, t["id"], code) for c in coders]
+            for i, s in enumerate(sets):
+                pooled_coded[i] += len(s)
             if two:
                 A, B = sets
                 both, a_only, b_only = len(A & B), len(A - B), len(B - A)
@@ -205,6 +220,7 @@ def character_rows(study):
                 va = [1 if x in A else 0 for x in range(TU)]
                 vb = [1 if x in B else 0 for x in range(TU)]
                 agree(kappa, sk_cohen(va, vb), "cohen %s %s" % (code, t["id"]))
+                kappa = silent([both + a_only, both + b_only], kappa)
                 rows.append({"code": code, "transcript": t["id"], "both": both, "a_only": a_only,
                              "b_only": b_only, "neither": neither,
                              "percent_agreement": num(Fraction(both + neither, TU)) if TU else None,
@@ -220,6 +236,7 @@ def character_rows(study):
                           for x in range(TU)]
                 fk = fleiss_exact(counts, len(coders))
                 agree(fk, sm_fleiss(counts), "fleiss %s %s" % (code, t["id"]))
+                fk = silent([len(s) for s in sets], fk)
                 rows.append({"code": code, "transcript": t["id"], "fleiss_kappa": num(fk)})
                 pooled_counts.extend(counts)
         if two:
@@ -232,13 +249,17 @@ def character_rows(study):
         else:
             fk = fleiss_exact(pooled_counts, len(coders))
             agree(fk, sm_fleiss(pooled_counts), "fleiss pooled %s" % code)
+            fk = silent(pooled_coded, fk)
             rows.append({"code": code, "transcript": None, "fleiss_kappa": num(fk)})
             all_counts.extend(pooled_counts)
+            for i, n in enumerate(pooled_coded):
+                all_coded[i] += n
     if two:
         rows.append(pooled_row(None, all_tables, all_weighted, all_v))
     else:
         fk = fleiss_exact(all_counts, len(coders))
         agree(fk, sm_fleiss(all_counts), "fleiss overall")
+        fk = silent(all_coded, fk)
         rows.append({"code": None, "transcript": None, "fleiss_kappa": num(fk)})
     return rows
 
@@ -248,6 +269,8 @@ def pooled_row(code, table, weighted, vectors):
     n = sum(table)
     kappa = cohen_from_table(*table)
     agree(kappa, sk_cohen(*vectors), "cohen pooled %s" % code)
+    kappa = silent([both + a_only, both + b_only], kappa)
+    # weighted: the rule-applied per-transcript kappas that are defined
     total = sum(w for w, _ in weighted)
     wmean = sum(w * k for w, k in weighted) / total if total else None
     return {"code": code, "transcript": None, "both": both, "a_only": a_only, "b_only": b_only,
@@ -289,6 +312,7 @@ def segment_rows(study):
         kbp = None
         if p is not None and k >= 2:
             kbp = (p - Fraction(1, k)) / (1 - Fraction(1, k))
+        kbp = silent([ag + ao, ag + bo], kbp)
         return {"code": code, "transcript": transcript, "agreements": ag, "a_only": ao, "b_only": bo,
                 "percent_agreement": num(p), "kappa_bp": num(kbp)}
 
@@ -335,11 +359,15 @@ def turn_rows(study):
                               sum(1 for x, y in zip(v1, v2) if y and not x),
                               sum(1 for x, y in zip(v1, v2) if not x and not y))
         agree(ck, sk_cohen(v1, v2), "turn cohen %s" % code)
+        marked = [sum(u[i] for u in units) for i in range(len(coders))]   # turns each coder marked
+        alpha = silent(marked, alpha)
+        ck = silent(marked[:2], ck)
         r = {"code": code, "alpha": num(alpha), "cohen_kappa": num(ck)}
         if len(coders) >= 3:
             counts = [(sum(u), len(u) - sum(u)) for u in units]
             fk = fleiss_exact(counts, len(coders))
             agree(fk, sm_fleiss(counts), "turn fleiss %s" % code)
+            fk = silent(marked, fk)
             r["fleiss_kappa"] = num(fk)
         rows.append(r)
     return rows
@@ -370,20 +398,23 @@ def alpha_block(study):
         per = [units(c, lambda k, code=code: k if k == code else None) for c in coders]
         res = ua.u_and_binary(per, L)
         assert res["u_alpha"][0] == res["binary_u_alpha"][0]  # one value: |uα == uα
-        binary[code] = num(res["binary_u_alpha"][0])
+        binary[code] = num(silent([len(u) for u in per], res["binary_u_alpha"][0]))
 
     doms = []
     for parent, kids in domains(study):
         kidset = set(kids)
         per = [units(c, lambda k: k if k in kidset else None) for c in coders]
         fam = ua.family(per, L, values=kids)
-        doms.append({"domain": parent, "u_alpha": num(fam["u_alpha"][0]),
-                     "cu_alpha": num(fam["cu_alpha"][0]),
-                     "k_u_alpha": {k: num(fam["k_u_alpha"][k][0]) for k in kids}})
+        in_domain = [len(u) for u in per]
+        doms.append({"domain": parent, "u_alpha": num(silent(in_domain, fam["u_alpha"][0])),
+                     "cu_alpha": num(silent(in_domain, fam["cu_alpha"][0])),
+                     "k_u_alpha": {k: num(silent([sum(1 for v, _, _ in u if v == k) for u in per],
+                                                 fam["k_u_alpha"][k][0]))
+                                   for k in kids}})
 
     par = parent_of(study)
     per = [units(c, lambda k: par[k]) for c in coders]
-    cud = ua.cu_and_k(per)["cu_alpha"][0]
+    cud = silent([len(u) for u in per], ua.cu_and_k(per)["cu_alpha"][0])
     return {"binary_u_alpha": binary, "domains": doms, "cu_alpha_domains": num(cud)}
 
 

@@ -140,6 +140,9 @@ nominal alpha on (∅, x, y) gives 0.7498 instead: that is not uα.
   that grouping, cuα and (k)uα of a domain): not a partition.
 Alpha is defined (and may be 1) whenever its expected disagreement is > 0,
 even when the observed disagreement is 0.
+The functions here compute the formulas as written; issue 3's silent-coder
+rule (undefined when a coder has no unit of the value(s) at all) is applied
+by make_fixtures.py to what it writes (FORMAT.md, "Silent coder").
 """
 
 from fractions import Fraction
