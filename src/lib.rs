@@ -16,6 +16,7 @@
 pub mod agreement;
 pub mod align;
 pub mod cli;
+pub mod history;
 pub mod repo;
 pub mod review;
 pub mod sample;

@@ -2,8 +2,10 @@
 //! files safely, and git (through git2). Everything here hands the pure
 //! core plain values.
 
+pub mod at_commit;
 pub mod error;
 pub mod git;
+pub mod history;
 pub mod locate;
 pub mod read;
 pub mod record;
