@@ -44,9 +44,15 @@ pub struct Args {
     /// Print the rows as CSV, one column per figure, for R and SPSS
     #[arg(long)]
     pub csv: bool,
+    /// Character kappa and binary uα per code and overall at every commit that changed the codebook or the codings, oldest first (see concord history)
+    #[arg(long, conflicts_with_all = ["transcript", "csv", "measure"])]
+    pub trend: bool,
 }
 
 pub fn run(args: Args) -> Result<u8, RepoError> {
+    if args.trend {
+        return crate::cli::trend::run(args.path.as_deref(), args.code.as_deref(), args.json);
+    }
     let open = study_arg::open(args.path.as_deref())?;
     let study = &open.loaded.study;
     let mut input = Input::from_study(study);

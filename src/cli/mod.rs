@@ -4,11 +4,14 @@
 mod agreement;
 mod check;
 mod demo;
+mod diff;
 mod generate;
+mod history;
 mod init;
 mod review;
 mod status;
 mod study_arg;
+mod trend;
 mod units;
 
 use std::process::ExitCode;
@@ -67,6 +70,12 @@ pub enum Command {
     /// Measure intercoder reliability per code, per transcript and overall
     #[command(long_about = agreement::LONG_ABOUT)]
     Agreement(agreement::Args),
+    /// How the codebook changed, commit by commit, code by code
+    #[command(long_about = history::LONG_ABOUT)]
+    History(history::Args),
+    /// The codebook between two revisions, with word-level differences
+    #[command(long_about = diff::LONG_ABOUT)]
+    Diff(diff::Args),
     /// Write a seeded synthetic study, for benchmarks
     #[command(hide = true)]
     Generate(generate::Args),
@@ -106,6 +115,8 @@ fn run_command(command: Command) -> Result<u8, crate::repo::RepoError> {
         Command::Demo(a) => demo::run(a),
         Command::Units(a) => units::run(a),
         Command::Agreement(a) => agreement::run(a),
+        Command::History(a) => history::run(a),
+        Command::Diff(a) => diff::run(a),
         Command::Generate(a) => generate::run(a),
     }
 }

@@ -136,6 +136,8 @@ pub struct CodeChange {
     pub code: String,
     pub name: String,
     pub changes: Vec<Change>,
+    /// Each change in the researcher's words, in the same order.
+    pub summary: Vec<String>,
     /// The code before and after (None where it did not exist), for
     /// screens that show versions.
     #[serde(skip)]
@@ -225,6 +227,18 @@ pub fn code_changes(old: &Code, new: &Code) -> Vec<Change> {
 /// only change is its file's place among its siblings (weight, file name)
 /// is not listed: a researcher sees no difference.
 pub fn diff_codebooks(old: &Codebook, new: &Codebook) -> Vec<CodeChange> {
+    let mut out = changed_codes(old, new);
+    let name_of = |id: &str| match new.get(id).or_else(|| old.get(id)) {
+        Some(c) => format!("{} `{id}`", c.name()),
+        None => format!("`{id}`"),
+    };
+    for c in &mut out {
+        c.summary = c.changes.iter().map(|ch| ch.describe(&name_of)).collect();
+    }
+    out
+}
+
+fn changed_codes(old: &Codebook, new: &Codebook) -> Vec<CodeChange> {
     let mut out = Vec::new();
     for code in &new.codes {
         match old.get(code.id()) {
@@ -234,6 +248,7 @@ pub fn diff_codebooks(old: &Codebook, new: &Codebook) -> Vec<CodeChange> {
                 changes: vec![Change::Added {
                     parent: code.parent.clone(),
                 }],
+                summary: Vec::new(),
                 before: None,
                 after: Some(code.clone()),
             }),
@@ -244,6 +259,7 @@ pub fn diff_codebooks(old: &Codebook, new: &Codebook) -> Vec<CodeChange> {
                         code: code.id().to_string(),
                         name: code.name().to_string(),
                         changes,
+                        summary: Vec::new(),
                         before: Some(before.clone()),
                         after: Some(code.clone()),
                     });
@@ -257,6 +273,7 @@ pub fn diff_codebooks(old: &Codebook, new: &Codebook) -> Vec<CodeChange> {
                 code: code.id().to_string(),
                 name: code.name().to_string(),
                 changes: vec![Change::Removed],
+                summary: Vec::new(),
                 before: Some(code.clone()),
                 after: None,
             });
@@ -336,8 +353,8 @@ mod tests {
                 to: Some("h".into())
             }
         );
-        let name = |id: &str| format!("`{id}`");
-        assert_eq!(d[0].changes[1].describe(&name), "moved from `g` to `h`");
+        assert_eq!(d[0].summary[1], "moved from Group `g` to Other group `h`");
+        assert_eq!(d[1].summary[0], "added under Group `g`");
         assert!(diff_codebooks(&new, &new).is_empty());
     }
 

@@ -234,3 +234,62 @@ fn read_entry(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_a_commit_without_following_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        let commit = {
+            let odb_blob = |bytes: &[u8]| repo.blob(bytes).unwrap();
+            let mut codebook = repo.treebuilder(None).unwrap();
+            codebook
+                .insert("x.md", odb_blob(b"+++\nid = \"x\"\n+++\n"), 0o100644)
+                .unwrap();
+            codebook
+                .insert("link.md", odb_blob(b"/etc/passwd"), LINK_MODE)
+                .unwrap();
+            let codebook = codebook.write().unwrap();
+            let mut study = repo.treebuilder(None).unwrap();
+            study
+                .insert(MANIFEST, odb_blob(b"[study]\nname = \"s\"\n"), 0o100644)
+                .unwrap();
+            study.insert(CODEBOOK_DIR, codebook, 0o040000).unwrap();
+            study
+                .insert("README.md", odb_blob(b"not ours"), 0o100644)
+                .unwrap();
+            let study = study.write().unwrap();
+            let mut top = repo.treebuilder(None).unwrap();
+            top.insert("sub", study, 0o040000).unwrap();
+            let tree = repo.find_tree(top.write().unwrap()).unwrap();
+            let sig = git2::Signature::now("T", "t@example.org").unwrap();
+            repo.commit(None, &sig, &sig, "m", &tree, &[]).unwrap()
+        };
+        let gs = GitStudy {
+            repo,
+            prefix: "sub".into(),
+            root: None,
+            shown: "sub".into(),
+        };
+        let files = gs.files_at(commit).unwrap();
+        let paths: Vec<&str> = files.files.keys().map(|k| k.as_str()).collect();
+        assert_eq!(paths, ["codebook/x.md", "concord.toml"]);
+        assert_eq!(
+            files.skipped,
+            vec![(
+                "codebook/link.md".to_string(),
+                "symbolic links are not followed".to_string()
+            )]
+        );
+        // A folder the commit does not have is an empty study, not an error.
+        let other = GitStudy {
+            prefix: "elsewhere".into(),
+            ..gs
+        };
+        assert!(other.files_at(commit).unwrap().files.is_empty());
+        assert!(other.resolve("no-such-branch").is_err());
+    }
+}

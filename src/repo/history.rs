@@ -68,8 +68,8 @@ pub struct Record {
     pub codebook: Option<Vec<CodeChange>>,
     /// The commit changed `codings/`.
     pub codings_changed: bool,
-    /// The commit changed `transcripts/` or the manifest.
-    pub inputs_changed: bool,
+    pub transcripts_changed: bool,
+    pub manifest_changed: bool,
     /// Computed when asked for.
     pub trend: Option<TrendAt>,
 }
@@ -242,8 +242,9 @@ impl<'a> Walker<'a> {
             };
             let codebook_changed = changed(|t| t.codebook);
             let codings_changed = changed(|t| t.codings);
-            let inputs_changed = changed(|t| t.transcripts) || changed(|t| t.manifest);
-            if !(codebook_changed || codings_changed || inputs_changed) {
+            let transcripts_changed = changed(|t| t.transcripts);
+            let manifest_changed = changed(|t| t.manifest);
+            if !(codebook_changed || codings_changed || transcripts_changed || manifest_changed) {
                 continue;
             }
             if here.is_empty() && parents.iter().all(|(_, t)| t.is_empty()) {
@@ -269,7 +270,8 @@ impl<'a> Walker<'a> {
                 seq,
                 codebook,
                 codings_changed,
-                inputs_changed,
+                transcripts_changed,
+                manifest_changed,
                 trend,
             });
         }
