@@ -29,7 +29,7 @@ fn loaded() -> State {
             last_commit: None,
         },
     );
-    assert_eq!(effects, vec![Effect::ComputeAgreement]);
+    assert_eq!(effects, vec![Effect::ComputeAgreement, Effect::LoadHistory]);
     state
 }
 

@@ -31,6 +31,9 @@ pub enum Command {
     FilterStanding,
     FilterClass,
     Agreement,
+    History,
+    MarkVersion,
+    Baseline,
     Reload,
     Help,
     Quit,
@@ -191,6 +194,21 @@ pub const REVIEW: &[Binding<Command>] = &[
         keys: &[Key::Char('a')],
         command: Command::Agreement,
         help: "agreement figures",
+    },
+    Binding {
+        keys: &[Key::Char('h')],
+        command: Command::History,
+        help: "the code's history",
+    },
+    Binding {
+        keys: &[Key::Char('m')],
+        command: Command::MarkVersion,
+        help: "history: diff from here",
+    },
+    Binding {
+        keys: &[Key::Char('B')],
+        command: Command::Baseline,
+        help: "history: baseline here",
     },
     Binding {
         keys: &[Key::Char('R')],

@@ -4,6 +4,7 @@
 //! slow work (loading, git, statistics) on tokio tasks.
 
 pub mod data;
+pub mod history;
 pub mod keymap;
 pub mod layout;
 pub mod runtime;

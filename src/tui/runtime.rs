@@ -24,11 +24,13 @@ use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
 use crate::repo::RepoError;
 use crate::repo::git::Person;
+use crate::repo::history::Walker;
 use crate::repo::read::read_study;
 use crate::repo::record::{RecordError, record_decisions};
 use crate::review::{decision_for, describe, revert_of};
 use crate::study::{self, Decision};
 use crate::tui::data::{AgreementSummary, ReviewData};
+use crate::tui::history::HistoryData;
 use crate::tui::state::State;
 use crate::tui::theme::Theme;
 use crate::tui::update::{Action, Effect, update};
@@ -232,6 +234,27 @@ fn spawn_load(root: PathBuf, tx: UnboundedSender<Action>) {
     });
 }
 
+/// The study's history for the screen: every commit that changed the
+/// codebook, codings, transcripts or manifest with its figures, and the
+/// working tree's codebook changes. Blocking (git2): run it off the loop.
+pub fn read_history(
+    root: &Path,
+    progress: &mut dyn FnMut(String),
+) -> Result<HistoryData, RepoError> {
+    let gs = crate::repo::at_commit::open(Some(root))?;
+    let mut walker = Walker::new(&gs);
+    let records = walker.walk(true, &mut |done, all| {
+        if done % 10 == 0 || done == all {
+            progress(format!("reading the history: {done} of {all} commits"));
+        }
+    })?;
+    let uncommitted = walker.uncommitted()?.unwrap_or_default();
+    Ok(HistoryData {
+        records,
+        uncommitted,
+    })
+}
+
 /// The short hash of the newest commit that changed `decisions/`, looking
 /// back a bounded number of commits.
 fn last_decision_commit(root: &Path) -> Option<String> {
@@ -285,6 +308,19 @@ fn start(effect: Effect, state: &State, session: &Session, tx: UnboundedSender<A
     let Some(data) = &state.data else { return };
     match effect {
         Effect::Reload => spawn_load(session.root.clone(), tx),
+        Effect::LoadHistory => {
+            let root = session.root.clone();
+            tokio::task::spawn_blocking(move || {
+                let progress_tx = tx.clone();
+                let action = match read_history(&root, &mut |text| {
+                    let _ = progress_tx.send(Action::HistoryProgress(text));
+                }) {
+                    Ok(h) => Action::HistoryLoaded(Box::new(h)),
+                    Err(e) => Action::HistoryFailed(e.to_string()),
+                };
+                let _ = tx.send(action);
+            });
+        }
         Effect::ComputeAgreement => {
             let study = data.study.clone();
             tokio::task::spawn_blocking(move || {

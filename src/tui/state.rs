@@ -7,6 +7,7 @@ use crate::align::UnitClass;
 use crate::review::Standing;
 use crate::study::ResultSpan;
 use crate::tui::data::{AgreementSummary, ReviewData};
+use crate::tui::history::HistoryData;
 use crate::tui::theme::Theme;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -22,6 +23,27 @@ pub enum Screen {
     Browse,
     Unit,
     Agreement,
+    /// The history of one code (`h`).
+    History,
+}
+
+/// The study's history, read in the background once the study is loaded.
+#[derive(Debug, Clone)]
+pub enum HistoryLoad {
+    NotAsked,
+    Loading(String),
+    Ready(Box<HistoryData>),
+    Failed(String),
+}
+
+/// Where the history view is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryView {
+    pub code: String,
+    /// Row of the code's timeline, counted from the newest.
+    pub cursor: usize,
+    /// The other version to compare with (a record index), if picked with `m`.
+    pub mark: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -158,6 +180,11 @@ pub struct State {
     /// Quit asked for: the runtime exits once no commit is in flight.
     pub quitting: bool,
     pub theme: Theme,
+    pub history: HistoryLoad,
+    pub history_view: Option<HistoryView>,
+    /// The revision the codebook pane marks changes since (a record
+    /// index); None: the commit where the codings last changed.
+    pub baseline: Option<usize>,
 }
 
 impl State {
@@ -192,6 +219,9 @@ impl State {
             size: (80, 24),
             quitting: false,
             theme,
+            history: HistoryLoad::NotAsked,
+            history_view: None,
+            baseline: None,
         }
     }
 
@@ -250,6 +280,32 @@ impl State {
                 .get(&code)
                 .map(|v| v.iter().copied().filter(admit).collect())
                 .unwrap_or_default(),
+        }
+    }
+
+    /// The loaded history, if it is.
+    pub fn history_data(&self) -> Option<&HistoryData> {
+        match &self.history {
+            HistoryLoad::Ready(h) => Some(h),
+            _ => None,
+        }
+    }
+
+    /// The baseline record: the one chosen with `B`, else the commit where
+    /// the codings last changed.
+    pub fn baseline_record(&self) -> Option<usize> {
+        let h = self.history_data()?;
+        self.baseline
+            .filter(|&b| b < h.records.len())
+            .or_else(|| h.default_baseline())
+    }
+
+    /// Codes whose definition changed since the baseline (empty until the
+    /// history is read).
+    pub fn changed_since_baseline(&self) -> BTreeSet<String> {
+        match (self.history_data(), self.baseline_record()) {
+            (Some(h), Some(b)) => h.changed_since(b),
+            _ => BTreeSet::new(),
         }
     }
 

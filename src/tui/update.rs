@@ -11,10 +11,12 @@ use crate::align::{ReviewUnit, UnitClass};
 use crate::review::{Choice, Standing};
 use crate::study::{Action as DecisionAction, Decision, ResultSpan};
 use crate::tui::data::{AgreementSummary, ReviewData};
+use crate::tui::history::{HistoryData, TimelineRow};
 use crate::tui::keymap::{Command, EditCommand, edit_command, review_command};
 use crate::tui::layout;
 use crate::tui::state::{
-    Edit, Pane, Phase, Picker, Prompt, PromptKind, Screen, StandingFilter, State, Tone, TreeRow,
+    Edit, HistoryLoad, HistoryView, Pane, Phase, Picker, Prompt, PromptKind, Screen,
+    StandingFilter, State, Tone, TreeRow,
 };
 
 #[derive(Debug)]
@@ -32,6 +34,9 @@ pub enum Action {
     },
     LoadFailed(String),
     AgreementReady(Box<AgreementSummary>),
+    HistoryProgress(String),
+    HistoryLoaded(Box<HistoryData>),
+    HistoryFailed(String),
     Recorded {
         transcript: String,
         decisions: Vec<Decision>,
@@ -68,6 +73,8 @@ pub enum Effect {
     /// Read the study again (another reviewer's decisions, a coder's push).
     Reload,
     ComputeAgreement,
+    /// Read the study's history from git (commits, codebook changes, trend).
+    LoadHistory,
 }
 
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
@@ -111,7 +118,26 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
             state.data = Some(*data);
             state.phase = Phase::Ready;
-            vec![Effect::ComputeAgreement]
+            let mut effects = vec![Effect::ComputeAgreement];
+            if matches!(state.history, HistoryLoad::NotAsked) {
+                state.history = HistoryLoad::Loading("reading the history".into());
+                effects.push(Effect::LoadHistory);
+            }
+            effects
+        }
+        Action::HistoryProgress(text) => {
+            if matches!(state.history, HistoryLoad::Loading(_)) {
+                state.history = HistoryLoad::Loading(text);
+            }
+            Vec::new()
+        }
+        Action::HistoryLoaded(h) => {
+            state.history = HistoryLoad::Ready(h);
+            Vec::new()
+        }
+        Action::HistoryFailed(e) => {
+            state.history = HistoryLoad::Failed(e);
+            Vec::new()
         }
         Action::LoadFailed(e) => {
             state.phase = Phase::Failed(e);
@@ -289,7 +315,7 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
             _ => {}
         },
         Command::Back => match state.screen {
-            Screen::Unit | Screen::Agreement => state.screen = Screen::Browse,
+            Screen::Unit | Screen::Agreement | Screen::History => state.screen = Screen::Browse,
             Screen::Browse => state.focus = Pane::Codebook,
         },
         Command::Fold => {
@@ -359,6 +385,44 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
             let word = state.class_filter.map(|c| c.name()).unwrap_or("every");
             state.say(format!("showing {word} class"), Tone::Info);
         }
+        Command::History => return open_history(state),
+        Command::MarkVersion => {
+            let Some(row) = history_row(state) else {
+                state.say("m picks a version in a code's history (h)", Tone::Info);
+                return Vec::new();
+            };
+            if let Some(v) = &mut state.history_view {
+                v.mark = if v.mark == Some(row.record) {
+                    None
+                } else {
+                    Some(row.record)
+                };
+                let word = if v.mark.is_some() {
+                    "the definition is compared with this version"
+                } else {
+                    "comparing each version with the one before"
+                };
+                state.say(word, Tone::Info);
+            }
+        }
+        Command::Baseline => {
+            let Some(row) = history_row(state) else {
+                state.say(
+                    "B sets the baseline in a code's history (h): the codebook marks codes changed since it",
+                    Tone::Info,
+                );
+                return Vec::new();
+            };
+            state.baseline = Some(row.record);
+            let short = state
+                .history_data()
+                .map(|h| h.records[row.record].info.short.clone())
+                .unwrap_or_default();
+            state.say(
+                format!("baseline {short}: Δ marks codes changed since"),
+                Tone::Info,
+            );
+        }
         Command::Agreement => {
             state.screen = if state.screen == Screen::Agreement {
                 Screen::Browse
@@ -392,6 +456,12 @@ fn move_cursor(state: &mut State, by: isize) {
                 .unwrap_or(0);
             state.unit = visible.get(shift(pos, visible.len())).copied();
         }
+        (Screen::History, _) => {
+            let len = history_rows(state).len();
+            if let Some(v) = &mut state.history_view {
+                v.cursor = shift(v.cursor, len);
+            }
+        }
         (Screen::Agreement, _) => {
             let len = state
                 .data
@@ -401,6 +471,58 @@ fn move_cursor(state: &mut State, by: isize) {
             state.agreement_scroll = shift(state.agreement_scroll, len);
         }
     }
+}
+
+/// The timeline of the code in the history view, newest first.
+pub fn history_rows(state: &State) -> Vec<TimelineRow> {
+    match (state.history_data(), &state.history_view) {
+        (Some(h), Some(v)) => {
+            let mut rows = h.timeline(&v.code);
+            rows.reverse();
+            rows
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The timeline row under the history view's cursor.
+fn history_row(state: &State) -> Option<TimelineRow> {
+    if state.screen != Screen::History {
+        return None;
+    }
+    let cursor = state.history_view.as_ref()?.cursor;
+    history_rows(state).into_iter().nth(cursor)
+}
+
+/// `h`: the history of the code under the codebook cursor (or back).
+fn open_history(state: &mut State) -> Vec<Effect> {
+    if state.screen == Screen::History {
+        state.screen = Screen::Browse;
+        return Vec::new();
+    }
+    let Some(code) = state.scope() else {
+        state.say(
+            "select a code in the codebook first: h shows its history",
+            Tone::Info,
+        );
+        return Vec::new();
+    };
+    if state.history_view.as_ref().is_none_or(|v| v.code != code) {
+        state.history_view = Some(HistoryView {
+            code,
+            cursor: 0,
+            mark: None,
+        });
+    }
+    state.screen = Screen::History;
+    if matches!(
+        state.history,
+        HistoryLoad::Failed(_) | HistoryLoad::NotAsked
+    ) {
+        state.history = HistoryLoad::Loading("reading the history".into());
+        return vec![Effect::LoadHistory];
+    }
+    Vec::new()
 }
 
 fn ensure_unit_selected(state: &mut State) {

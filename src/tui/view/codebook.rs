@@ -26,8 +26,13 @@ pub fn draw_tree(state: &State, frame: &mut Frame, area: Rect) {
     let height = inner.height as usize;
     let first = crate::tui::layout::first_row(state.tree_cursor, height);
     let width = inner.width as usize;
+    let changed = state.changed_since_baseline();
     let mut lines = Vec::new();
     for (i, row) in rows.iter().enumerate().skip(first).take(height) {
+        let mark = match row {
+            TreeRow::Code { id, .. } if changed.contains(id) => " Δ",
+            _ => "",
+        };
         let (label, counts, style) = match row {
             TreeRow::AllCodes => {
                 let counts = format!("{} open", data.open_count());
@@ -64,9 +69,10 @@ pub fn draw_tree(state: &State, frame: &mut Frame, area: Rect) {
             }
         };
         let counts_width = counts.chars().count();
-        let label_width = width.saturating_sub(counts_width + 1);
+        let mark_width = mark.chars().count();
+        let label_width = width.saturating_sub(counts_width + 1 + mark_width);
         let label = fit(&label, label_width);
-        let pad = width.saturating_sub(label.chars().count() + counts_width);
+        let pad = width.saturating_sub(label.chars().count() + mark_width + counts_width);
         let selected = i == state.tree_cursor;
         let row_style = if selected {
             t.selected()
@@ -75,6 +81,7 @@ pub fn draw_tree(state: &State, frame: &mut Frame, area: Rect) {
         };
         lines.push(Line::from(vec![
             Span::styled(label, style.patch(row_style)),
+            Span::styled(mark, t.warn().patch(row_style)),
             Span::styled(" ".repeat(pad), row_style),
             Span::styled(counts, t.dim().patch(row_style)),
         ]));
@@ -94,7 +101,7 @@ pub fn draw_detail(state: &State, frame: &mut Frame, area: Rect) {
             .enumerate()
             .map(|(i, c)| format!("{} {}", i + 1, printable(&c.name)))
             .collect();
-        let text = vec![
+        let mut text = vec![
             Line::from(format!(
                 "{} codes, {} transcripts, {} review units ({} open, {} decided).",
                 data.study.codebook.codes.len(),
@@ -109,6 +116,10 @@ pub fn draw_detail(state: &State, frame: &mut Frame, area: Rect) {
                 t.dim(),
             )),
         ];
+        let baseline = baseline_line(state);
+        if !baseline.is_empty() {
+            text.push(Line::from(Span::styled(baseline, t.dim())));
+        }
         frame.render_widget(
             Paragraph::new(text).wrap(Wrap { trim: true }).block(block),
             area,
@@ -124,6 +135,15 @@ pub fn draw_detail(state: &State, frame: &mut Frame, area: Rect) {
         t.code(&code.header.color).patch(t.title()),
     ));
     let mut lines = Vec::new();
+    if state.changed_since_baseline().contains(&id) {
+        lines.push(Line::from(Span::styled(
+            format!(
+                "Δ changed since {}: the coders may not have coded with this version (h: its history)",
+                baseline_short(state)
+            ),
+            t.warn(),
+        )));
+    }
     for section in Section::ALL {
         if let Some(text) = code.section(section) {
             lines.push(Line::from(Span::styled(section.title(), t.title())));
@@ -144,4 +164,35 @@ pub fn draw_detail(state: &State, frame: &mut Frame, area: Rect) {
             .block(block),
         area,
     );
+}
+
+/// The short hash of the baseline commit.
+fn baseline_short(state: &State) -> String {
+    match (state.history_data(), state.baseline_record()) {
+        (Some(h), Some(b)) => h.records[b].info.short.clone(),
+        _ => "?".into(),
+    }
+}
+
+/// What the Δ marks mean, or why there are none.
+fn baseline_line(state: &State) -> String {
+    use crate::tui::state::HistoryLoad;
+    match (&state.history, state.baseline_record()) {
+        (HistoryLoad::Ready(_), Some(_)) => {
+            let chosen = if state.baseline.is_some() {
+                "the chosen baseline"
+            } else {
+                "the coders' last codings"
+            };
+            format!(
+                "Δ: definition changed since {} ({chosen}); h on a code shows its history, B there moves the baseline.",
+                baseline_short(state)
+            )
+        }
+        (HistoryLoad::Ready(_), None) => "No codings committed yet: no Δ marks.".into(),
+        // Progress shows in the history view (h); the pane stays as it was.
+        (HistoryLoad::Loading(_) | HistoryLoad::Failed(_) | HistoryLoad::NotAsked, _) => {
+            String::new()
+        }
+    }
 }

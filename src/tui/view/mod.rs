@@ -4,6 +4,7 @@
 mod agreement;
 mod codebook;
 mod help;
+mod history;
 mod passage;
 mod status;
 mod unit;
@@ -27,6 +28,7 @@ pub fn view(state: &State, frame: &mut Frame) {
             Screen::Browse => browse(state, frame, main),
             Screen::Unit => unit::draw(state, frame, main),
             Screen::Agreement => agreement::draw(state, frame, main),
+            Screen::History => history::draw(state, frame, main),
         },
     }
     match &state.prompt {
