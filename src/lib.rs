@@ -4,7 +4,8 @@
 //! downward:
 //!
 //! - front ends: [`cli`] (one file per subcommand);
-//! - effects: [`repo`] (the working tree and git);
+//! - effects: [`repo`] (the working tree and git), [`interop`] (REFI-QDA
+//!   import and export, CSV);
 //! - pure core: [`study`] (types, parse, validate, write), [`align`] (review
 //!   units), [`agreement`] (intercoder statistics) and [`sample`] (the
 //!   bundled sample study, as values).
@@ -17,6 +18,7 @@ pub mod agreement;
 pub mod align;
 pub mod cli;
 pub mod history;
+pub mod interop;
 pub mod repo;
 pub mod review;
 pub mod sample;

@@ -5,8 +5,10 @@ mod agreement;
 mod check;
 mod demo;
 mod diff;
+mod export;
 mod generate;
 mod history;
+mod import;
 mod init;
 mod review;
 mod status;
@@ -76,6 +78,12 @@ pub enum Command {
     /// The codebook between two revisions, with word-level differences
     #[command(long_about = diff::LONG_ABOUT)]
     Diff(diff::Args),
+    /// Import a REFI-QDA project (.qdpx) or codebook (.qdc) from ATLAS.ti, MAXQDA, NVivo, QualCoder, ...
+    #[command(long_about = import::LONG_ABOUT, after_help = import::AFTER_HELP)]
+    Import(import::Args),
+    /// Export the study as a REFI-QDA project (qdpx) or codebook (qdc), or as CSV tables
+    #[command(long_about = export::LONG_ABOUT, after_help = export::AFTER_HELP)]
+    Export(export::Args),
     /// Write a seeded synthetic study, for benchmarks
     #[command(hide = true)]
     Generate(generate::Args),
@@ -117,6 +125,8 @@ fn run_command(command: Command) -> Result<u8, crate::repo::RepoError> {
         Command::Agreement(a) => agreement::run(a),
         Command::History(a) => history::run(a),
         Command::Diff(a) => diff::run(a),
+        Command::Import(a) => import::run(a),
+        Command::Export(a) => export::run(a),
         Command::Generate(a) => generate::run(a),
     }
 }

@@ -2,8 +2,10 @@
 //! review unit, and where every unit stands given the decisions log.
 //! Pure: units and decisions in, values out.
 
+pub mod consensus;
 pub mod decide;
 pub mod standing;
 
+pub use consensus::{Consensus, consensus};
 pub use decide::{Choice, decision_for, describe, revert_of};
 pub use standing::{Standing, standings};

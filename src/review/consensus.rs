@@ -1,0 +1,164 @@
+//! The consensus dataset: the fold of the live decisions over the review
+//! units. A decided unit's codings are replaced by its decision's result;
+//! a unit all coders coded alike is its common version; a unit still open
+//! (undecided, stale or in conflict) has no consensus yet and is counted.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::agreement::spans::merge;
+use crate::align::ReviewUnit;
+use crate::review::standing::{Standing, live_decisions, standings};
+use crate::study::{DecisionFile, ResultSpan};
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Consensus {
+    /// Consensus excerpts by transcript, sorted by start, end, code.
+    pub spans: BTreeMap<String, Vec<ResultSpan>>,
+    /// Units settled by a decision.
+    pub decided: usize,
+    /// Units every coder coded alike.
+    pub agreed: usize,
+    /// Units with no consensus yet (open, stale or in conflict): left out.
+    pub unsettled: usize,
+}
+
+pub fn consensus(units: &[ReviewUnit], decisions: &[DecisionFile]) -> Consensus {
+    let standing = standings(units, decisions);
+    let live: HashMap<&str, &crate::study::Decision> = live_decisions(decisions)
+        .into_iter()
+        .map(|d| (d.id.as_str(), d))
+        .collect();
+    let mut out = Consensus::default();
+    for u in units {
+        let spans: Vec<ResultSpan> = match standing.get(&u.id) {
+            Some(Standing::Decided(d)) => {
+                out.decided += 1;
+                live.get(d.as_str())
+                    .map(|d| d.result.clone())
+                    .unwrap_or_default()
+            }
+            Some(Standing::Agreed) => {
+                out.agreed += 1;
+                // Every coder's version is the same: take the first coder's.
+                let first = u.excerpts.first().map(|e| e.coder.as_str());
+                let mut by_code: BTreeMap<&str, Vec<(usize, usize)>> = BTreeMap::new();
+                for e in u
+                    .excerpts
+                    .iter()
+                    .filter(|e| Some(e.coder.as_str()) == first)
+                {
+                    by_code.entry(&e.code).or_default().push((e.start, e.end));
+                }
+                by_code
+                    .into_iter()
+                    .flat_map(|(code, mut spans)| {
+                        spans.sort();
+                        merge(&spans)
+                            .into_iter()
+                            .map(move |(start, end)| ResultSpan {
+                                code: code.to_string(),
+                                start,
+                                end,
+                            })
+                    })
+                    .collect()
+            }
+            _ => {
+                out.unsettled += 1;
+                Vec::new()
+            }
+        };
+        out.spans
+            .entry(u.transcript.clone())
+            .or_default()
+            .extend(spans);
+    }
+    for spans in out.spans.values_mut() {
+        spans.sort_by(|a, b| (a.start, a.end, &a.code).cmp(&(b.start, b.end, &b.code)));
+        spans.dedup();
+    }
+    out.spans.retain(|_, s| !s.is_empty());
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::align::review_units;
+    use crate::review::{Choice, decision_for};
+    use crate::study::{Action, Coder, Coding, CodingFile, Manifest, Study, StudyInfo, Transcript};
+
+    fn coding(id: &str, code: &str, start: usize, end: usize) -> Coding {
+        Coding {
+            id: id.into(),
+            code: code.into(),
+            start,
+            end,
+            quote: String::new(),
+            memo: String::new(),
+        }
+    }
+
+    #[test]
+    fn decisions_replace_units_and_open_units_are_counted() {
+        let file = |coder: &str, codings: Vec<Coding>| CodingFile {
+            coder: coder.into(),
+            transcript: "t".into(),
+            lines: (1..=codings.len()).collect(),
+            codings,
+        };
+        let study = Study {
+            manifest: Some(Manifest {
+                study: StudyInfo { name: "s".into() },
+                coders: vec![
+                    Coder {
+                        id: "a".into(),
+                        name: "A".into(),
+                    },
+                    Coder {
+                        id: "b".into(),
+                        name: "B".into(),
+                    },
+                ],
+                agreement: Default::default(),
+            }),
+            codebook: Default::default(),
+            transcripts: vec![Transcript::new("t", "x".repeat(100))],
+            codings: vec![
+                file(
+                    "a",
+                    vec![
+                        coding("c1", "x", 0, 10),
+                        coding("c3", "x", 20, 30),
+                        coding("c5", "y", 50, 60),
+                    ],
+                ),
+                file(
+                    "b",
+                    vec![coding("c2", "x", 0, 10), coding("c4", "x", 22, 30)],
+                ),
+            ],
+            decisions: vec![],
+        };
+        let units = review_units(&study);
+        let boundary = units.iter().find(|u| u.start == 20).unwrap();
+        let d = decision_for(
+            boundary,
+            &Choice::Accept("b".into()),
+            "d1".into(),
+            "R".into(),
+            "t".into(),
+            String::new(),
+        );
+        assert_eq!(d.action, Action::Accept);
+        let decisions = vec![DecisionFile {
+            transcript: "t".into(),
+            decisions: vec![d],
+            lines: vec![1],
+        }];
+        let c = consensus(&units, &decisions);
+        assert_eq!((c.agreed, c.decided, c.unsettled), (1, 1, 1));
+        let spans: Vec<(usize, usize)> = c.spans["t"].iter().map(|s| (s.start, s.end)).collect();
+        assert_eq!(spans, [(0, 10), (22, 30)]);
+    }
+}
