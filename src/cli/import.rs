@@ -27,7 +27,7 @@ A .qdc codebook brings the codebook alone.\n\n\
 Into an existing study, an import adds: a source whose text is already a transcript is matched to it, \
 codes are matched by their REFI-QDA GUID and then by their path of names, and each user's codings are \
 added for their coder. So when each coder exports their own project from the same transcripts, import \
-one file after the other and the study has both coders. Without a study at PATH, a new one is created \
+one file after the other and the study has both coders. When --into names a folder without a study, a new one is created \
 there (with a git repository if there is none).\n\n\
 Line ends: transcripts are stored with LF line ends; when a source has CRLF line ends concord works out \
 from the selections whether the tool counted CRLF as one character or two and shifts the positions \
