@@ -98,7 +98,7 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
             };
             let (bytes, s) =
                 export::qdpx(study, &Options { coders, consensus }).map_err(refused)?;
-            write_atomically(&out, &bytes)?;
+            write_shared(&out, &bytes)?;
             println!(
                 "Wrote {}: {} code(s), {} transcript(s), {} coding(s) by {}{}.",
                 out.display(),
@@ -117,7 +117,7 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
             );
         }
         Format::Qdc { out, .. } => {
-            write_atomically(&out, export::qdc(study).as_bytes())?;
+            write_shared(&out, export::qdc(study).as_bytes())?;
             println!(
                 "Wrote {}: {} code(s).",
                 out.display(),
@@ -135,7 +135,7 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
             ];
             for (name, text) in files {
                 let text = text.map_err(refused)?;
-                write_atomically(&outdir.join(name), text.as_bytes())?;
+                write_shared(&outdir.join(name), text.as_bytes())?;
             }
             println!(
                 "Wrote codings.csv, decisions.csv, units.csv and agreement.csv in {}.",
@@ -148,4 +148,16 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
 
 fn display_dir(p: &Path) -> String {
     p.display().to_string()
+}
+
+/// Write `bytes` to `path` atomically, readable by others as a file made
+/// with `>` would be (the temporary file behind the atomic write is private).
+fn write_shared(path: &Path, bytes: &[u8]) -> Result<(), RepoError> {
+    write_atomically(path, bytes)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o644));
+    }
+    Ok(())
 }
