@@ -619,10 +619,19 @@ pub fn plan(
     let mut new_texts: HashMap<String, String> = HashMap::new();
     let mut transcript_ids: BTreeSet<String> =
         study.transcripts.iter().map(|t| t.id.clone()).collect();
-    let mut used_coding_ids: BTreeSet<String> = study
+    // Ids this import has given out, and the ids the study has, by the
+    // coder and transcript they belong to: an id of the very file this
+    // import replaces (or finds unchanged) may be given again, so importing
+    // the same export twice gives the same ids.
+    let mut used_coding_ids: BTreeSet<String> = BTreeSet::new();
+    let existing_ids: HashMap<&str, (&str, &str)> = study
         .codings
         .iter()
-        .flat_map(|f| f.codings.iter().map(|c| c.id.clone()))
+        .flat_map(|f| {
+            f.codings
+                .iter()
+                .map(move |c| (c.id.as_str(), (f.coder.as_str(), f.transcript.as_str())))
+        })
         .collect();
     let notes: HashMap<String, &refi::Note> = project
         .notes
@@ -802,7 +811,13 @@ pub fn plan(
                     }
                 };
                 let memo = memo_of(c, sel, &notes, entries);
-                let id = coding_id(sel, c, &used_coding_ids);
+                let taken = |id: &str| {
+                    used_coding_ids.contains(id)
+                        || existing_ids
+                            .get(id)
+                            .is_some_and(|&(k, t)| (k, t) != (coder.as_str(), transcript.as_str()))
+                };
+                let id = coding_id(sel, c, &taken);
                 used_coding_ids.insert(id.clone());
                 coded_codes.insert(code.clone());
                 out.entry((coder.clone(), transcript.clone()))
@@ -1066,20 +1081,16 @@ fn memo_of(
 
 /// A coding's id: the selection's name when concord wrote it (`c-...`, one
 /// coding per selection), else derived from the Coding's GUID.
-fn coding_id(sel: &refi::Selection, c: &refi::Coding, used: &BTreeSet<String>) -> String {
+fn coding_id(sel: &refi::Selection, c: &refi::Coding, taken: &dyn Fn(&str) -> bool) -> String {
     if let Some(name) = sel.name.as_deref() {
-        if sel.codings.len() == 1
-            && name.starts_with("c-")
-            && is_valid_id(name)
-            && !used.contains(name)
-        {
+        if sel.codings.len() == 1 && name.starts_with("c-") && is_valid_id(name) && !taken(name) {
             return name.to_string();
         }
     }
     let base = format!("c-{}", guid::short_hash(&guid::normal(&c.guid)));
     let mut id = base.clone();
     let mut n = 2;
-    while used.contains(&id) {
+    while taken(&id) {
         id = format!("{base}-{n}");
         n += 1;
     }
