@@ -103,7 +103,10 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
     if args.json {
         println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
     } else if args.csv {
-        print!("{}", csv(&r));
+        // One writer for this and `concord export csv`'s agreement.csv.
+        let text =
+            crate::interop::csv::agreement(&r).map_err(|e| RepoError::Refused(e.to_string()))?;
+        print!("{text}");
     } else {
         print!("{}", table(&input, &r));
     }
@@ -229,115 +232,4 @@ fn table(input: &Input, r: &Report) -> String {
     }
     out.push_str("Chr: NVivo characters · Seg: MAXQDA excerpts · α: Krippendorff · – undefined\n");
     out
-}
-
-/// Flat rows for R and SPSS: one column per figure, empty where absent or
-/// undefined. (k)uα and coverage go on the code's own pooled row.
-fn csv(r: &Report) -> String {
-    const HEAD: [&str; 27] = [
-        "code",
-        "transcript",
-        "domain",
-        "character_both",
-        "character_a_only",
-        "character_b_only",
-        "character_neither",
-        "character_percent_agreement",
-        "character_cohen_kappa",
-        "character_cohen_kappa_weighted_mean",
-        "character_fleiss_kappa",
-        "segment_agreements",
-        "segment_a_only",
-        "segment_b_only",
-        "segment_percent_agreement",
-        "segment_kappa_bp",
-        "alpha_binary_u_alpha",
-        "alpha_u_alpha",
-        "alpha_cu_alpha",
-        "alpha_k_u_alpha",
-        "alpha_coverage",
-        "alpha_cu_alpha_domains",
-        "turn_turns",
-        "turn_alpha",
-        "turn_cohen_kappa",
-        "turn_fleiss_kappa",
-        "notes",
-    ];
-    let mut k: HashMap<&str, (&Estimate, Option<&Estimate>)> = HashMap::new();
-    for row in &r.rows {
-        if let Some(a) = &row.alpha {
-            for (code, e) in a.k_u_alpha.iter().flatten() {
-                k.insert(
-                    code.as_str(),
-                    (e, a.coverage.as_ref().and_then(|c| c.get(code))),
-                );
-            }
-        }
-    }
-    let num = |e: Option<&Estimate>| {
-        e.and_then(|e| e.value())
-            .map_or(String::new(), |v| v.to_string())
-    };
-    let count = |n: Option<u64>| n.map_or(String::new(), |n| n.to_string());
-    let mut out = HEAD.join(",");
-    out.push('\n');
-    for row in &r.rows {
-        let c = row.character.as_ref();
-        let s = row.segment.as_ref();
-        let a = row.alpha.as_ref();
-        let t = row.turn.as_ref();
-        let own_k = row
-            .code
-            .as_deref()
-            .filter(|_| row.transcript.is_none())
-            .and_then(|code| k.get(code));
-        let fields = [
-            row.code.clone().unwrap_or_default(),
-            row.transcript.clone().unwrap_or_default(),
-            a.and_then(|a| a.domain.clone()).unwrap_or_default(),
-            count(c.and_then(|c| c.both)),
-            count(c.and_then(|c| c.a_only)),
-            count(c.and_then(|c| c.b_only)),
-            count(c.and_then(|c| c.neither)),
-            num(c.map(|c| &c.percent_agreement)),
-            num(c.and_then(|c| c.cohen_kappa.as_ref())),
-            num(c.and_then(|c| c.cohen_kappa_weighted_mean.as_ref())),
-            num(c.and_then(|c| c.fleiss_kappa.as_ref())),
-            count(s.map(|s| s.agreements)),
-            count(s.map(|s| s.a_only)),
-            count(s.map(|s| s.b_only)),
-            num(s.map(|s| &s.percent_agreement)),
-            num(s.map(|s| &s.kappa_bp)),
-            num(a.and_then(|a| a.binary_u_alpha.as_ref())),
-            num(a.and_then(|a| a.u_alpha.as_ref())),
-            num(a.and_then(|a| a.cu_alpha.as_ref())),
-            num(own_k.map(|k| k.0)),
-            num(own_k.and_then(|k| k.1)),
-            num(a.and_then(|a| a.cu_alpha_domains.as_ref())),
-            count(t.map(|t| t.turns as u64)),
-            num(t.map(|t| &t.alpha)),
-            num(t.and_then(|t| t.cohen_kappa.as_ref())),
-            num(t.and_then(|t| t.fleiss_kappa.as_ref())),
-            row.notes.join("; "),
-        ];
-        let escaped: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-        out.push_str(&escaped.join(","));
-        out.push('\n');
-    }
-    out
-}
-
-/// RFC 4180 quoting; a leading = + - @ is prefixed with ' so that a
-/// spreadsheet never runs a code name as a formula.
-fn csv_field(f: &str) -> String {
-    let f = if f.starts_with(['=', '+', '@']) || (f.starts_with('-') && f.parse::<f64>().is_err()) {
-        format!("'{f}")
-    } else {
-        f.to_string()
-    };
-    if f.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", f.replace('"', "\"\""))
-    } else {
-        f
-    }
 }
