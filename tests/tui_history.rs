@@ -4,8 +4,8 @@
 //! pure `update`, and insta snapshots at 80x24 and 120x40.
 
 mod common;
-#[path = "common/keys.rs"]
-mod keys;
+#[path = "common/screen.rs"]
+mod screen;
 
 use std::path::Path;
 
@@ -15,10 +15,7 @@ use concord::tui::history::HistoryData;
 use concord::tui::state::{HistoryLoad, Screen, State};
 use concord::tui::theme::Theme;
 use concord::tui::update::{Action, Effect, update};
-use concord::tui::view::view;
-use keys::press;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use screen::{press, render};
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 
@@ -62,22 +59,6 @@ fn history(root: &Path) -> HistoryData {
     let h = concord::tui::runtime::read_history(root, &mut |p| seen.push(p)).unwrap();
     assert_eq!(seen.last().unwrap(), "reading the history: 4 of 4 commits");
     h
-}
-
-fn render(state: &State, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| view(state, f)).unwrap();
-    let buffer = terminal.backend().buffer();
-    let mut out = String::new();
-    for y in 0..height {
-        let mut line = String::new();
-        for x in 0..width {
-            line.push_str(buffer[(x, y)].symbol());
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
 }
 
 fn screens(name: &str, with_history: bool, setup: impl Fn(&mut State), check: impl Fn(&str)) {

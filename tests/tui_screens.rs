@@ -3,18 +3,15 @@
 //! (`tests/snapshots/`). Review a changed snapshot with `cargo insta review`
 //! or by reading the `.snap.new` file beside it.
 
-#[path = "common/keys.rs"]
-mod keys;
+#[path = "common/screen.rs"]
+mod screen;
 
 use concord::align::UnitClass;
 use concord::tui::data::{AgreementSummary, ReviewData};
 use concord::tui::state::{Screen, State};
 use concord::tui::theme::Theme;
 use concord::tui::update::{Action, Effect, update};
-use concord::tui::view::view;
-use keys::press;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use screen::{press, render};
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 
@@ -37,22 +34,6 @@ fn loaded(width: u16, height: u16) -> State {
     );
     update(&mut state, Action::AgreementReady(Box::new(agreement)));
     state
-}
-
-fn render(state: &State, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| view(state, f)).unwrap();
-    let buffer = terminal.backend().buffer();
-    let mut out = String::new();
-    for y in 0..height {
-        let mut line = String::new();
-        for x in 0..width {
-            line.push_str(buffer[(x, y)].symbol());
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
 }
 
 /// Snapshot the screen at both sizes; `check` asserts what a user must see.

@@ -1,8 +1,8 @@
 //! The review screen's behaviour as a pure function: key sequences in,
 //! state and effects out, on the bundled sample study.
 
-#[path = "common/keys.rs"]
-mod keys;
+#[path = "common/screen.rs"]
+mod screen;
 
 use concord::align::UnitClass;
 use concord::review::{Choice, Standing};
@@ -11,8 +11,8 @@ use concord::tui::data::ReviewData;
 use concord::tui::state::{Pane, Phase, Screen, StandingFilter, State, TreeRow};
 use concord::tui::theme::Theme;
 use concord::tui::update::{Action, Effect, update};
-use keys::press;
 use ratatui::crossterm::event::KeyModifiers;
+use screen::press;
 
 fn loaded() -> State {
     let mut state = State::new(
