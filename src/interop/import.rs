@@ -594,18 +594,7 @@ pub fn plan(
     for u in project.users.iter().filter(|u| u.id.is_some()) {
         let key = Some(guid::normal(&u.guid));
         let coder = coder_for(Some(u), key.as_deref(), options, &mut used_map, &coders);
-        if !coders.iter().any(|x| x.id == coder) {
-            let name = u
-                .name
-                .clone()
-                .filter(|n| !n.trim().is_empty())
-                .unwrap_or_else(|| coder.clone());
-            coders.push(Coder {
-                id: coder.clone(),
-                name,
-            });
-            report.coders_added.push(coder.clone());
-        }
+        add_coder(&mut coders, &mut report, &coder, u.name.as_deref());
         coder_of_user.insert(key, coder);
     }
 
@@ -790,17 +779,12 @@ pub fn plan(
                     None => {
                         let u = user.as_ref().and_then(|g| users.get(g)).copied();
                         let coder = coder_for(u, user.as_deref(), options, &mut used_map, &coders);
-                        if !coders.iter().any(|x| x.id == coder) {
-                            let name = u
-                                .and_then(|u| u.name.clone())
-                                .filter(|n| !n.trim().is_empty())
-                                .unwrap_or_else(|| coder.clone());
-                            coders.push(Coder {
-                                id: coder.clone(),
-                                name,
-                            });
-                            report.coders_added.push(coder.clone());
-                        }
+                        add_coder(
+                            &mut coders,
+                            &mut report,
+                            &coder,
+                            u.and_then(|u| u.name.as_deref()),
+                        );
                         let who = u
                             .and_then(|u| u.name.clone())
                             .or(user.clone())
@@ -1081,6 +1065,23 @@ fn memo_of(
 
 /// A coding's id: the selection's name when concord wrote it (`c-...`, one
 /// coding per selection), else derived from the Coding's GUID.
+/// A coder the study does not have yet joins it, named after the export's
+/// user (or by its id when the user has no name).
+fn add_coder(coders: &mut Vec<Coder>, report: &mut Report, coder: &str, name: Option<&str>) {
+    if coders.iter().any(|x| x.id == coder) {
+        return;
+    }
+    let name = name
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or(coder)
+        .to_string();
+    coders.push(Coder {
+        id: coder.to_string(),
+        name,
+    });
+    report.coders_added.push(coder.to_string());
+}
+
 fn coding_id(sel: &refi::Selection, c: &refi::Coding, taken: &dyn Fn(&str) -> bool) -> String {
     if let Some(name) = sel.name.as_deref() {
         if sel.codings.len() == 1 && name.starts_with("c-") && is_valid_id(name) && !taken(name) {
