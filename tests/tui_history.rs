@@ -10,12 +10,11 @@ mod screen;
 use std::path::Path;
 
 use common::run_in;
-use concord::tui::data::{AgreementSummary, ReviewData};
+use concord::tui::data::AgreementSummary;
 use concord::tui::history::HistoryData;
 use concord::tui::state::{HistoryLoad, Screen, State};
-use concord::tui::theme::Theme;
 use concord::tui::update::{Action, Effect, update};
-use screen::{press, render};
+use screen::{opened, press, render};
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 
@@ -29,23 +28,10 @@ fn demo(dir: &Path) -> std::path::PathBuf {
 /// The demo loaded on a screen of `width` x `height`; the history read
 /// when `with_history`.
 fn loaded(root: &Path, width: u16, height: u16, with_history: bool) -> State {
-    let mut state = State::new(
-        "IEM-DP focus groups (sample)".into(),
-        "Helen Marsh <helen.marsh@example.org>".into(),
-        "main".into(),
-        Theme::plain(),
-    );
-    update(&mut state, Action::Resize { width, height });
     let files = concord::repo::read::read_study(root).unwrap();
     let study = concord::study::check(&files).study;
     let agreement = AgreementSummary::compute(&study);
-    let effects = update(
-        &mut state,
-        Action::Loaded {
-            data: Box::new(ReviewData::build(study, 0)),
-            last_commit: None,
-        },
-    );
+    let (mut state, effects) = opened(study, width, height, None);
     assert_eq!(effects, vec![Effect::ComputeAgreement, Effect::LoadHistory]);
     update(&mut state, Action::AgreementReady(Box::new(agreement)));
     if with_history {

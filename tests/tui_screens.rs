@@ -7,31 +7,18 @@
 mod screen;
 
 use concord::align::UnitClass;
-use concord::tui::data::{AgreementSummary, ReviewData};
+use concord::tui::data::AgreementSummary;
 use concord::tui::state::{Screen, State};
 use concord::tui::theme::Theme;
 use concord::tui::update::{Action, Effect, update};
-use screen::{press, render};
+use screen::{opened, press, render};
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 
 fn loaded(width: u16, height: u16) -> State {
-    let mut state = State::new(
-        "IEM-DP focus groups (sample)".into(),
-        "Helen Marsh <helen.marsh@example.org>".into(),
-        "main".into(),
-        Theme::plain(),
-    );
-    update(&mut state, Action::Resize { width, height });
     let study = concord::study::check(&concord::sample::sample_study()).study;
     let agreement = AgreementSummary::compute(&study);
-    update(
-        &mut state,
-        Action::Loaded {
-            data: Box::new(ReviewData::build(study, 0)),
-            last_commit: Some("d58b8d4".into()),
-        },
-    );
+    let (mut state, _) = opened(study, width, height, Some("d58b8d4"));
     update(&mut state, Action::AgreementReady(Box::new(agreement)));
     state
 }

@@ -12,23 +12,11 @@ use concord::tui::state::{Pane, Phase, Screen, StandingFilter, State, TreeRow};
 use concord::tui::theme::Theme;
 use concord::tui::update::{Action, Effect, update};
 use ratatui::crossterm::event::KeyModifiers;
-use screen::press;
+use screen::{opened, press};
 
 fn loaded() -> State {
-    let mut state = State::new(
-        "Sample".into(),
-        "Rev <rev@example.org>".into(),
-        "main".into(),
-        Theme::plain(),
-    );
     let study = concord::study::check(&concord::sample::sample_study()).study;
-    let effects = update(
-        &mut state,
-        Action::Loaded {
-            data: Box::new(ReviewData::build(study, 0)),
-            last_commit: None,
-        },
-    );
+    let (state, effects) = opened(study, 80, 24, None);
     assert_eq!(effects, vec![Effect::ComputeAgreement, Effect::LoadHistory]);
     state
 }

@@ -1,7 +1,10 @@
 //! Driving the review screen in tests: keys typed as text into the pure
 //! `update`, and the screen drawn by `view` into a TestBackend as text.
 
+use concord::study::Study;
+use concord::tui::data::ReviewData;
 use concord::tui::state::State;
+use concord::tui::theme::Theme;
 use concord::tui::update::{Action, Effect, update};
 use concord::tui::view::view;
 use ratatui::Terminal;
@@ -44,4 +47,30 @@ pub fn render(state: &State, width: u16, height: u16) -> String {
         out.push('\n');
     }
     out
+}
+
+/// A review screen of `width` x `height` (no colour) on which `study` has
+/// just loaded, as the sample's PI; and the effects the load asked for.
+#[allow(dead_code)]
+pub fn opened(
+    study: Study,
+    width: u16,
+    height: u16,
+    last_commit: Option<&str>,
+) -> (State, Vec<Effect>) {
+    let mut state = State::new(
+        "IEM-DP focus groups (sample)".into(),
+        "Helen Marsh <helen.marsh@example.org>".into(),
+        "main".into(),
+        Theme::plain(),
+    );
+    update(&mut state, Action::Resize { width, height });
+    let effects = update(
+        &mut state,
+        Action::Loaded {
+            data: Box::new(ReviewData::build(study, 0)),
+            last_commit: last_commit.map(str::to_string),
+        },
+    );
+    (state, effects)
 }
