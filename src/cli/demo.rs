@@ -9,7 +9,7 @@ use crate::repo::RepoError;
 use crate::repo::git::{self, Person, When};
 use crate::repo::write::write_atomically;
 use crate::sample;
-use crate::study::files::{CODEBOOK_DIR, CODINGS_DIR, MANIFEST, TRANSCRIPTS_DIR};
+use crate::study::files::{CODEBOOK_DIR, MANIFEST, TRANSCRIPTS_DIR};
 
 /// The long help of `concord demo --help`.
 pub const LONG_ABOUT: &str = "Write the bundled sample study (a fictional reconstruction of a focus-group study of \
@@ -175,6 +175,5 @@ pub fn write_demo(dir: &Path) -> Result<(), RepoError> {
         }
         git::commit_paths(&repo, &written, &step.author, Some(step.when), step.message)?;
     }
-    debug_assert!(CODINGS_DIR == "codings");
     Ok(())
 }

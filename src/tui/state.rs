@@ -153,7 +153,6 @@ pub struct State {
     pub tree_cursor: usize,
     /// The unit shown or selected, by index into `data.units`.
     pub unit: Option<usize>,
-    pub units_scroll: usize,
     /// First code row shown in the agreement view.
     pub agreement_scroll: usize,
     pub filter: StandingFilter,
@@ -199,7 +198,6 @@ impl State {
             expanded: BTreeSet::new(),
             tree_cursor: 0,
             unit: None,
-            units_scroll: 0,
             agreement_scroll: 0,
             filter: StandingFilter::Open,
             class_filter: None,

@@ -370,7 +370,6 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
         },
         Command::FilterStanding => {
             state.filter = state.filter.next();
-            state.units_scroll = 0;
             state.say(format!("showing {} units", state.filter.word()), Tone::Info);
         }
         Command::FilterClass => {
@@ -381,7 +380,6 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
                 Some(UnitClass::Omission) => Some(UnitClass::Agreement),
                 Some(UnitClass::Agreement) => None,
             };
-            state.units_scroll = 0;
             let word = state.class_filter.map(|c| c.name()).unwrap_or("every");
             state.say(format!("showing {word} class"), Tone::Info);
         }
@@ -446,7 +444,6 @@ fn move_cursor(state: &mut State, by: isize) {
             let len = state.tree_rows().len();
             state.tree_cursor = shift(state.tree_cursor, len);
             state.unit = None;
-            state.units_scroll = 0;
         }
         (Screen::Browse, Pane::Units) | (Screen::Unit, _) => {
             let visible = state.visible_units();
