@@ -53,6 +53,31 @@ pub fn decision_for(
     }
 }
 
+/// The line that marks `unit` "needs discussion" with `note`: recorded and
+/// committed like a decision, it settles nothing.
+pub fn discussion_for(
+    unit: &ReviewUnit,
+    id: String,
+    reviewer: String,
+    at: String,
+    note: String,
+) -> Decision {
+    let mut basis: Vec<String> = unit.excerpts.iter().map(|e| e.coding.clone()).collect();
+    basis.sort();
+    Decision {
+        id,
+        unit: unit.id.clone(),
+        basis,
+        action: Action::Discuss,
+        reverts: None,
+        chosen: None,
+        result: Vec::new(),
+        reviewer,
+        at,
+        note,
+    }
+}
+
 /// The line that undoes `decision`.
 pub fn revert_of(decision: &Decision, id: String, reviewer: String, at: String) -> Decision {
     Decision {
@@ -127,6 +152,7 @@ pub fn describe(
             "undo {}",
             decision.reverts.as_deref().unwrap_or("an earlier decision")
         ),
+        Action::Discuss => "needs discussion".to_string(),
     };
     format!(
         "{} {}-{} {}: {}",
@@ -241,6 +267,32 @@ mod tests {
         recoded.id = "t:10-40:ffff".into();
         let s = standings(std::slice::from_ref(&recoded), &file(vec![d]));
         assert_eq!(s[&recoded.id], Standing::Stale("d-1".into()));
+    }
+
+    #[test]
+    fn a_discussion_mark_flags_the_unit_until_a_decision_settles_it() {
+        let u = unit();
+        let file = |ds: Vec<Decision>| {
+            vec![DecisionFile {
+                transcript: "t".into(),
+                lines: (1..=ds.len()).collect(),
+                decisions: ds,
+            }]
+        };
+        let mark = discussion_for(&u, "d-1".into(), "R".into(), "t".into(), "ask A".into());
+        let s = standings(std::slice::from_ref(&u), &file(vec![mark.clone()]));
+        assert_eq!(s[&u.id], Standing::Discussion("d-1".into()));
+        assert!(s[&u.id].is_open());
+        // A decision after the meeting settles it; the mark is not a second decision.
+        let d = decide(Choice::Union);
+        let mut d = d;
+        d.id = "d-2".into();
+        let s = standings(std::slice::from_ref(&u), &file(vec![mark.clone(), d]));
+        assert_eq!(s[&u.id], Standing::Decided("d-2".into()));
+        // Undoing the mark opens the unit again.
+        let undo = revert_of(&mark, "d-3".into(), "R".into(), "t".into());
+        let s = standings(std::slice::from_ref(&u), &file(vec![mark, undo]));
+        assert_eq!(s[&u.id], Standing::Open);
     }
 
     #[test]

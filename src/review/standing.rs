@@ -1,6 +1,6 @@
 //! Where each unit stands: open, decided, stale (decided once, but a coder
-//! has recoded since) or in conflict (two live decisions for one unit, as
-//! after two reviewers' logs were merged).
+//! has recoded since), in conflict (two live decisions for one unit, as
+//! after two reviewers' logs were merged), or marked for discussion.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -19,6 +19,9 @@ pub enum Standing {
     Stale(String),
     /// More than one live decision names this unit; the reviewer must settle which holds.
     Conflict(Vec<String>),
+    /// Not settled, marked "needs discussion" by this line (its id): still
+    /// in the queue, flagged ⚑ for the team's meeting.
+    Discussion(String),
 }
 
 impl Standing {
@@ -33,13 +36,33 @@ impl Standing {
             Standing::Decided(_) => "decided",
             Standing::Stale(_) => "stale",
             Standing::Conflict(_) => "conflict",
+            Standing::Discussion(_) => "discussion",
         }
     }
 }
 
-/// The decisions still in force: every decision not reverted by a later
-/// line, in log order, by transcript.
+/// The decisions still in force: every settling decision not reverted by a
+/// later line, in log order, by transcript. Discussion marks are not
+/// decisions: see [`live_discussions`].
 pub fn live_decisions(files: &[DecisionFile]) -> Vec<&Decision> {
+    live_lines(files)
+        .into_iter()
+        .filter(|d| d.action.settles())
+        .collect()
+}
+
+/// The discussion marks still in force: not reverted, by unit id the last
+/// one in log order (a later mark on the same unit replaces the note).
+pub fn live_discussions(files: &[DecisionFile]) -> HashMap<&str, &Decision> {
+    live_lines(files)
+        .into_iter()
+        .filter(|d| d.action == Action::Discuss)
+        .map(|d| (d.unit.as_str(), d))
+        .collect()
+}
+
+/// Every line that is not a revert and not reverted.
+fn live_lines(files: &[DecisionFile]) -> Vec<&Decision> {
     let reverted: BTreeSet<&str> = files
         .iter()
         .flat_map(|f| f.decisions.iter())
@@ -56,6 +79,7 @@ pub fn live_decisions(files: &[DecisionFile]) -> Vec<&Decision> {
 /// The standing of each unit, by unit id.
 pub fn standings(units: &[ReviewUnit], files: &[DecisionFile]) -> HashMap<String, Standing> {
     let live = live_decisions(files);
+    let discussed = live_discussions(files);
     let mut by_unit: BTreeMap<&str, Vec<&Decision>> = BTreeMap::new();
     // Which unit each coding is in now, to find where a stale decision's basis went.
     let mut unit_of_coding: HashMap<&str, &str> = HashMap::new();
@@ -85,10 +109,12 @@ pub fn standings(units: &[ReviewUnit], files: &[DecisionFile]) -> HashMap<String
             let standing = match by_unit.get(u.id.as_str()) {
                 Some(ds) if ds.len() == 1 => Standing::Decided(ds[0].id.clone()),
                 Some(ds) => Standing::Conflict(ds.iter().map(|d| d.id.clone()).collect()),
-                None => match stale.get(u.id.as_str()) {
-                    Some(d) => Standing::Stale(d.to_string()),
-                    None if u.class == UnitClass::Agreement => Standing::Agreed,
-                    None => Standing::Open,
+                None => match (stale.get(u.id.as_str()), discussed.get(u.id.as_str())) {
+                    // Marked for discussion on this very unit (same codings).
+                    (_, Some(d)) if same_basis(u, d) => Standing::Discussion(d.id.clone()),
+                    (Some(d), _) => Standing::Stale(d.to_string()),
+                    (None, _) if u.class == UnitClass::Agreement => Standing::Agreed,
+                    (None, _) => Standing::Open,
                 },
             };
             (u.id.clone(), standing)

@@ -236,6 +236,18 @@ pub enum Action {
     Custom,
     /// Undo of an earlier decision (`reverts` names it).
     Revert,
+    /// Not a decision: the unit is marked "needs discussion" with a note, to
+    /// be settled at the team's meeting. It does not settle the unit; a later
+    /// decision does, and a later discussion line replaces its note.
+    Discuss,
+}
+
+impl Action {
+    /// Whether a line with this action settles its unit (accept, union,
+    /// reject, custom). A revert or a discussion mark does not.
+    pub fn settles(self) -> bool {
+        !matches!(self, Action::Revert | Action::Discuss)
+    }
 }
 
 /// One line of `decisions/<transcript>.jsonl`, an append-only log.

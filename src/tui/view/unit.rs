@@ -368,6 +368,16 @@ fn draw_decision(
                 ),
                 t.error(),
             ))),
+            Standing::Discussion(id) => {
+                let note = data
+                    .decision(id)
+                    .map(|d| printable(&d.note))
+                    .unwrap_or_default();
+                lines.push(Line::from(Span::styled(
+                    format!("⚑ Needs discussion: {note}"),
+                    t.warn(),
+                )));
+            }
             Standing::Agreed | Standing::Open => {}
         }
     }

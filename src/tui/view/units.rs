@@ -85,7 +85,7 @@ pub fn class_word(c: UnitClass, short: bool) -> &'static str {
 
 pub fn standing_style(t: &Theme, s: &Standing) -> Style {
     match s {
-        Standing::Open => t.warn(),
+        Standing::Open | Standing::Discussion(_) => t.warn(),
         Standing::Decided(_) | Standing::Agreed => t.success(),
         Standing::Stale(_) | Standing::Conflict(_) => t.error(),
     }
