@@ -54,6 +54,9 @@ pub struct Args {
     /// The study's name, when the import creates the study (default: the project's name)
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
+    /// The user (name, id or GUID) whose codings are a reconciled result, not a coder's: they are not imported as a coder (concord's own "Consensus" user is always recognised)
+    #[arg(long, value_name = "NAME")]
+    pub consensus_user: Option<String>,
 }
 
 fn parse_coder(s: &str) -> Result<(String, String), String> {
@@ -92,6 +95,7 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
         coder_map: args.coder.clone(),
         replace: args.replace,
         study_name: args.name.clone(),
+        consensus_user: args.consensus_user.clone(),
     };
     let mut plan =
         plan(&shown, &project, &entries, &files, &before.study, &options).map_err(refused)?;

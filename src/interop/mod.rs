@@ -10,6 +10,7 @@
 //! CLI's, through [`crate::repo`].
 
 pub mod archive;
+pub mod carried;
 pub mod csv;
 pub mod error;
 pub mod exchange;

@@ -2,6 +2,8 @@
 //! inside a `.qdpx`) or a codebook (`.qdc`) says, read from an element tree
 //! and written back as XML in the schema's element order.
 
+use std::collections::BTreeMap;
+
 use crate::interop::InteropError;
 use crate::interop::xml::{Element, escape_attr, escape_text};
 
@@ -16,6 +18,9 @@ pub struct Project {
     pub codes: Vec<Code>,
     pub sources: Vec<Source>,
     pub notes: Vec<Note>,
+    /// Elements concord does not take in, counted by kind (`case`,
+    /// `variable`, `code memo`, ...), so that the import can say so.
+    pub unread: BTreeMap<String, usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -43,6 +48,8 @@ pub enum Source {
         kind: String,
         name: Option<String>,
         guid: String,
+        /// Its codings (of selections and of the whole source).
+        codings: usize,
     },
 }
 
@@ -154,6 +161,7 @@ pub fn project_from(file: &str, root: &Element) -> Result<Project, InteropError>
                         kind: s.name.clone(),
                         name: opt(s, "name"),
                         guid: s.attr("guid").unwrap_or("").to_string(),
+                        codings: count_named(s, "Coding"),
                     })
                 }
                 _ => {}
@@ -170,7 +178,68 @@ pub fn project_from(file: &str, root: &Element) -> Result<Project, InteropError>
             });
         }
     }
+    p.unread = unread(root);
     Ok(p)
+}
+
+/// Descendants of `e` named `name`, at any depth.
+fn count_named(e: &Element, name: &str) -> usize {
+    e.children
+        .iter()
+        .map(|c| usize::from(c.name == name) + count_named(c, name))
+        .sum()
+}
+
+/// The elements of a project that concord does not import, by kind.
+fn unread(root: &Element) -> BTreeMap<String, usize> {
+    let mut out: BTreeMap<String, usize> = BTreeMap::new();
+    let mut add = |kind: &str, n: usize| {
+        if n > 0 {
+            *out.entry(kind.to_string()).or_default() += n;
+        }
+    };
+    let under = |parent: &str, child: &str| {
+        root.child(parent)
+            .map_or(0, |p| p.children_named(child).count())
+    };
+    add("variable", under("Variables", "Variable"));
+    add("case", under("Cases", "Case"));
+    add("set", under("Sets", "Set"));
+    add("link", under("Links", "Link"));
+    add("graph", under("Graphs", "Graph"));
+    add(
+        "project description",
+        root.children_named("Description").count(),
+    );
+    add("project memo", root.children_named("NoteRef").count());
+    fn code_memos(e: &Element) -> usize {
+        e.children_named("Code")
+            .map(|c| c.children_named("NoteRef").count() + code_memos(c))
+            .sum()
+    }
+    if let Some(codes) = root.child("CodeBook").and_then(|b| b.child("Codes")) {
+        add("code memo", code_memos(codes));
+    }
+    if let Some(sources) = root.child("Sources") {
+        for s in sources.children_named("TextSource") {
+            add("source memo", s.children_named("NoteRef").count());
+            add(
+                "source description",
+                s.children_named("Description").count(),
+            );
+            add(
+                "source variable value",
+                s.children_named("VariableValue").count(),
+            );
+            for sel in s.children_named("PlainTextSelection") {
+                add(
+                    "selection description",
+                    sel.children_named("Description").count(),
+                );
+            }
+        }
+    }
+    out
 }
 
 /// The code tree of a `<CodeBook>` element (in a project or a `.qdc`).
@@ -488,6 +557,7 @@ mod tests {
                 content: Some("memo\ttext".into()),
                 plain_text_path: None,
             }],
+            unread: Default::default(),
         };
         let xml = project_xml(&p);
         let back = project_from(

@@ -96,6 +96,7 @@ mod tests {
             end,
             quote: String::new(),
             memo: String::new(),
+            refi: None,
         }
     }
 
@@ -114,13 +115,16 @@ mod tests {
                     Coder {
                         id: "a".into(),
                         name: "A".into(),
+                        guid: None,
                     },
                     Coder {
                         id: "b".into(),
                         name: "B".into(),
+                        guid: None,
                     },
                 ],
                 agreement: Default::default(),
+                sources: Vec::new(),
             }),
             codebook: Default::default(),
             transcripts: vec![Transcript::new("t", "x".repeat(100))],

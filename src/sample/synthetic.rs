@@ -82,9 +82,11 @@ pub fn synthetic_study(p: &Params) -> StudyFiles {
             .map(|c| Coder {
                 id: c.clone(),
                 name: format!("Coder {c}"),
+                guid: None,
             })
             .collect(),
         agreement: AgreementSettings::default(),
+        sources: Vec::new(),
     };
     files.insert("concord.toml", manifest_text(&manifest));
     // Codebook: g1..g3 / g1c1..g1c3 / g1c1s1..g1c1s3; only subconstructs codable.
@@ -153,6 +155,7 @@ pub fn synthetic_study(p: &Params) -> StudyFiles {
                     end: e,
                     quote: chars[s..e].iter().collect(),
                     memo: String::new(),
+                    refi: None,
                 });
             }
             files.insert(codings_path(coder, &tid), codings_text(&codings));

@@ -50,6 +50,7 @@ impl ReviewData {
                 coders.push(Coder {
                     id: f.coder.clone(),
                     name: f.coder.clone(),
+                    guid: None,
                 });
             }
         }
