@@ -57,6 +57,9 @@ pub struct Args {
     /// The user (name, id or GUID) whose codings are a reconciled result, not a coder's: they are not imported as a coder (concord's own "Consensus" user is always recognised)
     #[arg(long, value_name = "NAME")]
     pub consensus_user: Option<String>,
+    /// Print the report as one JSON object (what came in, what matched, and every kind of element not imported, counted) instead of lines
+    #[arg(long)]
+    pub json: bool,
 }
 
 fn parse_coder(s: &str) -> Result<(String, String), String> {
@@ -111,11 +114,17 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
         && plan.report.codings_total() == 0
         && plan.removes.is_empty()
         && !plan.writes.contains_key(MANIFEST);
-    for line in &plan.report.lines {
-        println!("{}", printable(line));
+    if !args.json {
+        for line in &plan.report.lines {
+            println!("{}", printable(line));
+        }
     }
     if nothing {
-        println!("Nothing new to import; the study is unchanged.");
+        if args.json {
+            print_json(&plan, false);
+        } else {
+            println!("Nothing new to import; the study is unchanged.");
+        }
         return Ok(exit::OK);
     }
 
@@ -172,6 +181,10 @@ Run: git config --global user.name \"Your Name\" && git config --global user.ema
         }
     };
     write_and_commit(&repo, &root, &files, &plan, &who, &message(&shown, &plan))?;
+    if args.json {
+        print_json(&plan, true);
+        return Ok(exit::OK);
+    }
     let r = &plan.report;
     let coders: Vec<String> = r
         .codings
@@ -200,6 +213,15 @@ Run: git config --global user.name \"Your Name\" && git config --global user.ema
     );
     println!("Committed as one commit by {who}. Next: concord check, concord status.");
     Ok(exit::OK)
+}
+
+/// `{"imported": bool, "report": {...}}` on standard output.
+fn print_json(plan: &Plan, imported: bool) {
+    let value = serde_json::json!({ "imported": imported, "report": plan.report });
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&value).unwrap_or_default()
+    );
 }
 
 fn no_study(e: RepoError) -> RepoError {
