@@ -41,9 +41,12 @@ pub struct Args {
     /// Print one JSON object: {"coders": [...], "rows": [...]}
     #[arg(long, conflicts_with = "csv")]
     pub json: bool,
-    /// Print the rows as CSV, one column per figure, for R and SPSS
+    /// Print the rows as CSV, one column per figure, for R and SPSS (why a figure is empty goes to standard error)
     #[arg(long)]
     pub csv: bool,
+    /// With --csv, for spreadsheets: put a ' before a field that begins with = + - or @ (changes the data)
+    #[arg(long, requires = "csv")]
+    pub excel_safe: bool,
     /// Character kappa and binary uα per code and overall at every commit that changed the codebook or the codings, oldest first (see concord history)
     #[arg(long, conflicts_with_all = ["transcript", "csv", "measure"])]
     pub trend: bool,
@@ -104,9 +107,18 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
         println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
     } else if args.csv {
         // One writer for this and `concord export csv`'s agreement.csv.
-        let text =
-            crate::interop::csv::agreement(&r).map_err(|e| RepoError::Refused(e.to_string()))?;
+        let style = crate::interop::csv::Style {
+            excel_safe: args.excel_safe,
+        };
+        let text = crate::interop::csv::agreement(&r, style)
+            .map_err(|e| RepoError::Refused(e.to_string()))?;
         print!("{text}");
+        let empty: usize = r.rows.iter().map(|row| row.notes.len()).sum();
+        if empty > 0 {
+            eprintln!(
+                "concord: {empty} figure(s) are empty because they are undefined on these data; why: --json (notes), or agreement_notes.csv of concord export csv"
+            );
+        }
     } else {
         print!("{}", table(&input, &r));
     }

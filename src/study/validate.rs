@@ -195,6 +195,31 @@ impl Validator<'_> {
                 "set it to a share of the excerpts' union, such as 0.9",
             );
         }
+        // [[source]]: what another tool called a transcript (see docs/format.md).
+        let mut described = BTreeSet::new();
+        for (i, source) in m.sources.iter().enumerate() {
+            let at = self.at_toml_key(MANIFEST, "transcript", i);
+            if self.study.transcript(&source.transcript).is_none() {
+                self.push(
+                    at.clone(),
+                    format!(
+                        "[[source]] names transcript {:?}, which the study does not have",
+                        source.transcript
+                    ),
+                    "correct the id, or remove the [[source]] table of a transcript that was removed",
+                );
+            }
+            if !described.insert(source.transcript.as_str()) {
+                self.push(
+                    at,
+                    format!(
+                        "transcript {:?} has two [[source]] tables",
+                        source.transcript
+                    ),
+                    "keep one [[source]] table per transcript",
+                );
+            }
+        }
     }
 
     fn codebook(&mut self) {
