@@ -218,3 +218,215 @@ fn qc_reads_concords_export_of_a_qc_project_with_every_coding_on_its_line() {
         round_trip_through_concord_and_qc(&qc, &std::fs::read(sample).unwrap());
     }
 }
+
+// ---------------------------------------------------------------- CSV for R and pandas
+
+/// A study whose text begins with what a spreadsheet takes for formulas.
+fn formula_like_study() -> tempfile::TempDir {
+    let transcript = "MOD: What did the form say?\nP01: =SUM(A1) and -3 weeks, @home +1\n";
+    let start = transcript.find("=SUM").unwrap();
+    let end = transcript.len() - 1;
+    let mut files = valid_files();
+    files.retain(|(p, _)| !p.starts_with("codings/") && !p.starts_with("decisions/"));
+    files.retain(|(p, _)| *p != "transcripts/t1.txt");
+    files.push(("transcripts/t1.txt", transcript.into()));
+    files.push((
+        "codings/coder-a/t1.jsonl",
+        coding_line("c-1", "x", start, end, transcript),
+    ));
+    files.push((
+        "codings/coder-b/t1.jsonl",
+        coding_line(
+            "c-2",
+            "y",
+            transcript[..transcript.find("@home").unwrap()]
+                .chars()
+                .count(),
+            end,
+            transcript,
+        ),
+    ));
+    study(&files)
+}
+
+fn export_csv(study: &Path, extra: &[&str]) -> tempfile::TempDir {
+    let out = tempfile::tempdir().unwrap();
+    let mut args = vec!["export", "csv", out.path().to_str().unwrap()];
+    args.push(study.to_str().unwrap());
+    args.extend(extra);
+    let o = run_in(study, &args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    out
+}
+
+fn csv_column(file: &Path, column: &str) -> Vec<String> {
+    let mut r = ::csv::Reader::from_path(file).unwrap();
+    let i = r
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == column)
+        .unwrap();
+    r.records().map(|x| x.unwrap()[i].to_string()).collect()
+}
+
+#[test]
+fn csv_quotes_are_the_transcripts_text_unless_asked_to_guard_formulas() {
+    let dir = formula_like_study();
+    let exact = export_csv(dir.path(), &[]);
+    let quotes = csv_column(&exact.path().join("codings.csv"), "quote");
+    assert_eq!(quotes[0], "=SUM(A1) and -3 weeks, @home +1");
+    assert_eq!(quotes[1], "@home +1");
+    let safe = export_csv(dir.path(), &["--excel-safe"]);
+    let quotes = csv_column(&safe.path().join("codings.csv"), "quote");
+    assert_eq!(quotes[0], "'=SUM(A1) and -3 weeks, @home +1");
+    assert_eq!(quotes[1], "'@home +1");
+}
+
+#[test]
+fn agreement_csv_has_one_level_column_and_one_measure_per_column() {
+    let out = export_csv(&sample_study(), &[]);
+    let file = out.path().join("agreement.csv");
+    let levels: BTreeSet<String> = csv_column(&file, "level").into_iter().collect();
+    let want: BTreeSet<String> = ["code", "domain", "overall", "transcript"]
+        .map(String::from)
+        .into();
+    assert_eq!(levels, want);
+    let mut r = ::csv::Reader::from_path(&file).unwrap();
+    let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    assert!(!header.iter().any(|h| h == "notes" || h == "domain"));
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        for (h, v) in header.iter().zip(rec.iter()).skip(3) {
+            assert!(
+                v.is_empty() || v.parse::<f64>().is_ok(),
+                "{h} = {v:?} is not a number"
+            );
+        }
+        // A domain row names its parent code and carries only domain figures.
+        if &rec[0] == "domain" {
+            assert!(!rec[1].is_empty());
+            assert!(rec[3].is_empty(), "{rec:?}");
+        }
+    }
+    let notes = out.path().join("agreement_notes.csv");
+    for note in csv_column(&notes, "note") {
+        assert!(!note.contains("; "), "one message per cell: {note}");
+    }
+}
+
+#[test]
+fn pandas_reads_every_table_with_numbers_as_numbers_and_text_exact() {
+    let Some(python) = venv_program("python", "CONCORD_REQUIRE_PANDAS") else {
+        return;
+    };
+    let has_pandas = Command::new(&python)
+        .args(["-c", "import pandas"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !has_pandas {
+        assert!(std::env::var_os("CONCORD_REQUIRE_PANDAS").is_none());
+        println!("skipped: pandas is not installed in {}", python.display());
+        return;
+    }
+    for (dir, quote) in [
+        (
+            formula_like_study(),
+            Some("=SUM(A1) and -3 weeks, @home +1"),
+        ),
+        (copy_of_sample(), None),
+    ] {
+        let out = export_csv(dir.path(), &[]);
+        let script = r#"
+import json, sys, pandas as pd
+d = sys.argv[1]
+res = {}
+for name in ["codings", "decisions", "decision_results", "units", "unit_codings", "agreement", "agreement_notes"]:
+    t = pd.read_csv(f"{d}/{name}.csv", keep_default_na=False, na_values=[""])
+    res[name] = {c: str(t[c].dtype) for c in t.columns}
+c = pd.read_csv(f"{d}/codings.csv", keep_default_na=False)
+res["quote0"] = c["quote"][0]
+print(json.dumps(res))
+"#;
+        let o = Command::new(&python)
+            .args(["-c", script, out.path().to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        for col in ["start", "end"] {
+            assert_eq!(v["codings"][col], "int64", "{v}");
+            assert_eq!(v["unit_codings"][col], "int64", "{v}");
+        }
+        for (col, t) in v["agreement"].as_object().unwrap() {
+            if !["level", "code", "transcript"].contains(&col.as_str()) {
+                assert!(
+                    t == "float64" || t == "int64",
+                    "agreement.csv {col} read as {t}"
+                );
+            }
+        }
+        if let Some(q) = quote {
+            assert_eq!(v["quote0"], q);
+        }
+    }
+}
+
+#[test]
+fn r_read_csv_reads_every_table_with_numbers_as_numbers_and_text_exact() {
+    let found = Command::new("Rscript").arg("--version").output().is_ok();
+    if !found {
+        assert!(
+            std::env::var_os("CONCORD_REQUIRE_R").is_none(),
+            "Rscript is required: apt-get install r-base-core"
+        );
+        println!("skipped: Rscript is not installed (Debian package r-base-core)");
+        return;
+    }
+    for (dir, quote) in [
+        (
+            formula_like_study(),
+            Some("=SUM(A1) and -3 weeks, @home +1"),
+        ),
+        (copy_of_sample(), None),
+    ] {
+        let out = export_csv(dir.path(), &[]);
+        let script = r#"
+d <- commandArgs(trailingOnly = TRUE)[1]
+a <- read.csv(file.path(d, "agreement.csv"), encoding = "UTF-8", stringsAsFactors = FALSE)
+measures <- a[, -(1:3)]
+# A column without a single value is NA throughout (R reads it as logical).
+bad <- names(measures)[!sapply(measures, function(x) is.numeric(x) || all(is.na(x)))]
+cat(sprintf("non-numeric:[%s]\n", paste(bad, collapse = ",")))
+cat("levels:", sort(unique(a$level)), "\n")
+c <- read.csv(file.path(d, "codings.csv"), encoding = "UTF-8", stringsAsFactors = FALSE)
+cat("start:", class(c$start), "\n")
+cat(sprintf("quote:[%s]\n", c$quote[1]))
+u <- read.csv(file.path(d, "unit_codings.csv"), encoding = "UTF-8", stringsAsFactors = FALSE)
+cat("unit_codings:", class(u$start), "\n")
+"#;
+        let o = Command::new("Rscript")
+            .args(["-e", script, out.path().to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        let text = stdout(&o);
+        assert!(text.contains("non-numeric:[]\n"), "{text}");
+        assert!(text.contains("start: integer"), "{text}");
+        assert!(text.contains("unit_codings: integer"), "{text}");
+        if let Some(q) = quote {
+            assert!(text.contains(&format!("quote:[{q}]\n")), "{text}");
+        }
+    }
+}
+
+/// The bundled sample study in a folder of its own.
+fn copy_of_sample() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (p, b) in concord::sample::sample_study().files {
+        let path = dir.path().join(&p);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, b).unwrap();
+    }
+    dir
+}
