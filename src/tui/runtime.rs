@@ -35,12 +35,19 @@ use crate::tui::state::State;
 use crate::tui::theme::Theme;
 use crate::tui::update::{Action, Effect, update};
 use crate::tui::view::view;
+use crate::tui::watch::{Seen, spawn_watch};
 
 pub struct Session {
     pub root: PathBuf,
     pub reviewer: Person,
     pub study_name: String,
     pub branch: String,
+}
+
+/// What the runtime's tasks share: the live reload's last seen fingerprint.
+#[derive(Clone, Default)]
+struct Shared {
+    seen: Seen,
 }
 
 /// Whether the review screen can run here: standard input and output are a terminal.
@@ -127,7 +134,9 @@ async fn main_loop(session: Session) -> Result<(), RepoError> {
     let signalled = Arc::new(AtomicBool::new(false));
     spawn_input(tx.clone(), Arc::clone(&signalled));
     spawn_signals(tx.clone(), signalled);
+    let shared = Shared::default();
     spawn_load(session.root.clone(), tx.clone());
+    spawn_watch(session.root.clone(), shared.seen.clone(), tx.clone());
 
     let _ = terminal.draw(|f| view(&state, f));
     while let Some(action) = rx.recv().await {
@@ -137,7 +146,7 @@ async fn main_loop(session: Session) -> Result<(), RepoError> {
             effects.extend(update(&mut state, more));
         }
         for effect in effects {
-            start(effect, &state, &session, tx.clone());
+            start(effect, &state, &session, &shared, tx.clone());
         }
         if state.quitting && state.pending.is_empty() {
             break;
@@ -304,7 +313,13 @@ fn now() -> String {
 }
 
 /// Start an effect; its result comes back as an action.
-fn start(effect: Effect, state: &State, session: &Session, tx: UnboundedSender<Action>) {
+fn start(
+    effect: Effect,
+    state: &State,
+    session: &Session,
+    shared: &Shared,
+    tx: UnboundedSender<Action>,
+) {
     let Some(data) = &state.data else { return };
     match effect {
         Effect::Reload => spawn_load(session.root.clone(), tx),
@@ -344,6 +359,7 @@ fn start(effect: Effect, state: &State, session: &Session, tx: UnboundedSender<A
             decisions.push(d);
             record(
                 session,
+                shared,
                 unit.transcript.clone(),
                 unit.id.clone(),
                 decisions,
@@ -361,6 +377,7 @@ fn start(effect: Effect, state: &State, session: &Session, tx: UnboundedSender<A
             let summary = describe(&unit, &revert, |c| data.code_label(c));
             record(
                 session,
+                shared,
                 unit.transcript.clone(),
                 unit.id.clone(),
                 vec![revert],
@@ -373,6 +390,7 @@ fn start(effect: Effect, state: &State, session: &Session, tx: UnboundedSender<A
 
 fn record(
     session: &Session,
+    shared: &Shared,
     transcript: String,
     unit: String,
     decisions: Vec<Decision>,
@@ -381,15 +399,21 @@ fn record(
 ) {
     let root = session.root.clone();
     let reviewer = session.reviewer.clone();
+    let seen = shared.seen.clone();
     tokio::task::spawn_blocking(move || {
         let action = match record_decisions(&root, &transcript, &decisions, &reviewer, &summary) {
-            Ok(r) => Action::Recorded {
-                transcript,
-                decisions,
-                commit: short(r.commit),
-                summary,
-                reload: r.retries > 0,
-            },
+            Ok(r) => {
+                // The screen has this commit already: the watcher need not read the study for it.
+                // (Another reviewer's commit before it makes `retries` non-zero and reloads.)
+                seen.mark(&root);
+                Action::Recorded {
+                    transcript,
+                    decisions,
+                    commit: short(r.commit),
+                    summary,
+                    reload: r.retries > 0,
+                }
+            }
             Err(e) => Action::RecordFailed {
                 unit,
                 reload: matches!(e, RecordError::DecidedMeanwhile { .. }),
