@@ -402,8 +402,7 @@ fn another_reviewer_decides(root: &Path, who: &str, email: &str) -> (String, Str
     let standings = concord::review::standings(&units, &study.decisions);
     let unit = units
         .iter()
-        .filter(|u| standings[&u.id] == concord::review::Standing::Open)
-        .last()
+        .rfind(|u| standings[&u.id] == concord::review::Standing::Open)
         .unwrap();
     let d = concord::review::decision_for(
         unit,
