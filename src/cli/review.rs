@@ -57,11 +57,14 @@ pub fn open(root: &Path, reviewer: Option<&str>) -> Result<u8, RepoError> {
                 .and_then(|h| h.shorthand().ok().map(str::to_string))
         })
         .unwrap_or_else(|| "(no branch)".into());
-    let study_name = std::fs::read(root.join("concord.toml"))
-        .ok()
-        .and_then(|b| crate::study::parse::manifest::parse_manifest("concord.toml", &b).ok())
-        .map(|m| m.study.name)
-        .unwrap_or_else(|| root.display().to_string());
+    let study_name = crate::repo::read::read_regular_file(
+        &root.join("concord.toml"),
+        crate::repo::read::MAX_FILE_BYTES,
+    )
+    .ok()
+    .and_then(|b| crate::study::parse::manifest::parse_manifest("concord.toml", &b).ok())
+    .map(|m| m.study.name)
+    .unwrap_or_else(|| root.display().to_string());
     runtime::run(Session {
         root: root.to_path_buf(),
         reviewer,

@@ -17,6 +17,7 @@ use git2::{ErrorCode, Repository};
 
 use crate::repo::RepoError;
 use crate::repo::git::Person;
+use crate::repo::read::{MAX_FILE_BYTES, NotRead, read_regular_file};
 use crate::repo::write::write_atomically;
 use crate::study::files::decisions_path;
 use crate::study::parse::jsonl::parse_jsonl;
@@ -109,7 +110,15 @@ pub fn record_decisions(
         };
         // The working copy must be what was committed, or the user's edit would be lost.
         if attempt == 0 {
-            let working = std::fs::read(&on_disk).ok();
+            let working = match read_regular_file(&on_disk, MAX_FILE_BYTES) {
+                Ok(bytes) => Some(bytes),
+                Err(NotRead::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => None,
+                Err(e) => {
+                    return Err(RecordError::Repo(RepoError::Refused(format!(
+                        "{in_study}: {e}; concord writes decisions only to a regular file"
+                    ))));
+                }
+            };
             let committed_bytes = committed.as_ref().map(|s| s.as_bytes().to_vec());
             if working.is_some() && working != committed_bytes {
                 return Err(RecordError::UncommittedChanges(in_study.clone()));
