@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use crate::cli::exit;
 use crate::repo::RepoError;
-use crate::repo::git::{self, Person};
+use crate::repo::git;
 use crate::repo::locate::find_study_root;
 use crate::tui::runtime::{self, Session};
 
@@ -35,20 +35,8 @@ pub fn open(root: &Path, reviewer: Option<&str>) -> Result<u8, RepoError> {
         eprintln!("concord: {WITHOUT_TERMINAL}");
         return Ok(exit::CANNOT_RUN);
     }
+    let reviewer = crate::cli::reviewer::reviewer(root, reviewer)?;
     let repo = git::discover(root);
-    let reviewer = match reviewer {
-        Some(s) => Person::parse(s).ok_or_else(|| {
-            RepoError::Refused(format!(
-                "--reviewer {s:?} is not of the form \"Name <email>\""
-            ))
-        })?,
-        None => repo.as_ref().and_then(git::configured_identity).ok_or_else(|| {
-            RepoError::Refused(
-                "concord records who made each decision, and does not know who you are: pass --reviewer \"Name <email>\", or set git config user.name and user.email"
-                    .into(),
-            )
-        })?,
-    };
     let branch = repo
         .as_ref()
         .and_then(|r| {

@@ -7,6 +7,11 @@ use std::path::Path;
 
 use crate::repo::RepoError;
 
+/// The start of the name of a temporary file [`write_atomically`] makes
+/// (a hidden file, so a study check ignores one a kill left behind; the
+/// next decision's start removes those in `decisions/`).
+pub const TEMPORARY_PREFIX: &str = ".concord-write-";
+
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), RepoError> {
     let err = |source| RepoError::Write {
         path: path.to_path_buf(),
@@ -14,7 +19,10 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), RepoError> {
     };
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(err)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(err)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(TEMPORARY_PREFIX)
+        .tempfile_in(dir)
+        .map_err(err)?;
     tmp.write_all(bytes).map_err(err)?;
     tmp.as_file().sync_all().map_err(err)?;
     tmp.persist(path).map_err(|e| err(e.error))?;
