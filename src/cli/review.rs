@@ -36,6 +36,9 @@ pub fn open(root: &Path, reviewer: Option<&str>) -> Result<u8, RepoError> {
         return Ok(exit::CANNOT_RUN);
     }
     let reviewer = crate::cli::reviewer::reviewer(root, reviewer)?;
+    // Before anything is read: a decision a kill left half-recorded is
+    // finished or put back, and the reviewer told which.
+    let notices = crate::repo::recover::recover_interrupted(root, &reviewer)?;
     let repo = git::discover(root);
     let branch = repo
         .as_ref()
@@ -58,6 +61,7 @@ pub fn open(root: &Path, reviewer: Option<&str>) -> Result<u8, RepoError> {
         reviewer,
         study_name,
         branch,
+        notices,
     })?;
     Ok(exit::OK)
 }

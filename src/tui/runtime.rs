@@ -31,7 +31,7 @@ use crate::review::{decision_for, describe, revert_of};
 use crate::study::{self, Decision};
 use crate::tui::data::{AgreementSummary, ReviewData};
 use crate::tui::history::HistoryData;
-use crate::tui::state::State;
+use crate::tui::state::{State, Tone};
 use crate::tui::theme::Theme;
 use crate::tui::update::{Action, Effect, update};
 use crate::tui::view::view;
@@ -41,6 +41,9 @@ pub struct Session {
     pub reviewer: Person,
     pub study_name: String,
     pub branch: String,
+    /// What was repaired before the screen opened (a decision a kill left
+    /// half-recorded), shown as the first message.
+    pub notices: Vec<String>,
 }
 
 /// Whether the review screen can run here: standard input and output are a terminal.
@@ -115,6 +118,9 @@ async fn main_loop(session: Session) -> Result<(), RepoError> {
         session.branch.clone(),
         Theme::from_env(),
     );
+    if !session.notices.is_empty() {
+        state.say(session.notices.join("; "), Tone::Info);
+    }
     if let Ok(size) = terminal.size() {
         update(
             &mut state,
