@@ -11,6 +11,7 @@ use crate::agreement::report::{Measures, Report, Row, report};
 use crate::cli::exit;
 use crate::cli::study_arg;
 use crate::repo::RepoError;
+use crate::study::left_out::LeftOut;
 use crate::study::text::shorten;
 
 pub const LONG_ABOUT: &str = "Measure intercoder reliability. Character level as NVivo's coding comparison \
@@ -103,8 +104,14 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
     if let Some(c) = &args.code {
         r.rows.retain(|row| row.code.as_deref() == Some(c.as_str()));
     }
+    let left_out = LeftOut::of_agreement(study, open.loaded.unparsed_codings);
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
+        // The report, and how many codings it could not use ("left_out").
+        let mut v = serde_json::to_value(&r).unwrap_or_default();
+        if let Some(o) = v.as_object_mut() {
+            o.insert("left_out".into(), serde_json::json!(left_out));
+        }
+        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
     } else if args.csv {
         // One writer for this and `concord export csv`'s agreement.csv.
         let style = crate::interop::csv::Style {
@@ -122,9 +129,11 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
     } else {
         print!("{}", table(&input, &r));
     }
-    if !open.loaded.problems.is_empty() {
+    if let Some(s) = left_out.sentence() {
+        eprintln!("concord: {s}");
+    } else if !open.loaded.problems.is_empty() {
         eprintln!(
-            "concord: the study has {} problem(s); codings concord check reports are left out (run concord check)",
+            "concord: the study has {} problem(s) (run concord check)",
             open.loaded.problems.len()
         );
     }

@@ -12,6 +12,7 @@ use crate::cli::exit;
 use crate::cli::study_arg;
 use crate::repo::RepoError;
 use crate::review::standing::standings;
+use crate::study::left_out::LeftOut;
 use crate::study::text::{char_slice, printable, shorten};
 
 pub const LONG_ABOUT: &str = "List the review units of a study. A review unit is a maximal cluster of \
@@ -117,11 +118,15 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
             }
         })
         .collect();
+    let left_out = LeftOut::of_units(study, open.loaded.unparsed_codings).sentence();
     if args.json {
         println!(
             "{}",
             serde_json::to_string_pretty(&shown).unwrap_or_default()
         );
+        if let Some(s) = left_out {
+            eprintln!("concord: {s}");
+        }
         return Ok(exit::OK);
     }
     for s in &shown {
@@ -132,6 +137,9 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
         shown.len(),
         if shown.len() == 1 { "" } else { "s" }
     );
+    if let Some(s) = left_out {
+        eprintln!("concord: {s}");
+    }
     Ok(exit::OK)
 }
 

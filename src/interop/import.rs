@@ -82,12 +82,6 @@ impl Report {
     }
 }
 
-/// The colours given to codes that come without one (Tableau 10).
-const PALETTE: [&str; 10] = [
-    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
-    "#9c755f", "#bab0ac",
-];
-
 /// The key line that concord before 0.2 added at the end of a code's REFI
 /// description; still read, so that those exports come back as the same
 /// code files. Exports now carry this in [`carried::ENTRY`] instead.
@@ -342,7 +336,7 @@ impl Book {
                     }
                 };
                 self.taken_names.insert(format!("{folder}/{stem}"));
-                let color = colour(c.color.as_deref(), self.codes.len());
+                let color = colour(c.color.as_deref(), &id);
                 let own_guid = if guid::normal(&c.guid) == guid::of("code", &id) {
                     None
                 } else {
@@ -458,8 +452,9 @@ fn name_of_file(file: &str) -> String {
     }
 }
 
-/// A REFI colour as concord's `#rrggbb`; a palette colour when there is none.
-fn colour(c: Option<&str>, n: usize) -> String {
+/// A REFI colour as concord's `#rrggbb`; the palette's colour for the
+/// code's id when there is none (as for a code file without `color`).
+fn colour(c: Option<&str>, id: &str) -> String {
     if let Some(c) = c.map(str::trim) {
         let hex = c.strip_prefix('#').unwrap_or("");
         if hex.chars().all(|h| h.is_ascii_hexdigit()) {
@@ -472,7 +467,7 @@ fn colour(c: Option<&str>, n: usize) -> String {
             }
         }
     }
-    PALETTE[n % PALETTE.len()].to_string()
+    crate::study::palette::colour_of(id).to_string()
 }
 
 // ------------------------------------------------------------ line ends

@@ -25,6 +25,9 @@ pub struct Loaded {
     /// Transcripts that exist but could not be read (not UTF-8): their
     /// codings are not checked against text.
     pub unreadable_transcripts: BTreeSet<String>,
+    /// Lines of codings files that did not parse (their codings are not in
+    /// the study; see [`crate::study::left_out`]).
+    pub unparsed_codings: usize,
 }
 
 pub fn load(files: &StudyFiles) -> Loaded {
@@ -35,6 +38,7 @@ pub fn load(files: &StudyFiles) -> Loaded {
     let mut codings = Vec::new();
     let mut decisions = Vec::new();
     let mut unreadable_transcripts = BTreeSet::new();
+    let mut unparsed_codings = 0;
 
     for (path, reason) in &files.skipped {
         problems.push(Problem::new(
@@ -68,6 +72,7 @@ pub fn load(files: &StudyFiles) -> Loaded {
             }
             Parsed::Codings(f, ps) => {
                 codings.push(f);
+                unparsed_codings += ps.len();
                 problems.extend(ps);
             }
             Parsed::Decisions(f, ps) => {
@@ -90,6 +95,7 @@ pub fn load(files: &StudyFiles) -> Loaded {
         },
         problems,
         unreadable_transcripts,
+        unparsed_codings,
     }
 }
 

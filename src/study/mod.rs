@@ -3,7 +3,9 @@
 
 pub mod codebook;
 pub mod files;
+pub mod left_out;
 pub mod load;
+pub mod palette;
 pub mod parse;
 pub mod problem;
 pub mod text;

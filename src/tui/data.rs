@@ -32,6 +32,8 @@ pub struct ReviewData {
     pub units_of_code: HashMap<String, Vec<usize>>,
     /// Problems `concord check` would report.
     pub problems: usize,
+    /// Codings the agreement figures leave out because of those problems.
+    pub left_out: usize,
     /// The codes (and their ancestors) of each unit, as indices into the codebook.
     codes_of_unit: Vec<Vec<usize>>,
     /// Counts by codebook index.
@@ -121,6 +123,7 @@ impl ReviewData {
                 }
             }
         }
+        let left_out = crate::study::left_out::LeftOut::of_agreement(&study, 0).total();
         let mut data = ReviewData {
             study,
             coders,
@@ -130,6 +133,7 @@ impl ReviewData {
             units,
             units_of_code,
             problems,
+            left_out,
             codes_of_unit,
             counts,
             transcript_units,
