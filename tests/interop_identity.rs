@@ -15,6 +15,35 @@ use concord::study::{self, StudyFiles};
 
 // ---------------------------------------------------------------- helpers
 
+/// The export's project.qde against ../shared/refi/Project.xsd, when both
+/// xmllint and the schema are there (tests/interop.rs requires xmllint in CI).
+fn validate_with_xmllint(qdpx: &[u8]) {
+    let xsd = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/refi/Project.xsd");
+    if !xsd.is_file()
+        || std::process::Command::new("xmllint")
+            .arg("--version")
+            .output()
+            .is_err()
+    {
+        println!(
+            "skipped schema validation: xmllint or {} is absent",
+            xsd.display()
+        );
+        return;
+    }
+    let (_, entries) = parse_exchange("x.qdpx", qdpx).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let qde = dir.path().join("project.qde");
+    std::fs::write(&qde, entries.get("project.qde").unwrap()).unwrap();
+    let out = std::process::Command::new("xmllint")
+        .args(["--noout", "--schema"])
+        .arg(&xsd)
+        .arg(&qde)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
 fn import_into(
     into: &StudyFiles,
     bytes: &[u8],
@@ -489,8 +518,6 @@ fn every_element_not_imported_is_counted_by_kind_and_listed_in_json() {
     bytes = archive::write(&files).unwrap();
     let (_, report) = import_into(&StudyFiles::default(), &bytes, &Default::default());
     for (kind, n) in [
-        ("variable", 1),
-        ("case", 1),
         ("link", 1),
         ("set", 1),
         ("project description", 1),
@@ -524,6 +551,91 @@ fn every_element_not_imported_is_counted_by_kind_and_listed_in_json() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(v["imported"], true);
-    assert_eq!(v["report"]["not_imported"]["case"], 1);
+    assert_eq!(v["report"]["not_imported"]["link"], 1);
     assert_eq!(v["report"]["not_imported"]["pdf source"], 1);
+}
+
+// ---------------------------------------------------------------- 7. cases and variables
+
+#[test]
+fn cases_and_variables_come_in_go_back_out_and_filter_the_figures() {
+    let before = "<Variables><Variable guid=\"7A000000-0000-0000-0000-000000000001\" name=\"group\" typeOfVariable=\"Text\"/><Variable guid=\"7A000000-0000-0000-0000-000000000002\" name=\"age\" typeOfVariable=\"Integer\"/></Variables><Cases><Case guid=\"CA000000-0000-0000-0000-000000000001\" name=\"P01\"><VariableValue><VariableRef targetGUID=\"7A000000-0000-0000-0000-000000000001\"/><TextValue>fg1</TextValue></VariableValue><VariableValue><VariableRef targetGUID=\"7A000000-0000-0000-0000-000000000002\"/><IntegerValue>34</IntegerValue></VariableValue><SourceRef targetGUID=\"50000000-0000-0000-0000-0000000000F1\"/></Case><Case guid=\"CA000000-0000-0000-0000-000000000002\" name=\"P02\"><VariableValue><VariableRef targetGUID=\"7A000000-0000-0000-0000-000000000001\"/><TextValue>fg2</TextValue></VariableValue><SourceRef targetGUID=\"50000000-0000-0000-0000-0000000000F2\"/></Case></Cases>";
+    let sel =
+        |g: &'static str, c: &'static str| -> Sel<'static> { (g, "", 22, 35, vec![(c, CODE_A)]) };
+    let file = project(
+        "NVivo 15",
+        &[(PERSON, "Chris Park", None)],
+        PERSON,
+        &[
+            Src {
+                guid: "50000000-0000-0000-0000-0000000000F1",
+                name: "fg1",
+                text: TEXT,
+                selections: vec![sel(
+                    "5E000000-0000-0000-0000-0000000000F1",
+                    "C0000000-0000-0000-0000-0000000000F1",
+                )],
+            },
+            Src {
+                guid: "50000000-0000-0000-0000-0000000000F2",
+                name: "fg2",
+                text: "MOD: How was it?\nP01: Hard at first, then quite good.\n",
+                selections: vec![sel(
+                    "5E000000-0000-0000-0000-0000000000F2",
+                    "C0000000-0000-0000-0000-0000000000F2",
+                )],
+            },
+        ],
+        before,
+        "",
+    );
+    let (files, report) = import_into(&StudyFiles::default(), &file, &Default::default());
+    let s = checked(&files);
+    assert_eq!(s.cases.variables.len(), 2, "{:?}", report.lines);
+    let p01 = s.cases.cases.iter().find(|c| c.id == "p01").unwrap();
+    assert_eq!(p01.transcripts, ["fg1"]);
+    assert_eq!(p01.values["age"], toml::Value::Integer(34));
+    assert!(!report.not_imported.contains_key("case"));
+
+    // Back out: the same variables, cases, GUIDs and values.
+    let out = exported(&files, &Default::default());
+    let (orig, _) = parse_exchange("in.qdpx", &file).unwrap();
+    assert_eq!(out.variables, orig.variables);
+    assert_eq!(out.cases, orig.cases);
+    validate_with_xmllint(&export::qdpx(&s, &Default::default()).unwrap().0);
+
+    // --where keeps the transcripts of the group's cases.
+    let dir = tempfile::tempdir().unwrap();
+    for (p, b) in &files.files {
+        let path = dir.path().join(p);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, b).unwrap();
+    }
+    let out = run_in(dir.path(), &["units", "--json", "--where", "group=fg2"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let units: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let ts: Vec<&str> = units
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["transcript"].as_str().unwrap())
+        .collect();
+    assert_eq!(ts, ["fg2"]);
+    let out = run_in(dir.path(), &["agreement", "--json", "--where", "group=fg1"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let ts: std::collections::BTreeSet<&str> = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["transcript"].as_str())
+        .collect();
+    assert_eq!(ts.into_iter().collect::<Vec<_>>(), ["fg1"]);
+    let out = run_in(dir.path(), &["agreement", "--where", "grop=fg1"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("no variable \"grop\""),
+        "{}",
+        stderr(&out)
+    );
 }

@@ -11,6 +11,7 @@ use crate::agreement::report::{Measures, Report, Row, report};
 use crate::cli::exit;
 use crate::cli::study_arg;
 use crate::repo::RepoError;
+use crate::study::cases::{Where, transcripts_where};
 use crate::study::left_out::LeftOut;
 use crate::study::text::shorten;
 
@@ -35,6 +36,9 @@ pub struct Args {
     /// Compute on this transcript alone
     #[arg(long, value_name = "ID")]
     pub transcript: Option<String>,
+    /// Compute on the transcripts whose case (or own value) has this value of a variable of cases.toml; repeatable, all must hold
+    #[arg(long = "where", value_name = "VARIABLE=VALUE", value_parser = Where::parse)]
+    pub where_: Vec<Where>,
     /// Which measures to compute
     #[arg(long, value_name = "MEASURE", default_value = "all",
           value_parser = ["character", "segment", "alpha", "turn", "all"])]
@@ -67,6 +71,10 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
             )));
         };
         input = only_transcript(input, index);
+    }
+    if !args.where_.is_empty() {
+        let keep = transcripts_where(study, &args.where_).map_err(RepoError::Refused)?;
+        input = only_transcripts(input, &keep);
     }
     if let Some(c) = &args.code {
         if input.code_index(c).is_none() {
@@ -138,6 +146,23 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
         );
     }
     Ok(exit::OK)
+}
+
+/// The input restricted to some transcripts (excerpts re-indexed).
+fn only_transcripts(mut input: Input, keep: &std::collections::BTreeSet<String>) -> Input {
+    let old = std::mem::take(&mut input.transcripts);
+    let mut index = HashMap::new();
+    for (i, t) in old.into_iter().enumerate() {
+        if keep.contains(&t.id) {
+            index.insert(i, input.transcripts.len());
+            input.transcripts.push(t);
+        }
+    }
+    input.excerpts.retain(|e| index.contains_key(&e.transcript));
+    for e in &mut input.excerpts {
+        e.transcript = index[&e.transcript];
+    }
+    input.sorted()
 }
 
 /// The input restricted to one transcript (excerpts re-indexed).

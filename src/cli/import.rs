@@ -113,7 +113,8 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
         && plan.report.sources_added == 0
         && plan.report.codings_total() == 0
         && plan.removes.is_empty()
-        && !plan.writes.contains_key(MANIFEST);
+        && !plan.writes.contains_key(MANIFEST)
+        && !plan.writes.contains_key(crate::study::cases::CASES_FILE);
     if !args.json {
         for line in &plan.report.lines {
             println!("{}", printable(line));

@@ -12,6 +12,7 @@ use crate::cli::exit;
 use crate::cli::study_arg;
 use crate::repo::RepoError;
 use crate::review::standing::standings;
+use crate::study::cases::{Where, transcripts_where};
 use crate::study::left_out::LeftOut;
 use crate::study::text::{char_slice, printable, shorten};
 
@@ -31,6 +32,9 @@ pub struct Args {
     /// Only units in which some coder applied this code
     #[arg(long, value_name = "ID")]
     pub code: Option<String>,
+    /// Only units of transcripts whose case (or own value) has this value of a variable of cases.toml; repeatable
+    #[arg(long = "where", value_name = "VARIABLE=VALUE", value_parser = Where::parse)]
+    pub where_: Vec<Where>,
     /// Only units of this class
     #[arg(long, value_name = "CLASS", value_parser = ["agreement", "boundary", "code", "omission"])]
     pub class: Option<String>,
@@ -69,10 +73,16 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
             return Err(RepoError::Refused(format!("no code {c:?} in the codebook")));
         }
     }
+    let keep = if args.where_.is_empty() {
+        None
+    } else {
+        Some(transcripts_where(study, &args.where_).map_err(RepoError::Refused)?)
+    };
     let class = args.class.as_deref().and_then(UnitClass::parse);
     let units: Vec<ReviewUnit> = review_units(study)
         .into_iter()
         .filter(|u| args.transcript.as_ref().is_none_or(|t| u.transcript == *t))
+        .filter(|u| keep.as_ref().is_none_or(|k| k.contains(&u.transcript)))
         .filter(|u| {
             args.code
                 .as_ref()

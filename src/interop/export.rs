@@ -206,6 +206,15 @@ pub fn project(
     let mut sources = Vec::new();
     let mut files = Vec::new();
     let mut notes = Vec::new();
+    let transcript_guid = |id: &str| {
+        sources_info
+            .iter()
+            .find(|s| s.transcript == id)
+            .and_then(|s| s.guid.clone())
+            .unwrap_or_else(|| guid::of("transcript", id))
+    };
+    let (variables, cases, mut values) =
+        crate::interop::cases::to_refi(&study.cases, &transcript_guid);
     for t in &study.transcripts {
         let info = sources_info.iter().find(|s| s.transcript == t.id);
         let tguid = info
@@ -286,6 +295,7 @@ pub fn project(
             ),
             plain_text_path: Some(format!("internal://{path}")),
             selections: one_selection_per_guid(sels.into_iter().map(|(_, s)| s)),
+            values: values.remove(&t.id).unwrap_or_default(),
             ..TextSource::default()
         }));
     }
@@ -304,6 +314,8 @@ pub fn project(
             codes: codes(study),
             sources,
             notes,
+            variables,
+            cases,
             unread: Default::default(),
         },
         files,

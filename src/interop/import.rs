@@ -13,6 +13,7 @@ use crate::interop::archive::Entries;
 use crate::interop::carried::{self, CodePlace};
 use crate::interop::guid;
 use crate::interop::refi::{self, Project, Source, TextSource};
+use crate::study::cases::{CASES_FILE, cases_text};
 use crate::study::files::{CODEBOOK_DIR, INDEX_FILE, MANIFEST, codings_path, transcript_path};
 use crate::study::validate::is_valid_id;
 use crate::study::write::{code_file_text, codings_text, manifest_text};
@@ -63,6 +64,8 @@ pub struct Report {
     pub coders_added: Vec<String>,
     /// Transcripts whose offsets were shifted for CRLF line ends.
     pub offsets_adjusted: usize,
+    /// Cases in the study's cases.toml after the import (0: unchanged).
+    pub cases: usize,
     /// What the file holds that was not imported, counted by kind
     /// (`case`, `code memo`, `user without codings`, ...).
     pub not_imported: BTreeMap<String, usize>,
@@ -672,6 +675,7 @@ pub fn plan(
     }
     let mut matched_transcripts: BTreeSet<String> = BTreeSet::new();
     let mut new_sources: Vec<SourceInfo> = Vec::new();
+    let mut transcript_of_source: HashMap<String, String> = HashMap::new();
     let mut transcript_ids: BTreeSet<String> =
         study.transcripts.iter().map(|t| t.id.clone()).collect();
     // Ids this import has given out, and the ids the study has, by the
@@ -808,6 +812,7 @@ pub fn plan(
                 id
             }
         };
+        transcript_of_source.insert(guid::normal(&t.guid), transcript.clone());
         if norm.has_crlf() {
             report.offsets_adjusted += usize::from(norm.two_chars);
             report.say(if norm.two_chars {
@@ -927,6 +932,20 @@ pub fn plan(
                     });
             }
         }
+    }
+
+    // Cases and variables.
+    let mut cases = study.cases.clone();
+    if crate::interop::cases::merge(&mut cases, project, &transcript_of_source) {
+        report.say(format!(
+            "{CASES_FILE}: {} variable(s), {} case(s) ({} in the file)",
+            cases.variables.len(),
+            cases.cases.len(),
+            project.cases.len()
+        ));
+        report.cases = cases.cases.len();
+        plan.writes
+            .insert(CASES_FILE.to_string(), cases_text(&cases).into_bytes());
     }
 
     // What did not come in, so that nothing is dropped in silence.

@@ -11,6 +11,7 @@
 
 pub mod archive;
 pub mod carried;
+pub mod cases;
 pub mod csv;
 pub mod error;
 pub mod exchange;

@@ -23,6 +23,7 @@ pub fn read_study(root: &Path) -> Result<StudyFiles, RepoError> {
         source,
     })?;
     read_entry(root, MANIFEST, &mut files);
+    read_entry(root, crate::study::cases::CASES_FILE, &mut files);
     for dir in [CODEBOOK_DIR, TRANSCRIPTS_DIR, CODINGS_DIR, DECISIONS_DIR] {
         read_entry(root, dir, &mut files);
     }

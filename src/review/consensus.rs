@@ -126,6 +126,7 @@ mod tests {
                 agreement: Default::default(),
                 sources: Vec::new(),
             }),
+            cases: Default::default(),
             codebook: Default::default(),
             transcripts: vec![Transcript::new("t", "x".repeat(100))],
             codings: vec![

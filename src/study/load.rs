@@ -3,6 +3,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::study::cases::{Cases, parse_cases};
 use crate::study::codebook::{CodeFile, build_codebook};
 use crate::study::files::{FileRole, MANIFEST, StudyFiles, role_of};
 use crate::study::parse::code_file::parse_code_file;
@@ -37,6 +38,7 @@ pub fn load(files: &StudyFiles) -> Loaded {
     let mut transcripts = Vec::new();
     let mut codings = Vec::new();
     let mut decisions = Vec::new();
+    let mut cases = Cases::default();
     let mut unreadable_transcripts = BTreeSet::new();
     let mut unparsed_codings = 0;
 
@@ -61,6 +63,7 @@ pub fn load(files: &StudyFiles) -> Loaded {
     for parsed in parse_all(&entries) {
         match parsed {
             Parsed::Manifest(m) => manifest = Some(m),
+            Parsed::Cases(c) => cases = c,
             Parsed::Code(c) => code_files.push(c),
             Parsed::Transcript(t, ps) => {
                 transcripts.push(t);
@@ -92,6 +95,7 @@ pub fn load(files: &StudyFiles) -> Loaded {
             transcripts,
             codings,
             decisions,
+            cases,
         },
         problems,
         unreadable_transcripts,
@@ -102,6 +106,7 @@ pub fn load(files: &StudyFiles) -> Loaded {
 /// One file, parsed.
 enum Parsed {
     Manifest(Manifest),
+    Cases(Cases),
     Code(CodeFile),
     Transcript(Transcript, Vec<Problem>),
     Unreadable(String, Problem),
@@ -144,6 +149,10 @@ fn parse_one(path: &str, bytes: &[u8]) -> Parsed {
     match role_of(path) {
         FileRole::Manifest => match parse_manifest(path, bytes) {
             Ok(m) => Parsed::Manifest(m),
+            Err(p) => Parsed::Problem(p),
+        },
+        FileRole::Cases => match parse_cases(path, bytes) {
+            Ok(c) => Parsed::Cases(c),
             Err(p) => Parsed::Problem(p),
         },
         FileRole::Code => match parse_code_file(path, bytes) {

@@ -1,6 +1,7 @@
 //! The study: types, parsing, validation and the canonical writers. Pure:
 //! it takes [`StudyFiles`] (bytes by path) and returns values.
 
+pub mod cases;
 pub mod codebook;
 pub mod files;
 pub mod left_out;

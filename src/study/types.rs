@@ -347,6 +347,8 @@ pub struct Study {
     pub transcripts: Vec<Transcript>,
     pub codings: Vec<CodingFile>,
     pub decisions: Vec<DecisionFile>,
+    /// `cases.toml`: cases and variables (empty when there is none).
+    pub cases: crate::study::cases::Cases,
 }
 
 impl Study {
