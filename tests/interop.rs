@@ -21,7 +21,10 @@ use proptest::prelude::*;
 
 /// `../shared/refi` beside the repository, if it is there.
 fn shared_refi() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/refi");
+    // Or where CONCORD_SHARED_REFI says (a worktree has no ../shared).
+    let p = std::env::var_os("CONCORD_SHARED_REFI")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/refi"));
     if p.is_dir() {
         Some(p)
     } else {

@@ -18,7 +18,11 @@ use concord::study::{self, StudyFiles};
 /// The export's project.qde against ../shared/refi/Project.xsd, when both
 /// xmllint and the schema are there (tests/interop.rs requires xmllint in CI).
 fn validate_with_xmllint(qdpx: &[u8]) {
-    let xsd = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/refi/Project.xsd");
+    // ../shared beside the repository, or where CONCORD_SHARED_REFI says.
+    let xsd = std::env::var_os("CONCORD_SHARED_REFI")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/refi"))
+        .join("Project.xsd");
     if !xsd.is_file()
         || std::process::Command::new("xmllint")
             .arg("--version")

@@ -48,7 +48,7 @@ fn venv_program(name: &str, required: &str) -> Option<PathBuf> {
         p.display()
     );
     println!(
-        "skipped: {} is absent (python3 -m venv {} && {}/bin/pip install -r tests/interop/requirements.txt)",
+        "skipped: {} is absent (python3 -m venv {} && {}/bin/pip install --no-deps -r tests/interop/requirements.txt)",
         p.display(),
         venv.display(),
         venv.display()
@@ -58,8 +58,11 @@ fn venv_program(name: &str, required: &str) -> Option<PathBuf> {
 
 /// `../shared/refi/samples/NAME`, if it is there.
 fn shared_sample(name: &str) -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/refi/samples")
+    // ../shared beside the repository, or where CONCORD_SHARED_REFI says.
+    let p = std::env::var_os("CONCORD_SHARED_REFI")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/refi"))
+        .join("samples")
         .join(name);
     if p.is_file() {
         Some(p)
