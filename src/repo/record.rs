@@ -21,7 +21,7 @@ use crate::repo::write::write_atomically;
 use crate::study::files::decisions_path;
 use crate::study::parse::jsonl::parse_jsonl;
 use crate::study::write::decision_line;
-use crate::study::{Action, Decision};
+use crate::study::Decision;
 
 /// How often to re-apply on a moved branch before giving up.
 const ATTEMPTS: usize = 8;
@@ -227,6 +227,7 @@ fn sync_worktree(
 mod tests {
     use super::*;
     use crate::repo::git::{commit_paths, init};
+    use crate::study::Action;
 
     fn decision(id: &str, unit: &str) -> Decision {
         Decision {
