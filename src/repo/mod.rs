@@ -9,6 +9,7 @@ pub mod history;
 pub mod locate;
 pub mod read;
 pub mod record;
+pub mod recover;
 pub mod watch;
 pub mod write;
 

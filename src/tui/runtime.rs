@@ -10,8 +10,8 @@
 use std::io::{IsTerminal, Stdout};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
@@ -26,13 +26,13 @@ use crate::repo::RepoError;
 use crate::repo::git::Person;
 use crate::repo::history::Walker;
 use crate::repo::read::read_study;
-use crate::repo::record::{RecordError, record_decisions};
+use crate::repo::record::{RecordError, new_decision_id, now, record_decisions};
 use crate::review::decide::{commit_message, describe_undo};
 use crate::review::{decision_for, describe, revert_of};
 use crate::study::{self, Decision};
 use crate::tui::data::{AgreementSummary, ReviewData};
 use crate::tui::history::HistoryData;
-use crate::tui::state::State;
+use crate::tui::state::{State, Tone};
 use crate::tui::theme::Theme;
 use crate::tui::update::{Action, Effect, update};
 use crate::tui::view::view;
@@ -43,6 +43,9 @@ pub struct Session {
     pub reviewer: Person,
     pub study_name: String,
     pub branch: String,
+    /// What was repaired before the screen opened (a decision a kill left
+    /// half-recorded), shown as the first message.
+    pub notices: Vec<String>,
 }
 
 /// What the runtime's tasks share: the live reload's last seen fingerprint.
@@ -123,6 +126,9 @@ async fn main_loop(session: Session) -> Result<(), RepoError> {
         session.branch.clone(),
         Theme::from_env(),
     );
+    if !session.notices.is_empty() {
+        state.say(session.notices.join("; "), Tone::Info);
+    }
     if let Ok(size) = terminal.size() {
         update(
             &mut state,
@@ -295,22 +301,6 @@ fn last_decision_commit(root: &Path) -> Option<String> {
 
 fn short(oid: git2::Oid) -> String {
     oid.to_string()[..7].to_string()
-}
-
-/// A decision id that no other decision has: the time in nanoseconds, the
-/// process and a counter.
-fn new_decision_id() -> String {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    format!("d-{nanos:x}-{:x}{n:x}", std::process::id())
-}
-
-fn now() -> String {
-    humantime::format_rfc3339_seconds(SystemTime::now()).to_string()
 }
 
 /// Start an effect; its result comes back as an action.
