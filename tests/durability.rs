@@ -222,8 +222,7 @@ fn decisions_acknowledged_before_a_kill_are_all_in_git_and_the_next_start_is_cle
         };
         let deadline = Instant::now() + Duration::from_micros(at);
         // Decide one unit after another until the moment comes.
-        loop {
-            let Some(unit) = units.next() else { break };
+        for unit in units.by_ref() {
             let child = decide_cmd(&root, home.path(), &unit).spawn().unwrap();
             match run_until(child, deadline) {
                 Some(out) => {
