@@ -9,6 +9,8 @@ pub mod history;
 pub mod locate;
 pub mod read;
 pub mod record;
+pub mod remote;
+pub mod sync;
 pub mod write;
 
 pub use error::RepoError;

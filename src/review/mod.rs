@@ -5,6 +5,8 @@
 pub mod consensus;
 pub mod decide;
 pub mod standing;
+pub mod sync_summary;
+pub mod union;
 
 pub use consensus::{Consensus, consensus};
 pub use decide::{Choice, decision_for, describe, revert_of};
