@@ -123,6 +123,40 @@ fn three_clones(url: &str, mut ann: Member, mut ben: Member, coder: Member, serv
             "{}: the recoded unit is not stale: {stale:?}",
             m.name
         );
+        // Per reviewer: Ann's recoded unit went stale, so one decided each, one conflict each.
+        let status = m.concord(&["status", m.root.to_str().unwrap(), "--json"]);
+        let status: Value = serde_json::from_str(&stdout(&status)).unwrap();
+        let reviewers: Vec<(String, u64, u64, bool)> = status["reviewers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["name"].as_str().unwrap().to_string(),
+                    r["decided"].as_u64().unwrap(),
+                    r["conflict"].as_u64().unwrap(),
+                    r["listed"].as_bool().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            reviewers,
+            [
+                ("Ann Reviewer".into(), 1, 1, true),
+                ("Cleo Reviewer".into(), 0, 0, true),
+                ("Ben Reviewer".into(), 1, 1, false),
+            ],
+            "{}",
+            m.name
+        );
+        let coder_b = status["review_by_coder"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == "coder-b")
+            .unwrap()
+            .clone();
+        assert!(coder_b["conflict"].as_u64().unwrap() <= 1 && coder_b["open"].as_u64().unwrap() > 0);
         let check = m.concord(&["check", m.root.to_str().unwrap()]);
         assert!(stderr(&check).contains("1 decision conflict"), "{}", stderr(&check));
         m.assert_sound();

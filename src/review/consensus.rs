@@ -121,6 +121,7 @@ mod tests {
                     },
                 ],
                 agreement: Default::default(),
+                reviewers: Vec::new(),
             }),
             codebook: Default::default(),
             transcripts: vec![Transcript::new("t", "x".repeat(100))],

@@ -4,6 +4,7 @@
 
 pub mod consensus;
 pub mod decide;
+pub mod roles;
 pub mod standing;
 pub mod sync_summary;
 pub mod union;

@@ -60,6 +60,13 @@ impl Server {
             .output()
             .unwrap();
         assert!(out.status.success(), "{}", super::common::stderr(&out));
+        // The team lists its reviewers (one has not decided anything yet).
+        let manifest = work.join("concord.toml");
+        let mut text = std::fs::read_to_string(&manifest).unwrap();
+        text.push_str("\n[[reviewer]]\nname = \"Ann Reviewer\"\nemail = \"ann.reviewer@example.org\"\n\n[[reviewer]]\nname = \"Cleo Reviewer\"\n");
+        std::fs::write(&manifest, text).unwrap();
+        let who = ["-c", "user.name=PI", "-c", "user.email=pi@example.org"];
+        git_ok(home.path(), &work, &[&who[..], &["commit", "-qam", "List the reviewers"]].concat());
         let bare = dir.path().join("study.git");
         git_ok(
             home.path(),
