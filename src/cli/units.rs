@@ -1,11 +1,13 @@
-//! `concord units [PATH] [--transcript ID] [--code ID] [--class CLASS] [--json]`:
+//! `concord units [PATH] [--transcript ID] [--code ID] [--class CLASS] [--open] [--json]`:
 //! the review units, where the coders' excerpts meet, and how they differ.
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use serde::Serialize;
 
 use crate::align::{ReviewUnit, UnitClass, review_units};
+use crate::cli::deciding::waiting;
 use crate::cli::exit;
 use crate::cli::study_arg;
 use crate::repo::RepoError;
@@ -31,9 +33,13 @@ pub struct Args {
     pub code: Option<String>,
     /// Only units of this class; or, by where they stand: conflict (two live
     /// decisions, as after two reviewers' logs were merged), stale (a coder
-    /// recoded since the decision), open, decided
-    #[arg(long, value_name = "CLASS", value_parser = ["agreement", "boundary", "code", "omission", "conflict", "stale", "open", "decided"])]
+    /// recoded since the decision), decided
+    #[arg(long, value_name = "CLASS", value_parser = ["agreement", "boundary", "code", "omission", "conflict", "stale", "decided"])]
     pub class: Option<String>,
+    /// Only units waiting for a decision (open, stale or marked for
+    /// discussion), printed as ids one per line: what `concord decide` takes
+    #[arg(long)]
+    pub open: bool,
     /// Print a JSON array instead of the list, for scripts
     #[arg(long)]
     pub json: bool,
@@ -92,6 +98,30 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
         .flat_map(|f| f.decisions.iter())
         .map(|d| (d.id.as_str(), d))
         .collect();
+    let units: Vec<ReviewUnit> = if args.open {
+        units
+            .into_iter()
+            .filter(|u| standing.get(&u.id).is_some_and(waiting))
+            .collect()
+    } else {
+        units
+    };
+    if args.open && !args.json {
+        // Ids only, one a line, for `while read unit; do concord decide "$unit" ...; done`.
+        // A reader that stops early (`| head`) ends the list, not the program.
+        let mut out = std::io::stdout().lock();
+        for u in &units {
+            if writeln!(out, "{}", printable(&u.id)).is_err() {
+                return Ok(exit::OK);
+            }
+        }
+        eprintln!(
+            "{} open unit{}",
+            units.len(),
+            if units.len() == 1 { "" } else { "s" }
+        );
+        return Ok(exit::OK);
+    }
     let shown: Vec<Shown> = units
         .iter()
         .map(|u| {

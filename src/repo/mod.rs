@@ -11,6 +11,8 @@ pub mod read;
 pub mod record;
 pub mod remote;
 pub mod sync;
+pub mod recover;
+pub mod watch;
 pub mod write;
 
 pub use error::RepoError;
