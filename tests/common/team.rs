@@ -96,17 +96,19 @@ impl Server {
         git_ok(self.home.path(), &self.bare, &["fsck", "--strict", "--no-progress"]);
     }
 
-    /// The decision ids in the server's logs at `main`.
+    /// The decision ids in the server's logs at `main` (read in-process).
     pub fn decision_ids(&self) -> Vec<String> {
-        let files = git_ok(
-            self.home.path(),
-            &self.bare,
-            &["ls-tree", "-r", "--name-only", "main", "--", "decisions"],
-        );
+        let repo = git2::Repository::open_bare(&self.bare).unwrap();
+        let tree = repo.revparse_single("main").unwrap().peel_to_tree().unwrap();
         let mut ids = Vec::new();
-        for f in files.lines() {
-            let text = git_ok(self.home.path(), &self.bare, &["show", &format!("main:{f}")]);
-            ids.extend(ids_in(&text));
+        if let Ok(entry) = tree.get_path(Path::new("decisions")) {
+            let dir = repo.find_tree(entry.id()).unwrap();
+            for e in dir.iter() {
+                if e.name().is_ok_and(|n| n.ends_with(".jsonl")) {
+                    let blob = repo.find_blob(e.id()).unwrap();
+                    ids.extend(ids_in(&String::from_utf8_lossy(blob.content())));
+                }
+            }
         }
         ids.sort();
         ids
