@@ -30,7 +30,13 @@ fn open_units(m: &Member) -> Vec<ReviewUnit> {
 
 /// The units `concord units --class <class> --json` lists in `m`'s clone.
 fn units_of_class(m: &Member, class: &str) -> Vec<Value> {
-    let out = m.concord(&["units", m.root.to_str().unwrap(), "--class", class, "--json"]);
+    let out = m.concord(&[
+        "units",
+        m.root.to_str().unwrap(),
+        "--class",
+        class,
+        "--json",
+    ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     serde_json::from_str::<Vec<Value>>(&stdout(&out)).unwrap()
 }
@@ -72,7 +78,10 @@ fn three_clones(url: &str, mut ann: Member, mut ben: Member, coder: Member, serv
         .join(format!("codings/coder-b/{}.jsonl", recoded.transcript));
     let text = std::fs::read_to_string(&file).unwrap();
     let new_id = format!("{coding}9");
-    let recoded_text = text.replace(&format!("\"id\":\"{coding}\""), &format!("\"id\":\"{new_id}\""));
+    let recoded_text = text.replace(
+        &format!("\"id\":\"{coding}\""),
+        &format!("\"id\":\"{new_id}\""),
+    );
     assert_ne!(text, recoded_text);
     std::fs::write(&file, recoded_text).unwrap();
     coder.git(&["commit", "-qam", "Recode a passage (coder B)"]);
@@ -112,7 +121,10 @@ fn three_clones(url: &str, mut ann: Member, mut ben: Member, coder: Member, serv
             .iter()
             .map(|d| d["reviewer"].as_str().unwrap())
             .collect();
-        assert_eq!(reviewers, BTreeSet::from([ann.person().as_str(), ben.person().as_str()]));
+        assert_eq!(
+            reviewers,
+            BTreeSet::from([ann.person().as_str(), ben.person().as_str()])
+        );
         let stale = units_of_class(m, "stale");
         assert!(
             stale.iter().any(|u| u["excerpts"]
@@ -156,11 +168,22 @@ fn three_clones(url: &str, mut ann: Member, mut ben: Member, coder: Member, serv
             .find(|c| c["id"] == "coder-b")
             .unwrap()
             .clone();
-        assert!(coder_b["conflict"].as_u64().unwrap() <= 1 && coder_b["open"].as_u64().unwrap() > 0);
+        assert!(
+            coder_b["conflict"].as_u64().unwrap() <= 1 && coder_b["open"].as_u64().unwrap() > 0
+        );
         let check = m.concord(&["check", m.root.to_str().unwrap()]);
-        assert!(stderr(&check).contains("1 decision conflict"), "{}", stderr(&check));
+        assert!(
+            stderr(&check).contains("1 decision conflict"),
+            "{}",
+            stderr(&check)
+        );
         m.assert_sound();
-        assert_eq!(m.tip(), server.tip(), "{} is not at the server's tip", m.name);
+        assert_eq!(
+            m.tip(),
+            server.tip(),
+            "{} is not at the server's tip",
+            m.name
+        );
     }
     assert_eq!(server.decision_ids(), decided);
     server.fsck();
@@ -223,7 +246,10 @@ fn ssh_failures_are_clear_and_change_nothing() {
 
     // A server whose host key is not in known_hosts.
     sshd.client(ann.home.path(), "user_key", false, sshd.port);
-    fails_cleanly(&ann, &["host key is not known", "known_hosts", "never accepts"]);
+    fails_cleanly(
+        &ann,
+        &["host key is not known", "known_hosts", "never accepts"],
+    );
     // A key the server does not have in authorized_keys.
     sshd.client(ann.home.path(), "stranger_key", true, sshd.port);
     fails_cleanly(&ann, &["refused your key"]);
@@ -247,13 +273,21 @@ fn a_remote_that_rejects_the_push_changes_nothing_here() {
     let unit = open_units(&ann)[0].clone();
     ann.decide(&unit);
     let hook = server.bare.join("hooks/pre-receive");
-    std::fs::write(&hook, "#!/bin/sh\necho 'the study is frozen for the audit' >&2\nexit 1\n").unwrap();
+    std::fs::write(
+        &hook,
+        "#!/bin/sh\necho 'the study is frozen for the audit' >&2\nexit 1\n",
+    )
+    .unwrap();
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
     let server_tip = server.tip();
     fails_cleanly(
         &ann,
-        &["refused the push", "pre-receive hook declined", "frozen for the audit"],
+        &[
+            "refused the push",
+            "pre-receive hook declined",
+            "frozen for the audit",
+        ],
     );
     assert_eq!(server.tip(), server_tip);
 }
@@ -274,9 +308,19 @@ fn a_codings_file_changed_on_both_sides_stops_the_sync() {
         m.git(&["commit", "-qam", memo]);
     }
     tom.sync_ok();
-    fails_cleanly(&ann, &[file, "changed both here and on origin/main", "git merge origin/main"]);
+    fails_cleanly(
+        &ann,
+        &[
+            file,
+            "changed both here and on origin/main",
+            "git merge origin/main",
+        ],
+    );
     // Her commit is still hers, not pushed.
-    assert!(ann.git(&["log", "-1", "--format=%s"]).contains("ann's memo"));
+    assert!(
+        ann.git(&["log", "-1", "--format=%s"])
+            .contains("ann's memo")
+    );
 }
 
 #[test]
@@ -291,16 +335,27 @@ fn uncommitted_changes_are_not_synced_over() {
     let before = ann.tip();
     let out = ann.sync();
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("uncommitted changes in concord.toml"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("uncommitted changes in concord.toml"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(ann.tip(), before);
-    assert_eq!(std::fs::read_to_string(&path).unwrap(), text, "the edit was lost");
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        text,
+        "the edit was lost"
+    );
 }
 
 /// A small deterministic generator for the kill points.
 struct Lcg(u64);
 impl Lcg {
     fn below(&mut self, n: u64) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (self.0 >> 33) % n.max(1)
     }
 }
@@ -366,7 +421,10 @@ fn a_sync_killed_at_random_points_loses_nothing() {
         let _ = child.wait();
         let deadline = Instant::now() + Duration::from_secs(30);
         while group_alive(pgid) {
-            assert!(Instant::now() < deadline, "run {run}: git children did not finish");
+            assert!(
+                Instant::now() < deadline,
+                "run {run}: git children did not finish"
+            );
             std::thread::sleep(Duration::from_millis(10));
         }
         ann.git(&["fsck", "--strict", "--no-progress"]);
@@ -387,6 +445,9 @@ fn a_sync_killed_at_random_points_loses_nothing() {
     assert_eq!(ann.tip(), server.tip());
     server.fsck();
     // The kill points fell inside syncs, not only after them.
-    assert!(interrupted >= 3, "only {interrupted} of {RUNS} syncs were interrupted");
+    assert!(
+        interrupted >= 3,
+        "only {interrupted} of {RUNS} syncs were interrupted"
+    );
     eprintln!("{interrupted} of {RUNS} syncs killed while running (seed 0x5eed0010)");
 }

@@ -77,8 +77,14 @@ mod tests {
 
     #[test]
     fn folder_names_from_addresses() {
-        assert_eq!(default_dir("git@github.com:lab/iem-study.git"), PathBuf::from("iem-study"));
-        assert_eq!(default_dir("ssh://lab/srv/git/iem.git/"), PathBuf::from("iem"));
+        assert_eq!(
+            default_dir("git@github.com:lab/iem-study.git"),
+            PathBuf::from("iem-study")
+        );
+        assert_eq!(
+            default_dir("ssh://lab/srv/git/iem.git/"),
+            PathBuf::from("iem")
+        );
         assert_eq!(default_dir("lab:iem"), PathBuf::from("iem"));
     }
 }

@@ -55,8 +55,9 @@ segment_overlap = 0.9
 
 /// `git remote add origin URL`, refused when the repository has an origin already.
 fn add_origin(root: &std::path::Path, url: &str) -> Result<(), RepoError> {
-    let repo = git::discover(root)
-        .ok_or_else(|| RepoError::Refused(format!("{} is not in a git repository", root.display())))?;
+    let repo = git::discover(root).ok_or_else(|| {
+        RepoError::Refused(format!("{} is not in a git repository", root.display()))
+    })?;
     if let Ok(existing) = repo.find_remote("origin") {
         return Err(RepoError::Refused(format!(
             "the repository has a remote origin already ({}); the study was created, the remote left as it was",

@@ -8,9 +8,9 @@ use serde::Serialize;
 use crate::cli::exit;
 use crate::cli::study_arg;
 use crate::repo::RepoError;
-use crate::study::Study;
 use crate::review::roles::{self, PersonProgress};
 use crate::review::standing::{live_decisions, standings};
+use crate::study::Study;
 use crate::study::text::{printable, shorten};
 
 /// The long help of `concord status --help`.
@@ -150,7 +150,10 @@ fn report(study: &Study, path: &str, problems: usize) -> Report {
         decisions: study.decisions.iter().map(|f| f.decisions.len()).sum(),
         units: units_by_class(study),
         reviewers: roles::by_reviewer(
-            study.manifest.as_ref().map_or(&[][..], |m| m.reviewers.as_slice()),
+            study
+                .manifest
+                .as_ref()
+                .map_or(&[][..], |m| m.reviewers.as_slice()),
             &units,
             &standing,
             &live_decisions(&study.decisions),
@@ -264,7 +267,11 @@ fn human(r: &Report) -> String {
             p.progress.decided,
             p.progress.open,
             p.progress.conflict,
-            if p.listed { "" } else { " (not in concord.toml)" }
+            if p.listed {
+                ""
+            } else {
+                " (not in concord.toml)"
+            }
         )
     };
     for (i, p) in r.reviewers.iter().enumerate() {

@@ -131,7 +131,10 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
             let quote = char_slice(text, u.start, u.end).unwrap_or("");
             let st = standing_of(u);
             let decisions = match &st {
-                Standing::Conflict(ids) => ids.iter().filter_map(|id| by_id.get(id.as_str()).copied()).collect(),
+                Standing::Conflict(ids) => ids
+                    .iter()
+                    .filter_map(|id| by_id.get(id.as_str()).copied())
+                    .collect(),
                 _ => Vec::new(),
             };
             Shown {

@@ -892,6 +892,7 @@ pub fn plan(
                 coders: coders.clone(),
                 agreement: AgreementSettings::default(),
                 reviewers: Vec::new(),
+                sync: None,
             };
             plan.writes
                 .insert(MANIFEST.to_string(), manifest_text(&m).into_bytes());

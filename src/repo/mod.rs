@@ -9,9 +9,9 @@ pub mod history;
 pub mod locate;
 pub mod read;
 pub mod record;
+pub mod recover;
 pub mod remote;
 pub mod sync;
-pub mod recover;
 pub mod watch;
 pub mod write;
 

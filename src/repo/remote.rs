@@ -47,7 +47,9 @@ Your decisions are safe in your clone and go out with the next sync"
 helper (git help credential) or use an SSH address"
     )]
     NeedsCredentials,
-    #[error("the remote refused the push: {0}. Nothing was changed here; ask whoever runs the repository")]
+    #[error(
+        "the remote refused the push: {0}. Nothing was changed here; ask whoever runs the repository"
+    )]
     Rejected(String),
     #[error("{url} is not a repository that git can read ({detail})")]
     NotARepository { url: String, detail: String },
@@ -180,14 +182,23 @@ pub fn classify(what: &str, url: &str, stderr: &str) -> RemoteError {
     } else {
         RemoteError::Failed {
             command: what.to_string(),
-            detail: stderr.trim().lines().last().unwrap_or("no message").to_string(),
+            detail: stderr
+                .trim()
+                .lines()
+                .last()
+                .unwrap_or("no message")
+                .to_string(),
         }
     }
 }
 
 /// The address of `remote` as git has it configured.
 pub fn url_of(repo: &git2::Repository, remote: &str) -> Option<String> {
-    repo.find_remote(remote).ok()?.url().ok().map(str::to_string)
+    repo.find_remote(remote)
+        .ok()?
+        .url()
+        .ok()
+        .map(str::to_string)
 }
 
 /// `git fetch <remote>`: the remote-tracking branches are brought up to date.
@@ -281,7 +292,10 @@ mod tests {
         let repo = git2::Repository::init(dir.path()).unwrap();
         repo.config()
             .unwrap()
-            .set_str("core.sshCommand", "ssh -i ~/.ssh/lab -o StrictHostKeyChecking=no")
+            .set_str(
+                "core.sshCommand",
+                "ssh -i ~/.ssh/lab -o StrictHostKeyChecking=no",
+            )
             .unwrap();
         let cmd = ssh_command(dir.path());
         let ours = cmd.find("StrictHostKeyChecking=yes").unwrap();

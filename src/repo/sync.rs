@@ -89,11 +89,10 @@ struct Clone {
 impl Clone {
     fn open(start: &Path) -> Result<Clone, RepoError> {
         let study = at_commit::open(Some(start))?;
-        let workdir = study
-            .repo
-            .workdir()
-            .map(Path::to_path_buf)
-            .ok_or_else(|| RepoError::Refused("a bare repository has nothing to sync".into()))?;
+        let workdir =
+            study.repo.workdir().map(Path::to_path_buf).ok_or_else(|| {
+                RepoError::Refused("a bare repository has nothing to sync".into())
+            })?;
         let prefix = if study.prefix.is_empty() {
             String::new()
         } else {
@@ -352,7 +351,14 @@ fn replay(clone: &Clone, ours: &[Oid], onto: Oid) -> Result<Oid, RepoError> {
         }
         let new_tree = edit_tree(repo, &tip_tree, edits)?;
         let message = c.message().unwrap_or("decision");
-        let oid = repo.commit(None, &c.author(), &c.committer(), message, &new_tree, &[&tip])?;
+        let oid = repo.commit(
+            None,
+            &c.author(),
+            &c.committer(),
+            message,
+            &new_tree,
+            &[&tip],
+        )?;
         tip = repo.find_commit(oid)?;
     }
     Ok(tip.id())
@@ -364,10 +370,13 @@ fn merge(clone: &Clone, remote: &str, base: Oid, local: Oid, up: Oid) -> Result<
     let base_tree = repo.find_commit(base)?.tree()?;
     let ours_tree = repo.find_commit(local)?.tree()?;
     let theirs_tree = repo.find_commit(up)?.tree()?;
-    let ours_changed: BTreeSet<String> =
-        changed_paths(repo, Some(&base_tree), &ours_tree, None)?.into_iter().collect();
+    let ours_changed: BTreeSet<String> = changed_paths(repo, Some(&base_tree), &ours_tree, None)?
+        .into_iter()
+        .collect();
     let theirs_changed: BTreeSet<String> =
-        changed_paths(repo, Some(&base_tree), &theirs_tree, None)?.into_iter().collect();
+        changed_paths(repo, Some(&base_tree), &theirs_tree, None)?
+            .into_iter()
+            .collect();
     let mut edits = Vec::new();
     let mut clashes = Vec::new();
     for path in &ours_changed {
@@ -606,7 +615,10 @@ fn finish_interrupted_checkout(clone: &Clone) -> Result<(), RepoError> {
     let Ok(text) = std::fs::read_to_string(&note) else {
         return Ok(());
     };
-    let ids: Vec<Oid> = text.lines().filter_map(|l| Oid::from_str(l.trim()).ok()).collect();
+    let ids: Vec<Oid> = text
+        .lines()
+        .filter_map(|l| Oid::from_str(l.trim()).ok())
+        .collect();
     if let [from, to] = ids.as_slice() {
         if clone.tip()? == *to {
             let repo = &clone.repo;
@@ -731,8 +743,12 @@ fn summarise(
     let mut conflicts = Vec::new();
     for t in touched {
         // Cheap first look: a unit named by two settling lines at all?
-        let log = text_at(repo, &tip_tree, &format!("{}{}", clone.prefix, decisions_path(t)))?
-            .unwrap_or_default();
+        let log = text_at(
+            repo,
+            &tip_tree,
+            &format!("{}{}", clone.prefix, decisions_path(t)),
+        )?
+        .unwrap_or_default();
         let (lines, _) = parse_jsonl::<Decision>(t, log.as_bytes(), "");
         let mut per_unit: HashMap<&str, usize> = HashMap::new();
         for (_, d) in lines.iter().filter(|(_, d)| d.action.settles()) {
@@ -815,7 +831,11 @@ fn study_of_transcript(clone: &Clone, tree: &Tree, transcript: &str) -> Result<S
     let mut coder_names = HashMap::new();
     if let Some(bytes) = text_at(repo, tree, &at(MANIFEST))? {
         if let Ok(m) = parse_manifest(MANIFEST, bytes.as_bytes()) {
-            coder_names = m.coders.iter().map(|c| (c.id.clone(), c.name.clone())).collect();
+            coder_names = m
+                .coders
+                .iter()
+                .map(|c| (c.id.clone(), c.name.clone()))
+                .collect();
         }
         files.insert(MANIFEST, bytes.into_bytes());
     }

@@ -121,7 +121,10 @@ pub fn by_coder(
         .iter()
         .map(|(id, name)| {
             let mut p = Progress::default();
-            for u in units.iter().filter(|u| u.excerpts.iter().any(|e| e.coder == *id)) {
+            for u in units
+                .iter()
+                .filter(|u| u.excerpts.iter().any(|e| e.coder == *id))
+            {
                 match standings.get(&u.id) {
                     Some(Standing::Decided(_)) | Some(Standing::Agreed) => p.decided += 1,
                     Some(Standing::Conflict(_)) => p.conflict += 1,

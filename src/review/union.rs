@@ -41,7 +41,8 @@ pub fn added_lines<'a>(before: &str, after: &'a str) -> Vec<&'a str> {
 /// `log` with `added` appended, leaving out lines it already has.
 pub fn append_lines(log: &str, added: &[&str]) -> String {
     let have: HashSet<&str> = lines(log).collect();
-    let mut out = String::with_capacity(log.len() + added.iter().map(|l| l.len() + 1).sum::<usize>());
+    let mut out =
+        String::with_capacity(log.len() + added.iter().map(|l| l.len() + 1).sum::<usize>());
     for l in lines(log) {
         out.push_str(l);
         out.push('\n');

@@ -30,7 +30,11 @@ fn keygen(path: &Path) {
         .arg(path)
         .output()
         .unwrap();
-    assert!(out.status.success(), "ssh-keygen: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "ssh-keygen: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// A port nothing listens on right now.
@@ -45,10 +49,14 @@ pub fn free_port() -> u16 {
 /// Why sshd cannot be had here, if it cannot.
 fn unavailable() -> Option<String> {
     if !Path::new(SSHD).exists() {
-        return Some(format!("{SSHD} is not installed (apt-get install openssh-server; .ci/run does)"));
+        return Some(format!(
+            "{SSHD} is not installed (apt-get install openssh-server; .ci/run does)"
+        ));
     }
     for tool in ["ssh", "ssh-keygen"] {
-        if Command::new(tool).arg("-V").output().is_err() && Command::new(tool).arg("-?").output().is_err() {
+        if Command::new(tool).arg("-V").output().is_err()
+            && Command::new(tool).arg("-?").output().is_err()
+        {
             return Some(format!("{tool} is not installed"));
         }
     }
@@ -146,7 +154,15 @@ AllowUsers {user}\nLogLevel ERROR\n",
         let ssh = home.join(".ssh");
         std::fs::create_dir_all(&ssh).unwrap();
         let known_hosts = ssh.join("known_hosts");
-        std::fs::write(&known_hosts, if known { self.known_host() } else { String::new() }).unwrap();
+        std::fs::write(
+            &known_hosts,
+            if known {
+                self.known_host()
+            } else {
+                String::new()
+            },
+        )
+        .unwrap();
         let config = format!(
             "Host lab\n  HostName 127.0.0.1\n  Port {port}\n  User {user}\n  IdentityFile {key}\n  IdentitiesOnly yes\n\
   UserKnownHostsFile {kh}\n  GlobalKnownHostsFile /dev/null\n  IdentityAgent none\n",
@@ -155,7 +171,10 @@ AllowUsers {user}\nLogLevel ERROR\n",
             kh = known_hosts.display()
         );
         std::fs::write(ssh.join("config"), config).unwrap();
-        format!("[core]\n\tsshCommand = ssh -F {}\n", ssh.join("config").display())
+        format!(
+            "[core]\n\tsshCommand = ssh -F {}\n",
+            ssh.join("config").display()
+        )
     }
 
     /// The address of a bare repository through the alias.

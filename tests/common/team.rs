@@ -66,7 +66,11 @@ impl Server {
         text.push_str("\n[[reviewer]]\nname = \"Ann Reviewer\"\nemail = \"ann.reviewer@example.org\"\n\n[[reviewer]]\nname = \"Cleo Reviewer\"\n");
         std::fs::write(&manifest, text).unwrap();
         let who = ["-c", "user.name=PI", "-c", "user.email=pi@example.org"];
-        git_ok(home.path(), &work, &[&who[..], &["commit", "-qam", "List the reviewers"]].concat());
+        git_ok(
+            home.path(),
+            &work,
+            &[&who[..], &["commit", "-qam", "List the reviewers"]].concat(),
+        );
         let bare = dir.path().join("study.git");
         git_ok(
             home.path(),
@@ -93,13 +97,21 @@ impl Server {
 
     /// `git fsck` of the server's repository is clean.
     pub fn fsck(&self) {
-        git_ok(self.home.path(), &self.bare, &["fsck", "--strict", "--no-progress"]);
+        git_ok(
+            self.home.path(),
+            &self.bare,
+            &["fsck", "--strict", "--no-progress"],
+        );
     }
 
     /// The decision ids in the server's logs at `main` (read in-process).
     pub fn decision_ids(&self) -> Vec<String> {
         let repo = git2::Repository::open_bare(&self.bare).unwrap();
-        let tree = repo.revparse_single("main").unwrap().peel_to_tree().unwrap();
+        let tree = repo
+            .revparse_single("main")
+            .unwrap()
+            .peel_to_tree()
+            .unwrap();
         let mut ids = Vec::new();
         if let Ok(entry) = tree.get_path(Path::new("decisions")) {
             let dir = repo.find_tree(entry.id()).unwrap();
@@ -275,6 +287,10 @@ impl Member {
     pub fn assert_sound(&self) {
         self.git(&["fsck", "--strict", "--no-progress"]);
         let status = self.git(&["status", "--porcelain", "--untracked-files=no"]);
-        assert!(status.is_empty(), "{}'s clone is not clean:\n{status}", self.name);
+        assert!(
+            status.is_empty(),
+            "{}'s clone is not clean:\n{status}",
+            self.name
+        );
     }
 }
