@@ -68,6 +68,12 @@ pub struct CharacterRow {
     pub cohen_kappa_weighted_mean: Option<Estimate>,
     /// Three or more coders.
     pub fleiss_kappa: Option<Estimate>,
+    /// Large-sample standard error of `cohen_kappa` (Fleiss, Cohen and
+    /// Everitt 1969).
+    pub cohen_kappa_se: Estimate,
+    /// Gwet's AC1 over all coders, and its variance.
+    pub gwet_ac1: Estimate,
+    pub gwet_ac1_variance: Estimate,
 }
 
 const NOTHING: &str = "no characters to compare (empty transcript)";
@@ -187,6 +193,10 @@ fn row(
             scope,
         )
     };
+    let table = [counts.both, counts.a_only, counts.b_only, counts.neither];
+    let cohen_kappa_se = cohen_kappa_se(table, &cohen_kappa);
+    let (gwet_ac1, gwet_ac1_variance) =
+        gwet_figures(&counts.by_coders, &counts.coded_by, names, scope);
     let fleiss_kappa = (coders >= 3).then(|| {
         if length == 0 {
             return Estimate::undefined(NOTHING);
@@ -202,7 +212,28 @@ fn row(
         cohen_kappa,
         cohen_kappa_weighted_mean: None,
         fleiss_kappa,
+        cohen_kappa_se,
+        gwet_ac1,
+        gwet_ac1_variance,
     }
+}
+
+/// Gwet's AC1 and its variance on units counted by how many coders coded
+/// them, under issue 3's rule (every coder takes part).
+pub fn gwet_figures(
+    by_coders: &[u64],
+    coded: &[u64],
+    names: &[String],
+    scope: &str,
+) -> (Estimate, Estimate) {
+    if by_coders.iter().sum::<u64>() == 0 {
+        return (Estimate::undefined(NOTHING), Estimate::undefined(NOTHING));
+    }
+    if let Some(silent) = silent_coder(coded, names, scope) {
+        return (silent.clone(), silent);
+    }
+    let a = crate::agreement::gwet::ac1(by_coders);
+    (a.ac1, a.variance)
 }
 
 /// Cohen's kappa from a 2x2 table `[both, a_only, b_only, neither]` of
@@ -234,6 +265,34 @@ pub fn cohen_kappa(table: [u64; 4], names: &[String], scope: &str) -> Estimate {
     let po = (both + neither) as f64 / n;
     let pe = chance as f64 / (n * n);
     Estimate::Value((po - pe) / (1.0 - pe))
+}
+
+/// The large-sample standard error of Cohen's kappa (Fleiss, Cohen and
+/// Everitt 1969, eq. 13; statsmodels' `cohens_kappa(...).std_kappa`), not
+/// the one under the null hypothesis of no agreement: the one an interval
+/// around an observed kappa needs. Undefined where the kappa is.
+pub fn cohen_kappa_se(table: [u64; 4], kappa: &Estimate) -> Estimate {
+    let Some(k) = kappa.value() else {
+        return kappa.clone();
+    };
+    let n = table.iter().sum::<u64>() as f64;
+    // p[i][j]: coder A's category i (0 coded, 1 not), B's category j.
+    let p = [
+        [table[0] as f64 / n, table[1] as f64 / n],
+        [table[2] as f64 / n, table[3] as f64 / n],
+    ];
+    let row = [p[0][0] + p[0][1], p[1][0] + p[1][1]];
+    let col = [p[0][0] + p[1][0], p[0][1] + p[1][1]];
+    let pe = row[0] * col[0] + row[1] * col[1];
+    let mut sum = 0.0;
+    for i in 0..2 {
+        sum += p[i][i] * (1.0 - (row[i] + col[i]) * (1.0 - k)).powi(2);
+        let j = 1 - i;
+        sum += (1.0 - k).powi(2) * p[i][j] * (col[i] + row[j]).powi(2);
+    }
+    sum -= (k - pe * (1.0 - k)).powi(2);
+    // Rounding can leave a hair below zero when the kappa is 1.
+    Estimate::Value((sum.max(0.0) / (n * (1.0 - pe).powi(2))).sqrt())
 }
 
 /// Fleiss' kappa with two categories (coded, not coded), every coder rating

@@ -10,10 +10,12 @@
 //!   continuum (ATLAS.ti);
 //! - [`turn`]: speaker turns as predefined units: nominal alpha, Cohen's
 //!   and Fleiss' kappa;
+//! - [`gwet`]: Gwet's AC1 and its variance, on characters and turns;
 //! - [`report`]: all of them as the rows of `concord agreement`.
 
 pub mod character;
 pub mod estimate;
+pub mod gwet;
 pub mod input;
 pub mod report;
 pub mod segment;

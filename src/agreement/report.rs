@@ -75,6 +75,11 @@ pub struct CharacterGroup {
     pub cohen_kappa_weighted_mean: Option<Estimate>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fleiss_kappa: Option<Estimate>,
+    /// Two coders: the large-sample standard error of `cohen_kappa`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cohen_kappa_se: Option<Estimate>,
+    pub gwet_ac1: Estimate,
+    pub gwet_ac1_variance: Estimate,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -115,6 +120,10 @@ pub struct TurnGroup {
     pub cohen_kappa: Option<Estimate>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fleiss_kappa: Option<Estimate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cohen_kappa_se: Option<Estimate>,
+    pub gwet_ac1: Estimate,
+    pub gwet_ac1_variance: Estimate,
 }
 
 /// Compute the asked-for measures and lay them out as rows.
@@ -199,6 +208,9 @@ fn character_group(r: &CharacterRow, two: bool) -> CharacterGroup {
         cohen_kappa: two.then(|| r.cohen_kappa.clone()),
         cohen_kappa_weighted_mean: r.cohen_kappa_weighted_mean.clone(),
         fleiss_kappa: r.fleiss_kappa.clone(),
+        cohen_kappa_se: two.then(|| r.cohen_kappa_se.clone()),
+        gwet_ac1: r.gwet_ac1.clone(),
+        gwet_ac1_variance: r.gwet_ac1_variance.clone(),
     }
 }
 
@@ -218,6 +230,9 @@ fn turn_group(r: &TurnRow, coders: usize) -> TurnGroup {
         alpha: r.alpha.clone(),
         cohen_kappa: (coders >= 2).then(|| r.cohen_kappa.clone()),
         fleiss_kappa: r.fleiss_kappa.clone(),
+        cohen_kappa_se: (coders >= 2).then(|| r.cohen_kappa_se.clone()),
+        gwet_ac1: r.gwet_ac1.clone(),
+        gwet_ac1_variance: r.gwet_ac1_variance.clone(),
     }
 }
 
@@ -266,6 +281,7 @@ fn notes(row: &Row) -> Vec<String> {
             c.cohen_kappa_weighted_mean.as_ref(),
         );
         note("character.fleiss_kappa", c.fleiss_kappa.as_ref());
+        note("character.gwet_ac1", Some(&c.gwet_ac1));
     }
     if let Some(s) = &row.segment {
         note("segment.percent_agreement", Some(&s.percent_agreement));
@@ -284,6 +300,7 @@ fn notes(row: &Row) -> Vec<String> {
         note("turn.alpha", Some(&t.alpha));
         note("turn.cohen_kappa", t.cohen_kappa.as_ref());
         note("turn.fleiss_kappa", t.fleiss_kappa.as_ref());
+        note("turn.gwet_ac1", Some(&t.gwet_ac1));
     }
     // The same reason for several figures is said once per figure; keep
     // them, but not twice the same line.

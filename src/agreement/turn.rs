@@ -5,7 +5,9 @@
 //! alpha (any number of coders, missing values allowed), Cohen's kappa (the
 //! first two coders) and Fleiss' kappa (three or more).
 
-use crate::agreement::character::{cohen_kappa, fleiss_kappa, silent_coder};
+use crate::agreement::character::{
+    cohen_kappa, cohen_kappa_se, fleiss_kappa, gwet_figures, silent_coder,
+};
 use crate::agreement::estimate::{Estimate, one_minus};
 use crate::agreement::input::Input;
 use crate::agreement::spans::merge;
@@ -146,6 +148,11 @@ pub struct TurnRow {
     pub cohen_kappa: Estimate,
     /// Three or more coders.
     pub fleiss_kappa: Option<Estimate>,
+    /// Large-sample standard error of `cohen_kappa`.
+    pub cohen_kappa_se: Estimate,
+    /// Gwet's AC1 over all coders, and its variance.
+    pub gwet_ac1: Estimate,
+    pub gwet_ac1_variance: Estimate,
 }
 
 /// One row per codable code (turns of all transcripts pooled), then the
@@ -281,15 +288,25 @@ impl TurnTally {
             c.alpha()
         };
         let [both, a_only, b_only, neither] = self.table;
+        let cohen = if self.coders < 2 {
+            two()
+        } else {
+            cohen_kappa([both, a_only, b_only, neither], names, scope)
+        };
+        let (gwet_ac1, gwet_ac1_variance) = if turns == 0 {
+            let none = Estimate::undefined("no speaker turns");
+            (none.clone(), none)
+        } else {
+            gwet_figures(&self.by_present, &self.marked, names, scope)
+        };
         TurnRow {
             code,
             turns,
             alpha,
-            cohen_kappa: if self.coders < 2 {
-                two()
-            } else {
-                cohen_kappa([both, a_only, b_only, neither], names, scope)
-            },
+            cohen_kappa_se: cohen_kappa_se(self.table, &cohen),
+            cohen_kappa: cohen,
+            gwet_ac1,
+            gwet_ac1_variance,
             fleiss_kappa: (self.coders >= 3).then(|| match silent {
                 Some(silent) if turns > 0 => silent,
                 _ => fleiss_kappa(&self.by_present),
