@@ -31,6 +31,33 @@ impl CharacterCounts {
         self.by_coders.iter().sum()
     }
 
+    /// As numbers that add up over transcripts (for the cluster bootstrap):
+    /// both, a_only, b_only, neither, by_coders, coded_by.
+    pub fn numbers(&self, coders: usize) -> Vec<f64> {
+        let mut out = vec![
+            self.both as f64,
+            self.a_only as f64,
+            self.b_only as f64,
+            self.neither as f64,
+        ];
+        out.extend((0..=coders).map(|i| self.by_coders.get(i).copied().unwrap_or(0) as f64));
+        out.extend((0..coders).map(|i| self.coded_by.get(i).copied().unwrap_or(0) as f64));
+        out
+    }
+
+    /// The counts [`CharacterCounts::numbers`] gave (summed).
+    pub fn of_numbers(n: &[f64], coders: usize) -> CharacterCounts {
+        let int = |x: &f64| *x as u64;
+        CharacterCounts {
+            both: int(&n[0]),
+            a_only: int(&n[1]),
+            b_only: int(&n[2]),
+            neither: int(&n[3]),
+            by_coders: n[4..5 + coders].iter().map(int).collect(),
+            coded_by: n[5 + coders..5 + 2 * coders].iter().map(int).collect(),
+        }
+    }
+
     fn add(&mut self, other: &CharacterCounts) {
         self.both += other.both;
         self.a_only += other.a_only;
@@ -163,7 +190,7 @@ pub fn count(merged: &[Vec<(usize, usize)>], length: usize) -> CharacterCounts {
     }
 }
 
-fn row(
+pub fn row(
     code: Option<usize>,
     transcript: Option<usize>,
     counts: CharacterCounts,

@@ -8,9 +8,11 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::agreement::bootstrap::{self, Found};
 use crate::agreement::character::{CharacterRow, character_rows};
 use crate::agreement::estimate::Estimate;
 use crate::agreement::input::Input;
+use crate::agreement::interval::{Interval, Settings, z_for};
 use crate::agreement::segment::{SegmentRow, segment_rows};
 use crate::agreement::turn::{TurnRow, turn_rows};
 use crate::agreement::unitized::{AlphaReport, alpha_report};
@@ -53,6 +55,9 @@ pub struct Row {
     pub alpha: Option<AlphaGroup>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub turn: Option<TurnGroup>,
+    /// With `--ci`: the interval of each pooled figure, by `group.key`.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub intervals: BTreeMap<String, Interval>,
     /// Why a figure is undefined, as `group.key: reason`.
     pub notes: Vec<String>,
 }
@@ -128,6 +133,12 @@ pub struct TurnGroup {
 
 /// Compute the asked-for measures and lay them out as rows.
 pub fn report(input: &Input, measures: Measures) -> Report {
+    report_with(input, measures, None)
+}
+
+/// [`report`], with confidence intervals for every pooled figure when
+/// `ci` is given.
+pub fn report_with(input: &Input, measures: Measures, ci: Option<&Settings>) -> Report {
     let two = input.coders.len() == 2;
     let mut rows = Rows {
         input,
@@ -152,6 +163,16 @@ pub fn report(input: &Input, measures: Measures) -> Report {
             .unwrap_or_else(|e| std::panic::resume_unwind(e));
         (character, segment, alpha, turn)
     });
+    let intervals = ci.map(|settings| {
+        bootstrap::intervals(
+            input,
+            character.as_deref(),
+            segment.as_deref(),
+            measures.alpha,
+            measures.turn,
+            settings,
+        )
+    });
     for r in character.into_iter().flatten() {
         let g = character_group(&r, two);
         rows.at(r.code, r.transcript).character = Some(g);
@@ -165,9 +186,14 @@ pub fn report(input: &Input, measures: Measures) -> Report {
     for r in turn.into_iter().flatten() {
         rows.at(r.code, None).turn = Some(turn_group(&r, input.coders.len()));
     }
+    if let (Some(found), Some(settings)) = (intervals, ci) {
+        add_intervals(found, settings, input.transcripts.len(), &mut rows);
+    }
     let mut rows: Vec<Row> = rows.rows.into_values().collect();
     for row in &mut rows {
-        row.notes = notes(row);
+        let mut n = notes(row);
+        n.append(&mut row.notes);
+        row.notes = n;
     }
     Report {
         coders: input.coders.clone(),
@@ -263,6 +289,43 @@ fn add_alpha(input: &Input, a: &AlphaReport, rows: &mut Rows) {
     row.alpha
         .get_or_insert_with(AlphaGroup::default)
         .cu_alpha_domains = Some(a.cu_alpha_domains.clone());
+}
+
+/// Each interval into its pooled row; Cohen's kappas also get κ ± z·SE.
+fn add_intervals(found: Vec<Found>, settings: &Settings, transcripts: usize, rows: &mut Rows) {
+    let z = z_for(settings.level);
+    if transcripts < 2 {
+        rows.at(None, None).notes.push(
+            "intervals: one transcript only, so the cluster bootstrap over transcripts has nothing to resample (only the turn alpha gets an interval)"
+                .to_string(),
+        );
+    }
+    for f in found {
+        let row = rows.at(f.code, None);
+        let Some(mut interval) = f.interval else {
+            continue;
+        };
+        let se = match f.key.as_str() {
+            "character.cohen_kappa" => row.character.as_ref().and_then(|c| {
+                Some((
+                    c.cohen_kappa.as_ref()?.value()?,
+                    c.cohen_kappa_se.as_ref()?.value()?,
+                ))
+            }),
+            "turn.cohen_kappa" => row.turn.as_ref().and_then(|t| {
+                Some((
+                    t.cohen_kappa.as_ref()?.value()?,
+                    t.cohen_kappa_se.as_ref()?.value()?,
+                ))
+            }),
+            _ => None,
+        };
+        if let Some((k, se)) = se {
+            // A kappa lies in [-1, 1]; the normal approximation does not know it.
+            interval.large_sample = Some([(k - z * se).max(-1.0), (k + z * se).min(1.0)]);
+        }
+        row.intervals.insert(f.key, interval);
+    }
 }
 
 /// `group.key: reason` for every undefined figure of the row.

@@ -191,6 +191,75 @@ pub fn turn_rows(input: &Input) -> Vec<TurnRow> {
     rows
 }
 
+/// For the cluster bootstrap (`agreement::bootstrap`): per codable code,
+/// then overall (`None`), each transcript's tally as numbers that add up
+/// over transcripts ([`row_of_numbers`] reads them back).
+pub fn additive_tallies(input: &Input) -> Vec<(Option<usize>, Vec<Vec<f64>>)> {
+    let m = input.coders.len();
+    let codable = input.codable_codes();
+    let mut overall: Vec<TurnTally> = input
+        .transcripts
+        .iter()
+        .map(|_| TurnTally::new(m))
+        .collect();
+    let mut out = Vec::new();
+    for &code in &codable {
+        let excerpts = input.of_code(code);
+        let mut per: Vec<TurnTally> = input
+            .transcripts
+            .iter()
+            .map(|t| {
+                let mut tally = TurnTally::new(m);
+                tally.add_absent(t.turns.len());
+                tally
+            })
+            .collect();
+        for t in Input::transcripts_of(excerpts) {
+            let mut tally = TurnTally::new(m);
+            let marks: Vec<Vec<bool>> = input
+                .spans_by_coder(excerpts, t)
+                .iter()
+                .map(|s| present(&input.transcripts[t].turns, &merge(s)))
+                .collect();
+            for u in 0..input.transcripts[t].turns.len() {
+                tally.add(marks.iter().map(|m| m[u]));
+            }
+            per[t] = tally;
+        }
+        for (all, one) in overall.iter_mut().zip(&per) {
+            all.merge(one);
+        }
+        out.push((Some(code), per.iter().map(TurnTally::numbers).collect()));
+    }
+    out.push((None, overall.iter().map(TurnTally::numbers).collect()));
+    out
+}
+
+/// The turn row's figures from summed [`additive_tallies`] numbers.
+pub fn row_of_numbers(numbers: &[f64], code: Option<usize>, names: &[String]) -> TurnRow {
+    let m = names.len();
+    let int = |x: &f64| *x as u64;
+    let tally = TurnTally {
+        coders: m,
+        table: [
+            int(&numbers[0]),
+            int(&numbers[1]),
+            int(&numbers[2]),
+            int(&numbers[3]),
+        ],
+        by_present: numbers[4..5 + m].iter().map(int).collect(),
+        marked: numbers[5 + m..5 + 2 * m].iter().map(int).collect(),
+    };
+    let turns = tally.by_present.iter().sum::<u64>() as usize;
+    tally.row(code, turns, names)
+}
+
+/// Turns by how many coders marked the code present (`by_present[p]`),
+/// for the coincidence bootstrap of the turn alpha.
+pub fn presence_histogram(numbers: &[f64], coders: usize) -> Vec<u64> {
+    numbers[4..5 + coders].iter().map(|x| *x as u64).collect()
+}
+
 /// For each turn (sorted), whether any of the spans (merged, sorted)
 /// overlaps it: one pass over both lists.
 fn present(turns: &[(usize, usize)], spans: &[(usize, usize)]) -> Vec<bool> {
@@ -242,6 +311,15 @@ impl TurnTally {
                 (false, false) => 3,
             }] += 1;
         }
+    }
+    /// table, by_present, marked, as numbers that add up.
+    fn numbers(&self) -> Vec<f64> {
+        self.table
+            .iter()
+            .chain(&self.by_present)
+            .chain(&self.marked)
+            .map(|&x| x as f64)
+            .collect()
     }
     fn add_absent(&mut self, turns: usize) {
         self.by_present[0] += turns as u64;
