@@ -134,6 +134,11 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
     }
     if args.json {
         println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
+    } else if let (true, Some(settings)) = (args.csv, &settings) {
+        // With --ci the CSV is the intervals, one line per figure.
+        let text = crate::cli::agreement_intervals::csv(&r, settings)
+            .map_err(|e| RepoError::Refused(e.to_string()))?;
+        print!("{text}");
     } else if args.csv {
         // One writer for this and `concord export csv`'s agreement.csv.
         let text =
@@ -141,6 +146,9 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
         print!("{text}");
     } else {
         print!("{}", table(&input, &r));
+        if let Some(settings) = &settings {
+            print!("{}", crate::cli::agreement_intervals::text(&r, settings));
+        }
     }
     if !open.loaded.problems.is_empty() {
         eprintln!(
