@@ -258,7 +258,7 @@ pub fn unit_codings(units: &[ReviewUnit], style: Style) -> Result<String, Intero
     table(&UNIT_CODINGS_HEADER, &rows, style)
 }
 
-pub const AGREEMENT_HEADER: [&str; 26] = [
+pub const AGREEMENT_HEADER: [&str; 32] = [
     "level",
     "code",
     "transcript",
@@ -285,6 +285,12 @@ pub const AGREEMENT_HEADER: [&str; 26] = [
     "turn_alpha",
     "turn_cohen_kappa",
     "turn_fleiss_kappa",
+    "character_cohen_kappa_se",
+    "character_gwet_ac1",
+    "character_gwet_ac1_variance",
+    "turn_cohen_kappa_se",
+    "turn_gwet_ac1",
+    "turn_gwet_ac1_variance",
 ];
 
 /// Columns of the domain figures in [`AGREEMENT_HEADER`].
@@ -371,6 +377,12 @@ pub fn agreement(r: &Report, style: Style) -> Result<String, InteropError> {
                 num(t.map(|t| &t.alpha)),
                 num(t.and_then(|t| t.cohen_kappa.as_ref())),
                 num(t.and_then(|t| t.fleiss_kappa.as_ref())),
+                num(c.and_then(|c| c.cohen_kappa_se.as_ref())),
+                num(c.map(|c| &c.gwet_ac1)),
+                num(c.map(|c| &c.gwet_ac1_variance)),
+                num(t.and_then(|t| t.cohen_kappa_se.as_ref())),
+                num(t.map(|t| &t.gwet_ac1)),
+                num(t.map(|t| &t.gwet_ac1_variance)),
             ]);
         }
         if domain {

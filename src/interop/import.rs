@@ -1083,6 +1083,8 @@ pub fn plan(
                 study: StudyInfo { name },
                 coders: coders.clone(),
                 agreement: AgreementSettings::default(),
+                reviewers: Vec::new(),
+                sync: None,
                 sources: new_sources.clone(),
             };
             plan.writes

@@ -124,6 +124,8 @@ mod tests {
                     },
                 ],
                 agreement: Default::default(),
+                reviewers: Vec::new(),
+                sync: None,
                 sources: Vec::new(),
             }),
             cases: Default::default(),

@@ -86,6 +86,8 @@ pub fn synthetic_study(p: &Params) -> StudyFiles {
             })
             .collect(),
         agreement: AgreementSettings::default(),
+        reviewers: Vec::new(),
+        sync: None,
         sources: Vec::new(),
     };
     files.insert("concord.toml", manifest_text(&manifest));
