@@ -91,14 +91,14 @@ pub fn value_text(v: &toml::Value) -> String {
 
 /// Whether `v` is a value of a variable of type `kind`.
 pub fn fits(kind: &str, v: &toml::Value) -> bool {
-    match (kind, v) {
-        ("boolean", toml::Value::Boolean(_)) => true,
-        ("integer", toml::Value::Integer(_)) => true,
-        ("float", toml::Value::Float(_) | toml::Value::Integer(_)) => true,
-        ("text" | "date" | "datetime", toml::Value::String(_)) => true,
-        ("date" | "datetime", toml::Value::Datetime(_)) => true,
-        _ => false,
-    }
+    matches!(
+        (kind, v),
+        ("boolean", toml::Value::Boolean(_))
+            | ("integer", toml::Value::Integer(_))
+            | ("float", toml::Value::Float(_) | toml::Value::Integer(_))
+            | ("text" | "date" | "datetime", toml::Value::String(_))
+            | ("date" | "datetime", toml::Value::Datetime(_))
+    )
 }
 
 /// `VAR=VALUE` of `--where`.
