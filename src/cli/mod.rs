@@ -3,6 +3,8 @@
 
 mod agreement;
 mod check;
+mod code_arg;
+mod completions;
 mod demo;
 mod diff;
 mod export;
@@ -84,6 +86,12 @@ pub enum Command {
     /// Export the study as a REFI-QDA project (qdpx) or codebook (qdc), or as CSV tables
     #[command(long_about = export::LONG_ABOUT, after_help = export::AFTER_HELP)]
     Export(export::Args),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    #[command(long_about = completions::LONG_ABOUT)]
+    Completions(completions::Args),
+    /// Print the man page (roff)
+    #[command(long_about = completions::MAN_ABOUT)]
+    Man,
     /// Write a seeded synthetic study, for benchmarks
     #[command(hide = true)]
     Generate(generate::Args),
@@ -127,6 +135,8 @@ fn run_command(command: Command) -> Result<u8, crate::repo::RepoError> {
         Command::Diff(a) => diff::run(a),
         Command::Import(a) => import::run(a),
         Command::Export(a) => export::run(a),
+        Command::Completions(a) => completions::run(a),
+        Command::Man => completions::run_man(),
         Command::Generate(a) => generate::run(a),
     }
 }

@@ -7,7 +7,9 @@ use serde::Serialize;
 
 use crate::align::{ReviewUnit, UnitClass, review_units};
 use crate::cli::exit;
-use crate::cli::study_arg;
+use crate::cli::{code_arg, study_arg};
+use crate::review::{Standing, standings};
+use crate::study::Codebook;
 use crate::repo::RepoError;
 use crate::study::text::{char_slice, shorten};
 
@@ -24,8 +26,8 @@ pub struct Args {
     /// Only units of this transcript (its file name without .txt)
     #[arg(long, value_name = "ID")]
     pub transcript: Option<String>,
-    /// Only units in which some coder applied this code
-    #[arg(long, value_name = "ID")]
+    /// Only units in which some coder applied this code (or one below it): its id, name or path
+    #[arg(long, value_name = "CODE")]
     pub code: Option<String>,
     /// Only units of this class
     #[arg(long, value_name = "CLASS", value_parser = ["agreement", "boundary", "code", "omission"])]
@@ -41,6 +43,10 @@ struct Shown<'a> {
     #[serde(flatten)]
     unit: &'a ReviewUnit,
     quote: String,
+    /// open, agreed, decided, stale, conflict or discussion.
+    standing: &'static str,
+    /// The live decision's id, when the unit is decided.
+    decision: Option<String>,
 }
 
 /// Longest quote shown.
@@ -56,25 +62,33 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
             )));
         }
     }
-    if let Some(c) = &args.code {
-        if study.codebook.get(c).is_none() {
-            return Err(RepoError::Refused(format!("no code {c:?} in the codebook")));
-        }
-    }
+    let code = match &args.code {
+        Some(c) => Some(code_arg::resolve(&study.codebook, c)?),
+        None => None,
+    };
+    // A code stands for its subtree, as in the review screen.
+    let wanted: Vec<&str> = match &code {
+        Some(id) => study
+            .codebook
+            .codes
+            .iter()
+            .filter(|c| is_within(&study.codebook, c.id(), id))
+            .map(|c| c.id())
+            .collect(),
+        None => Vec::new(),
+    };
     let class = args.class.as_deref().and_then(UnitClass::parse);
     let units: Vec<ReviewUnit> = review_units(study)
         .into_iter()
         .filter(|u| args.transcript.as_ref().is_none_or(|t| u.transcript == *t))
-        .filter(|u| {
-            args.code
-                .as_ref()
-                .is_none_or(|c| u.excerpts.iter().any(|e| e.code == *c))
-        })
+        .filter(|u| code.is_none() || u.excerpts.iter().any(|e| wanted.contains(&e.code.as_str())))
         .filter(|u| class.is_none_or(|c| u.class == c))
         .collect();
+    let standing = standings(&units, &study.decisions);
     let shown: Vec<Shown> = units
         .iter()
         .map(|u| {
+            let s = standing.get(&u.id).cloned().unwrap_or(Standing::Open);
             let text = study
                 .transcript(&u.transcript)
                 .map_or("", |t| t.text.as_str());
@@ -82,6 +96,11 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
             Shown {
                 unit: u,
                 quote: shorten(quote, QUOTE),
+                standing: s.word(),
+                decision: match s {
+                    Standing::Decided(id) => Some(id),
+                    _ => None,
+                },
             }
         })
         .collect();
@@ -108,11 +127,12 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
 fn human(s: &Shown) -> String {
     let u = s.unit;
     let mut out = format!(
-        "{}  {}  {}-{}\n",
-        shorten(&u.id, 50),
+        "{}  {}  {}-{}  {}\n",
+        shorten(&u.id, 44),
         u.class.name(),
         u.start,
-        u.end
+        u.end,
+        s.standing
     );
     let mut coders: Vec<&str> = u.excerpts.iter().map(|e| e.coder.as_str()).collect();
     coders.dedup();
@@ -135,4 +155,21 @@ fn human(s: &Shown) -> String {
     out.push_str(&format!("  {}\n", shorten(&versions.join("; "), 76)));
     out.push_str(&format!("  \u{201c}{}\u{201d}\n", s.quote));
     out
+}
+
+/// Whether code `id` is `top` or below it in the codebook.
+fn is_within(codebook: &Codebook, id: &str, top: &str) -> bool {
+    let mut cur = Some(id);
+    let mut steps = 0;
+    while let Some(c) = cur {
+        if c == top {
+            return true;
+        }
+        steps += 1;
+        if steps > codebook.codes.len() {
+            break;
+        }
+        cur = codebook.get(c).and_then(|c| c.parent.as_deref());
+    }
+    false
 }
