@@ -138,7 +138,7 @@ fn completions_and_man_page_cover_every_command() {
         let out = run_in(dir.path(), &["completions", shell]);
         assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
         let script = stdout(&out);
-        for word in ["agreement", "units", "--code", "--transcript", "completions"] {
+        for word in ["agreement", "units", "code", "transcript", "completions"] {
             assert!(script.contains(word), "{shell}: no {word}");
         }
     }
