@@ -34,7 +34,11 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     if let Some(c) = state.class_filter {
         title.push_str(&format!(", {}", c.name()));
     }
-    title.push(' ');
+    if let Some(f) = state.filters.describe(data) {
+        title.push_str(&format!(", {}", printable(&f)));
+    }
+    // The filtered count, always: "37 of 208".
+    title.push_str(&format!(" · {} of {} ", visible.len(), state.scope_units()));
     let focused = state.focus == Pane::Units && state.screen == Screen::Browse;
     let block = Block::bordered().title(Span::styled(
         title,
