@@ -154,7 +154,8 @@ fn one_key_decides_and_the_unit_is_done_only_once_committed() {
 #[test]
 fn deciding_again_replaces_the_decision() {
     let mut state = loaded();
-    press(&mut state, "]\n");
+    // A: stay on the unit after deciding (the default goes on to the next).
+    press(&mut state, "]\nA");
     let e = press(&mut state, "x");
     recorded(&mut state, &e[0], "d-1");
     let e = press(&mut state, "b");
@@ -189,7 +190,7 @@ fn undo_reverts_the_last_decision_of_the_session() {
 #[test]
 fn a_note_goes_with_the_decision() {
     let mut state = loaded();
-    press(&mut state, "]\n");
+    press(&mut state, "]\nA");
     assert!(press(&mut state, "cB keeps the whole turn\n").is_empty());
     let e = press(&mut state, "2");
     let Effect::Decide { note, choice, .. } = &e[0] else {

@@ -225,12 +225,12 @@ pub const REVIEW: &[Binding<Command>] = &[
     Binding {
         keys: &[Key::Char('A')],
         command: Command::ToggleAdvance,
-        help: "after a decision: next open / stay",
+        help: "advance after deciding",
     },
     Binding {
         keys: &[Key::Char('v')],
         command: Command::TranscriptView,
-        help: "whole transcript, coding stripes",
+        help: "whole transcript view",
     },
     Binding {
         keys: &[Key::Char('a')],

@@ -221,7 +221,14 @@ fn progress_line(state: &State, code: Option<&str>) -> Line<'static> {
     Line::from(vec![
         Span::styled("Review: ", t.title()),
         Span::raw(format!("{} of {} settled ", p.settled, p.to_review)),
-        Span::styled(crate::tui::view::bar(p.fraction(), 10), t.success()),
+        Span::styled(
+            crate::tui::view::bar(p.fraction(), 10).trim_end().to_string(),
+            t.success(),
+        ),
+        Span::styled(
+            "░".repeat(10 - crate::tui::view::bar(p.fraction(), 10).trim_end().chars().count()),
+            t.dim(),
+        ),
         Span::styled(
             format!(" {} open", p.to_review - p.settled),
             if p.settled < p.to_review {

@@ -77,11 +77,11 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
 
 /// What the screen's symbols mean.
 pub const LEGEND: &[(&str, &str)] = &[
-    ("151/152", "excerpts of each coder (1/2/…)"),
+    ("151/152", "excerpts per coder"),
     ("3○", "units open: to decide"),
     ("5✓", "units decided"),
-    ("Δ", "definition changed since baseline"),
+    ("Δ", "changed since baseline"),
     ("⚑", "marked for discussion"),
-    ("▌", "a coder's excerpt (one column each)"),
-    ("Review: a of b", "units settled of those to decide"),
+    ("▌", "a coder's excerpt"),
+    ("4 of 9", "units settled of to do"),
 ];

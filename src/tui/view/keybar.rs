@@ -23,6 +23,13 @@ fn items(state: &State) -> Vec<(String, &'static str)> {
             .first()
             .map_or("—".to_string(), |&key| key_label(key))
     };
+    if state.help {
+        return vec![
+            (first(Command::Down), "scroll"),
+            (first(Command::Up), "back up"),
+            ("any other key".into(), "close"),
+        ];
+    }
     if state.prompt.is_some() {
         return vec![("Enter".into(), "confirm"), ("Esc".into(), "cancel")];
     }
@@ -91,12 +98,12 @@ fn items(state: &State) -> Vec<(String, &'static str)> {
             (first(Command::Back), "back"),
         ],
         (Screen::Transcript, _) => vec![
-            (first(Command::Down), "down"),
-            (first(Command::Up), "up"),
-            (first(Command::PageDown), "page"),
             (first(Command::Open), "open the unit here"),
             (first(Command::FilterTranscript), "next transcript"),
             (first(Command::Back), "back"),
+            (first(Command::Down), "down"),
+            (first(Command::Up), "up"),
+            (first(Command::PageDown), "page"),
         ],
         (Screen::Agreement, _) => vec![
             (first(Command::Down), "down"),

@@ -5,6 +5,7 @@ mod agreement;
 mod codebook;
 mod complete;
 mod help;
+pub use help::LEGEND;
 mod history;
 mod keybar;
 mod passage;
