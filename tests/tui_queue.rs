@@ -131,7 +131,7 @@ fn transcript_and_pair_filters_with_the_count_shown() {
     assert!(fg1.iter().all(|&i| data.units[i].transcript == "fg1"));
     let said = &state.message.as_ref().unwrap().text;
     assert!(
-        said.contains(&format!("{} of {}", fg1.len(), state.scope_units())),
+        said.starts_with(&format!("{} of {} units", fg1.len(), state.scope_units())),
         "{said}"
     );
     press(&mut state, "T");

@@ -76,7 +76,7 @@ fn browse_a_code() {
             assert!(s.contains("Maintenance self-efficacy"));
             assert!(s.contains("Definition"));
             // The units pane names the code and says how many of its units show.
-            assert!(s.contains("Maintenance self-efficacy · open: 20 of 21"));
+            assert!(s.contains("20 of 21 · Maintenance self-efficacy"));
             assert!(s.contains("match 1 of 1"));
         },
     );

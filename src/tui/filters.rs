@@ -61,7 +61,19 @@ impl Filters {
         };
     }
 
-    /// "fg1, coders 1–2": what the filters keep, for titles.
+    /// "fg1, coders 1–2": what the filters keep, short, for titles.
+    pub fn describe_short(&self) -> Option<String> {
+        let mut parts = Vec::new();
+        if let Some(t) = &self.transcript {
+            parts.push(t.clone());
+        }
+        if let Some((a, b)) = self.pair {
+            parts.push(format!("coders {}–{}", a + 1, b + 1));
+        }
+        (!parts.is_empty()).then(|| parts.join(", "))
+    }
+
+    /// "fg1, Priya Raman vs Tom Becker": what the filters keep, for messages.
     pub fn describe(&self, data: &ReviewData) -> Option<String> {
         let mut parts = Vec::new();
         if let Some(t) = &self.transcript {
@@ -128,5 +140,5 @@ pub fn on_filter_key(state: &mut crate::tui::state::State, command: crate::tui::
         .describe(data)
         .unwrap_or_else(|| "every transcript and coder".into());
     let count = format!("{} of {}", visible.len(), state.scope_units());
-    state.say(format!("showing {what}: {count} units"), Tone::Info);
+    state.say(format!("{count} units: {what}"), Tone::Info);
 }

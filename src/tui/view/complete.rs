@@ -70,7 +70,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         t.title(),
     )));
     lines.push(Line::from(format!(
-        "  {} excerpts in the consensus: the decided results and the agreed units' excerpts.",
+        "  {} excerpts in the consensus (decisions' results and agreed units)",
         s.consensus_excerpts
     )));
     lines.push(Line::from(format!(
@@ -82,7 +82,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     }
     lines.push(Line::from(""));
     lines.push(Line::from(Span::styled(
-        "Every decision is a commit (git log decisions/). Export the consensus: concord export qdpx OUT --consensus. Esc: back to the codebook.",
+        "Every decision is a commit: git log decisions/. The consensus as a REFI-QDA project: concord export qdpx OUT --consensus.",
         t.dim(),
     )));
     frame.render_widget(

@@ -23,6 +23,12 @@ fn items(state: &State) -> Vec<(String, &'static str)> {
             .first()
             .map_or("—".to_string(), |&key| key_label(key))
     };
+    if state.phase != crate::tui::state::Phase::Ready {
+        return vec![
+            (first(Command::Help), "help"),
+            (first(Command::Quit), "quit"),
+        ];
+    }
     if state.help {
         return vec![
             (first(Command::Down), "scroll"),
@@ -118,9 +124,9 @@ fn items(state: &State) -> Vec<(String, &'static str)> {
             (first(Command::Back), "back"),
         ],
         (Screen::Complete, _) => vec![
-            (first(Command::Agreement), "agreement"),
-            (first(Command::FilterStanding), "decided units"),
-            (first(Command::Back), "back"),
+            (first(Command::Back), "back to the codebook"),
+            (first(Command::Agreement), "agreement per code"),
+            (first(Command::TranscriptView), "transcript"),
         ],
     };
     if state.search.is_some() && !matches!(state.screen, Screen::Transcript | Screen::Complete) {

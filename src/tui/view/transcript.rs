@@ -61,7 +61,11 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
                     None => Span::raw(" "),
                 })
                 .collect();
-            spans.push(Span::raw(" "));
+            // The cursor shows without colour too.
+            spans.push(Span::styled(
+                if k == v.cursor { "›" } else { " " },
+                t.title(),
+            ));
             let text = printable(&tr.text[row.bytes.0..row.bytes.1]);
             let text = fit(&text, inner.width as usize);
             let in_unit = unit_span.is_some_and(|(s, e)| row.start < e && row.end > s);

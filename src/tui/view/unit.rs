@@ -55,6 +55,12 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         // The queue in view: where this unit is in the units pane's list.
         title.spans.push(Span::styled(format!("· unit {n} of {of} "), t.dim()));
     }
+    if let Some(s) = state.search.as_ref().filter(|s| s.highlight(i).is_some()) {
+        title.spans.push(Span::styled(
+            format!("· match {} of {} ", s.current + 1, s.matches.len()),
+            t.warn(),
+        ));
+    }
     let block = Block::bordered().title(title);
     let inner = block.inner(area);
     frame.render_widget(block, area);

@@ -31,11 +31,11 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     if let Some(c) = state.class_filter {
         shown.push_str(&format!(", {}", c.name()));
     }
-    if let Some(f) = state.filters.describe(data) {
+    if let Some(f) = state.filters.describe_short() {
         shown.push_str(&format!(", {}", printable(&f)));
     }
-    // The filtered count, always: "37 of 208"; the label and the open
-    // count give way first on a narrow screen.
+    // The filtered count, always, first: "37 of 208"; the rest is cut on a
+    // narrow screen, the label and the open count first.
     let count = format!("{} of {}", visible.len(), state.scope_units());
     let room = area.width.saturating_sub(4) as usize;
     // "208 open" says something only when the list is not the open units.
@@ -44,15 +44,15 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     } else {
         format!(" · {open_here} open")
     };
-    let mut title = format!(" Units: {scope_name} · {shown}: {count}{open_part} ");
+    let mut title = format!(" Units: {count} · {scope_name} · {shown}{open_part} ");
     if title.chars().count() > room {
-        title = format!(" {scope_name} · {shown}: {count}{open_part} ");
+        title = format!(" {count} · {scope_name} · {shown}{open_part} ");
     }
     if title.chars().count() > room {
-        title = format!(" {scope_name} · {shown}: {count} ");
+        title = format!(" {count} · {scope_name} · {shown} ");
     }
     if title.chars().count() > room {
-        title = format!(" {} · {shown}: {count} ", fit(&scope_name, 12));
+        title = format!(" {} ", fit(title.trim(), room.saturating_sub(2)));
     }
     let focused = state.focus == Pane::Units && state.screen == Screen::Browse;
     let block = Block::bordered().title(Span::styled(
