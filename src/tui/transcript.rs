@@ -190,16 +190,24 @@ pub fn move_cursor(state: &mut State, by: isize) {
     }
 }
 
-/// The unit at the cursor's row, if any (the first overlapping it).
+/// The unit at the cursor's row, if any. A row can touch two units: the
+/// one selected before wins, then one still open, then the first.
 pub fn unit_at_cursor(state: &State) -> Option<usize> {
     let data = state.data.as_ref()?;
     let v = state.transcript_view.as_ref()?;
     let row = v.rows.get(v.cursor)?;
     let id = &data.study.transcripts.get(v.transcript)?.id;
-    (0..data.units.len()).find(|&i| {
-        let u = &data.units[i];
-        u.transcript == *id && u.start < row.end.max(row.start + 1) && u.end > row.start
-    })
+    let here: Vec<usize> = (0..data.units.len())
+        .filter(|&i| {
+            let u = &data.units[i];
+            u.transcript == *id && u.start < row.end.max(row.start + 1) && u.end > row.start
+        })
+        .collect();
+    here.iter()
+        .copied()
+        .find(|&i| Some(i) == state.unit)
+        .or_else(|| here.iter().copied().find(|&i| data.standings[i].is_open()))
+        .or_else(|| here.first().copied())
 }
 
 /// Enter: open the unit at the cursor.
