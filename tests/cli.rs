@@ -147,9 +147,20 @@ fn completions_and_man_page_cover_every_command() {
     let out = run_in(dir.path(), &["man"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let page = stdout(&out);
-    assert!(page.starts_with(".ie") || page.contains(".TH concord"), "{page}");
-    for section in [".SH COMMANDS", "concord agreement", "concord units", ".SH FILES"] {
+    assert!(
+        page.starts_with(".ie") || page.contains(".TH concord"),
+        "{page}"
+    );
+    for section in [
+        ".SH COMMANDS",
+        "concord agreement",
+        "concord units",
+        ".SH FILES",
+    ] {
         assert!(page.contains(section), "no {section}");
     }
-    assert!(page.contains("name, or its path"), "--code's help is missing");
+    assert!(
+        page.contains("name, or its path"),
+        "--code's help is missing"
+    );
 }

@@ -146,8 +146,8 @@ fn transcript_and_pair_filters_with_the_count_shown() {
     press(&mut state, "TTTT");
     assert_eq!(state.filters.transcript, None);
     assert_eq!(state.visible_units().len(), all);
-    // The pair of the two coders (among all units): the units where they differ.
-    press(&mut state, "ffP");
+    // The pair of the two coders (among all units, F): the units where they differ.
+    press(&mut state, "FP");
     assert_eq!(state.filters.pair, Some((0, 1)));
     let data = state.data.as_ref().unwrap();
     let differing = state.visible_units();

@@ -132,7 +132,10 @@ fn filtered_units_with_the_count() {
         },
         |s, w| {
             // The count first, then what the filters keep (cut at 80 columns).
-            assert!(s.contains("44 of 348 · all codes · open, fg1, coders"), "{s}");
+            assert!(
+                s.contains("44 of 348 · all codes · open, fg1, coders"),
+                "{s}"
+            );
             if w > 80 {
                 assert!(s.contains("open, fg1, coders 1–2"), "{s}");
             }

@@ -143,7 +143,28 @@ fn unit_decided() {
             press(s, "]\nA");
             let e = press(s, "c");
             assert!(e.is_empty());
-            press(s, "B keeps the turn\n");
+            // The note on the open unit is committed at once (a discussion line).
+            let e = press(s, "B keeps the turn\n");
+            let Effect::Discuss { unit, note } = &e[0] else {
+                panic!("{e:?}")
+            };
+            let mark = concord::review::decide::discussion_for(
+                unit,
+                "d-0".into(),
+                "Helen Marsh <helen.marsh@example.org>".into(),
+                "2026-11-23T10:00:00Z".into(),
+                note.clone(),
+            );
+            update(
+                s,
+                Action::Recorded {
+                    transcript: unit.transcript.clone(),
+                    decisions: vec![mark],
+                    commit: "0f0f0f0".into(),
+                    summary: "needs discussion".into(),
+                    reload: false,
+                },
+            );
             let effects = press(s, "2");
             let Effect::Decide {
                 unit, choice, note, ..
@@ -230,6 +251,29 @@ fn edit_with_the_code_picker() {
         |s| {
             assert!(s.contains("Pick a code"));
             assert!(s.contains("Recovery self-efficacy"));
+        },
+    );
+}
+
+#[test]
+fn the_picker_scrolled_to_its_last_code() {
+    screens(
+        "picker_last",
+        |s| {
+            press(s, "]\nep");
+            let rows = concord::tui::layout::picker_rows(s.size.0, s.size.1);
+            let len = s
+                .picker
+                .as_ref()
+                .unwrap()
+                .candidates(&s.data.as_ref().unwrap().study.codebook)
+                .len();
+            s.picker.as_mut().unwrap().move_by(len as isize, len, rows);
+        },
+        |s| {
+            // The last code of the codebook, with its place in the tree.
+            assert!(s.contains("▶ "), "the selection is in view");
+            assert!(s.contains(" of 24"), "{s}");
         },
     );
 }

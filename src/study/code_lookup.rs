@@ -156,6 +156,11 @@ mod tests {
         let err = find_code(&cb, &typo).unwrap_err();
         assert_eq!(err.nearest.as_ref().unwrap().0, code.id());
         assert!(err.to_string().contains("did you mean"));
-        assert!(find_code(&cb, "zzzzzzzzzzzzzzzzzzzzzzzzzz").unwrap_err().nearest.is_none());
+        assert!(
+            find_code(&cb, "zzzzzzzzzzzzzzzzzzzzzzzzzz")
+                .unwrap_err()
+                .nearest
+                .is_none()
+        );
     }
 }

@@ -23,8 +23,8 @@
 
 use ratatui::style::Color;
 
-use crate::tui::keys::{Keymap, edit_names, parse_key, review_names};
 use crate::tui::keymap::Key;
+use crate::tui::keys::{Keymap, edit_names, parse_key, review_names};
 use crate::tui::theme::Palette;
 
 /// Top-level sections read elsewhere: not ours to judge.
@@ -64,7 +64,12 @@ fn line_of(text: &str, section: &str, key: Option<&str>) -> usize {
     for (i, raw) in text.lines().enumerate() {
         let l = raw.trim();
         if let Some(inner) = l.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
-            current = inner.trim().trim_matches('[').trim_matches(']').trim().to_string();
+            current = inner
+                .trim()
+                .trim_matches('[')
+                .trim_matches(']')
+                .trim()
+                .to_string();
             if current == section && header == 0 {
                 header = i + 1;
             }
@@ -207,9 +212,15 @@ fn keys(text: &str, t: &toml::Table, keymap: &mut Keymap, problems: &mut Vec<Con
             if let toml::Value::Table(edit) = v {
                 for (name, v) in edit {
                     let line = line_of(text, "keys.edit", Some(name));
-                    bind(name, v, line, "keys.edit", &edit_names(), problems, |n, k| {
-                        keymap.rebind_edit(n, k)
-                    });
+                    bind(
+                        name,
+                        v,
+                        line,
+                        "keys.edit",
+                        &edit_names(),
+                        problems,
+                        |n, k| keymap.rebind_edit(n, k),
+                    );
                 }
                 continue;
             }
@@ -282,7 +293,9 @@ fn colours(
         let slot = match k.as_str() {
             "coders" => {
                 let toml::Value::Array(items) = v else {
-                    report(format!("[{section}] coders is a list of colours, one per coder in concord.toml order"));
+                    report(format!(
+                        "[{section}] coders is a list of colours, one per coder in concord.toml order"
+                    ));
                     continue;
                 };
                 for (i, item) in items.iter().take(palette.coders.len()).enumerate() {
@@ -338,7 +351,8 @@ mod tests {
 
     #[test]
     fn problems_name_the_line_and_what_to_do() {
-        let text = "[keys]\nnxt_open = \"J\"\nquit = 5\n[colors]\nwarn = \"blurple\"\n[paint]\nx = 1\n";
+        let text =
+            "[keys]\nnxt_open = \"J\"\nquit = 5\n[colors]\nwarn = \"blurple\"\n[paint]\nx = 1\n";
         let (c, problems) = parse(text);
         let lines: Vec<usize> = problems.iter().map(|p| p.line).collect();
         assert_eq!(lines, vec![2, 3, 5, 6], "{problems:?}");

@@ -71,13 +71,17 @@ pub fn parse_key(s: &str) -> Result<Key, String> {
         let mut chars = rest.chars();
         return match (chars.next(), chars.next()) {
             (Some(c), None) if c.is_ascii_alphanumeric() => Ok(Key::Ctrl(c)),
-            _ => Err(format!("{s:?}: Ctrl- goes with one letter or digit, as Ctrl-d")),
+            _ => Err(format!(
+                "{s:?}: Ctrl- goes with one letter or digit, as Ctrl-d"
+            )),
         };
     }
     let mut chars = s.chars();
     if let (Some(c), None) = (chars.next(), chars.clone().next()) {
         if c.is_control() {
-            return Err(format!("{s:?} is a control character: write Ctrl-x or a key name"));
+            return Err(format!(
+                "{s:?} is a control character: write Ctrl-x or a key name"
+            ));
         }
         return Ok(Key::Char(c));
     }
@@ -212,7 +216,11 @@ mod tests {
     fn the_default_layer_is_the_keymap() {
         let k = Keymap::default();
         for c in "jkgG]ab x?q/ntfvTP".chars() {
-            assert_eq!(k.review_command(&key(c)), keymap::review_command(&key(c)), "{c}");
+            assert_eq!(
+                k.review_command(&key(c)),
+                keymap::review_command(&key(c)),
+                "{c}"
+            );
         }
         assert_eq!(k.review_command(&key('2')), Some(Command::Accept(1)));
     }

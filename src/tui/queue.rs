@@ -94,7 +94,11 @@ pub fn after_recorded(state: &mut State, decisions: &[Decision]) {
         let message = state.message.clone();
         crate::tui::update::jump_open(state, true);
         // Keep saying what was recorded; the jump says nothing new.
-        if state.message.as_ref().is_none_or(|m| m.tone != Tone::Success) {
+        if state
+            .message
+            .as_ref()
+            .is_none_or(|m| m.tone != Tone::Success)
+        {
             state.message = message;
         }
     }
@@ -163,7 +167,11 @@ pub fn settlement(data: &ReviewData) -> Settlement {
                             .iter()
                             .find(|c| c.id == chosen)
                             .map_or(chosen.clone(), |c| c.name.clone());
-                        let order = data.coders.iter().position(|c| c.id == chosen).unwrap_or(99);
+                        let order = data
+                            .coders
+                            .iter()
+                            .position(|c| c.id == chosen)
+                            .unwrap_or(99);
                         (order.min(99) as u8, format!("accepted {name}'s version"))
                     }
                     DecisionAction::Union => (100, "took both (the union)".into()),

@@ -35,7 +35,11 @@ impl Search {
     /// The characters to highlight in unit `unit`'s passage, if the match shown is there.
     pub fn highlight(&self, unit: usize) -> Option<(usize, usize)> {
         match self.current()? {
-            Match::Text { unit: u, start, end } if *u == unit => Some((*start, *end)),
+            Match::Text {
+                unit: u,
+                start,
+                end,
+            } if *u == unit => Some((*start, *end)),
             _ => None,
         }
     }
@@ -164,7 +168,10 @@ fn show(state: &mut State) {
             format!("text in {place}")
         }
     };
-    state.say(format!("match {n} of {total} for “{query}”: {what}"), Tone::Info);
+    state.say(
+        format!("match {n} of {total} for “{query}”: {what}"),
+        Tone::Info,
+    );
 }
 
 fn select_code(state: &mut State, id: &str) {

@@ -185,7 +185,9 @@ pub fn move_cursor(state: &mut State, by: isize) {
     if let Some(v) = &mut state.transcript_view {
         let len = v.rows.len();
         if len > 0 {
-            v.cursor = (v.cursor as isize).saturating_add(by).clamp(0, len as isize - 1) as usize;
+            v.cursor = (v.cursor as isize)
+                .saturating_add(by)
+                .clamp(0, len as isize - 1) as usize;
         }
     }
 }

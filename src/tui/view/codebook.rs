@@ -222,11 +222,18 @@ fn progress_line(state: &State, code: Option<&str>) -> Line<'static> {
         Span::styled("Review: ", t.title()),
         Span::raw(format!("{} of {} settled ", p.settled, p.to_review)),
         Span::styled(
-            crate::tui::view::bar(p.fraction(), 10).trim_end().to_string(),
+            crate::tui::view::bar(p.fraction(), 10)
+                .trim_end()
+                .to_string(),
             t.success(),
         ),
         Span::styled(
-            "░".repeat(10 - crate::tui::view::bar(p.fraction(), 10).trim_end().chars().count()),
+            "░".repeat(
+                10 - crate::tui::view::bar(p.fraction(), 10)
+                    .trim_end()
+                    .chars()
+                    .count(),
+            ),
             t.dim(),
         ),
         Span::styled(

@@ -59,10 +59,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
                 ]));
             }
         }
-        None => lines.push(Line::from(Span::styled(
-            "  (computing…)",
-            t.dim(),
-        ))),
+        None => lines.push(Line::from(Span::styled("  (computing…)", t.dim()))),
     }
     lines.push(Line::from(""));
     lines.push(Line::from(Span::styled(

@@ -27,7 +27,11 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     };
     // The keys in force: the keymap with the config file's overrides.
     for b in REVIEW {
-        lines.push(entry(state.keymap.review_label(b.command), b.help, col_width));
+        lines.push(entry(
+            state.keymap.review_label(b.command),
+            b.help,
+            col_width,
+        ));
     }
     lines.push(Line::from(Span::styled("Editing a result (e)", t.title())));
     for b in EDIT {
