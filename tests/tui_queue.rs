@@ -323,3 +323,21 @@ fn keys_from_the_config_file_are_the_keys_in_force() {
     press(&mut state, "\n");
     assert_eq!(state.screen, Screen::Unit);
 }
+
+#[test]
+fn the_config_page_lists_every_command_name() {
+    let page = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docs/review-screen.md"
+    ))
+    .unwrap();
+    for name in concord::tui::keys::review_names()
+        .into_iter()
+        .chain(concord::tui::keys::edit_names())
+    {
+        assert!(
+            page.contains(&format!("`{name}`")),
+            "docs/review-screen.md lacks `{name}`"
+        );
+    }
+}

@@ -30,22 +30,12 @@ use crate::tui::theme::Palette;
 /// Top-level sections read elsewhere: not ours to judge.
 const OTHER_SECTIONS: &[&str] = &["sync"];
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Config {
     pub keymap: Keymap,
     pub palette: Palette,
     /// `[review] advance`, if set.
     pub advance: Option<bool>,
-}
-
-impl Default for Config {
-    fn default() -> Config {
-        Config {
-            keymap: Keymap::default(),
-            palette: Palette::default(),
-            advance: None,
-        }
-    }
 }
 
 /// Something wrong in the config file: its line (1-based; 0 when the
@@ -241,6 +231,15 @@ fn bind(
     problems: &mut Vec<ConfigProblem>,
     mut apply: impl FnMut(&str, Vec<Key>) -> bool,
 ) {
+    if name == "accept" && section == "keys" {
+        problems.push(ConfigProblem {
+            line,
+            message:
+                "[keys] accept cannot be moved: 1..9 accept coder n's version; remove the line"
+                    .into(),
+        });
+        return;
+    }
     let keys = match key_list(v) {
         Ok(k) => k,
         Err(e) => {
