@@ -136,7 +136,7 @@ async fn main_loop(session: Session, config: &UserConfig) -> Result<(), RepoErro
     }
     // What is wrong in the config file says more: it goes last.
     crate::tui::config::apply(&mut state, config.config.clone());
-    if let Some(first) = config.problems.first() {
+    if let Some(first) = config.first_short.as_ref().or(config.problems.first()) {
         let more = match config.problems.len() {
             1 => String::new(),
             n => format!(" (and {} more, listed on quitting)", n - 1),
@@ -183,6 +183,9 @@ async fn main_loop(session: Session, config: &UserConfig) -> Result<(), RepoErro
 struct UserConfig {
     config: crate::tui::config::Config,
     problems: Vec<String>,
+    /// The first problem as the status line says it: the file's name
+    /// only, so the problem itself fits on 80 columns.
+    first_short: Option<String>,
 }
 
 /// Read the user's config file, if there is one (effects here, the parsing
@@ -193,6 +196,7 @@ fn read_user_config() -> UserConfig {
     let mut out = UserConfig {
         config: config::Config::default(),
         problems: Vec::new(),
+        first_short: None,
     };
     let Some(path) = config::config_path(
         std::env::var_os("XDG_CONFIG_HOME"),
@@ -217,6 +221,9 @@ fn read_user_config() -> UserConfig {
         .iter()
         .map(|p| format!("{}:{}: {}", path.display(), p.line, p.message))
         .collect();
+    out.first_short = problems
+        .first()
+        .map(|p| format!("config.toml:{}: {}", p.line, p.message));
     out
 }
 
