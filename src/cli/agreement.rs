@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use crate::agreement::Estimate;
-use crate::agreement::input::Input;
+use crate::agreement::input::{CodeInfo, Input};
 use crate::agreement::report::{Measures, Report, Row, report};
 use crate::cli::exit;
 use crate::cli::study_arg;
@@ -49,26 +49,39 @@ pub struct Args {
     pub trend: bool,
 }
 
+/// What `agreement` keeps in the derived cache: all measures on the
+/// whole study, and what the table needs of the codebook.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Figures {
+    report: Report,
+    codes: Vec<CodeInfo>,
+    coders: usize,
+    problems: usize,
+}
+
+fn figures(
+    loaded: &crate::study::Loaded,
+    transcript: Option<usize>,
+    measures: Measures,
+) -> Figures {
+    let mut input = Input::from_study(&loaded.study);
+    if let Some(index) = transcript {
+        input = only_transcript(input, index);
+    }
+    Figures {
+        report: report(&input, measures),
+        codes: input.codes.clone(),
+        coders: input.coders.len(),
+        problems: loaded.problems.len(),
+    }
+}
+
 pub fn run(args: Args) -> Result<u8, RepoError> {
     if args.trend {
         return crate::cli::trend::run(args.path.as_deref(), args.code.as_deref(), args.json);
     }
-    let open = study_arg::open(args.path.as_deref())?;
-    let study = &open.loaded.study;
-    let mut input = Input::from_study(study);
-    if let Some(t) = &args.transcript {
-        let Some(index) = input.transcripts.iter().position(|x| x.id == *t) else {
-            return Err(RepoError::Refused(format!(
-                "no transcript {t:?} in the study (see concord status)"
-            )));
-        };
-        input = only_transcript(input, index);
-    }
-    if let Some(c) = &args.code {
-        if input.code_index(c).is_none() {
-            return Err(RepoError::Refused(format!("no code {c:?} in the codebook")));
-        }
-    }
+    let reads = crate::repo::read::FileReads::default();
+    let mut open = study_arg::open_cached(args.path.as_deref(), &reads)?;
     let measures = match args.measure.as_str() {
         "character" => Measures {
             character: true,
@@ -96,7 +109,37 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
         },
         _ => Measures::ALL,
     };
-    let mut r = report(&input, measures);
+    // All measures on the whole study are kept as they are; any other
+    // selection is computed from the (cached) checked study.
+    let f: Figures = if args.transcript.is_none() && measures == Measures::ALL {
+        open.study
+            .derived("agreement", |l| figures(l, None, Measures::ALL))
+    } else {
+        open.study.keep_study();
+        let loaded = open.study.loaded();
+        let index = match &args.transcript {
+            Some(t) => Some(
+                loaded
+                    .study
+                    .transcripts
+                    .iter()
+                    .position(|x| x.id == *t)
+                    .ok_or_else(|| {
+                        RepoError::Refused(format!(
+                            "no transcript {t:?} in the study (see concord status)"
+                        ))
+                    })?,
+            ),
+            None => None,
+        };
+        figures(loaded, index, measures)
+    };
+    if let Some(c) = &args.code {
+        if !f.codes.iter().any(|x| x.id == *c) {
+            return Err(RepoError::Refused(format!("no code {c:?} in the codebook")));
+        }
+    }
+    let mut r = f.report;
     if let Some(c) = &args.code {
         r.rows.retain(|row| row.code.as_deref() == Some(c.as_str()));
     }
@@ -108,12 +151,12 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
             crate::interop::csv::agreement(&r).map_err(|e| RepoError::Refused(e.to_string()))?;
         print!("{text}");
     } else {
-        print!("{}", table(&input, &r));
+        print!("{}", table(&f.codes, f.coders, &r));
     }
-    if !open.loaded.problems.is_empty() {
+    if f.problems > 0 {
         eprintln!(
             "concord: the study has {} problem(s); codings concord check reports are left out (run concord check)",
-            open.loaded.problems.len()
+            f.problems
         );
     }
     Ok(exit::OK)
@@ -141,8 +184,8 @@ const NAME: usize = 29;
 const COL: usize = 7;
 
 /// One row per code (pooled), hierarchy indented, overall last, legend.
-fn table(input: &Input, r: &Report) -> String {
-    let fleiss = input.coders.len() >= 3;
+fn table(codes: &[CodeInfo], coders: usize, r: &Report) -> String {
+    let fleiss = coders >= 3;
     let mut out = String::new();
     let heads = [
         "Chr %",
@@ -193,7 +236,7 @@ fn table(input: &Input, r: &Report) -> String {
             figure(row.turn.as_ref().map(|t| &t.alpha), false),
         ]
     };
-    for code in &input.codes {
+    for code in codes {
         let name = format!("{}{}", "  ".repeat(code.depth), code.id);
         out.push_str(&format!("{:<NAME$}", shorten(&name, NAME - 1)));
         let Some(row) = pooled.get(&Some(code.id.as_str())) else {

@@ -22,8 +22,10 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<u8, RepoError> {
-    let open = study_arg::open(args.path.as_deref())?;
-    let problems = &open.loaded.problems;
+    let reads = crate::repo::read::FileReads::default();
+    let open = study_arg::open_cached(args.path.as_deref(), &reads)?;
+    let problems: &Vec<crate::study::Problem> =
+        &open.study.derived("problems", |l| l.problems.clone());
     for p in problems {
         // File names and messages carry study text: never let it drive the terminal.
         println!("{}", printable(&p.display_with_prefix(&open.shown)));

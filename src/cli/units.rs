@@ -9,7 +9,7 @@ use crate::align::{ReviewUnit, UnitClass, review_units};
 use crate::cli::exit;
 use crate::cli::study_arg;
 use crate::repo::RepoError;
-use crate::study::text::{char_slice, shorten};
+use crate::study::text::shorten;
 
 pub const LONG_ABOUT: &str = "List the review units of a study. A review unit is a maximal cluster of \
 overlapping excerpts, from any coder, in one transcript. Each is classified: agreement (same codes, \
@@ -46,43 +46,73 @@ struct Shown<'a> {
 /// Longest quote shown.
 const QUOTE: usize = 74;
 
+/// What `units` keeps in the derived cache: every unit with the start of
+/// its text, and the ids the filters are checked against.
+#[derive(Serialize, serde::Deserialize)]
+struct Listed {
+    transcripts: Vec<String>,
+    codes: Vec<String>,
+    units: Vec<ReviewUnit>,
+    quotes: Vec<String>,
+}
+
+fn listed(study: &crate::study::Study) -> Listed {
+    let units = review_units(study);
+    let quotes = units
+        .iter()
+        .map(|u| {
+            // Only the start is shown: slicing more would cost a long unit's text.
+            let quote = study
+                .transcript(&u.transcript)
+                .and_then(|t| t.slice(u.start, u.end.min(u.start + QUOTE + 1)))
+                .unwrap_or("");
+            shorten(quote, QUOTE)
+        })
+        .collect();
+    Listed {
+        transcripts: study.transcripts.iter().map(|t| t.id.clone()).collect(),
+        codes: study
+            .codebook
+            .codes
+            .iter()
+            .map(|c| c.id().to_string())
+            .collect(),
+        units,
+        quotes,
+    }
+}
+
 pub fn run(args: Args) -> Result<u8, RepoError> {
-    let open = study_arg::open(args.path.as_deref())?;
-    let study = &open.loaded.study;
+    let reads = crate::repo::read::FileReads::default();
+    let open = study_arg::open_cached(args.path.as_deref(), &reads)?;
+    let all: Listed = open.study.derived("units", |l| listed(&l.study));
     if let Some(t) = &args.transcript {
-        if study.transcript(t).is_none() {
+        if !all.transcripts.contains(t) {
             return Err(RepoError::Refused(format!(
                 "no transcript {t:?} in the study (see concord status)"
             )));
         }
     }
     if let Some(c) = &args.code {
-        if study.codebook.get(c).is_none() {
+        if !all.codes.contains(c) {
             return Err(RepoError::Refused(format!("no code {c:?} in the codebook")));
         }
     }
     let class = args.class.as_deref().and_then(UnitClass::parse);
-    let units: Vec<ReviewUnit> = review_units(study)
-        .into_iter()
-        .filter(|u| args.transcript.as_ref().is_none_or(|t| u.transcript == *t))
-        .filter(|u| {
+    let shown: Vec<Shown> = all
+        .units
+        .iter()
+        .zip(&all.quotes)
+        .filter(|(u, _)| args.transcript.as_ref().is_none_or(|t| u.transcript == *t))
+        .filter(|(u, _)| {
             args.code
                 .as_ref()
                 .is_none_or(|c| u.excerpts.iter().any(|e| e.code == *c))
         })
-        .filter(|u| class.is_none_or(|c| u.class == c))
-        .collect();
-    let shown: Vec<Shown> = units
-        .iter()
-        .map(|u| {
-            let text = study
-                .transcript(&u.transcript)
-                .map_or("", |t| t.text.as_str());
-            let quote = char_slice(text, u.start, u.end).unwrap_or("");
-            Shown {
-                unit: u,
-                quote: shorten(quote, QUOTE),
-            }
+        .filter(|(u, _)| class.is_none_or(|c| u.class == c))
+        .map(|(unit, quote)| Shown {
+            unit,
+            quote: quote.clone(),
         })
         .collect();
     if args.json {

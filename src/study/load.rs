@@ -18,7 +18,7 @@ const CODING_HINT: &str = "each line is one coding: {\"id\":...,\"code\":...,\"s
 const DECISION_HINT: &str = "each line is one decision: {\"id\",\"unit\",\"basis\",\"action\",\"chosen\",\"result\",\"reviewer\",\"at\",\"note\"} (see docs/format.md); restore the line with git rather than editing the log";
 
 /// A loaded study and the problems met while parsing it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Loaded {
     pub study: Study,
     pub problems: Vec<Problem>,
