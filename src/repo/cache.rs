@@ -102,16 +102,18 @@ impl<'r> Opened<'r> {
 
     /// The checked study: from the cache, or read and checked.
     pub fn loaded(&self) -> &Loaded {
-        self.loaded.get_or_init(|| {
-            if let Some(l) = self.get::<Loaded>(STUDY) {
-                return l;
-            }
-            let loaded = study::check(&self.files());
-            if self.keep_study {
-                self.put(STUDY, &loaded);
-            }
-            loaded
-        })
+        self.loaded.get_or_init(|| self.compute_loaded())
+    }
+
+    fn compute_loaded(&self) -> Loaded {
+        if let Some(l) = self.get::<Loaded>(STUDY) {
+            return l;
+        }
+        let loaded = study::check(&self.files());
+        if self.keep_study {
+            self.put(STUDY, &loaded);
+        }
+        loaded
     }
 
     /// The study's files, read (those read while keying are not read again).
@@ -153,6 +155,26 @@ impl<'r> Opened<'r> {
         let v = make(self.loaded());
         self.put(name, &v);
         v
+    }
+
+    /// The checked study, computed now if it was not yet (read and
+    /// checked, or from the cache), owned: for a caller that derives its
+    /// own value from it and keeps that ([`Opened::keep`]).
+    pub fn into_loaded(mut self) -> Loaded {
+        match self.loaded.take() {
+            Some(l) => l,
+            None => self.compute_loaded(),
+        }
+    }
+
+    /// The value `name`, if the cache holds it for this study and version.
+    pub fn cached<T: DeserializeOwned>(&self, name: &str) -> Option<T> {
+        self.get(name)
+    }
+
+    /// Keep `value` as the value `name` of this study.
+    pub fn keep<T: Serialize>(&self, name: &str, value: &T) {
+        self.put(name, value)
     }
 
     fn get<T: DeserializeOwned>(&self, name: &str) -> Option<T> {

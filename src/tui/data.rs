@@ -11,7 +11,7 @@ use crate::review::{Standing, standings};
 use crate::study::{Coder, Decision, DecisionFile, Study};
 
 /// The counts shown beside a code in the codebook pane (its whole subtree).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CodeCounts {
     /// Excerpts per coder, in manifest order.
     pub excerpts: Vec<usize>,
@@ -20,7 +20,9 @@ pub struct CodeCounts {
     pub decided: usize,
 }
 
-#[derive(Debug, Clone)]
+/// Kept whole in the derived cache (`repo/cache.rs`), so a study that has
+/// not changed opens without being read, checked or aligned again.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ReviewData {
     pub study: Study,
     /// The coders in manifest order (then any coder folder the manifest lacks).

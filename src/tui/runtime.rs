@@ -23,9 +23,10 @@ use ratatui::crossterm::terminal::{
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
 use crate::repo::RepoError;
+use crate::repo::cache::Opened;
 use crate::repo::git::Person;
 use crate::repo::history::Walker;
-use crate::repo::read::read_study;
+use crate::repo::read::FileReads;
 use crate::repo::record::{RecordError, record_decisions};
 use crate::review::{decision_for, describe, revert_of};
 use crate::study::{self, Decision};
@@ -212,20 +213,35 @@ fn spawn_signals(tx: UnboundedSender<Action>, signalled: Arc<AtomicBool>) {
     }
 }
 
+/// The review screen's value in the derived cache.
+const REVIEW: &str = "review";
+
 fn spawn_load(root: PathBuf, tx: UnboundedSender<Action>) {
     tokio::task::spawn_blocking(move || {
         let _ = tx.send(Action::Progress("reading files".into()));
-        let files = match read_study(&root) {
-            Ok(f) => f,
+        let reads = FileReads::default();
+        let opened = match Opened::open(&root, &reads) {
+            Ok(o) => o,
             Err(e) => {
                 let _ = tx.send(Action::LoadFailed(e.to_string()));
                 return;
             }
         };
-        let _ = tx.send(Action::Progress("checking the study".into()));
-        let loaded = study::check(&files);
-        let _ = tx.send(Action::Progress("finding review units".into()));
-        let data = ReviewData::build(loaded.study, loaded.problems.len());
+        // What the screen shows of a study that has not changed since it
+        // was last opened: kept whole in the derived cache.
+        let data = match opened.cached::<ReviewData>(REVIEW) {
+            Some(data) => data,
+            None => {
+                let files = opened.files();
+                let _ = tx.send(Action::Progress("checking the study".into()));
+                let loaded = study::check(&files);
+                drop(files);
+                let _ = tx.send(Action::Progress("finding review units".into()));
+                let data = ReviewData::build(loaded.study, loaded.problems.len());
+                opened.keep(REVIEW, &data);
+                data
+            }
+        };
         let last_commit = last_decision_commit(&root);
         let _ = tx.send(Action::Loaded {
             data: Box::new(data),
