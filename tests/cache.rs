@@ -167,3 +167,30 @@ fn a_second_run_on_an_unchanged_study_reads_no_transcript() {
     assert_eq!(reads.transcripts(), 1);
     assert_eq!(reads.others(), 0);
 }
+
+#[test]
+fn the_trend_keeps_its_figures_for_the_next_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = dir.path().join("demo");
+    let out = run_in(dir.path(), &["demo", "--path", demo.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let trend = |cache: bool| {
+        let home = tempfile::tempdir().unwrap();
+        let mut cmd = concord(home.path());
+        if !cache {
+            cmd.env("CONCORD_NO_CACHE", "1");
+        }
+        let out = cmd
+            .args(["agreement", "--trend", "--json"])
+            .current_dir(&demo)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        stdout(&out)
+    };
+    let fresh = trend(false);
+    assert!(fresh.contains("cohen_kappa"), "{fresh}");
+    assert_eq!(trend(true), fresh);
+    assert!(demo.join(".git/concord/trend.bin").exists());
+    assert_eq!(trend(true), fresh, "from the kept figures");
+}

@@ -66,7 +66,7 @@ impl<'r> Opened<'r> {
     pub fn open(root: &Path, reads: &'r FileReads) -> Result<Opened<'r>, RepoError> {
         let listing = list_study(root)?;
         let mut read_while_keying = HashMap::new();
-        let store = if std::env::var_os("CONCORD_NO_CACHE").is_some() {
+        let store = if disabled() {
             None
         } else {
             key_of(root, &listing, reads, &mut read_while_keying)
@@ -179,18 +179,46 @@ impl<'r> Opened<'r> {
 
     fn get<T: DeserializeOwned>(&self, name: &str) -> Option<T> {
         let store = self.store.as_ref()?;
-        let bytes = std::fs::read(store.dir.join(format!("{name}.bin"))).ok()?;
-        decode(&bytes, &store.key)
+        read_value(&store.dir, name, &store.key)
     }
 
     fn put<T: Serialize>(&self, name: &str, value: &T) {
-        let Some(store) = &self.store else { return };
-        let Some(bytes) = encode(value, &store.key) else {
-            return;
-        };
-        // A cache that cannot be written is not kept; the command's work
-        // is done either way.
-        let _ = write_replacing(&store.dir.join(format!("{name}.bin")), &bytes);
+        if let Some(store) = &self.store {
+            write_value(&store.dir, name, &store.key, value);
+        }
+    }
+}
+
+/// `CONCORD_NO_CACHE` set: nothing is read from or kept in the cache (for
+/// comparing figures, and for benchmarks of the cold path).
+fn disabled() -> bool {
+    std::env::var_os("CONCORD_NO_CACHE").is_some()
+}
+
+/// The cache folder of a repository whose git folder is `git_dir`.
+pub fn cache_dir(git_dir: &Path) -> PathBuf {
+    git_dir.join("concord")
+}
+
+/// The value `name` in the cache folder `dir`, if it was kept for `key` by
+/// this version of concord (for values keyed by something other than the
+/// study's files, such as the trend's figures by tree ids).
+pub fn read_value<T: DeserializeOwned>(dir: &Path, name: &str, key: &str) -> Option<T> {
+    if disabled() {
+        return None;
+    }
+    let bytes = std::fs::read(dir.join(format!("{name}.bin"))).ok()?;
+    decode(&bytes, key)
+}
+
+/// Keep `value` as `name` for `key` in the cache folder `dir`. A cache that
+/// cannot be written is not kept; the command's work is done either way.
+pub fn write_value<T: Serialize>(dir: &Path, name: &str, key: &str, value: &T) {
+    if disabled() {
+        return;
+    }
+    if let Some(bytes) = encode(value, key) {
+        let _ = write_replacing(&dir.join(format!("{name}.bin")), &bytes);
     }
 }
 
@@ -304,7 +332,7 @@ fn key_of(
     }
     let key = Oid::hash_object(ObjectType::Blob, listed.as_bytes()).ok()?;
     Some(Store {
-        dir: repo.path().join("concord"),
+        dir: cache_dir(repo.path()),
         key: key.to_string(),
     })
 }

@@ -264,6 +264,7 @@ pub fn read_history(
             progress(format!("reading the history: {done} of {all} commits"));
         }
     })?;
+    walker.keep_figures();
     let uncommitted = walker.uncommitted()?.unwrap_or_default();
     Ok(HistoryData {
         records,
