@@ -128,7 +128,7 @@ async fn main_loop(session: Session) -> Result<(), RepoError> {
     let signalled = Arc::new(AtomicBool::new(false));
     spawn_input(tx.clone(), Arc::clone(&signalled));
     spawn_signals(tx.clone(), signalled);
-    spawn_load(session.root.clone(), tx.clone());
+    spawn_load(session.root.clone(), tx.clone(), true);
 
     let _ = terminal.draw(|f| view(&state, f));
     while let Some(action) = rx.recv().await {
@@ -213,10 +213,15 @@ fn spawn_signals(tx: UnboundedSender<Action>, signalled: Arc<AtomicBool>) {
     }
 }
 
-/// The review screen's value in the derived cache.
+/// The review screen's values in the derived cache: all it shows, its
+/// outline (codebook and counts), and the agreement view's figures.
 const REVIEW: &str = "review";
+const OUTLINE: &str = "review-outline";
+const AGREEMENT: &str = "review-agreement";
 
-fn spawn_load(root: PathBuf, tx: UnboundedSender<Action>) {
+/// Read the study for the screen; `first`: nothing is shown yet, so the
+/// outline may be (a reload keeps the screen as it is until it is done).
+fn spawn_load(root: PathBuf, tx: UnboundedSender<Action>, first: bool) {
     tokio::task::spawn_blocking(move || {
         let _ = tx.send(Action::Progress("reading files".into()));
         let reads = FileReads::default();
@@ -229,6 +234,17 @@ fn spawn_load(root: PathBuf, tx: UnboundedSender<Action>) {
         };
         // What the screen shows of a study that has not changed since it
         // was last opened: kept whole in the derived cache.
+        // The outline first (codebook and counts: a small value), so the
+        // screen is usable while the units are read.
+        let outline = first
+            .then(|| opened.cached::<ReviewData>(OUTLINE))
+            .flatten();
+        if let Some(outline) = outline.filter(|o| o.is_outline()) {
+            let _ = tx.send(Action::Loaded {
+                data: Box::new(outline),
+                last_commit: None,
+            });
+        }
         let data = match opened.cached::<ReviewData>(REVIEW) {
             Some(data) => data,
             None => {
@@ -238,10 +254,13 @@ fn spawn_load(root: PathBuf, tx: UnboundedSender<Action>) {
                 drop(files);
                 let _ = tx.send(Action::Progress("finding review units".into()));
                 let data = ReviewData::build(loaded.study, loaded.problems.len());
+                opened.keep(OUTLINE, &data.outline());
                 opened.keep(REVIEW, &data);
                 data
             }
         };
+        let mut data = data;
+        data.loaded_key = opened.key().map(str::to_string);
         let last_commit = last_decision_commit(&root);
         let _ = tx.send(Action::Loaded {
             data: Box::new(data),
@@ -324,7 +343,7 @@ fn now() -> String {
 fn start(effect: Effect, state: &State, session: &Session, tx: UnboundedSender<Action>) {
     let Some(data) = &state.data else { return };
     match effect {
-        Effect::Reload => spawn_load(session.root.clone(), tx),
+        Effect::Reload => spawn_load(session.root.clone(), tx, false),
         Effect::LoadHistory => {
             let root = session.root.clone();
             tokio::task::spawn_blocking(move || {
@@ -338,10 +357,29 @@ fn start(effect: Effect, state: &State, session: &Session, tx: UnboundedSender<A
                 let _ = tx.send(action);
             });
         }
+        // The outline has no codings to measure: the full data follows.
+        Effect::ComputeAgreement if data.is_outline() => {}
         Effect::ComputeAgreement => {
             let study = data.study.clone();
+            let key = data.loaded_key.clone();
+            let root = session.root.clone();
             tokio::task::spawn_blocking(move || {
-                let summary = AgreementSummary::compute(&study);
+                // From the cache only if the files are still those the
+                // screen's study was read from (same key as at loading).
+                let reads = FileReads::default();
+                let opened = Opened::open(&root, &reads)
+                    .ok()
+                    .filter(|o| key.is_some() && o.key() == key.as_deref());
+                let summary = match opened.as_ref().and_then(|o| o.cached(AGREEMENT)) {
+                    Some(s) => s,
+                    None => {
+                        let s = AgreementSummary::compute(&study);
+                        if let Some(o) = &opened {
+                            o.keep(AGREEMENT, &s);
+                        }
+                        s
+                    }
+                };
                 let _ = tx.send(Action::AgreementReady(Box::new(summary)));
             });
         }
