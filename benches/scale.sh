@@ -35,17 +35,21 @@ make_study() {
     fi
 }
 
-# min wall seconds and its peak KB over $repeat runs of "$@" (in $study).
+# "wall cpu kb": the least wall seconds and the least CPU seconds (user +
+# system) over $repeat runs of "$@", and the largest peak memory in KB.
 timed() {
-    local best="" rss=0
+    local wall="" cpu="" rss=0
     for _ in $(seq "$repeat"); do
         [ -n "${COLD:-}" ] && rm -rf "$study/.git/concord"
-        /usr/bin/time -f "%e %M" -o /tmp/scale-time.$$ "$@" >/dev/null 2>&1 || true
-        read -r wall kb < /tmp/scale-time.$$
-        if [ -z "$best" ] || awk "BEGIN{exit !($wall < $best)}"; then best=$wall; rss=$kb; fi
+        /usr/bin/time -f "%e %U %S %M" -o /tmp/scale-time.$$ "$@" >/dev/null 2>&1 || true
+        read -r w u s kb < /tmp/scale-time.$$
+        c=$(awk "BEGIN{print $u + $s}")
+        if [ -z "$wall" ] || awk "BEGIN{exit !($w < $wall)}"; then wall=$w; fi
+        if [ -z "$cpu" ] || awk "BEGIN{exit !($c < $cpu)}"; then cpu=$c; fi
+        [ "$kb" -gt "$rss" ] && rss=$kb
     done
     rm -f /tmp/scale-time.$$
-    echo "$best $rss"
+    echo "$wall $cpu $rss"
 }
 
 floor_cat() { find "$study" -path "$study/.git" -prune -o -type f -print0 | xargs -0 cat >/dev/null; }
@@ -68,16 +72,16 @@ for n in $sizes; do
     export study
     make_study "$study" "$n"
     echo "== $n transcripts: $(du -sh --exclude=.git "$study" | cut -f1)"
-    read -r w k < <(timed bash -c floor_cat); echo "$n|cat (floor)|$w|$w|$((k/1024))" >> "$results"
-    read -r w k < <(timed bash -c floor_json); echo "$n|JSON-lines parse (floor)|$w|$w|$((k/1024))" >> "$results"
-    for c in "${commands[@]}"; do
+    read -r w c k < <(timed bash -c floor_cat); echo "$n|cat (floor)|$w|$c|||$((k/1024))" >> "$results"
+    read -r w c k < <(timed bash -c floor_json); echo "$n|JSON-lines parse (floor)|$w|$c|||$((k/1024))" >> "$results"
+    for cmd in "${commands[@]}"; do
         # shellcheck disable=SC2086
-        read -r cold kc < <(COLD=1 timed "$bin" $c "$study")
+        read -r cw cc kc < <(COLD=1 timed "$bin" $cmd "$study")
         # shellcheck disable=SC2086
-        read -r warm kw < <(timed "$bin" $c "$study")
+        read -r ww wc kw < <(timed "$bin" $cmd "$study")
         mb=$(( (kc > kw ? kc : kw) / 1024 ))
-        echo "$n|concord $c|$cold|$warm|$mb" >> "$results"
-        echo "  concord $c: cold ${cold}s warm ${warm}s peak ${mb} MB"
+        echo "$n|concord $cmd|$cw|$cc|$ww|$wc|$mb" >> "$results"
+        echo "  concord $cmd: cold ${cw}s (cpu ${cc}s) warm ${ww}s (cpu ${wc}s) peak ${mb} MB"
     done
 done
 
@@ -86,30 +90,32 @@ if [ -n "${LONG:-}" ]; then
     export study
     make_study "$study" 1 50000000 3000
     echo "== one transcript of 50 MB, 3,000 codings per coder"
-    for c in "check" "units --json" "agreement --json"; do
+    for cmd in "check" "units --json" "agreement --json"; do
         # shellcheck disable=SC2086
-        read -r cold kc < <(COLD=1 timed "$bin" $c "$study")
+        read -r cw cc kc < <(COLD=1 timed "$bin" $cmd "$study")
         # shellcheck disable=SC2086
-        read -r warm kw < <(timed "$bin" $c "$study")
-        echo "long|concord $c|$cold|$warm|$(( (kc > kw ? kc : kw) / 1024 ))" >> "$results"
-        echo "  concord $c: cold ${cold}s warm ${warm}s"
+        read -r ww wc kw < <(timed "$bin" $cmd "$study")
+        echo "long|concord $cmd|$cw|$cc|$ww|$wc|$(( (kc > kw ? kc : kw) / 1024 ))" >> "$results"
+        echo "  concord $cmd: cold ${cw}s (cpu ${cc}s) warm ${ww}s (cpu ${wc}s)"
     done
 fi
 
-# The table, with the growth per doubling of transcripts (time at 2N over
-# time at N; from 1,000 to 5,000 the ratio per doubling is (t5000/t1000)^(1/log2 5)).
+# The table, with the growth per doubling of transcripts of the CPU time
+# (less disturbed by a loaded machine than the wall time): time at 2N over
+# time at N; from 1,000 to 5,000 the ratio per doubling is
+# (t5000/t1000)^(1/log2 5).
 echo
-echo "| transcripts | what | cold s | warm s | peak MB | cold growth per doubling | warm growth per doubling |"
-echo "| --- | --- | --- | --- | --- | --- | --- |"
+echo "| transcripts | what | cold wall s | cold CPU s | warm wall s | warm CPU s | peak MB | cold CPU per doubling | warm CPU per doubling |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 awk -F'|' '
+function growth(now, before, d) { return (before > 0 && now != "") ? sprintf("%.2fx", (now / before) ^ (1 / d)) : "" }
 {
-    key = $2; n = $1
+    key = $2; n = $1; gc = ""; gw = ""
     if (n != "long" && (key in lastn)) {
         d = log(n / lastn[key]) / log(2)
-        gc = (lastc[key] > 0) ? sprintf("%.2fx", ($3 / lastc[key]) ^ (1 / d)) : "–"
-        gw = (lastw[key] > 0) ? sprintf("%.2fx", ($4 / lastw[key]) ^ (1 / d)) : "–"
-    } else { gc = ""; gw = "" }
-    printf "| %s | %s | %s | %s | %s | %s | %s |\n", n, key, $3, $4, $5, gc, gw
-    if (n != "long") { lastn[key] = n; lastc[key] = $3; lastw[key] = $4 }
+        gc = growth($4, lastc[key], d); gw = growth($6, lastw[key], d)
+    }
+    printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", n, key, $3, $4, $5, $6, $7, gc, gw
+    if (n != "long") { lastn[key] = n; lastc[key] = $4; lastw[key] = $6 }
 }' "$results"
 rm -f "$results"
