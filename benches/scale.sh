@@ -10,11 +10,12 @@
 #   DIR    where the studies are generated (kept for the next run)
 #   SIZES  numbers of transcripts (default 125 250 500 1000 5000), each of
 #          60,000 characters, 3 coders, 150 excerpts per transcript per coder
-# Env: REPEAT (default 3); LONG=1 also times one transcript of 50 MB with
+# Env: REPEAT (default 3); NO_BUILD=1 uses the release binary as it is;
+# LONG=1 also times one transcript of 50 MB with
 # 3,000 codings per coder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release --quiet
+[ -n "${NO_BUILD:-}" ] || cargo build --release --quiet
 bin=$PWD/target/release/concord
 dir=${1:-$(mktemp -d)}
 shift || true

@@ -148,7 +148,10 @@ fn loaded(screen: &str) -> bool {
 /// The units pane lists units: with a warm cache the outline (codebook and
 /// counts) comes first, so this is when the rest is in.
 fn units_listed(screen: &str) -> bool {
-    loaded(screen) && screen.lines().any(|l| l.contains("││t0") || l.contains("││fg"))
+    loaded(screen)
+        && screen
+            .lines()
+            .any(|l| l.contains("││t0") || l.contains("││fg"))
 }
 
 fn any_frame(screen: &str) -> bool {

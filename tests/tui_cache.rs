@@ -68,3 +68,48 @@ fn a_second_launch_opens_from_the_cache_and_decides_as_the_first() {
         .collect::<String>();
     assert!(log.contains("\"reject\""), "{log}");
 }
+
+/// The outline first (codebook and counts, no units), then the full data:
+/// the codebook pane and the counts are there at once, and the full data
+/// is the first load, not a reload that "came in".
+#[test]
+fn the_outline_then_the_units_is_one_load() {
+    use concord::study;
+    use concord::tui::data::ReviewData;
+    use concord::tui::state::State;
+    use concord::tui::theme::Theme;
+    use concord::tui::update::{Action, update};
+
+    let loaded = study::check(&concord::sample::sample_study());
+    let data = ReviewData::build(loaded.study, loaded.problems.len());
+    let mut state = State::new("S".into(), "R".into(), "main".into(), Theme::plain());
+    let outline = data.outline();
+    assert!(outline.units.is_empty() && outline.study.codings.is_empty());
+    update(
+        &mut state,
+        Action::Loaded {
+            data: Box::new(outline),
+            last_commit: None,
+        },
+    );
+    let shown = state.data.as_ref().unwrap();
+    assert_eq!(shown.open_count(), data.open_count());
+    assert!(
+        state.tree_rows().len() > 1,
+        "the codebook pane has its codes"
+    );
+    update(
+        &mut state,
+        Action::Loaded {
+            data: Box::new(data.clone()),
+            last_commit: None,
+        },
+    );
+    assert_eq!(state.data.as_ref().unwrap().units, data.units);
+    let said = state
+        .message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default();
+    assert!(!said.contains("came in"), "{said}");
+}

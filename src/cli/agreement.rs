@@ -7,7 +7,8 @@ use std::path::PathBuf;
 
 use crate::agreement::Estimate;
 use crate::agreement::input::{CodeInfo, Input};
-use crate::agreement::report::{Measures, Report, Row, report};
+use crate::agreement::interval::Settings;
+use crate::agreement::report::{Measures, Report, Row, report_with};
 use crate::cli::exit;
 use crate::cli::study_arg;
 use crate::repo::RepoError;
@@ -47,6 +48,31 @@ pub struct Args {
     /// Character kappa and binary uα per code and overall at every commit that changed the codebook or the codings, oldest first (see concord history)
     #[arg(long, conflicts_with_all = ["transcript", "csv", "measure"])]
     pub trend: bool,
+    /// Confidence intervals at this level (e.g. 0.95) for every pooled figure: cluster bootstrap over transcripts; the turn alpha by Hayes and Krippendorff's bootstrap; Cohen's kappa also κ ± z·SE
+    #[arg(long, value_name = "LEVEL", value_parser = level)]
+    pub ci: Option<f64>,
+    /// Bootstrap resamples (with --ci)
+    #[arg(long, value_name = "N", default_value_t = Settings::DEFAULT_RESAMPLES as u32, requires = "ci",
+          value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub boot: u32,
+    /// Seed of the bootstrap: the same seed gives the same intervals (with --ci)
+    #[arg(long, value_name = "N", default_value_t = Settings::DEFAULT_SEED, requires = "ci")]
+    pub seed: u64,
+    /// Smallest acceptable alpha: every alpha's interval also gives q, the share of resamples below it (Krippendorff; e.g. 0.667 or 0.8)
+    #[arg(
+        long,
+        value_name = "ALPHA",
+        requires = "ci",
+        allow_hyphen_values = true
+    )]
+    pub min: Option<f64>,
+}
+
+fn level(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v > 0.0 && v < 1.0 => Ok(v),
+        _ => Err(format!("{s:?} is not a level between 0 and 1 (e.g. 0.95)")),
+    }
 }
 
 /// What `agreement` keeps in the derived cache: all measures on the
@@ -63,13 +89,14 @@ fn figures(
     loaded: &crate::study::Loaded,
     transcript: Option<usize>,
     measures: Measures,
+    settings: Option<&Settings>,
 ) -> Figures {
     let mut input = Input::from_study(&loaded.study);
     if let Some(index) = transcript {
         input = only_transcript(input, index);
     }
     Figures {
-        report: report(&input, measures),
+        report: report_with(&input, measures, settings),
         codes: input.codes.clone(),
         coders: input.coders.len(),
         problems: loaded.problems.len(),
@@ -109,11 +136,18 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
         },
         _ => Measures::ALL,
     };
-    // All measures on the whole study are kept as they are; any other
-    // selection is computed from the (cached) checked study.
-    let f: Figures = if args.transcript.is_none() && measures == Measures::ALL {
+    let settings = args.ci.map(|level| Settings {
+        level,
+        resamples: args.boot as usize,
+        seed: args.seed,
+        minimum: args.min,
+    });
+    // All measures on the whole study, without intervals, are kept as they
+    // are; any other selection is computed from the (cached) checked study.
+    let f: Figures = if args.transcript.is_none() && measures == Measures::ALL && settings.is_none()
+    {
         open.study
-            .derived("agreement", |l| figures(l, None, Measures::ALL))
+            .derived("agreement", |l| figures(l, None, Measures::ALL, None))
     } else {
         open.study.keep_study();
         let loaded = open.study.loaded();
@@ -132,7 +166,7 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
             ),
             None => None,
         };
-        figures(loaded, index, measures)
+        figures(loaded, index, measures, settings.as_ref())
     };
     if let Some(c) = &args.code {
         if !f.codes.iter().any(|x| x.id == *c) {
@@ -145,6 +179,11 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
     }
     if args.json {
         println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
+    } else if let (true, Some(settings)) = (args.csv, &settings) {
+        // With --ci the CSV is the intervals, one line per figure.
+        let text = crate::cli::agreement_intervals::csv(&r, settings)
+            .map_err(|e| RepoError::Refused(e.to_string()))?;
+        print!("{text}");
     } else if args.csv {
         // One writer for this and `concord export csv`'s agreement.csv.
         let text =
@@ -152,6 +191,9 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
         print!("{text}");
     } else {
         print!("{}", table(&f.codes, f.coders, &r));
+        if let Some(settings) = &settings {
+            print!("{}", crate::cli::agreement_intervals::text(&r, settings));
+        }
     }
     if f.problems > 0 {
         eprintln!(

@@ -24,9 +24,17 @@ pub struct Args {
 pub fn run(args: Args) -> Result<u8, RepoError> {
     let reads = crate::repo::read::FileReads::default();
     let open = study_arg::open_cached(args.path.as_deref(), &reads)?;
-    let problems: &Vec<crate::study::Problem> =
-        &open.study.derived("problems", |l| l.problems.clone());
-    for p in problems {
+    // Decision conflicts are review work, not broken files: counted, not failed.
+    let (problems, conflicts): (Vec<crate::study::Problem>, usize) =
+        open.study.derived("problems", |l| {
+            let units = crate::align::review_units(&l.study);
+            let conflicts = crate::review::standings(&units, &l.study.decisions)
+                .values()
+                .filter(|s| matches!(s, crate::review::Standing::Conflict(_)))
+                .count();
+            (l.problems.clone(), conflicts)
+        });
+    for p in &problems {
         // File names and messages carry study text: never let it drive the terminal.
         println!("{}", printable(&p.display_with_prefix(&open.shown)));
     }
@@ -35,6 +43,12 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
     } else {
         &open.shown
     };
+    if conflicts > 0 {
+        eprintln!(
+            "{where_}: {conflicts} decision conflict{} (two reviewers decided the same unit): settle them in the review screen; list them with concord units --class conflict",
+            if conflicts == 1 { "" } else { "s" }
+        );
+    }
     if problems.is_empty() {
         eprintln!("{where_}: no problems");
         Ok(exit::OK)
