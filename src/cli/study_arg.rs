@@ -17,7 +17,7 @@ pub struct OpenStudy {
 pub fn open(path: Option<&Path>) -> Result<OpenStudy, RepoError> {
     let (root, _) = locate(path)?;
     let files = read_study(&root)?;
-    let loaded = study::check(&files);
+    let loaded = study::check_owned(files);
     Ok(OpenStudy { loaded })
 }
 

@@ -109,7 +109,7 @@ impl<'r> Opened<'r> {
         if let Some(l) = self.get::<Loaded>(STUDY) {
             return l;
         }
-        let loaded = study::check(&self.files());
+        let loaded = study::check_owned(self.files());
         if self.keep_study {
             self.put(STUDY, &loaded);
         }

@@ -266,8 +266,7 @@ fn spawn_load(root: PathBuf, tx: UnboundedSender<Action>, first: bool) {
             None => {
                 let files = opened.files();
                 let _ = tx.send(Action::Progress("checking the study".into()));
-                let loaded = study::check(&files);
-                drop(files);
+                let loaded = study::check_owned(files);
                 let _ = tx.send(Action::Progress("finding review units".into()));
                 let data = ReviewData::build(loaded.study, loaded.problems.len());
                 opened.keep(OUTLINE, &data.outline());
