@@ -35,13 +35,13 @@ impl Measures {
     };
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Report {
     pub coders: Vec<String>,
     pub rows: Vec<Row>,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
 pub struct Row {
     /// `None` for the overall row.
     pub code: Option<String>,
@@ -62,7 +62,7 @@ pub struct Row {
     pub notes: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct CharacterGroup {
     /// Two-coder counts and figures (the first two coders); absent with three or more.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -87,7 +87,7 @@ pub struct CharacterGroup {
     pub gwet_ac1_variance: Estimate,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct SegmentGroup {
     pub agreements: u64,
     pub a_only: u64,
@@ -96,7 +96,7 @@ pub struct SegmentGroup {
     pub kappa_bp: Estimate,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
 pub struct AlphaGroup {
     /// Code rows: |uα of the code, transcripts concatenated.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -117,7 +117,7 @@ pub struct AlphaGroup {
     pub cu_alpha_domains: Option<Estimate>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct TurnGroup {
     pub turns: usize,
     pub alpha: Estimate,

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use crate::agreement::Estimate;
-use crate::agreement::input::Input;
+use crate::agreement::input::{CodeInfo, Input};
 use crate::agreement::interval::Settings;
 use crate::agreement::report::{Measures, Report, Row, report_with};
 use crate::cli::exit;
@@ -114,6 +114,36 @@ fn level(s: &str) -> Result<f64, String> {
     }
 }
 
+/// What `agreement` keeps in the derived cache: all measures on the
+/// whole study, and what the table needs of the codebook.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Figures {
+    report: Report,
+    codes: Vec<CodeInfo>,
+    codebook: Codebook,
+    coders: usize,
+    problems: usize,
+}
+
+fn figures(
+    loaded: &crate::study::Loaded,
+    transcript: Option<usize>,
+    measures: Measures,
+    settings: Option<&Settings>,
+) -> Figures {
+    let mut input = Input::from_study(&loaded.study);
+    if let Some(index) = transcript {
+        input = only_transcript(input, index);
+    }
+    Figures {
+        report: report_with(&input, measures, settings),
+        codes: input.codes.clone(),
+        codebook: loaded.study.codebook.clone(),
+        coders: input.coders.len(),
+        problems: loaded.problems.len(),
+    }
+}
+
 pub fn run(mut args: Args) -> Result<u8, RepoError> {
     if args.trend {
         // The trend reads commits: a code named as the working tree names
@@ -126,21 +156,8 @@ pub fn run(mut args: Args) -> Result<u8, RepoError> {
         }
         return crate::cli::trend::run(args.path.as_deref(), args.code.as_deref(), args.json);
     }
-    let open = study_arg::open(args.path.as_deref())?;
-    let study = &open.loaded.study;
-    // A name or path becomes the id the rows carry.
-    if let Some(c) = &args.code {
-        args.code = Some(code_arg::resolve(&study.codebook, c)?);
-    }
-    let mut input = Input::from_study(study);
-    if let Some(t) = &args.transcript {
-        let Some(index) = input.transcripts.iter().position(|x| x.id == *t) else {
-            return Err(RepoError::Refused(format!(
-                "no transcript {t:?} in the study (see concord status)"
-            )));
-        };
-        input = only_transcript(input, index);
-    }
+    let reads = crate::repo::read::FileReads::default();
+    let mut open = study_arg::open_cached(args.path.as_deref(), &reads)?;
     let measures = match args.measure.as_str() {
         "character" => Measures {
             character: true,
@@ -174,14 +191,44 @@ pub fn run(mut args: Args) -> Result<u8, RepoError> {
         seed: args.seed,
         minimum: args.min,
     });
-    let mut r = report_with(&input, measures, settings.as_ref());
+    // All measures on the whole study, without intervals, are kept as they
+    // are; any other selection is computed from the (cached) checked study.
+    let f: Figures = if args.transcript.is_none() && measures == Measures::ALL && settings.is_none()
+    {
+        open.study
+            .derived("agreement", |l| figures(l, None, Measures::ALL, None))
+    } else {
+        open.study.keep_study();
+        let loaded = open.study.loaded();
+        let index = match &args.transcript {
+            Some(t) => Some(
+                loaded
+                    .study
+                    .transcripts
+                    .iter()
+                    .position(|x| x.id == *t)
+                    .ok_or_else(|| {
+                        RepoError::Refused(format!(
+                            "no transcript {t:?} in the study (see concord status)"
+                        ))
+                    })?,
+            ),
+            None => None,
+        };
+        figures(loaded, index, measures, settings.as_ref())
+    };
+    // A name or path becomes the id the rows carry.
+    if let Some(c) = &args.code {
+        args.code = Some(code_arg::resolve(&f.codebook, c)?);
+    }
+    let mut r = f.report;
     if let Some(c) = &args.code {
         r.rows.retain(|row| row.code.as_deref() == Some(c.as_str()));
     }
     if args.json {
         println!(
             "{}",
-            serde_json::to_string_pretty(&named(&r, &study.codebook)).unwrap_or_default()
+            serde_json::to_string_pretty(&named(&r, &f.codebook)).unwrap_or_default()
         );
     } else if let (true, Some(settings)) = (args.csv, &settings) {
         // With --ci the CSV is the intervals, one line per figure.
@@ -190,22 +237,22 @@ pub fn run(mut args: Args) -> Result<u8, RepoError> {
         print!("{text}");
     } else if args.csv {
         // One writer for this and `concord export csv`'s agreement.csv.
-        let text = crate::interop::csv::agreement(&r, &study.codebook)
+        let text = crate::interop::csv::agreement(&r, &f.codebook)
             .map_err(|e| RepoError::Refused(e.to_string()))?;
         print!("{text}");
     } else {
         print!(
             "{}",
-            table(&input, &r, &study.codebook, args.code.as_deref())
+            table(&f.codes, f.coders, &r, &f.codebook, args.code.as_deref())
         );
         if let Some(settings) = &settings {
             print!("{}", crate::cli::agreement_intervals::text(&r, settings));
         }
     }
-    if !open.loaded.problems.is_empty() {
+    if f.problems > 0 {
         eprintln!(
             "concord: the study has {} problem(s); codings concord check reports are left out (run concord check)",
-            open.loaded.problems.len()
+            f.problems
         );
     }
     Ok(exit::OK)
@@ -235,8 +282,14 @@ const COL: usize = 6;
 
 /// One row per code (pooled) by name, hierarchy indented, overall last, legend.
 /// With `only`, that code's row under its path of names.
-fn table(input: &Input, r: &Report, codebook: &Codebook, only: Option<&str>) -> String {
-    let fleiss = input.coders.len() >= 3;
+fn table(
+    codes: &[CodeInfo],
+    coders: usize,
+    r: &Report,
+    codebook: &Codebook,
+    only: Option<&str>,
+) -> String {
+    let fleiss = coders >= 3;
     let mut out = String::new();
     let heads = [
         "Chr %",
@@ -290,7 +343,7 @@ fn table(input: &Input, r: &Report, codebook: &Codebook, only: Option<&str>) -> 
     if let Some(path) = only.and_then(|id| codebook.name_path(id)) {
         out.push_str(&format!("{}\n", printable(&path)));
     }
-    for code in &input.codes {
+    for code in codes {
         if only.is_some_and(|id| id != code.id) {
             continue;
         }

@@ -52,6 +52,7 @@ pub fn run(path: Option<&Path>, code: Option<&str>, json: bool) -> Result<u8, Re
     let gs = at_commit::open(path)?;
     let mut walker = Walker::new(&gs);
     let records = walker.walk(true, &mut |_, _| {})?;
+    walker.keep_figures();
     let mut points: Vec<Point> = records
         .into_iter()
         .map(|r| Point {

@@ -12,7 +12,7 @@ use crate::cli::exit;
 use crate::cli::{code_arg, study_arg};
 use crate::repo::RepoError;
 use crate::review::{Standing, standings};
-use crate::study::text::{char_slice, printable, shorten};
+use crate::study::text::{printable, shorten};
 use crate::study::{Codebook, Decision};
 
 pub const LONG_ABOUT: &str = "List the review units of a study. A review unit is a maximal cluster of \
@@ -63,62 +63,114 @@ struct Shown<'a> {
 /// Longest quote shown.
 const QUOTE: usize = 74;
 
+/// What `units` keeps in the derived cache: every unit with the start of
+/// its text and where it stands, the decisions of units in conflict, and
+/// the ids the filters are checked against.
+#[derive(Serialize, serde::Deserialize)]
+struct Listed {
+    transcripts: Vec<String>,
+    codebook: Codebook,
+    units: Vec<ReviewUnit>,
+    quotes: Vec<String>,
+    /// As `review::standings` has them (`None`: not in its map, open).
+    standings: Vec<Option<Standing>>,
+    /// The live decisions named by a conflict.
+    in_conflict: Vec<Decision>,
+}
+
+fn listed(study: &crate::study::Study) -> Listed {
+    let units = review_units(study);
+    let by_id = standings(&units, &study.decisions);
+    let standings: Vec<Option<Standing>> =
+        units.iter().map(|u| by_id.get(&u.id).cloned()).collect();
+    let conflicted: std::collections::HashSet<&str> = standings
+        .iter()
+        .filter_map(|s| match s {
+            Some(Standing::Conflict(ids)) => Some(ids.iter().map(String::as_str)),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    let in_conflict = study
+        .decisions
+        .iter()
+        .flat_map(|f| f.decisions.iter())
+        .filter(|d| conflicted.contains(d.id.as_str()))
+        .cloned()
+        .collect();
+    let quotes = units
+        .iter()
+        .map(|u| {
+            // Only the start is shown: slicing more would cost a long unit's text.
+            let quote = study
+                .transcript(&u.transcript)
+                .and_then(|t| t.slice(u.start, u.end.min(u.start + QUOTE + 1)))
+                .unwrap_or("");
+            shorten(quote, QUOTE)
+        })
+        .collect();
+    Listed {
+        transcripts: study.transcripts.iter().map(|t| t.id.clone()).collect(),
+        codebook: study.codebook.clone(),
+        units,
+        quotes,
+        standings,
+        in_conflict,
+    }
+}
+
 pub fn run(args: Args) -> Result<u8, RepoError> {
-    let open = study_arg::open(args.path.as_deref())?;
-    let study = &open.loaded.study;
+    let reads = crate::repo::read::FileReads::default();
+    let open = study_arg::open_cached(args.path.as_deref(), &reads)?;
+    let all: Listed = open.study.derived("units", |l| listed(&l.study));
     if let Some(t) = &args.transcript {
-        if study.transcript(t).is_none() {
+        if !all.transcripts.contains(t) {
             return Err(RepoError::Refused(format!(
                 "no transcript {t:?} in the study (see concord status)"
             )));
         }
     }
     let code = match &args.code {
-        Some(c) => Some(code_arg::resolve(&study.codebook, c)?),
+        Some(c) => Some(code_arg::resolve(&all.codebook, c)?),
         None => None,
     };
     // A code stands for its subtree, as in the review screen.
     let wanted: Vec<&str> = match &code {
-        Some(id) => study
+        Some(id) => all
             .codebook
             .codes
             .iter()
-            .filter(|c| is_within(&study.codebook, c.id(), id))
+            .filter(|c| is_within(&all.codebook, c.id(), id))
             .map(|c| c.id())
             .collect(),
         None => Vec::new(),
     };
     let class = args.class.as_deref().and_then(UnitClass::parse);
     let standing_word = args.class.as_deref().filter(|_| class.is_none());
-    let all_units = review_units(study);
-    let standing = standings(&all_units, &study.decisions);
-    let standing_of = |u: &ReviewUnit| standing.get(&u.id).cloned().unwrap_or(Standing::Open);
-    let units: Vec<ReviewUnit> = all_units
-        .into_iter()
-        .filter(|u| args.transcript.as_ref().is_none_or(|t| u.transcript == *t))
-        .filter(|u| code.is_none() || u.excerpts.iter().any(|e| wanted.contains(&e.code.as_str())))
-        .filter(|u| class.is_none_or(|c| u.class == c))
-        .filter(|u| standing_word.is_none_or(|w| standing_of(u).word() == w))
-        .collect();
-    let by_id: std::collections::HashMap<&str, &Decision> = study
-        .decisions
+    let units: Vec<(&ReviewUnit, &String, Standing, bool)> = all
+        .units
         .iter()
-        .flat_map(|f| f.decisions.iter())
-        .map(|d| (d.id.as_str(), d))
+        .zip(&all.quotes)
+        .zip(&all.standings)
+        .map(|((u, q), s)| {
+            let waits = s.as_ref().is_some_and(waiting);
+            (u, q, s.clone().unwrap_or(Standing::Open), waits)
+        })
+        .filter(|(u, ..)| args.transcript.as_ref().is_none_or(|t| u.transcript == *t))
+        .filter(|(u, ..)| {
+            code.is_none() || u.excerpts.iter().any(|e| wanted.contains(&e.code.as_str()))
+        })
+        .filter(|(u, ..)| class.is_none_or(|c| u.class == c))
+        .filter(|(_, _, s, _)| standing_word.is_none_or(|w| s.word() == w))
+        .filter(|(.., waits)| !args.open || *waits)
         .collect();
-    let units: Vec<ReviewUnit> = if args.open {
-        units
-            .into_iter()
-            .filter(|u| standing.get(&u.id).is_some_and(waiting))
-            .collect()
-    } else {
-        units
-    };
+    let by_id: std::collections::HashMap<&str, &Decision> =
+        all.in_conflict.iter().map(|d| (d.id.as_str(), d)).collect();
     if args.open && !args.json {
         // Ids only, one a line, for `while read unit; do concord decide "$unit" ...; done`.
         // A reader that stops early (`| head`) ends the list, not the program.
         let mut out = std::io::stdout().lock();
-        for u in &units {
+        for (u, ..) in &units {
             if writeln!(out, "{}", printable(&u.id)).is_err() {
                 return Ok(exit::OK);
             }
@@ -132,13 +184,8 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
     }
     let shown: Vec<Shown> = units
         .iter()
-        .map(|u| {
-            let text = study
-                .transcript(&u.transcript)
-                .map_or("", |t| t.text.as_str());
-            let quote = char_slice(text, u.start, u.end).unwrap_or("");
-            let st = standing_of(u);
-            let decisions = match &st {
+        .map(|(u, quote, st, _)| {
+            let decisions = match st {
                 Standing::Conflict(ids) => ids
                     .iter()
                     .filter_map(|id| by_id.get(id.as_str()).copied())
@@ -147,9 +194,9 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
             };
             Shown {
                 unit: u,
-                quote: shorten(quote, QUOTE),
+                quote: (*quote).clone(),
                 standing: st.word(),
-                decision: match &st {
+                decision: match st {
                     Standing::Decided(id) => Some(id.clone()),
                     _ => None,
                 },
@@ -180,12 +227,11 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
 fn human(s: &Shown) -> String {
     let u = s.unit;
     let mut out = format!(
-        "{}  {}  {}-{}  {}\n",
-        shorten(&u.id, 44),
+        "{}  {}  {}-{}\n",
+        shorten(&u.id, 50),
         u.class.name(),
         u.start,
-        u.end,
-        s.standing
+        u.end
     );
     let mut coders: Vec<&str> = u.excerpts.iter().map(|e| e.coder.as_str()).collect();
     coders.dedup();

@@ -3,6 +3,7 @@
 //! core plain values.
 
 pub mod at_commit;
+pub mod cache;
 pub mod error;
 pub mod git;
 pub mod history;

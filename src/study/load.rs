@@ -8,7 +8,7 @@ use crate::study::files::{FileRole, MANIFEST, StudyFiles, role_of};
 use crate::study::parse::code_file::parse_code_file;
 use crate::study::parse::jsonl::parse_jsonl;
 use crate::study::parse::manifest::parse_manifest;
-use crate::study::parse::transcript::parse_transcript;
+use crate::study::parse::transcript::{parse_transcript, parse_transcript_owned};
 use crate::study::problem::{Location, Problem};
 use crate::study::types::{
     Coding, CodingFile, Decision, DecisionFile, Manifest, Study, Transcript,
@@ -18,7 +18,7 @@ const CODING_HINT: &str = "each line is one coding: {\"id\":...,\"code\":...,\"s
 const DECISION_HINT: &str = "each line is one decision: {\"id\",\"unit\",\"basis\",\"action\",\"chosen\",\"result\",\"reviewer\",\"at\",\"note\"} (see docs/format.md); restore the line with git rather than editing the log";
 
 /// A loaded study and the problems met while parsing it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Loaded {
     pub study: Study,
     pub problems: Vec<Problem>,
@@ -91,6 +91,56 @@ pub fn load(files: &StudyFiles) -> Loaded {
         problems,
         unreadable_transcripts,
     }
+}
+
+/// Parse transcripts whose bytes are handed over (`check_owned`), on every
+/// core, and add them to `loaded` in path order, as `load` would have.
+pub fn add_transcripts(loaded: &mut Loaded, mut owned: Vec<(String, Vec<u8>)>) {
+    let parse = |(path, bytes): &mut (String, Vec<u8>)| {
+        let id = match role_of(path) {
+            FileRole::Transcript { id } => id,
+            _ => return Parsed::Nothing,
+        };
+        match parse_transcript_owned(path, &id, std::mem::take(bytes)) {
+            Ok((t, ps)) => Parsed::Transcript(t, ps),
+            Err(p) => Parsed::Unreadable(id, p),
+        }
+    };
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(8);
+    let parsed: Vec<Parsed> = if threads < 2 || owned.len() < 16 {
+        owned.iter_mut().map(parse).collect()
+    } else {
+        let chunk = owned.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = owned
+                .chunks_mut(chunk)
+                .map(|part| scope.spawn(move || part.iter_mut().map(parse).collect::<Vec<_>>()))
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_default())
+                .collect()
+        })
+    };
+    let mut transcripts = Vec::with_capacity(parsed.len());
+    for p in parsed {
+        match p {
+            Parsed::Transcript(t, ps) => {
+                transcripts.push(t);
+                loaded.problems.extend(ps);
+            }
+            Parsed::Unreadable(id, p) => {
+                loaded.unreadable_transcripts.insert(id);
+                loaded.problems.push(p);
+            }
+            _ => {}
+        }
+    }
+    // In path order among any the files already held.
+    loaded.study.transcripts.extend(transcripts);
 }
 
 /// One file, parsed.

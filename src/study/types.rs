@@ -102,7 +102,7 @@ fn default_codable() -> bool {
 
 /// One code of the codebook: its header, its place in the tree, and the
 /// Markdown body that defines it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Code {
     pub header: CodeHeader,
     /// Study-relative path of the file, e.g.
@@ -157,7 +157,7 @@ impl Section {
 
 /// The codebook: every code in tree order (a parent before its children,
 /// siblings by file name).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Codebook {
     pub codes: Vec<Code>,
 }
@@ -210,24 +210,40 @@ impl Codebook {
 }
 
 /// A source text: UTF-8 with LF line ends. Offsets into it count `char`s.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Transcript {
     /// The file stem: `transcripts/fg1.txt` is `fg1`.
     pub id: String,
     pub text: String,
     /// Length in Unicode scalar values, the unit of every offset.
     pub chars: usize,
+    /// Character offsets to bytes, built once with the text.
+    index: crate::study::text::CharIndex,
 }
 
 impl Transcript {
     pub fn new(id: impl Into<String>, text: impl Into<String>) -> Transcript {
         let text = text.into();
-        let chars = text.chars().count();
+        let index = crate::study::text::CharIndex::new(&text);
         Transcript {
             id: id.into(),
+            chars: index.chars(),
             text,
-            chars,
+            index,
         }
+    }
+    /// The characters `[start, end)`, or `None` when out of range; costs
+    /// the same wherever in the text they are.
+    pub fn slice(&self, start: usize, end: usize) -> Option<&str> {
+        self.index.slice(&self.text, start, end)
+    }
+    /// The byte offset of character `n` (`text.len()` for the end).
+    pub fn byte_of(&self, n: usize) -> Option<usize> {
+        self.index.byte_of(&self.text, n)
+    }
+    /// The character offset of byte `byte` (a character boundary).
+    pub fn char_of(&self, byte: usize) -> usize {
+        self.index.char_of(&self.text, byte)
     }
 }
 
@@ -248,7 +264,7 @@ pub struct Coding {
 }
 
 /// One coder's codings of one transcript (`codings/<coder>/<transcript>.jsonl`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CodingFile {
     pub coder: String,
     pub transcript: String,
@@ -317,7 +333,7 @@ pub struct Decision {
 }
 
 /// The decisions log of one transcript.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DecisionFile {
     pub transcript: String,
     pub decisions: Vec<Decision>,
@@ -326,7 +342,7 @@ pub struct DecisionFile {
 
 /// A whole study as loaded: whatever parsed, even when other parts did not,
 /// so that `status` can describe a study that `check` complains about.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Study {
     pub manifest: Option<Manifest>,
     pub codebook: Codebook,
@@ -348,7 +364,13 @@ impl Study {
             .map(|m| m.coders.as_slice())
             .unwrap_or(&[])
     }
+    /// Transcripts are usually in id order (read in path order), so a
+    /// binary search finds one without a walk per lookup (callers look one
+    /// up per unit); the walk remains for any other order.
     pub fn transcript(&self, id: &str) -> Option<&Transcript> {
-        self.transcripts.iter().find(|t| t.id == id)
+        match self.transcripts.binary_search_by(|t| t.id.as_str().cmp(id)) {
+            Ok(i) => Some(&self.transcripts[i]),
+            Err(_) => self.transcripts.iter().find(|t| t.id == id),
+        }
     }
 }

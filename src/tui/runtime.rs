@@ -23,9 +23,10 @@ use ratatui::crossterm::terminal::{
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
 use crate::repo::RepoError;
+use crate::repo::cache::Opened;
 use crate::repo::git::Person;
 use crate::repo::history::Walker;
-use crate::repo::read::read_study;
+use crate::repo::read::FileReads;
 use crate::repo::record::{RecordError, new_decision_id, now, record_decisions};
 use crate::review::decide::{commit_message, describe_undo};
 use crate::review::{decision_for, describe, revert_of};
@@ -156,7 +157,7 @@ async fn main_loop(session: Session, config: &UserConfig) -> Result<(), RepoErro
     spawn_input(tx.clone(), Arc::clone(&signalled));
     spawn_signals(tx.clone(), signalled);
     let shared = Shared::default();
-    spawn_load(session.root.clone(), tx.clone());
+    spawn_load(session.root.clone(), tx.clone(), true);
     spawn_watch(session.root.clone(), shared.seen.clone(), tx.clone());
 
     let _ = terminal.draw(|f| view(&state, f));
@@ -291,20 +292,53 @@ fn spawn_signals(tx: UnboundedSender<Action>, signalled: Arc<AtomicBool>) {
     }
 }
 
-fn spawn_load(root: PathBuf, tx: UnboundedSender<Action>) {
+/// The review screen's values in the derived cache: all it shows, its
+/// outline (codebook and counts), and the agreement view's figures.
+const REVIEW: &str = "review";
+const OUTLINE: &str = "review-outline";
+const AGREEMENT: &str = "review-agreement";
+
+/// Read the study for the screen; `first`: nothing is shown yet, so the
+/// outline may be (a reload keeps the screen as it is until it is done).
+fn spawn_load(root: PathBuf, tx: UnboundedSender<Action>, first: bool) {
     tokio::task::spawn_blocking(move || {
         let _ = tx.send(Action::Progress("reading files".into()));
-        let files = match read_study(&root) {
-            Ok(f) => f,
+        let reads = FileReads::default();
+        let opened = match Opened::open(&root, &reads) {
+            Ok(o) => o,
             Err(e) => {
                 let _ = tx.send(Action::LoadFailed(e.to_string()));
                 return;
             }
         };
-        let _ = tx.send(Action::Progress("checking the study".into()));
-        let loaded = study::check(&files);
-        let _ = tx.send(Action::Progress("finding review units".into()));
-        let data = ReviewData::build(loaded.study, loaded.problems.len());
+        // What the screen shows of a study that has not changed since it
+        // was last opened: kept whole in the derived cache.
+        // The outline first (codebook and counts: a small value), so the
+        // screen is usable while the units are read.
+        let outline = first
+            .then(|| opened.cached::<ReviewData>(OUTLINE))
+            .flatten();
+        if let Some(outline) = outline.filter(|o| o.is_outline()) {
+            let _ = tx.send(Action::Loaded {
+                data: Box::new(outline),
+                last_commit: None,
+            });
+        }
+        let data = match opened.cached::<ReviewData>(REVIEW) {
+            Some(data) => data,
+            None => {
+                let files = opened.files();
+                let _ = tx.send(Action::Progress("checking the study".into()));
+                let loaded = study::check_owned(files);
+                let _ = tx.send(Action::Progress("finding review units".into()));
+                let data = ReviewData::build(loaded.study, loaded.problems.len());
+                opened.keep(OUTLINE, &data.outline());
+                opened.keep(REVIEW, &data);
+                data
+            }
+        };
+        let mut data = data;
+        data.loaded_key = opened.key().map(str::to_string);
         let last_commit = last_decision_commit(&root);
         let _ = tx.send(Action::Loaded {
             data: Box::new(data),
@@ -327,6 +361,7 @@ pub fn read_history(
             progress(format!("reading the history: {done} of {all} commits"));
         }
     })?;
+    walker.keep_figures();
     let uncommitted = walker.uncommitted()?.unwrap_or_default();
     Ok(HistoryData {
         records,
@@ -376,7 +411,7 @@ fn start(
 ) {
     let Some(data) = &state.data else { return };
     match effect {
-        Effect::Reload => spawn_load(session.root.clone(), tx),
+        Effect::Reload => spawn_load(session.root.clone(), tx, false),
         Effect::LoadHistory => {
             let root = session.root.clone();
             tokio::task::spawn_blocking(move || {
@@ -390,10 +425,29 @@ fn start(
                 let _ = tx.send(action);
             });
         }
+        // The outline has no codings to measure: the full data follows.
+        Effect::ComputeAgreement if data.is_outline() => {}
         Effect::ComputeAgreement => {
             let study = data.study.clone();
+            let key = data.loaded_key.clone();
+            let root = session.root.clone();
             tokio::task::spawn_blocking(move || {
-                let summary = AgreementSummary::compute(&study);
+                // From the cache only if the files are still those the
+                // screen's study was read from (same key as at loading).
+                let reads = FileReads::default();
+                let opened = Opened::open(&root, &reads)
+                    .ok()
+                    .filter(|o| key.is_some() && o.key() == key.as_deref());
+                let summary = match opened.as_ref().and_then(|o| o.cached(AGREEMENT)) {
+                    Some(s) => s,
+                    None => {
+                        let s = AgreementSummary::compute(&study);
+                        if let Some(o) = &opened {
+                            o.keep(AGREEMENT, &s);
+                        }
+                        s
+                    }
+                };
                 let _ = tx.send(Action::AgreementReady(Box::new(summary)));
             });
         }

@@ -105,7 +105,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::Loaded { data, last_commit } => {
-            let reloading = state.data.is_some();
+            // After the outline (codebook and counts from the cache) the
+            // full data is the first load, not a reload.
+            let reloading = state.data.as_ref().is_some_and(|d| !d.is_outline());
             let mut recompute = true;
             if reloading {
                 recompute = reloaded(state, &data);
@@ -968,12 +970,9 @@ fn on_edit_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         return Vec::new();
     };
     let unit = &data.units[edit.unit];
-    let text = data
-        .study
-        .transcript(&unit.transcript)
-        .map(|t| t.text.as_str())
-        .unwrap_or("");
-    let len = text.chars().count();
+    let no_text = crate::study::Transcript::new("", "");
+    let text = data.study.transcript(&unit.transcript).unwrap_or(&no_text);
+    let len = text.chars;
     match command {
         EditCommand::Cancel => {
             state.edit = None;
@@ -1044,23 +1043,25 @@ fn on_edit_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
 }
 
 /// The next word start (forward) or previous word start (backward) from
-/// character `pos`.
-fn word_boundary(text: &str, pos: usize, forward: bool) -> usize {
-    let chars: Vec<char> = text.chars().collect();
-    let len = chars.len();
-    let mut p = pos.min(len);
+/// character `pos`, walking from `pos` only (not from the text's start).
+fn word_boundary(text: &crate::study::Transcript, pos: usize, forward: bool) -> usize {
+    let pos = pos.min(text.chars);
+    let at = text.byte_of(pos).unwrap_or(text.text.len());
+    let mut p = pos;
     if forward {
-        while p < len && !chars[p].is_whitespace() {
+        let mut it = text.text[at..].chars().peekable();
+        while it.next_if(|c| !c.is_whitespace()).is_some() {
             p += 1;
         }
-        while p < len && chars[p].is_whitespace() {
+        while it.next_if(|c| c.is_whitespace()).is_some() {
             p += 1;
         }
     } else {
-        while p > 0 && chars[p - 1].is_whitespace() {
+        let mut it = text.text[..at].chars().rev().peekable();
+        while it.next_if(|c| c.is_whitespace()).is_some() {
             p -= 1;
         }
-        while p > 0 && !chars[p - 1].is_whitespace() {
+        while it.next_if(|c| !c.is_whitespace()).is_some() {
             p -= 1;
         }
     }

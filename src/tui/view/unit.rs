@@ -10,8 +10,8 @@ use similar::{ChangeTag, TextDiff};
 use crate::agreement::spans::merge;
 use crate::align::{ReviewUnit, UnitClass};
 use crate::review::Standing;
-use crate::study::Section;
-use crate::study::text::{char_slice, printable, shorten};
+use crate::study::text::{printable, shorten};
+use crate::study::{Section, Transcript};
 use crate::tui::data::ReviewData;
 use crate::tui::state::State;
 use crate::tui::theme::Theme;
@@ -26,11 +26,8 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     };
     let unit = &data.units[i];
     let standing = &data.standings[i];
-    let text = data
-        .study
-        .transcript(&unit.transcript)
-        .map(|t| t.text.as_str())
-        .unwrap_or("");
+    let no_text = Transcript::new("", "");
+    let text = data.study.transcript(&unit.transcript).unwrap_or(&no_text);
     let coders: Vec<String> = data.coders.iter().map(|c| c.id.clone()).collect();
 
     let title = Line::from(vec![
@@ -159,7 +156,7 @@ fn draw_coders(t: &Theme, data: &ReviewData, unit: &ReviewUnit, frame: &mut Fram
 }
 
 /// One coder's text in the unit: their excerpts merged, in order.
-fn coder_text(unit: &ReviewUnit, coder: &str, text: &str) -> String {
+fn coder_text(unit: &ReviewUnit, coder: &str, text: &Transcript) -> String {
     let mut spans: Vec<(usize, usize)> = unit
         .excerpts
         .iter()
@@ -169,7 +166,7 @@ fn coder_text(unit: &ReviewUnit, coder: &str, text: &str) -> String {
     spans.sort();
     merge(&spans)
         .iter()
-        .filter_map(|&(s, e)| char_slice(text, s, e))
+        .filter_map(|&(s, e)| text.slice(s, e))
         .collect::<Vec<_>>()
         .join(" … ")
 }
@@ -178,7 +175,7 @@ fn draw_difference(
     t: &Theme,
     data: &ReviewData,
     unit: &ReviewUnit,
-    text: &str,
+    text: &Transcript,
     frame: &mut Frame,
     area: Rect,
 ) {

@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Paragraph};
 
 use crate::align::UnitClass;
 use crate::review::Standing;
-use crate::study::text::{char_slice, printable};
+use crate::study::text::printable;
 use crate::tui::data::ReviewData;
 use crate::tui::state::{Pane, Screen, State};
 use crate::tui::theme::Theme;
@@ -124,7 +124,7 @@ fn unit_row(
     let text = data
         .study
         .transcript(&u.transcript)
-        .and_then(|tr| char_slice(&tr.text, u.start, u.end.min(u.start + 200)))
+        .and_then(|tr| tr.slice(u.start, u.end.min(u.start + 200)))
         .unwrap_or("");
     let word = match standing {
         _ if state.pending.contains(&u.id) => "saving",
