@@ -10,6 +10,7 @@ mod generate;
 mod history;
 mod import;
 mod init;
+mod reanchor;
 mod review;
 mod status;
 mod study_arg;
@@ -84,6 +85,9 @@ pub enum Command {
     /// Export the study as a REFI-QDA project (qdpx) or codebook (qdc), or as CSV tables
     #[command(long_about = export::LONG_ABOUT, after_help = export::AFTER_HELP)]
     Export(export::Args),
+    /// Move codings (and decisions) to follow transcripts edited outside concord, in one commit
+    #[command(long_about = reanchor::LONG_ABOUT, after_help = reanchor::AFTER_HELP)]
+    Reanchor(reanchor::Args),
     /// Write a seeded synthetic study, for benchmarks
     #[command(hide = true)]
     Generate(generate::Args),
@@ -127,6 +131,7 @@ fn run_command(command: Command) -> Result<u8, crate::repo::RepoError> {
         Command::Diff(a) => diff::run(a),
         Command::Import(a) => import::run(a),
         Command::Export(a) => export::run(a),
+        Command::Reanchor(a) => reanchor::run(a),
         Command::Generate(a) => generate::run(a),
     }
 }

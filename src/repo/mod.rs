@@ -8,6 +8,7 @@ pub mod git;
 pub mod history;
 pub mod locate;
 pub mod read;
+pub mod reanchor;
 pub mod record;
 pub mod write;
 

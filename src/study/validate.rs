@@ -402,10 +402,10 @@ impl Validator<'_> {
                 // the usual cause is an edit earlier in the transcript.
                 let hint = match nearest_occurrence(&t.text, &coding.quote, coding.start) {
                         Some(s) => format!(
-                            "the quote is now at {s}-{}: set start and end there if the transcript was edited; otherwise correct the quote",
+                            "the quote is now at {s}-{}: if the transcript was edited, concord reanchor moves the codings there; otherwise correct the quote",
                             s + coding.quote.chars().count()
                         ),
-                        None => "if the transcript was edited, move start and end to where the quote now is; otherwise correct the quote".to_string(),
+                        None => "this coding needs a human: its text was changed (concord reanchor keeps such codings, with their old quote); set start, end and quote to the text it should code now, or delete the coding".to_string(),
                     };
                 push(
                     at,
