@@ -891,6 +891,7 @@ pub fn plan(
                 study: StudyInfo { name },
                 coders: coders.clone(),
                 agreement: AgreementSettings::default(),
+                coding: Default::default(),
             };
             plan.writes
                 .insert(MANIFEST.to_string(), manifest_text(&m).into_bytes());

@@ -10,6 +10,7 @@ pub mod locate;
 pub mod read;
 pub mod reanchor;
 pub mod record;
+pub mod record_codings;
 pub mod write;
 
 pub use error::RepoError;

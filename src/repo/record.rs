@@ -44,6 +44,10 @@ pub enum RecordError {
         by: String,
     },
     #[error(
+        "coding {coding} in {file} was changed meanwhile (another session of the same coder?); nothing was written — look at it again"
+    )]
+    CodingChangedMeanwhile { coding: String, file: String },
+    #[error(
         "{0} has changes that are not committed; commit or restore them first (concord does not overwrite them)"
     )]
     UncommittedChanges(String),
@@ -68,6 +72,47 @@ pub fn record_decisions(
     reviewer: &Person,
     message: &str,
 ) -> Result<Recorded, RecordError> {
+    let mut appended = String::new();
+    for d in decisions {
+        appended.push_str(&decision_line(d));
+    }
+    let in_study = decisions_path(transcript);
+    commit_file(
+        study_root,
+        &in_study,
+        reviewer,
+        message,
+        |repo_path, base| {
+            let base = base.unwrap_or_default();
+            if let Some(clash) = already_decided(&base, repo_path, decisions) {
+                return Err(clash);
+            }
+            let mut content = base;
+            if !content.is_empty() && !content.ends_with('\n') {
+                content.push('\n');
+            }
+            content.push_str(&appended);
+            Ok(content)
+        },
+    )
+}
+
+/// Commit a new version of one study file (`in_study`, study-relative) on
+/// the current branch, authored by `author`: `change` gets the file as
+/// committed at the branch tip (`None` if absent) and returns the new text.
+///
+/// The compare-and-swap: if the branch moved meanwhile, `change` runs again
+/// on the new tip's file, so another commit's lines are kept; `change` may
+/// refuse (the other commit clashes with this one). A working copy with
+/// edits that are not committed is never overwritten. Afterwards the
+/// working file and its index entry match the commit.
+pub fn commit_file(
+    study_root: &Path,
+    in_study: &str,
+    author: &Person,
+    message: &str,
+    change: impl Fn(&str, Option<String>) -> Result<String, RecordError>,
+) -> Result<Recorded, RecordError> {
     let repo = Repository::discover(study_root).map_err(RepoError::Git)?;
     let workdir = repo
         .workdir()
@@ -83,19 +128,13 @@ pub fn record_decisions(
             path: study_root.to_path_buf(),
             source,
         })?;
-    let in_study = decisions_path(transcript);
     let in_repo: PathBuf = root
         .strip_prefix(&workdir)
         .unwrap_or(Path::new(""))
-        .join(&in_study);
+        .join(in_study);
     let repo_path = in_repo.to_string_lossy().replace('\\', "/");
-    let on_disk = root.join(&in_study);
-
-    let mut appended = String::new();
-    for d in decisions {
-        appended.push_str(&decision_line(d));
-    }
-    let sig = git2::Signature::now(&reviewer.name, &reviewer.email)?;
+    let on_disk = root.join(in_study);
+    let sig = git2::Signature::now(&author.name, &author.email)?;
 
     for attempt in 0..ATTEMPTS {
         let tip = match repo.head() {
@@ -112,20 +151,12 @@ pub fn record_decisions(
             let working = std::fs::read(&on_disk).ok();
             let committed_bytes = committed.as_ref().map(|s| s.as_bytes().to_vec());
             if working.is_some() && working != committed_bytes {
-                return Err(RecordError::UncommittedChanges(in_study.clone()));
+                return Err(RecordError::UncommittedChanges(in_study.to_string()));
             }
         }
-        let base = committed.unwrap_or_default();
-        if let Some(clash) = already_decided(&base, &repo_path, decisions) {
-            return Err(clash);
-        }
-        let mut content = base.clone();
-        if !content.is_empty() && !content.ends_with('\n') {
-            content.push('\n');
-        }
-        content.push_str(&appended);
+        let content = change(&repo_path, committed)?;
 
-        // The new tree: the tip's, with the log replaced.
+        // The new tree: the tip's, with the file replaced.
         let mut index = git2::Index::new()?;
         if let Some(c) = &tip {
             index.read_tree(&c.tree()?)?;
@@ -142,7 +173,7 @@ pub fn record_decisions(
                     retries: attempt,
                 });
             }
-            // The branch moved (another reviewer) or is being written: re-read and re-apply.
+            // The branch moved (another process) or is being written: re-read and re-apply.
             Err(e) if matches!(e.code(), ErrorCode::Modified | ErrorCode::Locked) => continue,
             Err(e) => return Err(e.into()),
         }

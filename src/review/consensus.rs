@@ -121,6 +121,7 @@ mod tests {
                     },
                 ],
                 agreement: Default::default(),
+                coding: Default::default(),
             }),
             codebook: Default::default(),
             transcripts: vec![Transcript::new("t", "x".repeat(100))],
@@ -139,6 +140,7 @@ mod tests {
                 ),
             ],
             decisions: vec![],
+            done: vec![],
         };
         let units = review_units(&study);
         let boundary = units.iter().find(|u| u.start == 20).unwrap();

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::study::files::{
-    CODINGS_DIR, MANIFEST, StudyFiles, codings_path, decisions_path, transcript_path,
+    CODINGS_DIR, MANIFEST, StudyFiles, codings_path, decisions_path, done_path, transcript_path,
 };
 use crate::study::load::Loaded;
 use crate::study::parse::jsonl::column_of_key;
@@ -26,6 +26,7 @@ pub fn validate(loaded: &Loaded, files: &StudyFiles) -> Vec<Problem> {
     v.codebook();
     v.codings(&loaded.unreadable_transcripts);
     v.decisions();
+    v.done_marks();
     v.problems
 }
 
@@ -421,6 +422,28 @@ impl Validator<'_> {
             }
         }
         out
+    }
+
+    /// Done marks name transcripts of the study.
+    fn done_marks(&mut self) {
+        let study = self.study;
+        for file in &study.done {
+            let path = done_path(&file.coder);
+            for (mark, &line) in file.marks.iter().zip(&file.lines) {
+                if study.transcript(&mark.transcript).is_none() {
+                    let at = self.at_key(&path, line, "transcript");
+                    self.push(
+                        at,
+                        format!(
+                            "marks transcript {:?} done, but there is no {}",
+                            mark.transcript,
+                            transcript_path(&mark.transcript)
+                        ),
+                        "restore the transcript, or remove the line (with git, then commit)",
+                    );
+                }
+            }
+        }
     }
 
     fn decisions(&mut self) {
