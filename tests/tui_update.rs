@@ -439,3 +439,49 @@ fn counts_kept_in_step_equal_counts_made_afresh() {
         );
     }
 }
+
+/// Press a key that has no character (End, PgDn, arrows).
+fn key(state: &mut State, code: ratatui::crossterm::event::KeyCode) -> Vec<Effect> {
+    update(
+        state,
+        Action::Key(ratatui::crossterm::event::KeyEvent::new(
+            code,
+            KeyModifiers::NONE,
+        )),
+    )
+}
+
+#[test]
+fn the_picker_reaches_the_last_code_and_keeps_it_in_view() {
+    use ratatui::crossterm::event::KeyCode;
+    let mut state = loaded();
+    press(&mut state, "]\nep");
+    let codebook = state.data.as_ref().unwrap().study.codebook.clone();
+    let last = codebook
+        .codes
+        .iter()
+        .rev()
+        .find(|c| c.header.codable)
+        .unwrap();
+    // Down past the bottom of the window: the window follows the cursor.
+    for _ in 0..40 {
+        key(&mut state, KeyCode::Down);
+    }
+    let picker = state.picker.as_ref().unwrap();
+    let rows = concord::tui::layout::picker_rows(80, 24);
+    let all = picker.candidates(&codebook);
+    assert_eq!(all[picker.selected].id, last.id());
+    assert!(picker.window(&all, rows).contains(&picker.selected));
+    key(&mut state, KeyCode::Enter);
+    let edit = state.edit.as_ref().unwrap();
+    assert_eq!(edit.spans[edit.selected].code, last.id());
+    // Home goes back to the first, in codebook order.
+    press(&mut state, "p");
+    key(&mut state, KeyCode::End);
+    key(&mut state, KeyCode::Home);
+    let first = codebook.codes.iter().find(|c| c.header.codable).unwrap();
+    assert_eq!(
+        state.picker.as_ref().unwrap().chosen(&codebook).as_deref(),
+        Some(first.id())
+    );
+}

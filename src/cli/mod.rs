@@ -94,7 +94,37 @@ pub enum Command {
 }
 
 /// Parse the process's arguments and run the command.
+///
+/// A reader that stops reading (`concord units | head -1`) ends the command
+/// quietly with status 0: Rust's `println!` panics on a closed pipe, and
+/// that panic is caught here rather than reported as a crash (exit 101).
+/// Any other panic is a bug: its message is printed and the status is 2,
+/// so no command exits with other than 0, 1 or 2.
 pub fn run() -> ExitCode {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !is_closed_pipe(info.payload()) {
+            previous(info);
+        }
+    }));
+    match std::panic::catch_unwind(run_parsed) {
+        Ok(code) => code,
+        Err(payload) if is_closed_pipe(payload.as_ref()) => ExitCode::from(exit::OK),
+        Err(_) => ExitCode::from(exit::CANNOT_RUN),
+    }
+}
+
+/// Whether a panic is `print!` failing on a closed pipe (EPIPE).
+fn is_closed_pipe(payload: &(dyn std::any::Any + Send)) -> bool {
+    let text = payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+        .unwrap_or("");
+    text.starts_with("failed printing to std") && text.contains("Broken pipe")
+}
+
+fn run_parsed() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

@@ -7,6 +7,7 @@ pub mod data;
 pub mod history;
 pub mod keymap;
 pub mod layout;
+pub mod picker;
 pub mod runtime;
 pub mod state;
 pub mod theme;

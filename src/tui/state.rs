@@ -108,12 +108,8 @@ pub struct Edit {
     pub at_end: bool,
 }
 
-/// The fuzzy code picker of the edit mode.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Picker {
-    pub query: String,
-    pub selected: usize,
-}
+/// The fuzzy code picker of the edit mode (see `tui/picker.rs`).
+pub use crate::tui::picker::CodePicker as Picker;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tone {

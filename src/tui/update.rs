@@ -873,10 +873,7 @@ fn on_edit_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         }
         EditCommand::PickCode => {
             if !edit.spans.is_empty() {
-                state.picker = Some(Picker {
-                    query: String::new(),
-                    selected: 0,
-                });
+                state.picker = Some(Picker::new());
             }
         }
         EditCommand::AddSpan => {
@@ -891,10 +888,7 @@ fn on_edit_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 });
             edit.spans.push(span);
             edit.selected = edit.spans.len() - 1;
-            state.picker = Some(Picker {
-                query: String::new(),
-                selected: 0,
-            });
+            state.picker = Some(Picker::new());
         }
         EditCommand::DeleteSpan => {
             if edit.selected < edit.spans.len() {
@@ -940,55 +934,33 @@ fn word_boundary(text: &str, pos: usize, forward: bool) -> usize {
     p
 }
 
-/// Codable codes matching a picker query: every character of the query in
-/// order in the code's name or id (a subsequence), best (shortest) first.
-pub fn picker_matches(data: &ReviewData, query: &str) -> Vec<String> {
-    let q: Vec<char> = query.to_lowercase().chars().collect();
-    let mut hits: Vec<(usize, String)> = data
-        .study
-        .codebook
-        .codes
-        .iter()
-        .filter(|c| c.header.codable)
-        .filter_map(|c| {
-            let hay = format!("{} {}", c.name(), c.id()).to_lowercase();
-            let mut it = hay.chars();
-            q.iter()
-                .all(|qc| it.by_ref().any(|h| h == *qc))
-                .then(|| (hay.len(), c.id().to_string()))
-        })
-        .collect();
-    hits.sort();
-    hits.into_iter().map(|(_, id)| id).collect()
-}
-
 fn on_picker_key(state: &mut State, key: KeyEvent) {
     let Some(data) = &state.data else { return };
     let Some(picker) = &mut state.picker else {
         return;
     };
-    let matches = picker_matches(data, &picker.query);
+    let codebook = &data.study.codebook;
+    let len = picker.candidates(codebook).len();
+    let rows = layout::picker_rows(state.size.0, state.size.1);
     match key.code {
         KeyCode::Esc => state.picker = None,
-        KeyCode::Up => picker.selected = picker.selected.saturating_sub(1),
-        KeyCode::Down => {
-            picker.selected = (picker.selected + 1).min(matches.len().saturating_sub(1))
-        }
-        KeyCode::Backspace => {
-            picker.query.pop();
-            picker.selected = 0;
-        }
+        KeyCode::Up => picker.move_by(-1, len, rows),
+        KeyCode::Down => picker.move_by(1, len, rows),
+        KeyCode::PageUp => picker.move_by(-(rows as isize), len, rows),
+        KeyCode::PageDown => picker.move_by(rows as isize, len, rows),
+        KeyCode::Home => picker.move_by(isize::MIN / 2, len, rows),
+        KeyCode::End => picker.move_by(isize::MAX / 2, len, rows),
+        KeyCode::Backspace => picker.backspace(),
         KeyCode::Enter => {
-            if let (Some(code), Some(edit)) = (matches.get(picker.selected), &mut state.edit) {
+            if let (Some(code), Some(edit)) = (picker.chosen(codebook), &mut state.edit) {
                 if let Some(span) = edit.spans.get_mut(edit.selected) {
-                    span.code = code.clone();
+                    span.code = code;
                 }
             }
             state.picker = None;
         }
-        KeyCode::Char(c) if !c.is_control() => {
-            picker.query.push(c);
-            picker.selected = 0;
+        KeyCode::Char(c) if !c.is_control() && !key.modifiers.contains(KeyModifiers::CONTROL) => {
+            picker.type_char(c)
         }
         _ => {}
     }
