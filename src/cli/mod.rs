@@ -3,6 +3,7 @@
 
 mod agreement;
 mod check;
+mod code;
 mod demo;
 mod diff;
 mod export;
@@ -85,6 +86,9 @@ pub enum Command {
     /// Export the study as a REFI-QDA project (qdpx) or codebook (qdc), or as CSV tables
     #[command(long_about = export::LONG_ABOUT, after_help = export::AFTER_HELP)]
     Export(export::Args),
+    /// Code transcripts in the terminal: the coding screen for one coder, blind to the others until done
+    #[command(long_about = code::LONG_ABOUT)]
+    Code(code::Args),
     /// Move codings (and decisions) to follow transcripts edited outside concord, in one commit
     #[command(long_about = reanchor::LONG_ABOUT, after_help = reanchor::AFTER_HELP)]
     Reanchor(reanchor::Args),
@@ -161,6 +165,7 @@ fn run_command(command: Command) -> Result<u8, crate::repo::RepoError> {
         Command::Diff(a) => diff::run(a),
         Command::Import(a) => import::run(a),
         Command::Export(a) => export::run(a),
+        Command::Code(a) => code::run(a),
         Command::Reanchor(a) => reanchor::run(a),
         Command::Generate(a) => generate::run(a),
     }
