@@ -321,11 +321,17 @@ fn picker(state: &CodeState, frame: &mut Frame, area: Rect) {
             format!("  {}", c.parents)
         };
         let name = shorten(&c.name, w.saturating_sub(4));
-        let room = w.saturating_sub(name.chars().count() + 4);
+        let room = w.saturating_sub(name.chars().count() + 2);
+        // The parent path only where there is room to read some of it.
+        let parents = if room >= 6 {
+            shorten(&parents, room)
+        } else {
+            String::new()
+        };
         let mut line = Line::from(vec![
             Span::styled("● ", theme.code(&c.color)),
             Span::raw(name),
-            Span::styled(shorten(&parents, room), theme.dim()),
+            Span::styled(parents, theme.dim()),
         ]);
         if i == p.selected {
             line = line.style(theme.selected());
@@ -355,12 +361,32 @@ fn hints(state: &CodeState, frame: &mut Frame, area: Rect) {
             "adjust: move the end with h l w b e ( ) j k · o other end · Enter keeps · Esc cancels",
             theme.dim(),
         ),
+        // What just happened (a commit, a refusal) takes the hints' place until the next key.
+        Mode::Normal if state.message.is_some() => {
+            let (m, error) = state
+                .message
+                .as_ref()
+                .map(|(m, e)| (m.as_str(), *e))
+                .unwrap_or(("", false));
+            Line::styled(
+                printable(m),
+                if error {
+                    theme.error()
+                } else {
+                    Style::default()
+                },
+            )
+        }
         Mode::Normal if state.anchor.is_some() => Line::styled(
             "selecting: move to extend · Enter apply a code · Esc/v stop",
             theme.dim(),
         ),
+        Mode::Normal if area.width < 110 => Line::styled(
+            "? keys · v select · Enter code · Tab next coding · c m r x: recode memo adjust delete · u undo · D done",
+            theme.dim(),
+        ),
         Mode::Normal => Line::styled(
-            "v select · Enter code turn/selection · Tab coding · c recode · m memo · r adjust · x delete · u undo · D done · ? keys",
+            "? keys · v select · Enter code the selection or turn · Tab next coding · c recode · m memo · r adjust · x delete · u undo · D done",
             theme.dim(),
         ),
     };
@@ -404,17 +430,6 @@ fn status(state: &CodeState, frame: &mut Frame, area: Rect) {
     }
     if state.in_flight > 0 {
         spans.push(Span::styled(" · committing…", theme.warn()));
-    }
-    if let Some((m, error)) = &state.message {
-        spans.push(Span::raw(" · "));
-        spans.push(Span::styled(
-            printable(m),
-            if *error {
-                theme.error()
-            } else {
-                Style::default()
-            },
-        ));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
