@@ -204,7 +204,9 @@ fn codebook(state: &CodeState, frame: &mut Frame, area: Rect) {
     let mut lines = vec![Line::styled("Codebook (Enter codes)", theme.title())];
     for code in &state.study.codebook.codes {
         let n = own.iter().filter(|c| c.code == code.id()).count();
-        let indent = "  ".repeat(code.depth.min(4));
+        // Narrow panes indent by one column a level, so names keep their room.
+        let step = if w < 34 { " " } else { "  " };
+        let indent = step.repeat(code.depth.min(4));
         let count = if n > 0 {
             format!(" {n}")
         } else {
@@ -272,7 +274,7 @@ fn at_cursor_lines(state: &CodeState, w: usize) -> Vec<Line<'static>> {
     }
     if !state.others_visible(&o.id) {
         lines.push(Line::styled(
-            "  others hidden until you are done (D)",
+            "  others: hidden until done",
             theme.dim(),
         ));
     } else {
@@ -382,7 +384,7 @@ fn hints(state: &CodeState, frame: &mut Frame, area: Rect) {
             theme.dim(),
         ),
         Mode::Normal if area.width < 110 => Line::styled(
-            "? keys · v select · Enter code · Tab next coding · c m r x: recode memo adjust delete · u undo · D done",
+            "?:keys v:select Enter:code Tab:next c:recode m:memo r:adjust x:del u:undo D:done",
             theme.dim(),
         ),
         Mode::Normal => Line::styled(
