@@ -391,3 +391,65 @@ fn in_a_terminal_without_an_identity_it_says_so_before_any_screen() {
     );
     assert_clean(&demo.root);
 }
+
+/// Another reviewer's process decides the first open unit of the study
+/// (found as the screen finds units) and commits it. Returns the unit's
+/// transcript and range.
+fn another_reviewer_decides(root: &Path, who: &str, email: &str) -> (String, String) {
+    let files = concord::repo::read::read_study(root).unwrap();
+    let study = concord::study::check(&files).study;
+    let units = concord::align::review_units(&study);
+    let standings = concord::review::standings(&units, &study.decisions);
+    let unit = units
+        .iter()
+        .rfind(|u| standings[&u.id] == concord::review::Standing::Open)
+        .unwrap();
+    let d = concord::review::decision_for(
+        unit,
+        &concord::review::Choice::Union,
+        "d-from-another-process".into(),
+        format!("{who} <{email}>"),
+        "2026-11-23T12:00:00Z".into(),
+        "settled at the meeting".into(),
+    );
+    concord::repo::record::record_decisions(
+        root,
+        &unit.transcript,
+        &[d],
+        &concord::repo::git::Person::new(who, email),
+        "another reviewer's decision",
+    )
+    .unwrap();
+    (
+        unit.transcript.clone(),
+        format!("{}-{}", unit.start, unit.end),
+    )
+}
+
+#[test]
+fn another_reviewers_commit_shows_without_a_key() {
+    let demo = demo();
+    let root = &demo.root;
+    let mut tui = demo.open();
+    let screen = tui.wait_for("the study to load", loaded);
+    let (open0, _) = counts(&screen).unwrap();
+    // Into the units pane: the reviewer's place, which the reload keeps.
+    tui.keys("]");
+    tui.keys("\r");
+    let screen = tui.wait_for("the unit view", |s| unit_title(s).is_some());
+    let (t, range, _) = unit_title(&screen).unwrap();
+
+    let (t2, range2) = another_reviewer_decides(root, "Ann Other", "ann@example.org");
+    assert_ne!((&t, &range), (&t2, &range2));
+    let screen = tui.wait_for("the other reviewer's decision, with no key pressed", |s| {
+        counts(s) == Some((open0 - 1, 1)) && s.contains("1 decision by Ann Other")
+    });
+    assert_eq!(
+        unit_title(&screen).map(|u| (u.0, u.1)),
+        Some((t, range)),
+        "the reviewer is still on the same unit"
+    );
+    tui.keys("q");
+    assert!(tui.wait_exit().success());
+    assert_restored(&tui);
+}

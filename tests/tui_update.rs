@@ -485,3 +485,154 @@ fn the_picker_reaches_the_last_code_and_keeps_it_in_view() {
         Some(first.id())
     );
 }
+
+/// The sample study with one more decision by `who` on unit `k`.
+fn study_with_decision_by(state: &State, k: usize, who: &str) -> concord::study::Study {
+    let data = state.data.as_ref().unwrap();
+    let mut study = data.study.clone();
+    let unit = &data.units[k];
+    let d = concord::review::decision_for(
+        unit,
+        &Choice::Union,
+        format!("d-other-{k}"),
+        format!("{who} <{}@example.org>", who.to_lowercase()),
+        "2026-11-23T11:00:00Z".into(),
+        String::new(),
+    );
+    match study
+        .decisions
+        .iter_mut()
+        .find(|f| f.transcript == unit.transcript)
+    {
+        Some(f) => {
+            f.decisions.push(d);
+            f.lines.push(f.lines.len() + 1);
+        }
+        None => study.decisions.push(concord::study::DecisionFile {
+            transcript: unit.transcript.clone(),
+            decisions: vec![d],
+            lines: vec![1],
+        }),
+    }
+    study
+}
+
+#[test]
+fn a_change_on_disk_reloads_behind_the_screen_and_says_what_came_in() {
+    let mut state = loaded();
+    press(&mut state, "]]\n");
+    let here = state.unit.unwrap();
+    let here_id = state.data.as_ref().unwrap().units[here].id.clone();
+    let other = state
+        .data
+        .as_ref()
+        .unwrap()
+        .units
+        .iter()
+        .position(|u| u.class != UnitClass::Agreement && u.id != here_id);
+    let effects = update(&mut state, Action::StudyChanged);
+    assert_eq!(effects, vec![Effect::Reload]);
+    // A second change while reading: no second read at once, one after.
+    assert!(update(&mut state, Action::StudyChanged).is_empty());
+    let study = study_with_decision_by(&state, other.unwrap(), "Ann");
+    let effects = update(
+        &mut state,
+        Action::Loaded {
+            data: Box::new(ReviewData::build(study.clone(), 0)),
+            last_commit: None,
+        },
+    );
+    assert_eq!(effects, vec![Effect::Reload], "{effects:?}");
+    let data = state.data.as_ref().unwrap();
+    assert_eq!(data.units[state.unit.unwrap()].id, here_id, "the same unit");
+    assert_eq!(state.screen, Screen::Unit);
+    assert_eq!(
+        data.standings[other.unwrap()],
+        Standing::Decided(format!("d-other-{}", other.unwrap()))
+    );
+    let said = &state.message.as_ref().unwrap().text;
+    assert_eq!(said, "came in: 1 decision by Ann");
+    // Decisions only: the figures need not be computed again.
+    assert!(!effects.contains(&Effect::ComputeAgreement));
+}
+
+#[test]
+fn a_change_while_committing_waits_for_the_commit() {
+    let mut state = loaded();
+    press(&mut state, "]\n");
+    let e = press(&mut state, "1");
+    assert!(update(&mut state, Action::StudyChanged).is_empty());
+    let Effect::Decide { unit, .. } = &e[0] else {
+        panic!()
+    };
+    let d = concord::review::decision_for(
+        unit,
+        &Choice::Accept("coder-a".into()),
+        "d-1".into(),
+        "Rev".into(),
+        "t".into(),
+        String::new(),
+    );
+    let effects = update(
+        &mut state,
+        Action::Recorded {
+            transcript: unit.transcript.clone(),
+            decisions: vec![d.clone()],
+            commit: "abc1234".into(),
+            summary: "decided".into(),
+            reload: false,
+        },
+    );
+    assert_eq!(effects, vec![Effect::Reload]);
+    // The reload read the commit too: it is one decision, not a conflict.
+    let with_it = state.data.as_ref().unwrap().study.clone();
+    update(
+        &mut state,
+        Action::Loaded {
+            data: Box::new(ReviewData::build(with_it, 0)),
+            last_commit: None,
+        },
+    );
+    let i = state.unit.unwrap();
+    state
+        .data
+        .as_mut()
+        .unwrap()
+        .apply_recorded(&unit.transcript, std::slice::from_ref(&d));
+    assert_eq!(
+        state.data.as_ref().unwrap().standings[i],
+        Standing::Decided("d-1".into())
+    );
+}
+
+#[test]
+fn r_says_what_the_reload_found_instead_of_reading_forever() {
+    let mut state = loaded();
+    let effects = press(&mut state, "R");
+    assert_eq!(effects, vec![Effect::Reload]);
+    let study = state.data.as_ref().unwrap().study.clone();
+    update(
+        &mut state,
+        Action::Loaded {
+            data: Box::new(ReviewData::build(study, 0)),
+            last_commit: None,
+        },
+    );
+    let said = &state.message.as_ref().unwrap().text;
+    assert!(!said.contains("reading"), "{said}");
+    assert_eq!(said, "read the study again: nothing new");
+}
+
+#[test]
+fn a_failed_reload_keeps_the_screen() {
+    let mut state = loaded();
+    press(&mut state, "]\n");
+    update(&mut state, Action::StudyChanged);
+    update(
+        &mut state,
+        Action::LoadFailed("codings/a/fg1.jsonl: busy".into()),
+    );
+    assert_eq!(state.phase, Phase::Ready);
+    assert_eq!(state.screen, Screen::Unit);
+    assert!(state.message.as_ref().unwrap().text.contains("busy"));
+}

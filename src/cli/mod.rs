@@ -4,8 +4,11 @@
 mod agreement;
 mod check;
 mod code;
+mod decide;
+mod deciding;
 mod demo;
 mod diff;
+mod discuss;
 mod export;
 mod generate;
 mod history;
@@ -13,9 +16,11 @@ mod import;
 mod init;
 mod reanchor;
 mod review;
+mod reviewer;
 mod status;
 mod study_arg;
 mod trend;
+mod undo;
 mod units;
 
 use std::process::ExitCode;
@@ -71,6 +76,15 @@ pub enum Command {
     /// List review units: where coders' excerpts meet, and how they differ
     #[command(long_about = units::LONG_ABOUT)]
     Units(units::Args),
+    /// Decide a review unit (or every open unit of a code, transcript or class), as the screen does
+    #[command(long_about = decide::LONG_ABOUT, after_help = decide::AFTER_HELP)]
+    Decide(decide::Args),
+    /// Mark a review unit "needs discussion" with a note
+    #[command(long_about = discuss::LONG_ABOUT, after_help = discuss::AFTER_HELP)]
+    Discuss(discuss::Args),
+    /// Undo a decision or discussion mark (default: your newest one)
+    #[command(long_about = undo::LONG_ABOUT, after_help = undo::AFTER_HELP)]
+    Undo(undo::Args),
     /// Measure intercoder reliability per code, per transcript and overall
     #[command(long_about = agreement::LONG_ABOUT)]
     Agreement(agreement::Args),
@@ -160,6 +174,9 @@ fn run_command(command: Command) -> Result<u8, crate::repo::RepoError> {
         Command::Init(a) => init::run(a),
         Command::Demo(a) => demo::run(a),
         Command::Units(a) => units::run(a),
+        Command::Decide(a) => decide::run(a),
+        Command::Discuss(a) => discuss::run(a),
+        Command::Undo(a) => undo::run(a),
         Command::Agreement(a) => agreement::run(a),
         Command::History(a) => history::run(a),
         Command::Diff(a) => diff::run(a),

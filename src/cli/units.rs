@@ -1,15 +1,18 @@
-//! `concord units [PATH] [--transcript ID] [--code ID] [--class CLASS] [--json]`:
+//! `concord units [PATH] [--transcript ID] [--code ID] [--class CLASS] [--open] [--json]`:
 //! the review units, where the coders' excerpts meet, and how they differ.
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use serde::Serialize;
 
 use crate::align::{ReviewUnit, UnitClass, review_units};
+use crate::cli::deciding::waiting;
 use crate::cli::exit;
 use crate::cli::study_arg;
 use crate::repo::RepoError;
-use crate::study::text::{char_slice, shorten};
+use crate::review::standing::standings;
+use crate::study::text::{char_slice, printable, shorten};
 
 pub const LONG_ABOUT: &str = "List the review units of a study. A review unit is a maximal cluster of \
 overlapping excerpts, from any coder, in one transcript. Each is classified: agreement (same codes, \
@@ -30,6 +33,10 @@ pub struct Args {
     /// Only units of this class
     #[arg(long, value_name = "CLASS", value_parser = ["agreement", "boundary", "code", "omission"])]
     pub class: Option<String>,
+    /// Only units waiting for a decision (open, stale or marked for
+    /// discussion), printed as ids one per line: what `concord decide` takes
+    #[arg(long)]
+    pub open: bool,
     /// Print a JSON array instead of the list, for scripts
     #[arg(long)]
     pub json: bool,
@@ -72,6 +79,31 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
         })
         .filter(|u| class.is_none_or(|c| u.class == c))
         .collect();
+    let units: Vec<ReviewUnit> = if args.open {
+        let standing = standings(&units, &study.decisions);
+        units
+            .into_iter()
+            .filter(|u| standing.get(&u.id).is_some_and(waiting))
+            .collect()
+    } else {
+        units
+    };
+    if args.open && !args.json {
+        // Ids only, one a line, for `while read unit; do concord decide "$unit" ...; done`.
+        // A reader that stops early (`| head`) ends the list, not the program.
+        let mut out = std::io::stdout().lock();
+        for u in &units {
+            if writeln!(out, "{}", printable(&u.id)).is_err() {
+                return Ok(exit::OK);
+            }
+        }
+        eprintln!(
+            "{} open unit{}",
+            units.len(),
+            if units.len() == 1 { "" } else { "s" }
+        );
+        return Ok(exit::OK);
+    }
     let shown: Vec<Shown> = units
         .iter()
         .map(|u| {

@@ -11,6 +11,8 @@ pub mod read;
 pub mod reanchor;
 pub mod record;
 pub mod record_codings;
+pub mod recover;
+pub mod watch;
 pub mod write;
 
 pub use error::RepoError;

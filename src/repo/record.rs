@@ -12,11 +12,14 @@
 //! file, so `git status` stays clean.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use git2::{ErrorCode, Repository};
 
 use crate::repo::RepoError;
 use crate::repo::git::Person;
+use crate::repo::read::{MAX_FILE_BYTES, NotRead, read_regular_file};
 use crate::repo::write::write_atomically;
 use crate::study::files::decisions_path;
 use crate::study::parse::jsonl::parse_jsonl;
@@ -44,13 +47,13 @@ pub enum RecordError {
         by: String,
     },
     #[error(
-        "coding {coding} in {file} was changed meanwhile (another session of the same coder?); nothing was written — look at it again"
-    )]
-    CodingChangedMeanwhile { coding: String, file: String },
-    #[error(
         "{0} has changes that are not committed; commit or restore them first (concord does not overwrite them)"
     )]
     UncommittedChanges(String),
+    #[error(
+        "coding {coding} in {file} was changed meanwhile (another session of the same coder?); nothing was written — look at it again"
+    )]
+    CodingChangedMeanwhile { coding: String, file: String },
     #[error("the branch kept moving ({0} attempts); try again")]
     Contended(usize),
     #[error(transparent)]
@@ -72,48 +75,220 @@ pub fn record_decisions(
     reviewer: &Person,
     message: &str,
 ) -> Result<Recorded, RecordError> {
-    let mut appended = String::new();
-    for d in decisions {
-        appended.push_str(&decision_line(d));
-    }
-    let in_study = decisions_path(transcript);
-    commit_file(
+    record_in_logs(
         study_root,
-        &in_study,
+        &[(transcript.to_string(), decisions.to_vec())],
         reviewer,
         message,
-        |repo_path, base| {
-            let base = base.unwrap_or_default();
-            if let Some(clash) = already_decided(&base, repo_path, decisions) {
-                return Err(clash);
-            }
-            let mut content = base;
-            if !content.is_empty() && !content.ends_with('\n') {
-                content.push('\n');
-            }
-            content.push_str(&appended);
-            Ok(content)
-        },
     )
 }
 
+/// One log's part of a commit: where it is and what is appended.
+pub(crate) struct Log {
+    in_study: String,
+    repo_path: String,
+    on_disk: PathBuf,
+    appended: String,
+    decisions: Vec<Decision>,
+}
+
+impl Log {
+    fn new(root: &Path, prefix: &Path, transcript: &str, decisions: &[Decision]) -> Log {
+        let in_study = decisions_path(transcript);
+        let repo_path = prefix.join(&in_study).to_string_lossy().replace('\\', "/");
+        Log {
+            on_disk: root.join(&in_study),
+            in_study,
+            repo_path,
+            appended: decisions.iter().map(decision_line).collect(),
+            decisions: decisions.to_vec(),
+        }
+    }
+}
+
+/// Commit `decisions` (lines a killed concord had written to the working
+/// log of `transcript` but not committed) with the record lock already
+/// held by the caller, and the working log already put back as committed.
+pub(crate) fn finish_locked(
+    repo: &Repository,
+    study_root: &Path,
+    transcript: &str,
+    decisions: &[Decision],
+    reviewer: &Person,
+    message: &str,
+) -> Result<Recorded, RecordError> {
+    let (root, prefix) = study_in_repo(repo, study_root)?;
+    let log = Log::new(&root, &prefix, transcript, decisions);
+    let sig = git2::Signature::now(&reviewer.name, &reviewer.email)?;
+    commit_logs(repo, std::slice::from_ref(&log), &sig, message)
+}
+
+/// Append each transcript's decisions to its log, all in one commit on the
+/// current branch (a bulk decision is one commit), authored by `reviewer`.
+/// Nothing is written unless every log can take its lines.
+pub fn record_in_logs(
+    study_root: &Path,
+    logs: &[(String, Vec<Decision>)],
+    reviewer: &Person,
+    message: &str,
+) -> Result<Recorded, RecordError> {
+    let repo = Repository::discover(study_root).map_err(RepoError::Git)?;
+    let (root, prefix) = study_in_repo(&repo, study_root)?;
+    let logs: Vec<Log> = logs
+        .iter()
+        .map(|(transcript, decisions)| Log::new(&root, &prefix, transcript, decisions))
+        .collect();
+    let sig = git2::Signature::now(&reviewer.name, &reviewer.email)?;
+    // One recording at a time in this clone: two processes must not both
+    // read the tip, and the working file and index written after a commit
+    // must be that commit's (another process's later commit would otherwise
+    // be undone in the working tree). Other clones are kept apart by the
+    // compare-and-swap on the branch.
+    let _lock = RecordLock::take(&repo)?;
+    commit_logs(&repo, &logs, &sig, message)
+}
+
+/// The commit itself, with the record lock held.
+fn commit_logs(
+    repo: &Repository,
+    logs: &[Log],
+    sig: &git2::Signature,
+    message: &str,
+) -> Result<Recorded, RecordError> {
+    let files: Vec<FileChange<'_>> = logs
+        .iter()
+        .map(|log| FileChange {
+            in_study: &log.in_study,
+            repo_path: &log.repo_path,
+            on_disk: &log.on_disk,
+            change: Box::new(move |base: Option<String>| {
+                let base = base.unwrap_or_default();
+                if let Some(clash) = already_decided(&base, &log.repo_path, &log.decisions) {
+                    return Err(clash);
+                }
+                let mut content = base;
+                if !content.is_empty() && !content.ends_with('\n') {
+                    content.push('\n');
+                }
+                content.push_str(&log.appended);
+                Ok(content)
+            }),
+        })
+        .collect();
+    commit_files(repo, &files, sig, message)
+}
+
+/// The new text of one file from its text at the branch tip (`None` when absent).
+type Change<'a> = Box<dyn Fn(Option<String>) -> Result<String, RecordError> + 'a>;
+
+/// One file's part of a commit: where it is, and how its new text is made
+/// from the committed one (run again on a moved branch).
+pub(crate) struct FileChange<'a> {
+    pub in_study: &'a str,
+    pub repo_path: &'a str,
+    pub on_disk: &'a Path,
+    pub change: Change<'a>,
+}
+
+/// The commit itself, with the record lock held: the tip's tree with each
+/// file replaced by its change of the tip's version, and the branch moved
+/// only if it still points at that tip (else everything is re-applied on
+/// the new tip). A working file with edits not committed is never
+/// overwritten; afterwards the working files and index match the commit.
+pub(crate) fn commit_files(
+    repo: &Repository,
+    files: &[FileChange<'_>],
+    sig: &git2::Signature,
+    message: &str,
+) -> Result<Recorded, RecordError> {
+    for attempt in 0..ATTEMPTS {
+        let tip = tip_of(repo)?;
+        let mut index = git2::Index::new()?;
+        if let Some(c) = &tip {
+            index.read_tree(&c.tree()?)?;
+        }
+        let mut contents = Vec::with_capacity(files.len());
+        for file in files {
+            let committed = match &tip {
+                Some(c) => blob_text(repo, c, file.repo_path)?,
+                None => None,
+            };
+            // The working copy must be what was committed, or the user's edit would be lost.
+            if attempt == 0 {
+                let working = match read_regular_file(file.on_disk, MAX_FILE_BYTES) {
+                    Ok(bytes) => Some(bytes),
+                    Err(NotRead::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => None,
+                    Err(e) => {
+                        return Err(RecordError::Repo(RepoError::Refused(format!(
+                            "{}: {e}; concord writes only to a regular file",
+                            file.in_study
+                        ))));
+                    }
+                };
+                let committed_bytes = committed.as_ref().map(|s| s.as_bytes().to_vec());
+                if working.is_some() && working != committed_bytes {
+                    return Err(RecordError::UncommittedChanges(file.in_study.to_string()));
+                }
+            }
+            let content = (file.change)(committed)?;
+            // The new tree: the tip's, with the file replaced.
+            let blob = repo.blob(content.as_bytes())?;
+            index.add(&index_entry(file.repo_path, content.len(), blob))?;
+            contents.push(content);
+        }
+        let tree = repo.find_tree(index.write_tree_to(repo)?)?;
+        let parents: Vec<&git2::Commit> = tip.iter().collect();
+        match repo.commit(Some("HEAD"), sig, sig, message, &tree, &parents) {
+            Ok(oid) => {
+                for (file, content) in files.iter().zip(&contents) {
+                    sync_worktree(repo, file.on_disk, file.repo_path, content.as_bytes())?;
+                }
+                return Ok(Recorded {
+                    commit: oid,
+                    retries: attempt,
+                });
+            }
+            // The branch moved (another process) or is being written: re-read and re-apply.
+            Err(e) if matches!(e.code(), ErrorCode::Modified | ErrorCode::Locked) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(RecordError::Contended(ATTEMPTS))
+}
+
 /// Commit a new version of one study file (`in_study`, study-relative) on
-/// the current branch, authored by `author`: `change` gets the file as
-/// committed at the branch tip (`None` if absent) and returns the new text.
-///
-/// The compare-and-swap: if the branch moved meanwhile, `change` runs again
-/// on the new tip's file, so another commit's lines are kept; `change` may
-/// refuse (the other commit clashes with this one). A working copy with
-/// edits that are not committed is never overwritten. Afterwards the
-/// working file and its index entry match the commit.
+/// the current branch, authored by `author`, with the same lock and
+/// compare-and-swap as decisions: `change` gets the file as committed at
+/// the branch tip (`None` if absent) and returns its new text; on a moved
+/// branch it runs again on the new tip's file, and may refuse.
 pub fn commit_file(
     study_root: &Path,
     in_study: &str,
     author: &Person,
     message: &str,
-    change: impl Fn(&str, Option<String>) -> Result<String, RecordError>,
+    change: impl Fn(Option<String>) -> Result<String, RecordError>,
 ) -> Result<Recorded, RecordError> {
     let repo = Repository::discover(study_root).map_err(RepoError::Git)?;
+    let (root, prefix) = study_in_repo(&repo, study_root)?;
+    let repo_path = prefix.join(in_study).to_string_lossy().replace('\\', "/");
+    let on_disk = root.join(in_study);
+    let sig = git2::Signature::now(&author.name, &author.email)?;
+    let _lock = RecordLock::take(&repo)?;
+    let file = FileChange {
+        in_study,
+        repo_path: &repo_path,
+        on_disk: &on_disk,
+        change: Box::new(change),
+    };
+    commit_files(&repo, std::slice::from_ref(&file), &sig, message)
+}
+
+/// The study's root (canonical) and its folder within the repository's
+/// working tree (empty when the study is the repository's root).
+pub(crate) fn study_in_repo(
+    repo: &Repository,
+    study_root: &Path,
+) -> Result<(PathBuf, PathBuf), RepoError> {
     let workdir = repo
         .workdir()
         .ok_or_else(|| RepoError::Refused("the repository has no working tree".into()))?
@@ -128,61 +303,87 @@ pub fn commit_file(
             path: study_root.to_path_buf(),
             source,
         })?;
-    let in_repo: PathBuf = root
+    let prefix = root
         .strip_prefix(&workdir)
         .unwrap_or(Path::new(""))
-        .join(in_study);
-    let repo_path = in_repo.to_string_lossy().replace('\\', "/");
-    let on_disk = root.join(in_study);
-    let sig = git2::Signature::now(&author.name, &author.email)?;
+        .to_path_buf();
+    Ok((root, prefix))
+}
 
-    for attempt in 0..ATTEMPTS {
-        let tip = match repo.head() {
-            Ok(h) => Some(h.peel_to_commit()?),
-            Err(e) if matches!(e.code(), ErrorCode::UnbornBranch | ErrorCode::NotFound) => None,
-            Err(e) => return Err(e.into()),
-        };
-        let committed = match &tip {
-            Some(c) => blob_text(&repo, c, &repo_path)?,
-            None => None,
-        };
-        // The working copy must be what was committed, or the user's edit would be lost.
-        if attempt == 0 {
-            let working = std::fs::read(&on_disk).ok();
-            let committed_bytes = committed.as_ref().map(|s| s.as_bytes().to_vec());
-            if working.is_some() && working != committed_bytes {
-                return Err(RecordError::UncommittedChanges(in_study.to_string()));
-            }
-        }
-        let content = change(&repo_path, committed)?;
+/// The commit the current branch points at (none on an unborn branch).
+pub(crate) fn tip_of(repo: &Repository) -> Result<Option<git2::Commit<'_>>, git2::Error> {
+    match repo.head() {
+        Ok(h) => Ok(Some(h.peel_to_commit()?)),
+        Err(e) if matches!(e.code(), ErrorCode::UnbornBranch | ErrorCode::NotFound) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
 
-        // The new tree: the tip's, with the file replaced.
-        let mut index = git2::Index::new()?;
-        if let Some(c) = &tip {
-            index.read_tree(&c.tree()?)?;
+/// An exclusive lock on `.git/concord-record.lock`, held while a decision
+/// is recorded; the operating system releases it when the process ends, so
+/// a killed process never leaves it taken. (The file is held only to keep
+/// the lock: dropping it unlocks.)
+pub(crate) struct RecordLock(#[allow(dead_code)] std::fs::File);
+
+impl RecordLock {
+    pub(crate) fn take(repo: &Repository) -> Result<RecordLock, RepoError> {
+        let path = repo.path().join("concord-record.lock");
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|source| RepoError::Write {
+                path: path.clone(),
+                source,
+            })?;
+        lock_exclusive(&file).map_err(|source| RepoError::Write { path, source })?;
+        Ok(RecordLock(file))
+    }
+}
+
+/// Wait for an exclusive `flock` on `file` (released when it is closed,
+/// also by a kill). `File::lock` would do, but is newer than concord's
+/// minimum Rust.
+#[cfg(unix)]
+fn lock_exclusive(file: &std::fs::File) -> std::io::Result<()> {
+    use std::os::unix::io::AsRawFd;
+    loop {
+        // SAFETY: flock on a descriptor this `File` owns for the call's duration.
+        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } == 0 {
+            return Ok(());
         }
-        let blob = repo.blob(content.as_bytes())?;
-        index.add(&index_entry(&repo_path, content.len(), blob))?;
-        let tree = repo.find_tree(index.write_tree_to(&repo)?)?;
-        let parents: Vec<&git2::Commit> = tip.iter().collect();
-        match repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &parents) {
-            Ok(oid) => {
-                sync_worktree(&repo, &on_disk, &repo_path, content.as_bytes())?;
-                return Ok(Recorded {
-                    commit: oid,
-                    retries: attempt,
-                });
-            }
-            // The branch moved (another process) or is being written: re-read and re-apply.
-            Err(e) if matches!(e.code(), ErrorCode::Modified | ErrorCode::Locked) => continue,
-            Err(e) => return Err(e.into()),
+        let e = std::io::Error::last_os_error();
+        if e.kind() != std::io::ErrorKind::Interrupted {
+            return Err(e);
         }
     }
-    Err(RecordError::Contended(ATTEMPTS))
+}
+
+#[cfg(not(unix))]
+fn lock_exclusive(_file: &std::fs::File) -> std::io::Result<()> {
+    Ok(())
+}
+
+/// A decision id that no other decision has: the time in nanoseconds, the
+/// process and a counter.
+pub fn new_decision_id() -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    format!("d-{nanos:x}-{:x}{n:x}", std::process::id())
+}
+
+/// Now, as a decision's `at` (RFC 3339, seconds, UTC).
+pub fn now() -> String {
+    humantime::format_rfc3339_seconds(SystemTime::now()).to_string()
 }
 
 /// The text of `path` in `commit`'s tree, if it is there.
-fn blob_text(
+pub(crate) fn blob_text(
     repo: &Repository,
     commit: &git2::Commit,
     path: &str,
@@ -199,7 +400,7 @@ fn blob_text(
 
 /// A live decision in `log` for a unit that `new` decides (other than a
 /// decision that `new` itself reverts).
-fn already_decided(log: &str, path: &str, new: &[Decision]) -> Option<RecordError> {
+pub(crate) fn already_decided(log: &str, path: &str, new: &[Decision]) -> Option<RecordError> {
     let (existing, _) = parse_jsonl::<Decision>(path, log.as_bytes(), "");
     let existing: Vec<Decision> = existing.into_iter().map(|(_, d)| d).collect();
     let reverted: Vec<&str> = existing
@@ -239,7 +440,7 @@ fn index_entry(path: &str, len: usize, id: git2::Oid) -> git2::IndexEntry {
 }
 
 /// Make the working file and the index entry match the commit just made.
-fn sync_worktree(
+pub(crate) fn sync_worktree(
     repo: &Repository,
     on_disk: &Path,
     repo_path: &str,

@@ -76,8 +76,8 @@ pub fn record_codings(
     message: &str,
 ) -> Result<Recorded, RecordError> {
     let in_study = codings_path(coder, transcript);
-    commit_file(study_root, &in_study, author, message, |repo_path, base| {
-        apply_changes(repo_path, base.as_deref(), changes)
+    commit_file(study_root, &in_study, author, message, |base| {
+        apply_changes(&in_study, base.as_deref(), changes)
     })
 }
 
@@ -90,7 +90,7 @@ pub fn record_done(
     message: &str,
 ) -> Result<Recorded, RecordError> {
     let in_study = done_path(coder);
-    commit_file(study_root, &in_study, author, message, |_, base| {
+    commit_file(study_root, &in_study, author, message, |base| {
         let mut content = base.unwrap_or_default();
         if !content.is_empty() && !content.ends_with('\n') {
             content.push('\n');
@@ -126,7 +126,7 @@ pub fn new_coding_id(taken: &BTreeSet<String>) -> String {
 
 /// The time now as RFC 3339 UTC (`2026-11-23T10:04:00Z`), for done marks.
 pub fn now_rfc3339() -> String {
-    humantime::format_rfc3339_seconds(SystemTime::now()).to_string()
+    crate::repo::record::now()
 }
 
 #[cfg(test)]

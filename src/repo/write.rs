@@ -11,6 +11,11 @@ use std::path::Path;
 
 use crate::repo::RepoError;
 
+/// The start of the name of a temporary file [`write_atomically`] makes
+/// (a hidden file, so a study check ignores one a kill left behind; the
+/// next decision's start removes those in `decisions/`).
+pub const TEMPORARY_PREFIX: &str = ".concord-write-";
+
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), RepoError> {
     let err = |source| RepoError::Write {
         path: path.to_path_buf(),
@@ -19,6 +24,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), RepoError> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(err)?;
     let mut builder = tempfile::Builder::new();
+    builder.prefix(TEMPORARY_PREFIX);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

@@ -172,6 +172,23 @@ impl Codebook {
             .iter()
             .filter(move |c| c.parent.as_deref() == Some(id))
     }
+    /// A code as a commit message or the screen names it: the last two
+    /// levels of its place in the codebook (`self-efficacy/maintenance`), or
+    /// its id when the codebook has no such code.
+    pub fn short_label(&self, id: &str) -> String {
+        match self.get(id) {
+            Some(code) => {
+                let path = code
+                    .file
+                    .trim_start_matches("codebook/")
+                    .trim_end_matches(".md")
+                    .trim_end_matches("/_index");
+                let parts: Vec<&str> = path.split('/').collect();
+                parts[parts.len().saturating_sub(2)..].join("/")
+            }
+            None => id.to_string(),
+        }
+    }
     /// The names from the top of the tree down to this code, joined by `/`
     /// (`Intrapsychic factors/Self-efficacy/Maintenance self-efficacy`).
     pub fn name_path(&self, id: &str) -> Option<String> {

@@ -10,8 +10,8 @@
 use std::io::{IsTerminal, Stdout};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
@@ -26,21 +26,31 @@ use crate::repo::RepoError;
 use crate::repo::git::Person;
 use crate::repo::history::Walker;
 use crate::repo::read::read_study;
-use crate::repo::record::{RecordError, record_decisions};
+use crate::repo::record::{RecordError, new_decision_id, now, record_decisions};
 use crate::review::{decision_for, describe, revert_of};
 use crate::study::{self, Decision};
 use crate::tui::data::{AgreementSummary, ReviewData};
 use crate::tui::history::HistoryData;
-use crate::tui::state::State;
+use crate::tui::state::{State, Tone};
 use crate::tui::theme::Theme;
 use crate::tui::update::{Action, Effect, update};
 use crate::tui::view::view;
+use crate::tui::watch::{Seen, spawn_watch};
 
 pub struct Session {
     pub root: PathBuf,
     pub reviewer: Person,
     pub study_name: String,
     pub branch: String,
+    /// What was repaired before the screen opened (a decision a kill left
+    /// half-recorded), shown as the first message.
+    pub notices: Vec<String>,
+}
+
+/// What the runtime's tasks share: the live reload's last seen fingerprint.
+#[derive(Clone, Default)]
+struct Shared {
+    seen: Seen,
 }
 
 /// Whether the review screen can run here: standard input and output are a terminal.
@@ -116,6 +126,9 @@ async fn main_loop(session: Session) -> Result<(), RepoError> {
         session.branch.clone(),
         Theme::from_env(),
     );
+    if !session.notices.is_empty() {
+        state.say(session.notices.join("; "), Tone::Info);
+    }
     if let Ok(size) = terminal.size() {
         update(
             &mut state,
@@ -128,7 +141,9 @@ async fn main_loop(session: Session) -> Result<(), RepoError> {
     let signalled = Arc::new(AtomicBool::new(false));
     spawn_input(tx.clone(), Arc::clone(&signalled));
     spawn_signals(tx.clone(), signalled);
+    let shared = Shared::default();
     spawn_load(session.root.clone(), tx.clone());
+    spawn_watch(session.root.clone(), shared.seen.clone(), tx.clone());
 
     let _ = terminal.draw(|f| view(&state, f));
     while let Some(action) = rx.recv().await {
@@ -138,7 +153,7 @@ async fn main_loop(session: Session) -> Result<(), RepoError> {
             effects.extend(update(&mut state, more));
         }
         for effect in effects {
-            start(effect, &state, &session, tx.clone());
+            start(effect, &state, &session, &shared, tx.clone());
         }
         if state.quitting && state.pending.is_empty() {
             break;
@@ -288,24 +303,14 @@ fn short(oid: git2::Oid) -> String {
     oid.to_string()[..7].to_string()
 }
 
-/// A decision id that no other decision has: the time in nanoseconds, the
-/// process and a counter.
-fn new_decision_id() -> String {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    format!("d-{nanos:x}-{:x}{n:x}", std::process::id())
-}
-
-fn now() -> String {
-    humantime::format_rfc3339_seconds(SystemTime::now()).to_string()
-}
-
 /// Start an effect; its result comes back as an action.
-fn start(effect: Effect, state: &State, session: &Session, tx: UnboundedSender<Action>) {
+fn start(
+    effect: Effect,
+    state: &State,
+    session: &Session,
+    shared: &Shared,
+    tx: UnboundedSender<Action>,
+) {
     let Some(data) = &state.data else { return };
     match effect {
         Effect::Reload => spawn_load(session.root.clone(), tx),
@@ -345,6 +350,7 @@ fn start(effect: Effect, state: &State, session: &Session, tx: UnboundedSender<A
             decisions.push(d);
             record(
                 session,
+                shared,
                 unit.transcript.clone(),
                 unit.id.clone(),
                 decisions,
@@ -362,6 +368,7 @@ fn start(effect: Effect, state: &State, session: &Session, tx: UnboundedSender<A
             let summary = describe(&unit, &revert, |c| data.code_label(c));
             record(
                 session,
+                shared,
                 unit.transcript.clone(),
                 unit.id.clone(),
                 vec![revert],
@@ -374,6 +381,7 @@ fn start(effect: Effect, state: &State, session: &Session, tx: UnboundedSender<A
 
 fn record(
     session: &Session,
+    shared: &Shared,
     transcript: String,
     unit: String,
     decisions: Vec<Decision>,
@@ -382,15 +390,21 @@ fn record(
 ) {
     let root = session.root.clone();
     let reviewer = session.reviewer.clone();
+    let seen = shared.seen.clone();
     tokio::task::spawn_blocking(move || {
         let action = match record_decisions(&root, &transcript, &decisions, &reviewer, &summary) {
-            Ok(r) => Action::Recorded {
-                transcript,
-                decisions,
-                commit: short(r.commit),
-                summary,
-                reload: r.retries > 0,
-            },
+            Ok(r) => {
+                // The screen has this commit already: the watcher need not read the study for it.
+                // (Another reviewer's commit before it makes `retries` non-zero and reloads.)
+                seen.mark(&root);
+                Action::Recorded {
+                    transcript,
+                    decisions,
+                    commit: short(r.commit),
+                    summary,
+                    reload: r.retries > 0,
+                }
+            }
             Err(e) => Action::RecordFailed {
                 unit,
                 reload: matches!(e, RecordError::DecidedMeanwhile { .. }),

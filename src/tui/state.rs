@@ -180,6 +180,12 @@ pub struct State {
     /// The revision the codebook pane marks changes since (a record
     /// index); None: the commit where the codings last changed.
     pub baseline: Option<usize>,
+    /// Live reload: the study is being read again behind the screen.
+    pub reloading: bool,
+    /// Live reload: it changed again meanwhile (or a commit was in flight): read it once more.
+    pub reload_again: bool,
+    /// The reviewer asked for the reload (`R`): say what it found, even nothing.
+    pub reload_asked: bool,
 }
 
 impl State {
@@ -216,38 +222,19 @@ impl State {
             history: HistoryLoad::NotAsked,
             history_view: None,
             baseline: None,
+            reloading: false,
+            reload_again: false,
+            reload_asked: false,
         }
     }
 
     /// The codebook pane's rows: "all codes", then the tree with folded
     /// codes' children hidden.
     pub fn tree_rows(&self) -> Vec<TreeRow> {
-        let mut rows = vec![TreeRow::AllCodes];
-        let Some(data) = &self.data else { return rows };
-        let codes = &data.study.codebook.codes;
-        let mut hidden_below: Option<usize> = None;
-        for (i, code) in codes.iter().enumerate() {
-            if let Some(depth) = hidden_below {
-                if code.depth > depth {
-                    continue;
-                }
-                hidden_below = None;
-            }
-            let has_children = codes
-                .get(i + 1)
-                .is_some_and(|n| n.parent.as_deref() == Some(code.id()));
-            let expanded = self.expanded.contains(code.id());
-            if has_children && !expanded {
-                hidden_below = Some(code.depth);
-            }
-            rows.push(TreeRow::Code {
-                id: code.id().to_string(),
-                depth: code.depth,
-                has_children,
-                expanded,
-            });
+        match &self.data {
+            Some(data) => tree_rows(data, &self.expanded),
+            None => vec![TreeRow::AllCodes],
         }
-        rows
     }
 
     /// The code the codebook cursor is on (None: all codes).
@@ -309,4 +296,33 @@ impl State {
             tone,
         });
     }
+}
+
+/// The codebook pane's rows for `data` with the codes in `expanded` unfolded.
+pub fn tree_rows(data: &ReviewData, expanded: &BTreeSet<String>) -> Vec<TreeRow> {
+    let mut rows = vec![TreeRow::AllCodes];
+    let codes = &data.study.codebook.codes;
+    let mut hidden_below: Option<usize> = None;
+    for (i, code) in codes.iter().enumerate() {
+        if let Some(depth) = hidden_below {
+            if code.depth > depth {
+                continue;
+            }
+            hidden_below = None;
+        }
+        let has_children = codes
+            .get(i + 1)
+            .is_some_and(|n| n.parent.as_deref() == Some(code.id()));
+        let unfolded = expanded.contains(code.id());
+        if has_children && !unfolded {
+            hidden_below = Some(code.depth);
+        }
+        rows.push(TreeRow::Code {
+            id: code.id().to_string(),
+            depth: code.depth,
+            has_children,
+            expanded: unfolded,
+        });
+    }
+    rows
 }

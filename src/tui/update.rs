@@ -53,6 +53,9 @@ pub enum Action {
     },
     /// A signal (hang-up, terminate): leave as soon as nothing is in flight.
     Quit,
+    /// Live reload: the runtime's watcher saw the study change on disk (a
+    /// commit on the branch, a saved file); read it again behind the screen.
+    StudyChanged,
 }
 
 /// Work for the runtime.
@@ -95,12 +98,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Loaded { data, last_commit } => {
             let reloading = state.data.is_some();
+            let mut recompute = true;
             if reloading {
-                // Keep the reviewer's place: the same unit if it is still there.
-                let current = state
-                    .unit
-                    .and_then(|i| state.data.as_ref().map(|d| d.units[i].id.clone()));
-                state.unit = current.and_then(|id| data.units.iter().position(|u| u.id == id));
+                recompute = reloaded(state, &data);
             } else {
                 // Groups unfolded, so the constructs show at once.
                 for code in &data.study.codebook.codes {
@@ -118,7 +118,15 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
             state.data = Some(*data);
             state.phase = Phase::Ready;
-            let mut effects = vec![Effect::ComputeAgreement];
+            let mut effects = if recompute {
+                vec![Effect::ComputeAgreement]
+            } else {
+                Vec::new()
+            };
+            state.reloading = false;
+            if state.reload_again && state.pending.is_empty() {
+                effects.extend(ask_reload(state));
+            }
             if matches!(state.history, HistoryLoad::NotAsked) {
                 state.history = HistoryLoad::Loading("reading the history".into());
                 effects.push(Effect::LoadHistory);
@@ -140,9 +148,16 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::LoadFailed(e) => {
-            state.phase = Phase::Failed(e);
+            state.reloading = false;
+            if state.data.is_some() {
+                // A reload behind the screen (a file half-saved, say): keep what is shown.
+                state.say(format!("could not read the study again: {e}"), Tone::Error);
+            } else {
+                state.phase = Phase::Failed(e);
+            }
             Vec::new()
         }
+        Action::StudyChanged => ask_reload(state),
         Action::AgreementReady(a) => {
             state.agreement = Some(*a);
             Vec::new()
@@ -169,8 +184,12 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
             state.last_commit = Some(commit.clone());
             state.say(format!("✓ {summary}"), Tone::Success);
-            if reload {
-                vec![Effect::Reload]
+            if reload || state.reloading {
+                // A reload read meanwhile may not hold this commit: read once more.
+                state.reload_again = true;
+            }
+            if state.reload_again {
+                ask_reload(state)
             } else {
                 Vec::new()
             }
@@ -183,7 +202,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.pending.remove(&unit);
             state.say(format!("not recorded: {error}"), Tone::Error);
             if reload {
-                vec![Effect::Reload]
+                state.reload_again = true;
+            }
+            if state.reload_again {
+                ask_reload(state)
             } else {
                 Vec::new()
             }
@@ -193,6 +215,65 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
     }
+}
+
+/// Read the study again behind the screen, unless a read is under way or a
+/// commit is in flight: then once it is done.
+fn ask_reload(state: &mut State) -> Vec<Effect> {
+    if state.data.is_none() || state.reloading || !state.pending.is_empty() {
+        state.reload_again = true;
+        return Vec::new();
+    }
+    state.reload_again = false;
+    state.reloading = true;
+    vec![Effect::Reload]
+}
+
+/// The study was read again: keep the reviewer's place (the unit by id,
+/// the code under the codebook cursor, the unit being edited) and say what
+/// came in. Whether the figures must be computed again.
+fn reloaded(state: &mut State, new: &ReviewData) -> bool {
+    let Some(old) = &state.data else { return true };
+    let incoming = crate::tui::reload::what_came_in(&old.study, &new.study);
+    let id_of = |i: usize| old.units.get(i).map(|u| u.id.clone());
+    let find = |id: Option<String>| id.and_then(|id| new.units.iter().position(|u| u.id == id));
+    let unit = state.unit.and_then(id_of);
+    let edited = state.edit.as_ref().and_then(|e| id_of(e.unit));
+    let scope = state.scope();
+    state.unit = find(unit.clone());
+    if unit.is_some() && state.unit.is_none() && state.screen == Screen::Unit {
+        state.screen = Screen::Browse;
+    }
+    if let Some(edit) = &mut state.edit {
+        match find(edited) {
+            Some(i) => edit.unit = i,
+            None => {
+                state.edit = None;
+                state.picker = None;
+            }
+        }
+    }
+    let recompute =
+        incoming.codings_changed || incoming.codebook_changed || incoming.transcripts_changed;
+    let asked = std::mem::take(&mut state.reload_asked);
+    match incoming.summary() {
+        Some(text) => state.say(text, Tone::Success),
+        None if asked => state.say("read the study again: nothing new", Tone::Info),
+        None => {}
+    }
+    // The code under the cursor, if the codebook changed under it.
+    if let Some(code) = scope {
+        let rows = crate::tui::state::tree_rows(new, &state.expanded);
+        if let Some(row) = rows
+            .iter()
+            .position(|r| matches!(r, TreeRow::Code { id, .. } if *id == code))
+        {
+            state.tree_cursor = row;
+        }
+    } else {
+        state.tree_cursor = 0;
+    }
+    recompute
 }
 
 fn on_mouse(state: &mut State, m: MouseEvent) -> Vec<Effect> {
@@ -286,7 +367,9 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
         Command::Quit => state.quitting = true,
         Command::Reload => {
             state.say("reading the study again…", Tone::Info);
-            return vec![Effect::Reload];
+            state.reload_again = true;
+            state.reload_asked = true;
+            return ask_reload(state);
         }
         Command::Help => state.help = true,
         Command::Up => move_cursor(state, -1),

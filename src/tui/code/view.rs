@@ -273,10 +273,7 @@ fn at_cursor_lines(state: &CodeState, w: usize) -> Vec<Line<'static>> {
         }
     }
     if !state.others_visible(&o.id) {
-        lines.push(Line::styled(
-            "  others: hidden until done",
-            theme.dim(),
-        ));
+        lines.push(Line::styled("  others: hidden until done", theme.dim()));
     } else {
         for (coder, c) in o
             .others
