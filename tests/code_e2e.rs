@@ -54,7 +54,9 @@ fn a_coder_codes_a_transcript_in_the_terminal() {
     tui.keys("goals\r");
     committed(&tui, "Agreement on goals and tasks “Okay, I think”");
     tui.keys("\x1b");
-    tui.wait_for("the selection ended", |s| s.contains("v:select") || s.contains("v select"));
+    tui.wait_for("the selection ended", |s| {
+        s.contains("v:select") || s.contains("v select")
+    });
     tui.keys("m");
     tui.wait_for("the memo prompt", |s| s.contains("memo: "));
     tui.keys("why hedge?\r");

@@ -3,6 +3,7 @@
 
 mod agreement;
 mod codebook;
+mod done;
 mod help;
 mod history;
 mod passage;

@@ -33,7 +33,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         .unwrap_or("");
     let coders: Vec<String> = data.coders.iter().map(|c| c.id.clone()).collect();
 
-    let title = Line::from(vec![
+    let mut title = Line::from(vec![
         Span::styled(
             format!(
                 " {} · {}–{} · ",
@@ -49,6 +49,9 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         ),
         Span::styled(format!("{} ", standing.word()), standing_style(t, standing)),
     ]);
+    title
+        .spans
+        .extend(super::done::done_span(t, &data.study, &unit.transcript));
     let block = Block::bordered().title(title);
     let inner = block.inner(area);
     frame.render_widget(block, area);
