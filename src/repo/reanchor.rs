@@ -12,7 +12,7 @@ use git2::{DiffOptions, Oid, Sort};
 
 use crate::repo::RepoError;
 use crate::repo::at_commit::GitStudy;
-use crate::repo::git::{Person, commit_paths};
+use crate::repo::git::Person;
 use crate::repo::write::write_atomically;
 use crate::study::files::{FileRole, codings_path, decisions_path, role_of, transcript_path};
 use crate::study::reanchor::{OffsetMap, Reanchored, move_decision, reanchor_with};
@@ -214,5 +214,24 @@ pub fn write_and_commit(
     if paths.is_empty() {
         return Ok(None);
     }
-    Ok(Some(commit_paths(&gs.repo, &paths, author, None, message)?))
+    // Staged file by file: `add_all` with thousands of path specs matches
+    // every file of the tree against every spec.
+    let mut index = gs.repo.index()?;
+    for p in &paths {
+        index.add_path(p)?;
+    }
+    index.write()?;
+    let tree = gs.repo.find_tree(index.write_tree()?)?;
+    let parent = gs.repo.head()?.peel_to_commit()?;
+    let sig = git2::Signature::now(&author.name, &author.email)?;
+    // git2 moves HEAD only if it still points at `parent`: a commit made
+    // meanwhile is not overwritten (the command fails and can be run again).
+    Ok(Some(gs.repo.commit(
+        Some("HEAD"),
+        &sig,
+        &sig,
+        message,
+        &tree,
+        &[&parent],
+    )?))
 }
