@@ -45,7 +45,7 @@ fn a_coder_codes_a_transcript_in_the_terminal() {
         })
     };
     // Three turns down, past the label, three words: "Okay, I think".
-    tui.keys("}}}wvwe\r");
+    tui.keys("}}}wvwww\r");
     tui.wait_for("the picker", |s| s.contains("Apply a code"));
     tui.keys("bond\r");
     committed(&tui, "Bond “Okay, I think”");

@@ -86,7 +86,7 @@ fn a_coder_selects_by_words_codes_twice_memos_adjusts_deletes_and_undoes() {
     // Down three turns to "MOD: Okay, ...", a word on (past the label), then select three words.
     press(&mut s, "}}}w");
     assert_eq!(text(&s, s.cursor, s.cursor + 4), "Okay");
-    press(&mut s, "vwe");
+    press(&mut s, "vwww");
     let (start, end) = s.selection().unwrap();
     assert_eq!(text(&s, start, end), "Okay, I think");
 
@@ -168,7 +168,7 @@ fn a_coder_selects_by_words_codes_twice_memos_adjusts_deletes_and_undoes() {
 fn by_batch_changes_wait_and_go_in_one_commit() {
     let mut s = opened(sample(), "coder-a", 80, 24);
     press(&mut s, "B");
-    let fx = press(&mut s, "}}}wvwe\nbond\n\ngoals\n");
+    let fx = press(&mut s, "}}}wvwww\nbond\n\ngoals\n");
     assert!(records(&fx).is_empty(), "nothing committed yet");
     assert!(render(&s, 80, 24).contains("2 waiting"));
     let fx = press(&mut s, "s");
@@ -280,9 +280,23 @@ fn snapshots_of_the_coding_screen() {
         let mut s = opened(sample(), "coder-a", w, h);
         press(&mut s, "}}}}}w");
         insta::assert_snapshot!(format!("code_start_{w}x{h}"), render(&s, w, h));
-        press(&mut s, "vwwe\nse");
+        press(&mut s, "vwww\nse");
         insta::assert_snapshot!(format!("code_picker_{w}x{h}"), render(&s, w, h));
         press(&mut s, "\x1b\x1b?");
         insta::assert_snapshot!(format!("code_help_{w}x{h}"), render(&s, w, h));
     }
+}
+
+#[test]
+fn a_sentence_is_selected_whole_and_coded_without_the_space_after_it() {
+    let mut s = opened(sample(), "coder-a", 120, 40);
+    press(&mut s, "}}}wv)");
+    let (a, b) = s.selection().unwrap();
+    assert_eq!(text(&s, a, b), "Okay, I think we’re recording now.");
+    // One character further (onto the space after it): the coding still ends at the full stop.
+    press(&mut s, "l");
+    let fx = press(&mut s, "\nbond\n");
+    assert!(
+        matches!(records(&fx)[..], [CodingChange::Add(c)] if c.quote == "Okay, I think we’re recording now.")
+    );
 }

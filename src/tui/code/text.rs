@@ -167,6 +167,37 @@ pub fn next_sentence(chars: &[char], pos: usize) -> usize {
     i.min(chars.len().saturating_sub(1))
 }
 
+/// The last character of the sentence at `pos` (its full stop, or the
+/// character before its line end); the next sentence's when `pos` is
+/// already a sentence's last character.
+pub fn sentence_end(chars: &[char], pos: usize) -> usize {
+    let last = |i: usize| {
+        if chars[i] == '\n' {
+            i.saturating_sub(1)
+        } else {
+            i
+        }
+    };
+    let mut i = pos;
+    if i < chars.len() && last_of_sentence(chars, i) {
+        i += 1;
+        while i < chars.len() && chars[i].is_whitespace() {
+            i += 1;
+        }
+    }
+    while i < chars.len() && !ends_sentence(chars, i) {
+        i += 1;
+    }
+    if i >= chars.len() {
+        return chars.len().saturating_sub(1);
+    }
+    last(i).max(pos.min(i))
+}
+
+fn last_of_sentence(chars: &[char], i: usize) -> bool {
+    (ends_sentence(chars, i) && chars[i] != '\n') || chars.get(i + 1) == Some(&'\n')
+}
+
 /// The start of the sentence before `pos` (or the one it is in).
 pub fn previous_sentence(chars: &[char], pos: usize) -> usize {
     let start_of = |mut i: usize| {
@@ -279,6 +310,9 @@ mod tests {
         assert_eq!(previous_sentence(&t, 20), 15);
         assert_eq!(previous_sentence(&t, 15), 0);
         assert_eq!(turn_at(&t, 10), (5, 27));
+        assert_eq!(sentence_end(&t, 5), 13);
+        assert_eq!(sentence_end(&t, 13), 26);
+        assert_eq!(sentence_end(&t, 26), 45);
         assert_eq!(next_turn(&t, 10), 28);
         assert_eq!(previous_turn(&t, 30), 28);
         assert_eq!(previous_turn(&t, 28), 0);

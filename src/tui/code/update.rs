@@ -345,6 +345,10 @@ fn motion(state: &mut CodeState, k: KeyEvent) -> bool {
     let new = match k.code {
         KeyCode::Left | KeyCode::Char('h') => c.saturating_sub(1),
         KeyCode::Right | KeyCode::Char('l') => (c + 1).min(last),
+        // While selecting, w and ) take the word or sentence whole: they
+        // stop at its end, not on the first character of the next one.
+        KeyCode::Char('w') if state.anchor.is_some() => text::word_end(chars, c),
+        KeyCode::Char(')') if state.anchor.is_some() => text::sentence_end(chars, c),
         KeyCode::Char('w') => text::next_word(chars, c),
         KeyCode::Char('b') => text::previous_word(chars, c),
         KeyCode::Char('e') => text::word_end(chars, c),
@@ -493,8 +497,23 @@ fn take_id(state: &mut CodeState) -> Option<String> {
     Some(state.fresh_ids.remove(0))
 }
 
+/// The selection without the spaces and line ends at its edges: `)` and
+/// `w` land on the next sentence or word, and a coding should not end in
+/// the space before it.
+fn trimmed_selection(state: &CodeState) -> Option<(usize, usize)> {
+    let (mut s, mut e) = state.selection()?;
+    let chars = &state.open.as_ref()?.chars;
+    while s < e && chars[s].is_whitespace() {
+        s += 1;
+    }
+    while e > s && chars[e - 1].is_whitespace() {
+        e -= 1;
+    }
+    (s < e).then_some((s, e))
+}
+
 fn add_coding(state: &mut CodeState, code: &str) -> Vec<CodeEffect> {
-    let Some((start, end)) = state.selection() else {
+    let Some((start, end)) = trimmed_selection(state) else {
         return vec![];
     };
     let Some(id) = take_id(state) else {
@@ -553,7 +572,7 @@ fn recode_to(state: &mut CodeState, id: &str, code: &str) -> Vec<CodeEffect> {
 }
 
 fn adjust(state: &mut CodeState, id: &str) -> Vec<CodeEffect> {
-    let Some((start, end)) = state.selection() else {
+    let Some((start, end)) = trimmed_selection(state) else {
         return vec![];
     };
     state.anchor = None;
