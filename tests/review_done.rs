@@ -1,6 +1,7 @@
 //! The review screen says who has finished the transcript under review
 //! (done marks of `concord code`) and warns when a coder has not.
 
+#[allow(dead_code)] // press is not needed here
 #[path = "common/screen.rs"]
 mod screen;
 

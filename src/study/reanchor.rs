@@ -253,9 +253,10 @@ pub fn reanchor_with(map: &OffsetMap, old: &str, new: &str, codings: &[Coding]) 
             let quoted_before = old_ix.slice(c.start, c.end) == Some(c.quote.as_str());
             let (start, end) = (map.start(c.start), map.end(c.end).max(map.start(c.start)));
             let mut coding = c.clone();
-            let outcome = if quoted_before && map.intact(c.start, c.end) {
-                Outcome::Followed
-            } else if new_ix.slice(start, end) == Some(c.quote.as_str()) {
+            // Untouched text needs no comparison; anything else is checked against the quote.
+            let outcome = if (quoted_before && map.intact(c.start, c.end))
+                || new_ix.slice(start, end) == Some(c.quote.as_str())
+            {
                 Outcome::Followed
             } else if let Some(s) = new_ix.nearest(&c.quote, start) {
                 coding.start = s;

@@ -93,8 +93,8 @@ pub fn row_of(rows: &[Row], pos: usize) -> usize {
 /// The character at column `col` of row `r`, or the row's last.
 pub fn char_at(chars: &[char], row: &Row, col: usize) -> usize {
     let mut used = 0;
-    for i in row.start..row.end {
-        used += width(chars[i]);
+    for (i, &c) in chars.iter().enumerate().take(row.end).skip(row.start) {
+        used += width(c);
         if used > col {
             return i;
         }
