@@ -300,3 +300,27 @@ fn a_sentence_is_selected_whole_and_coded_without_the_space_after_it() {
         matches!(records(&fx)[..], [CodingChange::Add(c)] if c.quote == "Okay, I think we’re recording now.")
     );
 }
+
+#[test]
+fn brackets_go_from_coding_to_coding() {
+    let mut s = opened(sample(), "coder-a", 80, 24);
+    let mut starts: Vec<usize> = s
+        .open
+        .as_ref()
+        .unwrap()
+        .own
+        .iter()
+        .map(|c| c.start)
+        .collect();
+    starts.sort();
+    starts.dedup();
+    press(&mut s, "]");
+    assert_eq!(s.cursor, starts[0]);
+    assert!(s.focused().is_some_and(|c| c.start == starts[0]));
+    press(&mut s, "]]");
+    assert_eq!(s.cursor, starts[2]);
+    // The screen scrolled to it and lists it at the cursor.
+    assert!(render(&s, 80, 24).contains("▸ ●"));
+    press(&mut s, "[");
+    assert_eq!(s.cursor, starts[1]);
+}

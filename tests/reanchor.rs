@@ -125,7 +125,7 @@ fn at(text: &str, s: usize, e: usize) -> Option<String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     #[test]
     fn codings_follow_an_edit((old, spans, edit) in case()) {

@@ -221,6 +221,27 @@ fn on_normal_key(state: &mut CodeState, k: KeyEvent) -> Vec<CodeEffect> {
                 state.mode = Mode::Picking { recode: None };
             }
         }
+        // To the start of the next (previous) of the coder's codings, focused.
+        KeyCode::Char(']') | KeyCode::Char('[') => {
+            let Some(o) = &state.open else { return vec![] };
+            let mut starts: Vec<(usize, String)> =
+                o.own.iter().map(|c| (c.start, c.id.clone())).collect();
+            starts.sort();
+            let c = state.cursor;
+            let to = if k.code == KeyCode::Char(']') {
+                starts.iter().find(|(s, _)| *s > c).cloned()
+            } else {
+                starts.iter().rev().find(|(s, _)| *s < c).cloned()
+            };
+            match to {
+                Some((s, id)) => {
+                    state.cursor = s;
+                    state.focus = Some(id);
+                    follow(state);
+                }
+                None => state.message = Some(("no more codings of yours that way".into(), false)),
+            }
+        }
         KeyCode::Tab => {
             let here: Vec<String> = state.own_at_cursor().iter().map(|c| c.id.clone()).collect();
             state.focus = match state

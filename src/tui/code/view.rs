@@ -381,11 +381,11 @@ fn hints(state: &CodeState, frame: &mut Frame, area: Rect) {
             theme.dim(),
         ),
         Mode::Normal if area.width < 110 => Line::styled(
-            "?:keys v:select Enter:code Tab:next c:recode m:memo r:adjust x:del u:undo D:done",
+            "?:keys v:select Enter:code ]:coding c:recode m:memo r:adjust x:del u:undo D:done",
             theme.dim(),
         ),
         Mode::Normal => Line::styled(
-            "? keys · v select · Enter code the selection or turn · Tab next coding · c recode · m memo · r adjust · x delete · u undo · D done",
+            "? keys · v select · Enter code the selection or turn · ] [ your codings · c recode · m memo · r adjust · x delete · u undo · D done",
             theme.dim(),
         ),
     };
@@ -442,6 +442,7 @@ const KEYS: &[(&str, &str)] = &[
     ("v", "start or stop a selection (mouse drag too)"),
     ("t", "select the speaker turn"),
     ("Enter", "apply a code to the selection (or the turn)"),
+    ("] [", "next, previous of your codings"),
     ("Tab", "next of your codings at the cursor"),
     ("c", "change the coding's code"),
     ("m", "memo on the coding"),
