@@ -2,7 +2,9 @@
 //! an error that stops a command is printed here, once, as `concord: ...`.
 
 mod agreement;
+mod agreement_intervals;
 mod check;
+mod clone;
 mod code;
 mod decide;
 mod deciding;
@@ -19,6 +21,7 @@ mod review;
 mod reviewer;
 mod status;
 mod study_arg;
+mod sync;
 mod trend;
 mod undo;
 mod units;
@@ -106,6 +109,12 @@ pub enum Command {
     /// Move codings (and decisions) to follow transcripts edited outside concord, in one commit
     #[command(long_about = reanchor::LONG_ABOUT, after_help = reanchor::AFTER_HELP)]
     Reanchor(reanchor::Args),
+    /// Share decisions with the team's remote: fetch, integrate, push
+    #[command(long_about = sync::LONG_ABOUT, after_help = sync::AFTER_HELP)]
+    Sync(sync::Args),
+    /// Clone a study from the team's remote (over SSH or from a Git host)
+    #[command(long_about = clone::LONG_ABOUT)]
+    Clone(clone::Args),
     /// Write a seeded synthetic study, for benchmarks
     #[command(hide = true)]
     Generate(generate::Args),
@@ -184,6 +193,8 @@ fn run_command(command: Command) -> Result<u8, crate::repo::RepoError> {
         Command::Export(a) => export::run(a),
         Command::Code(a) => code::run(a),
         Command::Reanchor(a) => reanchor::run(a),
+        Command::Sync(a) => sync::run(a),
+        Command::Clone(a) => clone::run(a),
         Command::Generate(a) => generate::run(a),
     }
 }

@@ -891,6 +891,8 @@ pub fn plan(
                 study: StudyInfo { name },
                 coders: coders.clone(),
                 agreement: AgreementSettings::default(),
+                reviewers: Vec::new(),
+                sync: None,
                 coding: Default::default(),
             };
             plan.writes

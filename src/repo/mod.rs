@@ -12,6 +12,8 @@ pub mod reanchor;
 pub mod record;
 pub mod record_codings;
 pub mod recover;
+pub mod remote;
+pub mod sync;
 pub mod watch;
 pub mod write;
 

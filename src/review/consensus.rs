@@ -121,6 +121,8 @@ mod tests {
                     },
                 ],
                 agreement: Default::default(),
+                reviewers: Vec::new(),
+                sync: None,
                 coding: Default::default(),
             }),
             codebook: Default::default(),

@@ -85,6 +85,8 @@ pub fn synthetic_study(p: &Params) -> StudyFiles {
             })
             .collect(),
         agreement: AgreementSettings::default(),
+        reviewers: Vec::new(),
+        sync: None,
         coding: Default::default(),
     };
     files.insert("concord.toml", manifest_text(&manifest));

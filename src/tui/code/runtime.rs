@@ -128,7 +128,11 @@ fn start(
                     match record_codings(&root, &coder, &transcript, &changes, &author, &message) {
                         Ok(r) => CodeAction::Recorded {
                             commit: r.commit.to_string()[..7].to_string(),
-                            summary: message,
+                            // Committed, but the working file could not be updated: say so.
+                            summary: match r.worktree_behind {
+                                Some(why) => format!("{message} (working file not updated: {why})"),
+                                None => message,
+                            },
                         },
                         Err(e) => CodeAction::RecordFailed {
                             error: e.to_string(),

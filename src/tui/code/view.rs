@@ -385,7 +385,7 @@ fn hints(state: &CodeState, frame: &mut Frame, area: Rect) {
             theme.dim(),
         ),
         Mode::Normal => Line::styled(
-            "? keys · v select · Enter code · ] [ your codings · Tab next here · c recode · m memo · r adjust · x delete · u undo · D done",
+            "? keys · v select · Enter code · ] [ your codings · Tab next · c recode · m memo · r adjust · x delete · u undo · D done",
             theme.dim(),
         ),
     };
