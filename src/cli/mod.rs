@@ -7,6 +7,7 @@ mod check;
 mod clone;
 mod code_arg;
 mod completions;
+mod code;
 mod decide;
 mod deciding;
 mod demo;
@@ -17,6 +18,7 @@ mod generate;
 mod history;
 mod import;
 mod init;
+mod reanchor;
 mod review;
 mod reviewer;
 mod status;
@@ -109,6 +111,12 @@ pub enum Command {
     /// Print the man page (roff)
     #[command(long_about = completions::MAN_ABOUT)]
     Man,
+    /// Code transcripts in the terminal: the coding screen for one coder, blind to the others until done
+    #[command(long_about = code::LONG_ABOUT)]
+    Code(code::Args),
+    /// Move codings (and decisions) to follow transcripts edited outside concord, in one commit
+    #[command(long_about = reanchor::LONG_ABOUT, after_help = reanchor::AFTER_HELP)]
+    Reanchor(reanchor::Args),
     /// Share decisions with the team's remote: fetch, integrate, push
     #[command(long_about = sync::LONG_ABOUT, after_help = sync::AFTER_HELP)]
     Sync(sync::Args),
@@ -193,6 +201,8 @@ fn run_command(command: Command) -> Result<u8, crate::repo::RepoError> {
         Command::Export(a) => export::run(a),
         Command::Completions(a) => completions::run(a),
         Command::Man => completions::run_man(),
+        Command::Code(a) => code::run(a),
+        Command::Reanchor(a) => reanchor::run(a),
         Command::Sync(a) => sync::run(a),
         Command::Clone(a) => clone::run(a),
         Command::Generate(a) => generate::run(a),

@@ -123,6 +123,7 @@ mod tests {
                 agreement: Default::default(),
                 reviewers: Vec::new(),
                 sync: None,
+                coding: Default::default(),
             }),
             codebook: Default::default(),
             transcripts: vec![Transcript::new("t", "x".repeat(100))],
@@ -141,6 +142,7 @@ mod tests {
                 ),
             ],
             decisions: vec![],
+            done: vec![],
         };
         let units = review_units(&study);
         let boundary = units.iter().find(|u| u.start == 20).unwrap();

@@ -11,10 +11,11 @@ use crate::study::parse::manifest::parse_manifest;
 use crate::study::parse::transcript::{parse_transcript, parse_transcript_owned};
 use crate::study::problem::{Location, Problem};
 use crate::study::types::{
-    Coding, CodingFile, Decision, DecisionFile, Manifest, Study, Transcript,
+    Coding, CodingFile, Decision, DecisionFile, Done, DoneFile, Manifest, Study, Transcript,
 };
 
 const CODING_HINT: &str = "each line is one coding: {\"id\":...,\"code\":...,\"start\":...,\"end\":...,\"quote\":...,\"memo\":...} (see docs/format.md); fix the line, or restore the file with git";
+const DONE_HINT: &str = "each line marks a transcript done: {\"transcript\":...,\"at\":...,\"commit\":...} (see docs/format.md); the coding screen writes them (D), restore the file with git rather than editing it";
 const DECISION_HINT: &str = "each line is one decision: {\"id\",\"unit\",\"basis\",\"action\",\"chosen\",\"result\",\"reviewer\",\"at\",\"note\"} (see docs/format.md); restore the line with git rather than editing the log";
 
 /// A loaded study and the problems met while parsing it.
@@ -34,6 +35,7 @@ pub fn load(files: &StudyFiles) -> Loaded {
     let mut transcripts = Vec::new();
     let mut codings = Vec::new();
     let mut decisions = Vec::new();
+    let mut done = Vec::new();
     let mut unreadable_transcripts = BTreeSet::new();
 
     for (path, reason) in &files.skipped {
@@ -74,6 +76,10 @@ pub fn load(files: &StudyFiles) -> Loaded {
                 decisions.push(f);
                 problems.extend(ps);
             }
+            Parsed::Done(f, ps) => {
+                done.push(f);
+                problems.extend(ps);
+            }
             Parsed::Problem(p) => problems.push(p),
             Parsed::Nothing => {}
         }
@@ -87,6 +93,7 @@ pub fn load(files: &StudyFiles) -> Loaded {
             transcripts,
             codings,
             decisions,
+            done,
         },
         problems,
         unreadable_transcripts,
@@ -151,6 +158,7 @@ enum Parsed {
     Unreadable(String, Problem),
     Codings(CodingFile, Vec<Problem>),
     Decisions(DecisionFile, Vec<Problem>),
+    Done(DoneFile, Vec<Problem>),
     Problem(Problem),
     Nothing,
 }
@@ -222,6 +230,18 @@ fn parse_one(path: &str, bytes: &[u8]) -> Parsed {
                 DecisionFile {
                     transcript,
                     decisions: items,
+                    lines,
+                },
+                ps,
+            )
+        }
+        FileRole::Done { coder } => {
+            let (items, ps) = parse_jsonl::<Done>(path, bytes, DONE_HINT);
+            let (lines, marks): (Vec<usize>, Vec<Done>) = items.into_iter().unzip();
+            Parsed::Done(
+                DoneFile {
+                    coder,
+                    marks,
                     lines,
                 },
                 ps,

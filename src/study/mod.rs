@@ -7,6 +7,7 @@ pub mod files;
 pub mod load;
 pub mod parse;
 pub mod problem;
+pub mod reanchor;
 pub mod text;
 pub mod types;
 pub mod validate;

@@ -19,6 +19,34 @@ pub struct Manifest {
     /// `[sync]`: how the review screen shares decisions with the remote.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sync: Option<SyncSettings>,
+    #[serde(default, skip_serializing_if = "CodingSettings::is_default")]
+    pub coding: CodingSettings,
+}
+
+/// `[coding]` in `concord.toml`: how coders code in concord.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CodingSettings {
+    /// Blind coding (the default): a coder sees only their own codings of a
+    /// transcript until they mark it done. `false` for teams that code openly.
+    #[serde(default = "default_blind")]
+    pub blind: bool,
+}
+
+fn default_blind() -> bool {
+    true
+}
+
+impl Default for CodingSettings {
+    fn default() -> Self {
+        CodingSettings { blind: true }
+    }
+}
+
+impl CodingSettings {
+    pub fn is_default(&self) -> bool {
+        *self == CodingSettings::default()
+    }
 }
 
 /// `[sync]` in concord.toml (or the user's config file).
@@ -273,6 +301,26 @@ pub struct CodingFile {
     pub lines: Vec<usize>,
 }
 
+/// A line of `codings/<coder>/_done.jsonl`: the coder marked a transcript
+/// done (with `D` in the coding screen). Blind coding lifts for them there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Done {
+    pub transcript: String,
+    /// RFC 3339 UTC time, handed in by the effects layer.
+    pub at: String,
+    /// The commit the coder's codings were at when they marked it done.
+    pub commit: String,
+}
+
+/// One coder's done marks (`codings/<coder>/_done.jsonl`), in file order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DoneFile {
+    pub coder: String,
+    pub marks: Vec<Done>,
+    pub lines: Vec<usize>,
+}
+
 /// A span of a decision's result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -349,6 +397,8 @@ pub struct Study {
     pub transcripts: Vec<Transcript>,
     pub codings: Vec<CodingFile>,
     pub decisions: Vec<DecisionFile>,
+    /// Which coder marked which transcript done.
+    pub done: Vec<DoneFile>,
 }
 
 impl Study {
@@ -372,5 +422,16 @@ impl Study {
             Ok(i) => Some(&self.transcripts[i]),
             Err(_) => self.transcripts.iter().find(|t| t.id == id),
         }
+    }
+    /// Whether `coder` has marked `transcript` done.
+    pub fn is_done(&self, coder: &str, transcript: &str) -> bool {
+        self.done
+            .iter()
+            .filter(|f| f.coder == coder)
+            .any(|f| f.marks.iter().any(|m| m.transcript == transcript))
+    }
+    /// Whether coding is blind (the default when there is no manifest).
+    pub fn blind(&self) -> bool {
+        self.manifest.as_ref().is_none_or(|m| m.coding.blind)
     }
 }

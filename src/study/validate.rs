@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::study::files::{
-    CODINGS_DIR, MANIFEST, StudyFiles, codings_path, decisions_path, transcript_path,
+    CODINGS_DIR, MANIFEST, StudyFiles, codings_path, decisions_path, done_path, transcript_path,
 };
 use crate::study::load::Loaded;
 use crate::study::parse::jsonl::column_of_key;
@@ -27,6 +27,7 @@ pub fn validate(loaded: &Loaded, files: &StudyFiles) -> Vec<Problem> {
     v.codebook();
     v.codings(&loaded.unreadable_transcripts);
     v.decisions();
+    v.done_marks();
     v.problems
 }
 
@@ -454,14 +455,36 @@ impl Validator<'_> {
             for ((k, quote, _), place) in moved.iter().zip(places) {
                 out[*k].hint = match place {
                     Some(s) => format!(
-                        "the quote is now at {s}-{}: set start and end there if the transcript was edited; otherwise correct the quote",
+                        "the quote is now at {s}-{}: if the transcript was edited, concord reanchor moves the codings there; otherwise correct the quote",
                         s + quote.chars().count()
                     ),
-                    None => "if the transcript was edited, move start and end to where the quote now is; otherwise correct the quote".to_string(),
+                    None => "this coding needs a human: its text was changed (concord reanchor keeps such codings, with their old quote); set start, end and quote to the text it should code now, or delete the coding".to_string(),
                 };
             }
         }
         out
+    }
+
+    /// Done marks name transcripts of the study.
+    fn done_marks(&mut self) {
+        let study = self.study;
+        for file in &study.done {
+            let path = done_path(&file.coder);
+            for (mark, &line) in file.marks.iter().zip(&file.lines) {
+                if study.transcript(&mark.transcript).is_none() {
+                    let at = self.at_key(&path, line, "transcript");
+                    self.push(
+                        at,
+                        format!(
+                            "marks transcript {:?} done, but there is no {}",
+                            mark.transcript,
+                            transcript_path(&mark.transcript)
+                        ),
+                        "restore the transcript, or remove the line (with git, then commit)",
+                    );
+                }
+            }
+        }
     }
 
     fn decisions(&mut self) {

@@ -170,6 +170,8 @@ impl ReviewData {
                 transcripts: Vec::new(),
                 codings: Vec::new(),
                 decisions: Vec::new(),
+                // Done marks are small and the unit view's title shows them.
+                done: self.study.done.clone(),
             },
             coders: self.coders.clone(),
             units: Vec::new(),

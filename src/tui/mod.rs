@@ -4,6 +4,7 @@
 //! slow work (loading, git, statistics) on tokio tasks.
 
 pub mod config;
+pub mod code;
 pub mod data;
 pub mod filters;
 pub mod history;

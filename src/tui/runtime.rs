@@ -101,7 +101,7 @@ fn restore_terminal() {
 }
 
 /// Restores the terminal when dropped, whatever the way out.
-struct TerminalGuard;
+pub(crate) struct TerminalGuard;
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
@@ -109,7 +109,8 @@ impl Drop for TerminalGuard {
     }
 }
 
-fn setup_terminal() -> Result<(Terminal<CrosstermBackend<Stdout>>, TerminalGuard), RepoError> {
+pub(crate) fn setup_terminal()
+-> Result<(Terminal<CrosstermBackend<Stdout>>, TerminalGuard), RepoError> {
     // A panic restores the terminal before its message is printed.
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -239,7 +240,7 @@ const SIGNAL_GRACE: Duration = Duration::from_millis(500);
 ///
 /// Once a signal came (`signalled`), it takes in what was typed before it
 /// (a decision key already sent is a decision), then asks to quit.
-fn spawn_input(tx: UnboundedSender<Action>, signalled: Arc<AtomicBool>) {
+pub(crate) fn spawn_input(tx: UnboundedSender<Action>, signalled: Arc<AtomicBool>) {
     std::thread::spawn(move || {
         loop {
             let draining = signalled.load(Ordering::SeqCst);
@@ -269,7 +270,7 @@ fn spawn_input(tx: UnboundedSender<Action>, signalled: Arc<AtomicBool>) {
 
 /// A hang-up, SIGTERM or SIGINT: quit once the keys typed before it are
 /// taken in (the input thread says so), or after [`SIGNAL_GRACE`] at the latest.
-fn spawn_signals(tx: UnboundedSender<Action>, signalled: Arc<AtomicBool>) {
+pub(crate) fn spawn_signals(tx: UnboundedSender<Action>, signalled: Arc<AtomicBool>) {
     use tokio::signal::unix::{SignalKind, signal};
     for kind in [
         SignalKind::hangup(),

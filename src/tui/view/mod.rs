@@ -4,6 +4,7 @@
 mod agreement;
 mod codebook;
 mod complete;
+mod done;
 mod help;
 pub use help::LEGEND;
 mod history;

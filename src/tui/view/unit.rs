@@ -59,6 +59,9 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             t.warn(),
         ));
     }
+    title
+        .spans
+        .extend(super::done::done_span(t, &data.study, &unit.transcript));
     let block = Block::bordered().title(title);
     let inner = block.inner(area);
     frame.render_widget(block, area);
