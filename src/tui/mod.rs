@@ -11,6 +11,8 @@ pub mod picker;
 pub mod reload;
 pub mod runtime;
 pub mod state;
+pub mod sync;
+pub mod sync_task;
 pub mod theme;
 pub mod update;
 pub mod view;

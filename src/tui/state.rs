@@ -186,6 +186,8 @@ pub struct State {
     pub reload_again: bool,
     /// The reviewer asked for the reload (`R`): say what it found, even nothing.
     pub reload_asked: bool,
+    /// Sharing with the remote: ahead/behind, a sync running (tui/sync.rs).
+    pub sync: crate::tui::sync::SyncStatus,
 }
 
 impl State {
@@ -225,6 +227,7 @@ impl State {
             reloading: false,
             reload_again: false,
             reload_asked: false,
+            sync: Default::default(),
         }
     }
 
