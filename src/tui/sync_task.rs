@@ -87,7 +87,9 @@ fn interval_in(text: &str, file: &str) -> Result<Option<Duration>, String> {
         .as_str()
         .ok_or_else(|| format!("{file}: [sync] interval must be text such as \"60s\" or \"5m\""))?;
     let every = humantime::parse_duration(text).map_err(|e| {
-        format!("{file}: [sync] interval {text:?} is not a duration ({e}); write e.g. \"60s\" or \"5m\"")
+        format!(
+            "{file}: [sync] interval {text:?} is not a duration ({e}); write e.g. \"60s\" or \"5m\""
+        )
     })?;
     Ok(Some(every.max(SHORTEST)))
 }
@@ -124,6 +126,9 @@ mod tests {
         );
         assert_eq!(interval_in("[study]\nname = \"s\"\n", "f").unwrap(), None);
         let bad = interval_in("[sync]\ninterval = \"often\"\n", "concord.toml").unwrap_err();
-        assert!(bad.contains("concord.toml") && bad.contains("\"60s\""), "{bad}");
+        assert!(
+            bad.contains("concord.toml") && bad.contains("\"60s\""),
+            "{bad}"
+        );
     }
 }
