@@ -336,7 +336,7 @@ fn draw_decision(
             Standing::Conflict(ids) => {
                 lines.push(Line::from(Span::styled(
                     format!(
-                        "Conflict: {} reviewers decided this unit differently; decide again to settle it.",
+                        "Conflict: {} decisions hold for this unit; decide again to settle it.",
                         ids.len()
                     ),
                     t.error(),
