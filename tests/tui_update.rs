@@ -37,6 +37,26 @@ fn recorded(state: &mut State, effect: &Effect, id: &str) -> Vec<Decision> {
             note,
             replaces,
         } => (unit, choice.clone(), note.clone(), replaces.clone()),
+        Effect::Discuss { unit, note } => {
+            let ds = vec![concord::review::decide::discussion_for(
+                unit,
+                id.into(),
+                "Rev".into(),
+                "2026-11-23T10:00:00Z".into(),
+                note.clone(),
+            )];
+            update(
+                state,
+                Action::Recorded {
+                    transcript: unit.transcript.clone(),
+                    decisions: ds.clone(),
+                    commit: "abc1234".into(),
+                    summary: "needs discussion".into(),
+                    reload: false,
+                },
+            );
+            return ds;
+        }
         Effect::Undo { unit, decision } => {
             let revert = concord::review::revert_of(
                 decision,
@@ -197,7 +217,20 @@ fn undo_reverts_the_last_decision_of_the_session() {
 fn a_note_goes_with_the_decision() {
     let mut state = loaded();
     press(&mut state, "]\n");
-    assert!(press(&mut state, "cB keeps the whole turn\n").is_empty());
+    let unit = state.unit.unwrap();
+    // A note on an open unit is recorded at once, as a discussion line: never lost.
+    let e = press(&mut state, "cB keeps the whole turn\n");
+    let Effect::Discuss { note, .. } = &e[0] else {
+        panic!("{e:?}")
+    };
+    assert_eq!(note, "B keeps the whole turn");
+    let ds = recorded(&mut state, &e[0], "d-0");
+    assert_eq!(ds[0].action, DecisionAction::Discuss);
+    assert_eq!(
+        state.data.as_ref().unwrap().standings[unit],
+        Standing::Discussion("d-0".into())
+    );
+    // The decision made later carries the note.
     let e = press(&mut state, "2");
     let Effect::Decide { note, choice, .. } = &e[0] else {
         panic!()
@@ -226,6 +259,7 @@ fn escape_cancels_a_prompt_without_deciding() {
     let mut state = loaded();
     press(&mut state, "]\n");
     assert!(press(&mut state, "cxyz\x1b").is_empty());
+    assert!(press(&mut state, "dxyz\x1b").is_empty());
     assert!(state.prompt.is_none());
     assert!(state.drafts.is_empty());
 }
@@ -270,6 +304,9 @@ fn search_finds_codes_then_text() {
 fn filters_and_folding_change_what_is_listed() {
     let mut state = loaded();
     let open = state.visible_units().len();
+    press(&mut state, "f");
+    assert_eq!(state.filter, StandingFilter::Discussion);
+    assert!(state.visible_units().is_empty());
     press(&mut state, "f");
     assert_eq!(state.filter, StandingFilter::Decided);
     assert!(state.visible_units().is_empty());
@@ -646,4 +683,87 @@ fn a_failed_reload_keeps_the_screen() {
     assert_eq!(state.phase, Phase::Ready);
     assert_eq!(state.screen, Screen::Unit);
     assert!(state.message.as_ref().unwrap().text.contains("busy"));
+}
+
+#[test]
+fn d_marks_a_unit_for_discussion_shown_and_filtered() {
+    let mut state = loaded();
+    press(&mut state, "]");
+    let unit = state.unit.unwrap();
+    let e = press(&mut state, "dask Priya at the meeting\n");
+    let Effect::Discuss { note, .. } = &e[0] else {
+        panic!("{e:?}")
+    };
+    assert_eq!(note, "ask Priya at the meeting");
+    recorded(&mut state, &e[0], "d-m");
+    let data = state.data.as_ref().unwrap();
+    assert_eq!(data.standings[unit], Standing::Discussion("d-m".into()));
+    assert!(data.standings[unit].is_open(), "still in the queue");
+    // The ⚑ filter shows it, and only it.
+    press(&mut state, "f");
+    assert_eq!(state.filter, StandingFilter::Discussion);
+    assert_eq!(state.visible_units(), vec![unit]);
+    // u takes the mark back.
+    let e = press(&mut state, "u");
+    let Effect::Undo { decision, .. } = &e[0] else {
+        panic!("{e:?}")
+    };
+    assert_eq!(decision.id, "d-m");
+}
+
+#[test]
+fn quitting_with_something_unsaved_asks_first() {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent};
+    let mut state = loaded();
+    press(&mut state, "]\n");
+    // A commit in flight: q asks; any other key stays.
+    let e = press(&mut state, "1");
+    press(&mut state, "q");
+    assert!(!state.quitting);
+    assert!(
+        state
+            .confirm_quit
+            .as_deref()
+            .unwrap()
+            .contains("commit in flight")
+    );
+    press(&mut state, "n");
+    assert!(!state.quitting && state.confirm_quit.is_none());
+    recorded(&mut state, &e[0], "d-1");
+    // A note being typed: Ctrl-C asks, Enter saves the note and quits.
+    press(&mut state, "]cto discuss");
+    update(
+        &mut state,
+        Action::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+    );
+    assert!(
+        state
+            .confirm_quit
+            .as_deref()
+            .unwrap()
+            .contains("note being typed")
+    );
+    let e = press(&mut state, "\n");
+    assert!(state.quitting);
+    let Effect::Discuss { note, .. } = &e[0] else {
+        panic!("{e:?}")
+    };
+    assert_eq!(note, "to discuss");
+    // Nothing unsaved: q quits at once.
+    let mut state = loaded();
+    press(&mut state, "q");
+    assert!(state.quitting);
+}
+
+#[test]
+fn a_hang_up_while_typing_a_note_records_the_note() {
+    let mut state = loaded();
+    press(&mut state, "]\ncnot lost");
+    let e = update(&mut state, Action::Quit);
+    assert!(state.quitting);
+    let Effect::Discuss { note, .. } = &e[0] else {
+        panic!("{e:?}")
+    };
+    assert_eq!(note, "not lost");
+    assert!(!state.pending.is_empty(), "the loop waits for its commit");
 }

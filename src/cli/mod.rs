@@ -2,6 +2,7 @@
 //! an error that stops a command is printed here, once, as `concord: ...`.
 
 mod agreement;
+mod agreement_intervals;
 mod check;
 mod clone;
 mod decide;

@@ -21,10 +21,10 @@ use crate::repo::RepoError;
 use crate::repo::git::Person;
 use crate::repo::read::{MAX_FILE_BYTES, NotRead, read_regular_file};
 use crate::repo::write::write_atomically;
+use crate::study::Decision;
 use crate::study::files::decisions_path;
 use crate::study::parse::jsonl::parse_jsonl;
 use crate::study::write::decision_line;
-use crate::study::{Action, Decision};
 
 /// How often to re-apply on a moved branch before giving up.
 const ATTEMPTS: usize = 8;
@@ -34,6 +34,10 @@ pub struct Recorded {
     pub commit: git2::Oid,
     /// How many times the branch had moved under us.
     pub retries: usize,
+    /// Committed, but the working file or index could not be brought up to
+    /// the commit (a disk that filled in between): why. The decision is
+    /// durable; the next start puts the working tree in step (`recover`).
+    pub worktree_behind: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -52,6 +56,10 @@ pub enum RecordError {
     UncommittedChanges(String),
     #[error("the branch kept moving ({0} attempts); try again")]
     Contended(usize),
+    #[error(
+        "the disk is full ({0}); nothing was recorded and nothing was damaged — free some space and decide again"
+    )]
+    DiskFull(String),
     #[error(transparent)]
     Repo(#[from] RepoError),
 }
@@ -140,8 +148,22 @@ pub fn record_in_logs(
     // must be that commit's (another process's later commit would otherwise
     // be undone in the working tree). Other clones are kept apart by the
     // compare-and-swap on the branch.
-    let _lock = RecordLock::take(&repo)?;
-    commit_logs(&repo, &logs, &sig, message)
+    let _lock = RecordLock::take(&repo).map_err(|e| disk_full(e.into()))?;
+    commit_logs(&repo, &logs, &sig, message).map_err(disk_full)
+}
+
+/// A failure for want of space, said as such (git2 and the file system
+/// each word it their own way).
+fn disk_full(e: RecordError) -> RecordError {
+    let text = e.to_string();
+    let full = text.contains("No space left")
+        || text.contains("os error 28")
+        || text.contains("Disk quota exceeded")
+        || text.contains("os error 122");
+    match e {
+        RecordError::Repo(_) if full => RecordError::DiskFull(text),
+        other => other,
+    }
 }
 
 /// The commit itself, with the record lock held.
@@ -198,12 +220,18 @@ fn commit_logs(
         let parents: Vec<&git2::Commit> = tip.iter().collect();
         match repo.commit(Some("HEAD"), sig, sig, message, &tree, &parents) {
             Ok(oid) => {
+                let mut worktree_behind = None;
                 for (log, content) in logs.iter().zip(&contents) {
-                    sync_worktree(repo, &log.on_disk, &log.repo_path, content.as_bytes())?;
+                    if let Err(e) =
+                        sync_worktree(repo, &log.on_disk, &log.repo_path, content.as_bytes())
+                    {
+                        worktree_behind = Some(format!("{}: {e}", log.in_study));
+                    }
                 }
                 return Ok(Recorded {
                     commit: oid,
                     retries: attempt,
+                    worktree_behind,
                 });
             }
             // The branch moved (another reviewer) or is being written: re-read and re-apply.
@@ -330,7 +358,8 @@ pub(crate) fn blob_text(
 }
 
 /// A live decision in `log` for a unit that `new` decides (other than a
-/// decision that `new` itself reverts).
+/// decision that `new` itself reverts). A "needs discussion" line settles
+/// nothing: it neither clashes nor is clashed with.
 pub(crate) fn already_decided(log: &str, path: &str, new: &[Decision]) -> Option<RecordError> {
     let (existing, _) = parse_jsonl::<Decision>(path, log.as_bytes(), "");
     let existing: Vec<Decision> = existing.into_iter().map(|(_, d)| d).collect();
@@ -339,10 +368,11 @@ pub(crate) fn already_decided(log: &str, path: &str, new: &[Decision]) -> Option
         .chain(new.iter())
         .filter_map(|d| d.reverts.as_deref())
         .collect();
-    for d in new.iter().filter(|d| d.action != Action::Revert) {
-        if let Some(other) = existing.iter().find(|e| {
-            e.unit == d.unit && e.action != Action::Revert && !reverted.contains(&e.id.as_str())
-        }) {
+    for d in new.iter().filter(|d| d.action.settles()) {
+        if let Some(other) = existing
+            .iter()
+            .find(|e| e.unit == d.unit && e.action.settles() && !reverted.contains(&e.id.as_str()))
+        {
             return Some(RecordError::DecidedMeanwhile {
                 unit: d.unit.clone(),
                 decision: other.id.clone(),
@@ -388,6 +418,7 @@ pub(crate) fn sync_worktree(
 mod tests {
     use super::*;
     use crate::repo::git::{commit_paths, init};
+    use crate::study::Action;
 
     fn decision(id: &str, unit: &str) -> Decision {
         Decision {
@@ -464,6 +495,22 @@ mod tests {
         undo.action = Action::Revert;
         undo.reverts = Some("d-1".into());
         record_decisions(dir.path(), "t1", &[undo, decision("d-4", "u1")], &who, "m").unwrap();
+    }
+
+    #[test]
+    fn a_discussion_mark_neither_blocks_a_decision_nor_is_blocked() {
+        let (dir, _repo) = repo_with_study();
+        let who = Person::new("Rev", "rev@example.org");
+        let mut mark = decision("d-1", "u1");
+        mark.action = Action::Discuss;
+        mark.note = "ask A".into();
+        record_decisions(dir.path(), "t1", &[mark.clone()], &who, "m").unwrap();
+        // Marked again (a new note), then decided after the meeting.
+        mark.id = "d-2".into();
+        record_decisions(dir.path(), "t1", &[mark], &who, "m").unwrap();
+        record_decisions(dir.path(), "t1", &[decision("d-3", "u1")], &who, "m").unwrap();
+        let text = std::fs::read_to_string(dir.path().join("decisions/t1.jsonl")).unwrap();
+        assert_eq!(text.lines().count(), 3);
     }
 
     #[test]

@@ -27,6 +27,7 @@ use crate::repo::git::Person;
 use crate::repo::history::Walker;
 use crate::repo::read::read_study;
 use crate::repo::record::{RecordError, new_decision_id, now, record_decisions};
+use crate::review::decide::{commit_message, describe_undo};
 use crate::review::{decision_for, describe, revert_of};
 use crate::study::{self, Decision};
 use crate::tui::data::{AgreementSummary, ReviewData};
@@ -355,6 +356,7 @@ fn start(
             }
             let d = decision_for(&unit, &choice, new_decision_id(), reviewer, now(), note);
             let summary = describe(&unit, &d, |c| data.code_label(c));
+            let message = commit_message(&summary, &d.note);
             decisions.push(d);
             record(
                 session,
@@ -362,7 +364,27 @@ fn start(
                 unit.transcript.clone(),
                 unit.id.clone(),
                 decisions,
-                summary,
+                (summary, message),
+                tx,
+            );
+        }
+        Effect::Discuss { unit, note } => {
+            let d = crate::review::decide::discussion_for(
+                &unit,
+                new_decision_id(),
+                session.reviewer.to_string(),
+                now(),
+                note,
+            );
+            let summary = describe(&unit, &d, |c| data.code_label(c));
+            let message = commit_message(&summary, &d.note);
+            record(
+                session,
+                shared,
+                unit.transcript.clone(),
+                unit.id.clone(),
+                vec![d],
+                (summary, message),
                 tx,
             );
         }
@@ -373,14 +395,14 @@ fn start(
                 session.reviewer.to_string(),
                 now(),
             );
-            let summary = describe(&unit, &revert, |c| data.code_label(c));
+            let summary = describe_undo(&unit, &decision, |c| data.code_label(c));
             record(
                 session,
                 shared,
                 unit.transcript.clone(),
                 unit.id.clone(),
                 vec![revert],
-                summary,
+                (summary.clone(), summary),
                 tx,
             );
         }
@@ -393,14 +415,14 @@ fn record(
     transcript: String,
     unit: String,
     decisions: Vec<Decision>,
-    summary: String,
+    (summary, message): (String, String),
     tx: UnboundedSender<Action>,
 ) {
     let root = session.root.clone();
     let reviewer = session.reviewer.clone();
     let seen = shared.seen.clone();
     tokio::task::spawn_blocking(move || {
-        let action = match record_decisions(&root, &transcript, &decisions, &reviewer, &summary) {
+        let action = match record_decisions(&root, &transcript, &decisions, &reviewer, &message) {
             Ok(r) => {
                 // The screen has this commit already: the watcher need not read the study for it.
                 // (Another reviewer's commit before it makes `retries` non-zero and reloads.)

@@ -57,6 +57,8 @@ pub enum Pane {
 pub enum StandingFilter {
     /// Open, stale and in conflict: what still needs a reviewer.
     Open,
+    /// Marked "needs discussion" (⚑).
+    Discussion,
     Decided,
     All,
 }
@@ -64,7 +66,8 @@ pub enum StandingFilter {
 impl StandingFilter {
     pub fn next(self) -> StandingFilter {
         match self {
-            StandingFilter::Open => StandingFilter::Decided,
+            StandingFilter::Open => StandingFilter::Discussion,
+            StandingFilter::Discussion => StandingFilter::Decided,
             StandingFilter::Decided => StandingFilter::All,
             StandingFilter::All => StandingFilter::Open,
         }
@@ -72,6 +75,7 @@ impl StandingFilter {
     pub fn word(self) -> &'static str {
         match self {
             StandingFilter::Open => "open",
+            StandingFilter::Discussion => "⚑ for discussion",
             StandingFilter::Decided => "decided",
             StandingFilter::All => "all",
         }
@@ -79,6 +83,7 @@ impl StandingFilter {
     pub fn admits(self, s: &Standing) -> bool {
         match self {
             StandingFilter::Open => s.is_open(),
+            StandingFilter::Discussion => matches!(s, Standing::Discussion(_)),
             StandingFilter::Decided => matches!(s, Standing::Decided(_)),
             StandingFilter::All => true,
         }
@@ -88,6 +93,8 @@ impl StandingFilter {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PromptKind {
     Note,
+    /// A note that marks the unit "needs discussion" (`d`).
+    Discussion,
     Search,
 }
 
@@ -188,6 +195,8 @@ pub struct State {
     pub reload_asked: bool,
     /// Sharing with the remote: ahead/behind, a sync running (tui/sync.rs).
     pub sync: crate::tui::sync::SyncStatus,
+    /// Quit was asked for with something unsaved: the question shown, until answered.
+    pub confirm_quit: Option<String>,
 }
 
 impl State {
@@ -228,6 +237,7 @@ impl State {
             reload_again: false,
             reload_asked: false,
             sync: Default::default(),
+            confirm_quit: None,
         }
     }
 
@@ -291,6 +301,23 @@ impl State {
             (Some(h), Some(b)) => h.changed_since(b),
             _ => BTreeSet::new(),
         }
+    }
+
+    /// What would be lost by quitting now, in words (None: nothing).
+    pub fn unsaved(&self) -> Option<String> {
+        let mut what = Vec::new();
+        if let Some(p) = &self.prompt {
+            if matches!(p.kind, PromptKind::Note | PromptKind::Discussion) && !p.text.is_empty() {
+                what.push("a note being typed");
+            }
+        }
+        if self.edit.is_some() {
+            what.push("an edited result not recorded");
+        }
+        if !self.pending.is_empty() {
+            what.push("a commit in flight");
+        }
+        (!what.is_empty()).then(|| what.join(", "))
     }
 
     pub fn say(&mut self, text: impl Into<String>, tone: Tone) {

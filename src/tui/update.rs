@@ -80,6 +80,12 @@ pub enum Effect {
         note: String,
         replaces: Option<Decision>,
     },
+    /// Record a "needs discussion" line for `unit` with `note` (a note
+    /// typed on a unit not decided yet is one: it is never lost).
+    Discuss {
+        unit: ReviewUnit,
+        note: String,
+    },
     /// Record the revert of `decision`.
     Undo {
         unit: ReviewUnit,
@@ -241,8 +247,20 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
         }
         Action::Quit => {
+            // A hang-up or SIGTERM: nobody to ask. A note being typed is
+            // recorded (the loop waits for its commit); then out.
             state.quitting = true;
-            Vec::new()
+            state.confirm_quit = None;
+            match state.prompt.take() {
+                Some(Prompt {
+                    kind: kind @ (PromptKind::Note | PromptKind::Discussion),
+                    text,
+                }) if !text.trim().is_empty() => note(state, text, kind == PromptKind::Discussion),
+                other => {
+                    state.prompt = other;
+                    Vec::new()
+                }
+            }
         }
     }
 }
@@ -366,7 +384,45 @@ fn click(state: &mut State, x: u16, y: u16) {
     }
 }
 
+/// `q`: out at once if nothing would be lost, else ask.
+fn ask_quit(state: &mut State) {
+    match state.unsaved() {
+        Some(what) => state.confirm_quit = Some(what),
+        None => state.quitting = true,
+    }
+}
+
+/// The answer to "quit with something unsaved?": `y` quits (the loop still
+/// waits for a commit in flight), Enter saves a note being typed and
+/// quits, anything else goes back.
+fn on_confirm_quit_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    state.confirm_quit = None;
+    match key.code {
+        KeyCode::Char('y') | KeyCode::Char('Y') => {
+            state.quitting = true;
+            Vec::new()
+        }
+        KeyCode::Enter => {
+            state.quitting = true;
+            match state.prompt.take() {
+                Some(Prompt {
+                    kind: kind @ (PromptKind::Note | PromptKind::Discussion),
+                    text,
+                }) if !text.trim().is_empty() => note(state, text, kind == PromptKind::Discussion),
+                _ => Vec::new(),
+            }
+        }
+        _ => {
+            state.say("not quitting", Tone::Info);
+            Vec::new()
+        }
+    }
+}
+
 fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    if state.confirm_quit.is_some() {
+        return on_confirm_quit_key(state, key);
+    }
     if state.prompt.is_some() {
         return on_prompt_key(state, key);
     }
@@ -380,7 +436,7 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     if state.help {
         state.help = false;
         if review_command(&key) == Some(Command::Quit) {
-            state.quitting = true;
+            ask_quit(state);
         }
         return Vec::new();
     }
@@ -396,7 +452,7 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
 
 fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
     match command {
-        Command::Quit => state.quitting = true,
+        Command::Quit => ask_quit(state),
         Command::Reload => {
             state.say("reading the study again…", Tone::Info);
             state.reload_again = true;
@@ -473,6 +529,21 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
                 state.say("select a unit first", Tone::Info);
             }
         }
+        Command::Discuss => match (selected_unit(state), &state.data) {
+            (Some(i), Some(data)) if matches!(data.standings[i], Standing::Decided(_)) => {
+                state.say(
+                    "this unit is decided: c adds a note to its decision, u undoes it",
+                    Tone::Info,
+                );
+            }
+            (Some(_), _) => {
+                state.prompt = Some(Prompt {
+                    kind: PromptKind::Discussion,
+                    text: String::new(),
+                })
+            }
+            (None, _) => state.say("select a unit first", Tone::Info),
+        },
         Command::Undo => return undo(state),
         Command::Search => {
             state.prompt = Some(Prompt {
@@ -686,7 +757,7 @@ fn jump_open(state: &mut State, forward: bool) {
     if !state.visible_units().contains(&i) {
         state.tree_cursor = 0;
         state.class_filter = None;
-        if state.filter == StandingFilter::Decided {
+        if !matches!(state.filter, StandingFilter::Open | StandingFilter::All) {
             state.filter = StandingFilter::Open;
         }
     }
@@ -726,7 +797,15 @@ fn decide(state: &mut State, choice: Choice) -> Vec<Effect> {
         return Vec::new();
     }
     let replaces = live_decision(data, i);
-    let note = state.drafts.get(&unit.id).cloned().unwrap_or_default();
+    // The note kept for this unit, or the one it was marked for discussion with.
+    let note = match (state.drafts.get(&unit.id), &data.standings[i]) {
+        (Some(draft), _) => draft.clone(),
+        (None, Standing::Discussion(id)) => data
+            .decision(id)
+            .map(|d| d.note.clone())
+            .unwrap_or_default(),
+        _ => String::new(),
+    };
     state.pending.insert(unit.id.clone());
     state.say("committing…", Tone::Info);
     vec![Effect::Decide {
@@ -745,7 +824,7 @@ fn undo(state: &mut State) -> Vec<Effect> {
     let found = state.made.iter().rev().find_map(|(id, unit_id)| {
         let i = data.units.iter().position(|u| &u.id == unit_id)?;
         match &data.standings[i] {
-            Standing::Decided(live) if live == id => Some(i),
+            Standing::Decided(live) | Standing::Discussion(live) if live == id => Some(i),
             _ => None,
         }
     });
@@ -754,7 +833,11 @@ fn undo(state: &mut State) -> Vec<Effect> {
         return Vec::new();
     };
     let unit = data.units[i].clone();
-    let Some(decision) = live_decision(data, i) else {
+    let live = match &data.standings[i] {
+        Standing::Decided(id) | Standing::Discussion(id) => data.decision(id).cloned(),
+        _ => None,
+    };
+    let Some(decision) = live else {
         return Vec::new();
     };
     if state.pending.contains(&unit.id) {
@@ -788,9 +871,11 @@ fn on_prompt_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                     }
                     Vec::new()
                 }
-                PromptKind::Note => note(state, text),
+                PromptKind::Note => note(state, text, false),
+                PromptKind::Discussion => note(state, text, true),
             };
         }
+        KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => ask_quit(state),
         KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) && !c.is_control() => {
             prompt.text.push(c)
         }
@@ -800,8 +885,10 @@ fn on_prompt_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
 }
 
 /// A note for the selected unit: added to its decision if it has one (as a
-/// new decision that replaces it), else kept for the decision to come.
-fn note(state: &mut State, text: String) -> Vec<Effect> {
+/// new decision that replaces it); else recorded at once as a "needs
+/// discussion" line, so a note is never lost (it goes with the decision
+/// made later). `discuss`: the reviewer asked for the mark (`d`).
+fn note(state: &mut State, text: String, discuss: bool) -> Vec<Effect> {
     let Some(i) = selected_unit(state) else {
         return Vec::new();
     };
@@ -809,8 +896,15 @@ fn note(state: &mut State, text: String) -> Vec<Effect> {
         return Vec::new();
     };
     let unit = data.units[i].clone();
+    if state.pending.contains(&unit.id) {
+        state.say(
+            "the last decision of this unit is still being committed",
+            Tone::Info,
+        );
+        return Vec::new();
+    }
     match live_decision(data, i) {
-        Some(previous) => {
+        Some(previous) if !discuss => {
             let choice = match previous.action {
                 DecisionAction::Accept => {
                     Choice::Accept(previous.chosen.clone().unwrap_or_default())
@@ -819,9 +913,6 @@ fn note(state: &mut State, text: String) -> Vec<Effect> {
                 DecisionAction::Reject => Choice::Reject,
                 _ => Choice::Custom(previous.result.clone()),
             };
-            if state.pending.contains(&unit.id) {
-                return Vec::new();
-            }
             state.pending.insert(unit.id.clone());
             state.say("committing the note…", Tone::Info);
             vec![Effect::Decide {
@@ -831,10 +922,11 @@ fn note(state: &mut State, text: String) -> Vec<Effect> {
                 replaces: Some(previous),
             }]
         }
+        Some(_) => Vec::new(),
         None => {
-            state.drafts.insert(unit.id.clone(), text);
-            state.say("note kept: it goes with this unit's decision", Tone::Info);
-            Vec::new()
+            state.pending.insert(unit.id.clone());
+            state.say("committing the note: ⚑ marked for discussion…", Tone::Info);
+            vec![Effect::Discuss { unit, note: text }]
         }
     }
 }
