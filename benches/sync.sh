@@ -25,9 +25,16 @@ if [ ! -d "$base/server.git" ]; then
     "$bin" generate --transcripts 1000 --chars 60000 --coders 3 --excerpts 150 --seed 1 --path "$study" 2>/dev/null
     (cd "$study" && git init -q -b main && git add -A && git commit -q -m "The study")
     git clone -q --bare "$study" "$base/server.git"
-    git clone -q "file://$base/server.git" "$base/ann"
-    git clone -q "file://$base/server.git" "$base/ben"
 fi
+# The members' clones: local (hard links, quick to set up); their remote is
+# then the file:// address, so fetch and push go through git's transport.
+for who in ann ben; do
+    if ! git -C "$base/$who" rev-parse -q --verify HEAD >/dev/null 2>&1; then
+        rm -rf "${base:?}/$who"
+        git clone -q "$base/server.git" "$base/$who"
+        git -C "$base/$who" remote set-url origin "file://$base/server.git"
+    fi
+done
 echo "study: 1000 transcripts, $(du -sh "$study" | cut -f1) of files"
 
 # n decision commits by $who in clone $dir, one per transcript from the $from'th on.
