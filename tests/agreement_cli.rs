@@ -96,8 +96,10 @@ fn table_fits_80_columns_with_hierarchy_and_legend() {
     }
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines[0].starts_with("Code"));
-    assert!(lines[1].starts_with("g"), "{text}");
-    assert!(lines[2].starts_with("  x"), "{text}");
+    // Codes by name, indented under their parent.
+    assert!(lines[1].starts_with("Group"), "{text}");
+    assert!(lines[2].starts_with("  Code X"), "{text}");
+    assert!(!text.contains("\nx "), "{text}");
     assert!(text.contains("overall"));
     assert!(lines.last().unwrap().contains("undefined"));
 }
@@ -115,6 +117,85 @@ fn csv_has_a_header_and_a_row_per_figure_set() {
             .starts_with("code,transcript,domain,character_both")
     );
     assert_eq!(lines.count(), 2, "{text}"); // x in t1, x pooled
+}
+
+#[test]
+fn a_code_is_found_by_name_or_path_and_a_typo_gets_the_nearest() {
+    let dir = l60_study();
+    let by_id = json(&run_in(dir.path(), &["agreement", "--json", "--code", "x"]));
+    for spelling in ["Code X", "code x", "Group/Code X", "Group › Code X", "g/x"] {
+        let v = json(&run_in(
+            dir.path(),
+            &["agreement", "--json", "--code", spelling],
+        ));
+        assert_eq!(v["rows"], by_id["rows"], "{spelling}");
+    }
+    // The id stays in its own field, the name and path beside it.
+    let row = &by_id["rows"][0];
+    assert_eq!(row["code"], "x");
+    assert_eq!(row["code_name"], "Code X");
+    assert_eq!(row["code_path"], "Group/Code X");
+    let csv = stdout(&run_in(
+        dir.path(),
+        &["agreement", "--csv", "--code", "Code X"],
+    ));
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let first: Vec<&str> = csv.lines().nth(1).unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    assert_eq!(first[col("code")], "x");
+    assert_eq!(first[col("code_name")], "Code X");
+    assert_eq!(first[col("code_path")], "Group/Code X");
+    // A typo: exit 2 and the nearest code named.
+    let out = run_in(dir.path(), &["agreement", "--code", "Code Xx"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("did you mean \"Code X\" (id x)?"),
+        "{}",
+        stderr(&out)
+    );
+    // units takes the same spellings; a parent stands for its subtree.
+    let units =
+        |code: &str| -> Value { json(&run_in(dir.path(), &["units", "--json", "--code", code])) };
+    assert_eq!(units("Code Y"), units("y"));
+    assert!(units("Group").as_array().unwrap().len() > units("y").as_array().unwrap().len());
+    let out = run_in(dir.path(), &["units", "--code", "Cde Y"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("did you mean"), "{}", stderr(&out));
+}
+
+#[test]
+fn units_say_whether_each_is_decided() {
+    let dir = l60_study();
+    let v = json(&run_in(dir.path(), &["units", "--json"]));
+    let units = v.as_array().unwrap();
+    assert!(
+        units
+            .iter()
+            .all(|u| u["standing"] == "open" || u["standing"] == "agreed")
+    );
+    // Decide the first unit by writing its decision line as the screen would.
+    let first = &units[0];
+    let basis: Vec<String> = first["excerpts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| format!("\"{}\"", e["coding"].as_str().unwrap()))
+        .collect();
+    let line = format!(
+        "{{\"id\":\"d-1\",\"unit\":{},\"basis\":[{}],\"action\":\"reject\",\"result\":[],\"reviewer\":\"R <r@example.org>\",\"at\":\"2026-01-01T00:00:00Z\",\"note\":\"\"}}\n",
+        first["id"],
+        basis.join(",")
+    );
+    std::fs::create_dir_all(dir.path().join("decisions")).unwrap();
+    std::fs::write(dir.path().join("decisions/t1.jsonl"), line).unwrap();
+    let v = json(&run_in(dir.path(), &["units", "--json"]));
+    assert_eq!(v[0]["standing"], "decided", "{v}");
+    assert_eq!(v[0]["decision"], "d-1");
+    let text = stdout(&run_in(dir.path(), &["units"]));
+    assert!(
+        text.lines().next().unwrap().ends_with("  decided"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -181,7 +181,8 @@ fn one_key_decides_and_the_unit_is_done_only_once_committed() {
 #[test]
 fn deciding_again_replaces_the_decision() {
     let mut state = loaded();
-    press(&mut state, "]\n");
+    // A: stay on the unit after deciding (the default goes on to the next).
+    press(&mut state, "]\nA");
     let e = press(&mut state, "x");
     recorded(&mut state, &e[0], "d-1");
     let e = press(&mut state, "b");
@@ -216,7 +217,7 @@ fn undo_reverts_the_last_decision_of_the_session() {
 #[test]
 fn a_note_goes_with_the_decision() {
     let mut state = loaded();
-    press(&mut state, "]\n");
+    press(&mut state, "]\nA");
     let unit = state.unit.unwrap();
     // A note on an open unit is recorded at once, as a discussion line: never lost.
     let e = press(&mut state, "cB keeps the whole turn\n");
@@ -607,7 +608,8 @@ fn a_change_on_disk_reloads_behind_the_screen_and_says_what_came_in() {
 #[test]
 fn a_change_while_committing_waits_for_the_commit() {
     let mut state = loaded();
-    press(&mut state, "]\n");
+    // A: stay on the unit once decided, to look at it after the reload.
+    press(&mut state, "]\nA");
     let e = press(&mut state, "1");
     assert!(update(&mut state, Action::StudyChanged).is_empty());
     let Effect::Decide { unit, .. } = &e[0] else {

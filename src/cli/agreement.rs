@@ -10,9 +10,48 @@ use crate::agreement::input::Input;
 use crate::agreement::interval::Settings;
 use crate::agreement::report::{Measures, Report, Row, report_with};
 use crate::cli::exit;
-use crate::cli::study_arg;
+use crate::cli::{code_arg, study_arg};
 use crate::repo::RepoError;
-use crate::study::text::shorten;
+use crate::study::Codebook;
+use crate::study::text::{printable, shorten};
+
+/// The report as `--json` prints it: each row with its code's name and
+/// path of names beside the id.
+#[derive(serde::Serialize)]
+struct Named<'a> {
+    coders: &'a [String],
+    rows: Vec<NamedRow<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct NamedRow<'a> {
+    /// The code's name (None for the overall row).
+    code_name: Option<String>,
+    /// Its names from the top of the codebook down, joined by `/`.
+    code_path: Option<String>,
+    #[serde(flatten)]
+    row: &'a Row,
+}
+
+fn named<'a>(r: &'a Report, codebook: &Codebook) -> Named<'a> {
+    Named {
+        coders: &r.coders,
+        rows: r
+            .rows
+            .iter()
+            .map(|row| {
+                let code = row.code.as_deref();
+                NamedRow {
+                    code_name: code
+                        .and_then(|c| codebook.get(c))
+                        .map(|c| c.name().to_string()),
+                    code_path: code.and_then(|c| codebook.name_path(c)),
+                    row,
+                }
+            })
+            .collect(),
+    }
+}
 
 pub const LONG_ABOUT: &str = "Measure intercoder reliability. Character level as NVivo's coding comparison \
 (every character a unit: percent agreement and Cohen's kappa; Fleiss' kappa for three or more coders); \
@@ -29,8 +68,8 @@ Exact definitions: docs/agreement.md.";
 pub struct Args {
     /// The study folder (default: the nearest folder with a concord.toml, from here upward)
     pub path: Option<PathBuf>,
-    /// Only the rows of this code
-    #[arg(long, value_name = "ID")]
+    /// Only the rows of this code: its id, its name, or its path (`Self-efficacy/Maintenance self-efficacy`, `intrapsychic/self-efficacy/maintenance`)
+    #[arg(long, value_name = "CODE")]
     pub code: Option<String>,
     /// Compute on this transcript alone
     #[arg(long, value_name = "ID")]
@@ -75,12 +114,24 @@ fn level(s: &str) -> Result<f64, String> {
     }
 }
 
-pub fn run(args: Args) -> Result<u8, RepoError> {
+pub fn run(mut args: Args) -> Result<u8, RepoError> {
     if args.trend {
+        // The trend reads commits: a code named as the working tree names
+        // it is found there; an id of a code since removed is passed as is.
+        let here = study_arg::open(args.path.as_deref()).ok();
+        if let (Some(c), Some(open)) = (&args.code, &here) {
+            if let Ok(code) = crate::study::code_lookup::find_code(&open.loaded.study.codebook, c) {
+                args.code = Some(code.id().to_string());
+            }
+        }
         return crate::cli::trend::run(args.path.as_deref(), args.code.as_deref(), args.json);
     }
     let open = study_arg::open(args.path.as_deref())?;
     let study = &open.loaded.study;
+    // A name or path becomes the id the rows carry.
+    if let Some(c) = &args.code {
+        args.code = Some(code_arg::resolve(&study.codebook, c)?);
+    }
     let mut input = Input::from_study(study);
     if let Some(t) = &args.transcript {
         let Some(index) = input.transcripts.iter().position(|x| x.id == *t) else {
@@ -89,11 +140,6 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
             )));
         };
         input = only_transcript(input, index);
-    }
-    if let Some(c) = &args.code {
-        if input.code_index(c).is_none() {
-            return Err(RepoError::Refused(format!("no code {c:?} in the codebook")));
-        }
     }
     let measures = match args.measure.as_str() {
         "character" => Measures {
@@ -133,7 +179,10 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
         r.rows.retain(|row| row.code.as_deref() == Some(c.as_str()));
     }
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&named(&r, &study.codebook)).unwrap_or_default()
+        );
     } else if let (true, Some(settings)) = (args.csv, &settings) {
         // With --ci the CSV is the intervals, one line per figure.
         let text = crate::cli::agreement_intervals::csv(&r, settings)
@@ -141,11 +190,14 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
         print!("{text}");
     } else if args.csv {
         // One writer for this and `concord export csv`'s agreement.csv.
-        let text =
-            crate::interop::csv::agreement(&r).map_err(|e| RepoError::Refused(e.to_string()))?;
+        let text = crate::interop::csv::agreement(&r, &study.codebook)
+            .map_err(|e| RepoError::Refused(e.to_string()))?;
         print!("{text}");
     } else {
-        print!("{}", table(&input, &r));
+        print!(
+            "{}",
+            table(&input, &r, &study.codebook, args.code.as_deref())
+        );
         if let Some(settings) = &settings {
             print!("{}", crate::cli::agreement_intervals::text(&r, settings));
         }
@@ -177,11 +229,13 @@ fn figure(e: Option<&Estimate>, percent: bool) -> String {
     }
 }
 
-const NAME: usize = 29;
-const COL: usize = 7;
+// 36 + 7 x 6 = 78 columns: the names of the sample's codes fit whole.
+const NAME: usize = 36;
+const COL: usize = 6;
 
-/// One row per code (pooled), hierarchy indented, overall last, legend.
-fn table(input: &Input, r: &Report) -> String {
+/// One row per code (pooled) by name, hierarchy indented, overall last, legend.
+/// With `only`, that code's row under its path of names.
+fn table(input: &Input, r: &Report, codebook: &Codebook, only: Option<&str>) -> String {
     let fleiss = input.coders.len() >= 3;
     let mut out = String::new();
     let heads = [
@@ -191,7 +245,7 @@ fn table(input: &Input, r: &Report) -> String {
         "BP κ",
         "|uα",
         "(k)uα",
-        "Turn α",
+        "Turn",
     ];
     out.push_str(&format!("{:<NAME$}", "Code"));
     for h in heads {
@@ -233,8 +287,18 @@ fn table(input: &Input, r: &Report) -> String {
             figure(row.turn.as_ref().map(|t| &t.alpha), false),
         ]
     };
+    if let Some(path) = only.and_then(|id| codebook.name_path(id)) {
+        out.push_str(&format!("{}\n", printable(&path)));
+    }
     for code in &input.codes {
-        let name = format!("{}{}", "  ".repeat(code.depth), code.id);
+        if only.is_some_and(|id| id != code.id) {
+            continue;
+        }
+        // The name, indented under its parent: the path reads down the table.
+        let shown = codebook
+            .get(&code.id)
+            .map_or(code.id.as_str(), |c| c.name());
+        let name = format!("{}{}", "  ".repeat(code.depth), printable(shown));
         out.push_str(&format!("{:<NAME$}", shorten(&name, NAME - 1)));
         let Some(row) = pooled.get(&Some(code.id.as_str())) else {
             // A heading of the hierarchy with nothing measured on it.
@@ -270,6 +334,9 @@ fn table(input: &Input, r: &Report) -> String {
             ));
         }
     }
-    out.push_str("Chr: NVivo characters · Seg: MAXQDA excerpts · α: Krippendorff · – undefined\n");
+    out.push_str(
+        "Chr: NVivo characters · Seg: MAXQDA excerpts · α: Krippendorff · Turn: turns\n\
+         Ids, and rows per transcript: --json or --csv · – undefined\n",
+    );
     out
 }

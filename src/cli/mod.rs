@@ -5,6 +5,8 @@ mod agreement;
 mod agreement_intervals;
 mod check;
 mod clone;
+mod code_arg;
+mod completions;
 mod decide;
 mod deciding;
 mod demo;
@@ -101,6 +103,12 @@ pub enum Command {
     /// Export the study as a REFI-QDA project (qdpx) or codebook (qdc), or as CSV tables
     #[command(long_about = export::LONG_ABOUT, after_help = export::AFTER_HELP)]
     Export(export::Args),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    #[command(long_about = completions::LONG_ABOUT)]
+    Completions(completions::Args),
+    /// Print the man page (roff)
+    #[command(long_about = completions::MAN_ABOUT)]
+    Man,
     /// Share decisions with the team's remote: fetch, integrate, push
     #[command(long_about = sync::LONG_ABOUT, after_help = sync::AFTER_HELP)]
     Sync(sync::Args),
@@ -183,6 +191,8 @@ fn run_command(command: Command) -> Result<u8, crate::repo::RepoError> {
         Command::Diff(a) => diff::run(a),
         Command::Import(a) => import::run(a),
         Command::Export(a) => export::run(a),
+        Command::Completions(a) => completions::run(a),
+        Command::Man => completions::run_man(),
         Command::Sync(a) => sync::run(a),
         Command::Clone(a) => clone::run(a),
         Command::Generate(a) => generate::run(a),

@@ -9,11 +9,11 @@ use serde::Serialize;
 use crate::align::{ReviewUnit, UnitClass, review_units};
 use crate::cli::deciding::waiting;
 use crate::cli::exit;
-use crate::cli::study_arg;
+use crate::cli::{code_arg, study_arg};
 use crate::repo::RepoError;
 use crate::review::{Standing, standings};
-use crate::study::Decision;
 use crate::study::text::{char_slice, printable, shorten};
+use crate::study::{Codebook, Decision};
 
 pub const LONG_ABOUT: &str = "List the review units of a study. A review unit is a maximal cluster of \
 overlapping excerpts, from any coder, in one transcript. Each is classified: agreement (same codes, \
@@ -28,8 +28,8 @@ pub struct Args {
     /// Only units of this transcript (its file name without .txt)
     #[arg(long, value_name = "ID")]
     pub transcript: Option<String>,
-    /// Only units in which some coder applied this code
-    #[arg(long, value_name = "ID")]
+    /// Only units in which some coder applied this code (or one below it): its id, name or path
+    #[arg(long, value_name = "CODE")]
     pub code: Option<String>,
     /// Only units of this class; or, by where they stand: conflict (two live
     /// decisions, as after two reviewers' logs were merged), stale (a coder
@@ -52,6 +52,9 @@ struct Shown<'a> {
     unit: &'a ReviewUnit,
     quote: String,
     standing: &'static str,
+    /// The live decision's id, when the unit is decided.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    decision: Option<String>,
     /// In a conflict: every live decision of the unit, side by side.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     decisions: Vec<&'a Decision>,
@@ -70,11 +73,21 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
             )));
         }
     }
-    if let Some(c) = &args.code {
-        if study.codebook.get(c).is_none() {
-            return Err(RepoError::Refused(format!("no code {c:?} in the codebook")));
-        }
-    }
+    let code = match &args.code {
+        Some(c) => Some(code_arg::resolve(&study.codebook, c)?),
+        None => None,
+    };
+    // A code stands for its subtree, as in the review screen.
+    let wanted: Vec<&str> = match &code {
+        Some(id) => study
+            .codebook
+            .codes
+            .iter()
+            .filter(|c| is_within(&study.codebook, c.id(), id))
+            .map(|c| c.id())
+            .collect(),
+        None => Vec::new(),
+    };
     let class = args.class.as_deref().and_then(UnitClass::parse);
     let standing_word = args.class.as_deref().filter(|_| class.is_none());
     let all_units = review_units(study);
@@ -83,11 +96,7 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
     let units: Vec<ReviewUnit> = all_units
         .into_iter()
         .filter(|u| args.transcript.as_ref().is_none_or(|t| u.transcript == *t))
-        .filter(|u| {
-            args.code
-                .as_ref()
-                .is_none_or(|c| u.excerpts.iter().any(|e| e.code == *c))
-        })
+        .filter(|u| code.is_none() || u.excerpts.iter().any(|e| wanted.contains(&e.code.as_str())))
         .filter(|u| class.is_none_or(|c| u.class == c))
         .filter(|u| standing_word.is_none_or(|w| standing_of(u).word() == w))
         .collect();
@@ -140,6 +149,10 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
                 unit: u,
                 quote: shorten(quote, QUOTE),
                 standing: st.word(),
+                decision: match &st {
+                    Standing::Decided(id) => Some(id.clone()),
+                    _ => None,
+                },
                 decisions,
             }
         })
@@ -167,11 +180,12 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
 fn human(s: &Shown) -> String {
     let u = s.unit;
     let mut out = format!(
-        "{}  {}  {}-{}\n",
-        shorten(&u.id, 50),
+        "{}  {}  {}-{}  {}\n",
+        shorten(&u.id, 44),
         u.class.name(),
         u.start,
-        u.end
+        u.end,
+        s.standing
     );
     let mut coders: Vec<&str> = u.excerpts.iter().map(|e| e.coder.as_str()).collect();
     coders.dedup();
@@ -209,4 +223,21 @@ fn human(s: &Shown) -> String {
         out.push_str(&format!("  {}\n", printable(&shorten(&line, 76))));
     }
     out
+}
+
+/// Whether code `id` is `top` or below it in the codebook.
+fn is_within(codebook: &Codebook, id: &str, top: &str) -> bool {
+    let mut cur = Some(id);
+    let mut steps = 0;
+    while let Some(c) = cur {
+        if c == top {
+            return true;
+        }
+        steps += 1;
+        if steps > codebook.codes.len() {
+            break;
+        }
+        cur = codebook.get(c).and_then(|c| c.parent.as_deref());
+    }
+    false
 }

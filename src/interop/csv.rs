@@ -13,7 +13,7 @@ use crate::agreement::report::Report;
 use crate::align::ReviewUnit;
 use crate::interop::InteropError;
 use crate::review::standing::{Standing, live_decisions, standings};
-use crate::study::Study;
+use crate::study::{Codebook, Study};
 
 /// A table's text: `header` and then `rows`.
 pub fn table(header: &[&str], rows: &[Vec<String>]) -> Result<String, InteropError> {
@@ -187,7 +187,7 @@ pub fn units(study: &Study, units: &[ReviewUnit]) -> Result<String, InteropError
     table(&UNITS_HEADER, &rows)
 }
 
-pub const AGREEMENT_HEADER: [&str; 33] = [
+pub const AGREEMENT_HEADER: [&str; 35] = [
     "code",
     "transcript",
     "domain",
@@ -221,12 +221,15 @@ pub const AGREEMENT_HEADER: [&str; 33] = [
     "turn_gwet_ac1",
     "turn_gwet_ac1_variance",
     "notes",
+    // Last, so scripts that read columns by position keep working.
+    "code_name",
+    "code_path",
 ];
 
 /// `agreement.csv`: the rows and columns of `concord agreement --csv`
 /// (every measure; empty where a figure is absent or undefined, the reason
 /// in `notes`).
-pub fn agreement(r: &Report) -> Result<String, InteropError> {
+pub fn agreement(r: &Report, codebook: &Codebook) -> Result<String, InteropError> {
     let mut k: HashMap<&str, (&Estimate, Option<&Estimate>)> = HashMap::new();
     for row in &r.rows {
         if let Some(a) = &row.alpha {
@@ -288,6 +291,14 @@ pub fn agreement(r: &Report) -> Result<String, InteropError> {
             num(t.map(|t| &t.gwet_ac1)),
             num(t.map(|t| &t.gwet_ac1_variance)),
             row.notes.join("; "),
+            row.code
+                .as_deref()
+                .and_then(|c| codebook.get(c))
+                .map_or(String::new(), |c| c.name().to_string()),
+            row.code
+                .as_deref()
+                .and_then(|c| codebook.name_path(c))
+                .unwrap_or_default(),
         ]);
     }
     table(&AGREEMENT_HEADER, &rows)

@@ -1,6 +1,7 @@
 //! The study: types, parsing, validation and the canonical writers. Pure:
 //! it takes [`StudyFiles`] (bytes by path) and returns values.
 
+pub mod code_lookup;
 pub mod codebook;
 pub mod files;
 pub mod load;

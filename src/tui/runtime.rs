@@ -68,7 +68,12 @@ pub fn run(session: Session) -> Result<(), RepoError> {
             path: PathBuf::from("(runtime)"),
             source,
         })?;
-    let result = rt.block_on(main_loop(session));
+    let config = read_user_config();
+    let result = rt.block_on(main_loop(session, &config));
+    // After the screen is restored, where the reviewer can read them.
+    for l in &config.problems {
+        eprintln!("concord: {l}");
+    }
     // The loop ends only once no decision is being committed; what may still
     // run is reading the study or computing statistics, which need no waiting
     // for (dropping the runtime would wait, seconds on a large study).
@@ -117,7 +122,7 @@ fn setup_terminal() -> Result<(Terminal<CrosstermBackend<Stdout>>, TerminalGuard
     Ok((terminal, guard))
 }
 
-async fn main_loop(session: Session) -> Result<(), RepoError> {
+async fn main_loop(session: Session, config: &UserConfig) -> Result<(), RepoError> {
     let (mut terminal, _guard) = setup_terminal()?;
     let (tx, mut rx) = unbounded_channel::<Action>();
     let mut state = State::new(
@@ -128,6 +133,15 @@ async fn main_loop(session: Session) -> Result<(), RepoError> {
     );
     if !session.notices.is_empty() {
         state.say(session.notices.join("; "), Tone::Info);
+    }
+    // What is wrong in the config file says more: it goes last.
+    crate::tui::config::apply(&mut state, config.config.clone());
+    if let Some(first) = config.first_short.as_ref().or(config.problems.first()) {
+        let more = match config.problems.len() {
+            1 => String::new(),
+            n => format!(" (and {} more, listed on quitting)", n - 1),
+        };
+        state.say(format!("{first}{more}"), Tone::Error);
     }
     if let Ok(size) = terminal.size() {
         update(
@@ -167,6 +181,55 @@ async fn main_loop(session: Session) -> Result<(), RepoError> {
         let _ = terminal.draw(|f| view(&state, f));
     }
     Ok(())
+}
+
+/// The user's config file as read, and what is wrong in it, each as
+/// `file:line: what is wrong — what to do`.
+struct UserConfig {
+    config: crate::tui::config::Config,
+    problems: Vec<String>,
+    /// The first problem as the status line says it: the file's name
+    /// only, so the problem itself fits on 80 columns.
+    first_short: Option<String>,
+}
+
+/// Read the user's config file, if there is one (effects here, the parsing
+/// in `tui/config.rs`). What is wrong in it never stops the screen: it is
+/// said on the status line and again on standard error after quitting.
+fn read_user_config() -> UserConfig {
+    use crate::tui::config;
+    let mut out = UserConfig {
+        config: config::Config::default(),
+        problems: Vec::new(),
+        first_short: None,
+    };
+    let Some(path) = config::config_path(
+        std::env::var_os("XDG_CONFIG_HOME"),
+        std::env::var_os("HOME"),
+    ) else {
+        return out;
+    };
+    let text = match std::fs::read(&path) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return out,
+        Err(e) => {
+            out.problems.push(format!(
+                "{}: cannot be read ({e}); the defaults apply",
+                path.display()
+            ));
+            return out;
+        }
+    };
+    let (cfg, problems) = config::parse(&text);
+    out.config = cfg;
+    out.problems = problems
+        .iter()
+        .map(|p| format!("{}:{}: {}", path.display(), p.line, p.message))
+        .collect();
+    out.first_short = problems
+        .first()
+        .map(|p| format!("config.toml:{}: {}", p.line, p.message));
+    out
 }
 
 /// How often the input thread looks up from waiting for a key to see whether a signal came.

@@ -12,12 +12,13 @@ use crate::review::{Choice, Standing};
 use crate::study::{Action as DecisionAction, Decision, ResultSpan};
 use crate::tui::data::{AgreementSummary, ReviewData};
 use crate::tui::history::{HistoryData, TimelineRow};
-use crate::tui::keymap::{Command, EditCommand, edit_command, review_command};
+use crate::tui::keymap::{Command, EditCommand};
 use crate::tui::layout;
 use crate::tui::state::{
     Edit, HistoryLoad, HistoryView, Pane, Phase, Picker, Prompt, PromptKind, Screen,
     StandingFilter, State, Tone, TreeRow,
 };
+use crate::tui::{filters, queue, search, transcript};
 
 #[derive(Debug)]
 pub enum Action {
@@ -109,6 +110,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Resize { width, height } => {
             state.size = (width, height);
             state.page = (height as usize).saturating_sub(12).max(3);
+            transcript::resize(state);
             Vec::new()
         }
         Action::Progress(text) => {
@@ -140,6 +142,8 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
             state.data = Some(*data);
             state.phase = Phase::Ready;
+            search::refresh(state);
+            transcript::refresh(state);
             let mut effects = if recompute {
                 vec![Effect::ComputeAgreement]
             } else {
@@ -218,6 +222,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
             state.last_commit = Some(commit.clone());
             state.say(format!("✓ {summary}"), Tone::Success);
+            queue::after_recorded(state, &decisions);
             if reload || state.reloading {
                 // A reload read meanwhile may not hold this commit: read once more.
                 state.reload_again = true;
@@ -434,13 +439,25 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         return on_edit_key(state, key);
     }
     if state.help {
-        state.help = false;
-        if review_command(&key) == Some(Command::Quit) {
-            ask_quit(state);
+        // j/k and paging scroll a help taller than the screen; any other key closes it.
+        match state.keymap.review_command(&key) {
+            Some(Command::Down) => state.help_scroll += 1,
+            Some(Command::PageDown) => state.help_scroll += state.page,
+            Some(Command::Up) => state.help_scroll = state.help_scroll.saturating_sub(1),
+            Some(Command::PageUp) => {
+                state.help_scroll = state.help_scroll.saturating_sub(state.page)
+            }
+            other => {
+                state.help = false;
+                state.help_scroll = 0;
+                if other == Some(Command::Quit) {
+                    ask_quit(state);
+                }
+            }
         }
         return Vec::new();
     }
-    let Some(command) = review_command(&key) else {
+    let Some(command) = state.keymap.review_command(&key) else {
         return Vec::new();
     };
     if state.phase != Phase::Ready && !matches!(command, Command::Quit | Command::Help) {
@@ -484,10 +501,15 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
                 ensure_unit_selected(state);
             }
             (Screen::Browse, Pane::Units) if state.unit.is_some() => state.screen = Screen::Unit,
+            (Screen::Transcript, _) => transcript::open_unit(state),
             _ => {}
         },
         Command::Back => match state.screen {
-            Screen::Unit | Screen::Agreement | Screen::History => state.screen = Screen::Browse,
+            Screen::Unit
+            | Screen::Agreement
+            | Screen::History
+            | Screen::Transcript
+            | Screen::Complete => state.screen = Screen::Browse,
             Screen::Browse => state.focus = Pane::Codebook,
         },
         Command::Fold => {
@@ -502,8 +524,8 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
                 }
             }
         }
-        Command::NextOpen => jump_open(state, true),
-        Command::PrevOpen => jump_open(state, false),
+        Command::NextOpen => queue::next_open(state, true),
+        Command::PrevOpen => queue::next_open(state, false),
         Command::Accept(n) => {
             let Some(coder) = state
                 .data
@@ -551,10 +573,16 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
                 text: String::new(),
             })
         }
-        Command::SearchNext => match state.last_search.clone() {
-            Some(q) => search(state, &q),
-            None => state.say("nothing searched yet: press /", Tone::Info),
-        },
+        Command::SearchNext => search::step(state, 1),
+        Command::SearchPrev => search::step(state, -1),
+        Command::FilterTranscript if state.screen == Screen::Transcript => {
+            transcript::next_transcript(state)
+        }
+        Command::FilterTranscript | Command::FilterPair | Command::ClearFilters => {
+            filters::on_filter_key(state, command)
+        }
+        Command::ToggleAdvance => queue::toggle_advance(state),
+        Command::TranscriptView => transcript::open(state),
         Command::FilterStanding => {
             state.filter = state.filter.next();
             state.say(format!("showing {} units", state.filter.word()), Tone::Info);
@@ -646,6 +674,8 @@ fn move_cursor(state: &mut State, by: isize) {
                 v.cursor = shift(v.cursor, len);
             }
         }
+        (Screen::Transcript, _) => transcript::move_cursor(state, by),
+        (Screen::Complete, _) => {}
         (Screen::Agreement, _) => {
             let len = state
                 .data
@@ -724,7 +754,7 @@ fn selected_unit(state: &State) -> Option<usize> {
     }
 }
 
-fn jump_open(state: &mut State, forward: bool) {
+pub(crate) fn jump_open(state: &mut State, forward: bool) {
     let Some(data) = &state.data else { return };
     let n = data.units.len();
     if n == 0 {
@@ -866,8 +896,7 @@ fn on_prompt_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             return match kind {
                 PromptKind::Search => {
                     if !text.is_empty() {
-                        state.last_search = Some(text.clone());
-                        search(state, &text);
+                        search::start(state, text);
                     }
                     Vec::new()
                 }
@@ -931,77 +960,6 @@ fn note(state: &mut State, text: String, discuss: bool) -> Vec<Effect> {
     }
 }
 
-/// Find `query` among code names and ids (after the codebook cursor), else
-/// in the text of the units (after the selected one).
-fn search(state: &mut State, query: &str) {
-    let Some(data) = &state.data else { return };
-    let q = query.to_lowercase();
-    let codes = &data.study.codebook.codes;
-    let current = state.scope();
-    let from = current
-        .as_ref()
-        .and_then(|id| codes.iter().position(|c| c.id() == id))
-        .map(|p| p + 1)
-        .unwrap_or(0);
-    let n = codes.len();
-    let hit = (0..n).map(|k| (from + k) % n.max(1)).find(|&i| {
-        codes[i].name().to_lowercase().contains(&q) || codes[i].id().to_lowercase().contains(&q)
-    });
-    if state.focus == Pane::Codebook && state.screen == Screen::Browse {
-        if let Some(i) = hit {
-            let id = codes[i].id().to_string();
-            // Unfold its ancestors so it shows.
-            let mut cur = codes[i].parent.clone();
-            while let Some(p) = cur {
-                state.expanded.insert(p.clone());
-                cur = data.study.codebook.get(&p).and_then(|c| c.parent.clone());
-            }
-            if let Some(row) = state
-                .tree_rows()
-                .iter()
-                .position(|r| matches!(r, TreeRow::Code { id: rid, .. } if *rid == id))
-            {
-                state.tree_cursor = row;
-                state.unit = None;
-                state.say(format!("code: {}", codes[i].name()), Tone::Info);
-                return;
-            }
-        }
-    }
-    // The text of the units.
-    let units = &data.units;
-    let m = units.len();
-    let from = state.unit.map(|u| u + 1).unwrap_or(0);
-    let found = (0..m).map(|k| (from + k) % m.max(1)).find(|&i| {
-        let u = &units[i];
-        data.study
-            .transcript(&u.transcript)
-            .and_then(|t| crate::study::text::char_slice(&t.text, u.start, u.end))
-            .is_some_and(|s| s.to_lowercase().contains(&q))
-    });
-    match found {
-        Some(i) => {
-            state.unit = Some(i);
-            if !state.visible_units().contains(&i) {
-                state.tree_cursor = 0;
-                state.filter = StandingFilter::All;
-                state.class_filter = None;
-            }
-            if state.screen == Screen::Browse {
-                state.focus = Pane::Units;
-            }
-            state.say(
-                format!(
-                    "text: {} {}-{}",
-                    units[i].transcript, units[i].start, units[i].end
-                ),
-                Tone::Info,
-            );
-        }
-        None => state.say(format!("“{query}” is in no code and no unit"), Tone::Info),
-    }
-}
-
 fn start_edit(state: &mut State) {
     let Some(i) = selected_unit(state) else {
         state.say("select a unit first", Tone::Info);
@@ -1033,7 +991,7 @@ fn start_edit(state: &mut State) {
 }
 
 fn on_edit_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
-    let Some(command) = edit_command(&key) else {
+    let Some(command) = state.keymap.edit_command(&key) else {
         return Vec::new();
     };
     let Some(data) = &state.data else {

@@ -49,6 +49,19 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         ),
         Span::styled(format!("{} ", standing.word()), standing_style(t, standing)),
     ]);
+    let mut title = title;
+    if let Some((n, of)) = crate::tui::queue::position(state) {
+        // The queue in view: where this unit is in the units pane's list.
+        title
+            .spans
+            .push(Span::styled(format!("· unit {n} of {of} "), t.dim()));
+    }
+    if let Some(s) = state.search.as_ref().filter(|s| s.highlight(i).is_some()) {
+        title.spans.push(Span::styled(
+            format!("· match {} of {} ", s.current + 1, s.matches.len()),
+            t.warn(),
+        ));
+    }
     let block = Block::bordered().title(title);
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -75,11 +88,13 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     ])
     .areas(inner);
 
+    // The span being edited, else the search match shown in this unit.
     let extra = state
         .edit
         .as_ref()
         .and_then(|e| e.spans.get(e.selected))
-        .map(|s| (s.start, s.end));
+        .map(|s| (s.start, s.end))
+        .or_else(|| state.search.as_ref().and_then(|s| s.highlight(i)));
     let (lines, unit_line) =
         passage_lines(t, text, unit, &coders, passage_area.width as usize, extra);
     let unit_line = scroll_to_unit(lines.len(), unit_line, passage_area.height as usize);
