@@ -17,7 +17,14 @@ use screen::{opened, press};
 fn loaded() -> State {
     let study = concord::study::check(&concord::sample::sample_study()).study;
     let (state, effects) = opened(study, 80, 24, None);
-    assert_eq!(effects, vec![Effect::ComputeAgreement, Effect::LoadHistory]);
+    assert_eq!(
+        effects,
+        vec![
+            Effect::ComputeAgreement,
+            Effect::LoadHistory,
+            Effect::CountAheadBehind
+        ]
+    );
     state
 }
 
@@ -580,7 +587,11 @@ fn a_change_on_disk_reloads_behind_the_screen_and_says_what_came_in() {
             last_commit: None,
         },
     );
-    assert_eq!(effects, vec![Effect::Reload], "{effects:?}");
+    assert_eq!(
+        effects,
+        vec![Effect::Reload, Effect::CountAheadBehind],
+        "{effects:?}"
+    );
     let data = state.data.as_ref().unwrap();
     assert_eq!(data.units[state.unit.unwrap()].id, here_id, "the same unit");
     assert_eq!(state.screen, Screen::Unit);
@@ -622,7 +633,7 @@ fn a_change_while_committing_waits_for_the_commit() {
             reload: false,
         },
     );
-    assert_eq!(effects, vec![Effect::Reload]);
+    assert_eq!(effects, vec![Effect::Reload, Effect::CountAheadBehind]);
     // The reload read the commit too: it is one decision, not a conflict.
     let with_it = state.data.as_ref().unwrap().study.clone();
     update(

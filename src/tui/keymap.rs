@@ -37,6 +37,7 @@ pub enum Command {
     MarkVersion,
     Baseline,
     Reload,
+    Sync,
     Help,
     Quit,
     /// The previous search match.
@@ -263,6 +264,11 @@ pub const REVIEW: &[Binding<Command>] = &[
         keys: &[Key::Char('R')],
         command: Command::Reload,
         help: "read the study again",
+    },
+    Binding {
+        keys: &[Key::Char('S')],
+        command: Command::Sync,
+        help: "sync with the team's remote",
     },
     Binding {
         keys: &[Key::Char('?')],

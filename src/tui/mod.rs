@@ -17,6 +17,8 @@ pub mod reload;
 pub mod runtime;
 pub mod search;
 pub mod state;
+pub mod sync;
+pub mod sync_task;
 pub mod theme;
 pub mod transcript;
 pub mod update;

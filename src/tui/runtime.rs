@@ -160,6 +160,11 @@ async fn main_loop(session: Session, config: &UserConfig) -> Result<(), RepoErro
     let shared = Shared::default();
     spawn_load(session.root.clone(), tx.clone(), true);
     spawn_watch(session.root.clone(), shared.seen.clone(), tx.clone());
+    match crate::tui::sync_task::configured_interval(&session.root) {
+        Ok(Some(every)) => crate::tui::sync_task::spawn_interval(every, tx.clone()),
+        Ok(None) => {}
+        Err(e) => state.say(format!("not syncing on its own: {e}"), Tone::Error),
+    }
 
     let _ = terminal.draw(|f| view(&state, f));
     while let Some(action) = rx.recv().await {
@@ -413,6 +418,10 @@ fn start(
     let Some(data) = &state.data else { return };
     match effect {
         Effect::Reload => spawn_load(session.root.clone(), tx, false),
+        Effect::Sync => crate::tui::sync_task::spawn_sync(session.root.clone(), tx),
+        Effect::CountAheadBehind => {
+            crate::tui::sync_task::spawn_ahead_behind(session.root.clone(), tx)
+        }
         Effect::LoadHistory => {
             let root = session.root.clone();
             tokio::task::spawn_blocking(move || {

@@ -209,6 +209,8 @@ pub struct State {
     pub reload_again: bool,
     /// The reviewer asked for the reload (`R`): say what it found, even nothing.
     pub reload_asked: bool,
+    /// Sharing with the remote: ahead/behind, a sync running (tui/sync.rs).
+    pub sync: crate::tui::sync::SyncStatus,
     /// Quit was asked for with something unsaved: the question shown, until answered.
     pub confirm_quit: Option<String>,
 }
@@ -256,6 +258,7 @@ impl State {
             reloading: false,
             reload_again: false,
             reload_asked: false,
+            sync: Default::default(),
             confirm_quit: None,
         }
     }

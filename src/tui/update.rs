@@ -57,6 +57,18 @@ pub enum Action {
     /// Live reload: the runtime's watcher saw the study change on disk (a
     /// commit on the branch, a saved file); read it again behind the screen.
     StudyChanged,
+    /// A sync in the background: its stage, its end, its failure (tui/sync.rs).
+    SyncProgress(String),
+    Synced {
+        sentence: String,
+        /// The local branch moved (something came in).
+        moved: bool,
+    },
+    SyncFailed(String),
+    /// The `[sync] interval` came round.
+    SyncDue,
+    /// Commits ahead of and behind the upstream (None: no upstream).
+    AheadBehind(Option<(usize, usize)>),
 }
 
 /// Work for the runtime.
@@ -85,6 +97,10 @@ pub enum Effect {
     ComputeAgreement,
     /// Read the study's history from git (commits, codebook changes, trend).
     LoadHistory,
+    /// Sync with the remote in the background (`S`, or the interval).
+    Sync,
+    /// Count ahead and behind the upstream for the status line.
+    CountAheadBehind,
 }
 
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
@@ -143,6 +159,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 state.history = HistoryLoad::Loading("reading the history".into());
                 effects.push(Effect::LoadHistory);
             }
+            effects.push(Effect::CountAheadBehind);
             effects
         }
         Action::HistoryProgress(text) => {
@@ -170,6 +187,17 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::StudyChanged => ask_reload(state),
+        Action::SyncProgress(stage) => {
+            crate::tui::sync::on_progress(state, stage);
+            Vec::new()
+        }
+        Action::Synced { sentence, moved } => crate::tui::sync::on_synced(state, sentence, moved),
+        Action::SyncFailed(e) => crate::tui::sync::on_sync_failed(state, e),
+        Action::SyncDue => crate::tui::sync::on_sync_due(state),
+        Action::AheadBehind(ab) => {
+            state.sync.ahead_behind = ab;
+            Vec::new()
+        }
         Action::AgreementReady(a) => {
             state.agreement = Some(*a);
             Vec::new()
@@ -201,11 +229,13 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 // A reload read meanwhile may not hold this commit: read once more.
                 state.reload_again = true;
             }
-            if state.reload_again {
+            let mut effects = if state.reload_again {
                 ask_reload(state)
             } else {
                 Vec::new()
-            }
+            };
+            effects.push(Effect::CountAheadBehind);
+            effects
         }
         Action::RecordFailed {
             unit,
@@ -281,7 +311,9 @@ fn reloaded(state: &mut State, new: &ReviewData) -> bool {
     let recompute =
         incoming.codings_changed || incoming.codebook_changed || incoming.transcripts_changed;
     let asked = std::mem::take(&mut state.reload_asked);
+    let after_sync = std::mem::take(&mut state.sync.keep_message);
     match incoming.summary() {
+        Some(_) if after_sync => {}
         Some(text) => state.say(text, Tone::Success),
         None if asked => state.say("read the study again: nothing new", Tone::Info),
         None => {}
@@ -446,6 +478,7 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
             state.reload_asked = true;
             return ask_reload(state);
         }
+        Command::Sync => return crate::tui::sync::on_sync_key(state),
         Command::Help => state.help = true,
         Command::Up => move_cursor(state, -1),
         Command::Down => move_cursor(state, 1),
