@@ -463,3 +463,22 @@ fn the_users_own_edit_of_a_log_is_left_alone() {
     assert!(stderr(&out).contains("not committed"), "{}", stderr(&out));
     assert_eq!(log_text(&root, &t), "my own notes\n");
 }
+
+#[test]
+fn killed_after_committing_a_new_log_the_file_and_index_are_brought_up() {
+    let (_d, root) = demo();
+    let units = open_units(&root, &["--transcript", "fg3"]);
+    let path = "decisions/fg3.jsonl";
+    let id1 = decide(&root, &units[0]);
+    // The first decision of a transcript committed, the kill before the file and index had it.
+    std::fs::remove_file(root.join(path)).unwrap();
+    let repo = git2::Repository::open(&root).unwrap();
+    let mut index = repo.index().unwrap();
+    index.remove_path(Path::new(path)).unwrap();
+    index.write().unwrap();
+    let out = run(&root, &["decide", &units[1], "--union"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("had not reached"), "{}", stderr(&out));
+    assert!(log_text(&root, "fg3").contains(&id1));
+    assert!(clean(&root));
+}
