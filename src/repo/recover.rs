@@ -231,10 +231,7 @@ fn clear_stale_git_locks(repo: &Repository, said: &mut Vec<String>) {
     for name in locks {
         let path = repo.path().join(&name);
         let started = std::time::Instant::now();
-        loop {
-            let Ok(meta) = std::fs::symlink_metadata(&path) else {
-                break;
-            };
+        while let Ok(meta) = std::fs::symlink_metadata(&path) {
             let age = meta
                 .modified()
                 .ok()
