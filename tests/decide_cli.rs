@@ -267,6 +267,13 @@ fn discuss_keeps_the_unit_open_and_undo_takes_back_the_newest_of_yours() {
     );
     let transcript = unit.split(':').next().unwrap();
     assert!(log_text(&root, transcript).contains("\"action\":\"discuss\""));
+    // A marked unit can still be decided (the mark does not block it), and
+    // the decision undone again.
+    let out = run(&root, &["decide", &unit, "--union"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!open_units(&root, &[]).contains(&unit));
+    assert_eq!(run(&root, &["undo"]).status.code(), Some(0));
+    assert!(open_units(&root, &[]).contains(&unit));
 
     let second = open_units(&root, &[])
         .into_iter()

@@ -101,7 +101,7 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
         r.rows.retain(|row| row.code.as_deref() == Some(c.as_str()));
     }
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
+        println!("{}", crate::cli::json::pretty(&r));
     } else if args.csv {
         // One writer for this and `concord export csv`'s agreement.csv.
         let text =

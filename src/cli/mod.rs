@@ -13,6 +13,7 @@ mod generate;
 mod history;
 mod import;
 mod init;
+mod json;
 mod review;
 mod reviewer;
 mod status;

@@ -166,7 +166,7 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
     };
     let r = report(&open.loaded.study, shown, open.loaded.problems.len());
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
+        println!("{}", crate::cli::json::pretty(&r));
     } else {
         print!("{}", human(&r));
     }

@@ -21,10 +21,10 @@ use crate::repo::RepoError;
 use crate::repo::git::Person;
 use crate::repo::read::{MAX_FILE_BYTES, NotRead, read_regular_file};
 use crate::repo::write::write_atomically;
+use crate::study::Decision;
 use crate::study::files::decisions_path;
 use crate::study::parse::jsonl::parse_jsonl;
 use crate::study::write::decision_line;
-use crate::study::{Action, Decision};
 
 /// How often to re-apply on a moved branch before giving up.
 const ATTEMPTS: usize = 8;
@@ -372,10 +372,13 @@ pub(crate) fn already_decided(log: &str, path: &str, new: &[Decision]) -> Option
         .chain(new.iter())
         .filter_map(|d| d.reverts.as_deref())
         .collect();
-    for d in new.iter().filter(|d| d.action != Action::Revert) {
-        if let Some(other) = existing.iter().find(|e| {
-            e.unit == d.unit && e.action != Action::Revert && !reverted.contains(&e.id.as_str())
-        }) {
+    // Only lines that settle a unit clash: a discussion mark neither blocks
+    // a decision nor is blocked by one.
+    for d in new.iter().filter(|d| d.action.settles()) {
+        if let Some(other) = existing
+            .iter()
+            .find(|e| e.unit == d.unit && e.action.settles() && !reverted.contains(&e.id.as_str()))
+        {
             return Some(RecordError::DecidedMeanwhile {
                 unit: d.unit.clone(),
                 decision: other.id.clone(),
@@ -421,6 +424,7 @@ pub(crate) fn sync_worktree(
 mod tests {
     use super::*;
     use crate::repo::git::{commit_paths, init};
+    use crate::study::Action;
 
     fn decision(id: &str, unit: &str) -> Decision {
         Decision {
