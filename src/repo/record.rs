@@ -363,7 +363,8 @@ pub(crate) fn blob_text(
 }
 
 /// A live decision in `log` for a unit that `new` decides (other than a
-/// decision that `new` itself reverts).
+/// decision that `new` itself reverts). A "needs discussion" line settles
+/// nothing: it neither clashes nor is clashed with.
 pub(crate) fn already_decided(log: &str, path: &str, new: &[Decision]) -> Option<RecordError> {
     let (existing, _) = parse_jsonl::<Decision>(path, log.as_bytes(), "");
     let existing: Vec<Decision> = existing.into_iter().map(|(_, d)| d).collect();
@@ -372,8 +373,6 @@ pub(crate) fn already_decided(log: &str, path: &str, new: &[Decision]) -> Option
         .chain(new.iter())
         .filter_map(|d| d.reverts.as_deref())
         .collect();
-    // Only lines that settle a unit clash: a discussion mark neither blocks
-    // a decision nor is blocked by one.
     for d in new.iter().filter(|d| d.action.settles()) {
         if let Some(other) = existing
             .iter()
@@ -501,6 +500,22 @@ mod tests {
         undo.action = Action::Revert;
         undo.reverts = Some("d-1".into());
         record_decisions(dir.path(), "t1", &[undo, decision("d-4", "u1")], &who, "m").unwrap();
+    }
+
+    #[test]
+    fn a_discussion_mark_neither_blocks_a_decision_nor_is_blocked() {
+        let (dir, _repo) = repo_with_study();
+        let who = Person::new("Rev", "rev@example.org");
+        let mut mark = decision("d-1", "u1");
+        mark.action = Action::Discuss;
+        mark.note = "ask A".into();
+        record_decisions(dir.path(), "t1", &[mark.clone()], &who, "m").unwrap();
+        // Marked again (a new note), then decided after the meeting.
+        mark.id = "d-2".into();
+        record_decisions(dir.path(), "t1", &[mark], &who, "m").unwrap();
+        record_decisions(dir.path(), "t1", &[decision("d-3", "u1")], &who, "m").unwrap();
+        let text = std::fs::read_to_string(dir.path().join("decisions/t1.jsonl")).unwrap();
+        assert_eq!(text.lines().count(), 3);
     }
 
     #[test]

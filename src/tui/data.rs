@@ -181,7 +181,11 @@ impl ReviewData {
         {
             Some(k) => {
                 let f = &mut self.study.decisions[k];
+                // A reload may have read these lines already.
                 for d in decisions {
+                    if f.decisions.iter().any(|old| old.id == d.id) {
+                        continue;
+                    }
                     let line = f.lines.last().copied().unwrap_or(0) + 1;
                     f.decisions.push(d.clone());
                     f.lines.push(line);
