@@ -226,10 +226,7 @@ pub fn run(mut args: Args) -> Result<u8, RepoError> {
         r.rows.retain(|row| row.code.as_deref() == Some(c.as_str()));
     }
     if args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&named(&r, &f.codebook)).unwrap_or_default()
-        );
+        println!("{}", crate::cli::json::pretty(&named(&r, &f.codebook)));
     } else if let (true, Some(settings)) = (args.csv, &settings) {
         // With --ci the CSV is the intervals, one line per figure.
         let text = crate::cli::agreement_intervals::csv(&r, settings)

@@ -19,6 +19,7 @@ mod history;
 mod import;
 mod init;
 mod reanchor;
+mod json;
 mod review;
 mod reviewer;
 mod status;

@@ -87,7 +87,7 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
             "need_a_human": human,
             "transcripts": done.iter().map(transcript_json).collect::<Vec<_>>(),
         });
-        println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+        println!("{}", crate::cli::json::pretty(&out));
     } else {
         for t in &done {
             print_transcript(t);

@@ -189,7 +189,7 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
         .derived("status", |l| report(&l.study, "", l.problems.len()));
     r.path = shown.to_string();
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
+        println!("{}", crate::cli::json::pretty(&r));
     } else {
         print!("{}", human(&r));
     }

@@ -205,10 +205,7 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
         })
         .collect();
     if args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&shown).unwrap_or_default()
-        );
+        println!("{}", crate::cli::json::pretty(&shown));
         return Ok(exit::OK);
     }
     for s in &shown {

@@ -276,8 +276,13 @@ pub(crate) fn commit_files(
                     worktree_behind,
                 });
             }
-            // The branch moved (another process) or is being written: re-read and re-apply.
-            Err(e) if matches!(e.code(), ErrorCode::Modified | ErrorCode::Locked) => continue,
+            // The branch moved (another reviewer): re-read and re-apply.
+            Err(e) if e.code() == ErrorCode::Modified => continue,
+            // Being written by a git command: give it a moment, then re-apply.
+            Err(e) if e.code() == ErrorCode::Locked => {
+                std::thread::sleep(std::time::Duration::from_millis(25 << attempt.min(5)));
+                continue;
+            }
             Err(e) => return Err(e.into()),
         }
     }
