@@ -129,8 +129,12 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
         minimum: args.min,
     });
     let mut r = report_with(&input, measures, settings.as_ref());
+    r.pairs = crate::agreement::pairs::pairs(&input, measures);
     if let Some(c) = &args.code {
         r.rows.retain(|row| row.code.as_deref() == Some(c.as_str()));
+        for p in &mut r.pairs {
+            p.rows.retain(|row| row.code.as_deref() == Some(c.as_str()));
+        }
     }
     if args.json {
         println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
@@ -146,6 +150,7 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
         print!("{text}");
     } else {
         print!("{}", table(&input, &r));
+        print!("{}", pair_table(&r));
         if let Some(settings) = &settings {
             print!("{}", crate::cli::agreement_intervals::text(&r, settings));
         }
@@ -271,5 +276,57 @@ fn table(input: &Input, r: &Report) -> String {
         }
     }
     out.push_str("Chr: NVivo characters · Seg: MAXQDA excerpts · α: Krippendorff · – undefined\n");
+    out
+}
+
+/// With three or more coders: each pair's Cohen's kappa on characters,
+/// per code and overall, pairs as columns.
+fn pair_table(r: &Report) -> String {
+    if r.pairs.is_empty() || !r.pairs[0].rows.iter().any(|row| row.character.is_some()) {
+        return String::new();
+    }
+    let mut out = String::from("\nCohen's κ on characters, per pair of coders\n");
+    out.push_str(&format!("{:<NAME$}", "Code"));
+    let width = r
+        .pairs
+        .iter()
+        .map(|p| p.coders[0].chars().count() + p.coders[1].chars().count() + 3)
+        .max()
+        .unwrap_or(0)
+        .clamp(COL, 16);
+    for p in &r.pairs {
+        let name = format!("{}–{}", p.coders[0], p.coders[1]);
+        out.push_str(&format!(
+            " {:>width$}",
+            shorten(&crate::study::text::printable(&name), width)
+        ));
+    }
+    out.push('\n');
+    for row in &r.pairs[0].rows {
+        if row.character.is_none() {
+            continue; // a domain heading
+        }
+        let code = row.code.as_deref();
+        out.push_str(&format!(
+            "{:<NAME$}",
+            shorten(
+                &crate::study::text::printable(code.unwrap_or("overall")),
+                NAME - 1
+            )
+        ));
+        for p in &r.pairs {
+            let kappa = p
+                .rows
+                .iter()
+                .find(|x| x.code.as_deref() == code)
+                .and_then(|x| x.character.as_ref())
+                .and_then(|c| c.cohen_kappa.as_ref());
+            out.push_str(&format!(" {:>width$}", figure(kappa, false)));
+        }
+        out.push('\n');
+    }
+    out.push_str(
+        "Every pair's figures (segments, alphas, turns): --json (pairs) or --csv (pair column)\n",
+    );
     out
 }
