@@ -231,26 +231,39 @@ fn review_a_study_in_a_terminal_decide_note_undo_and_quit() {
     tui.keys(note);
     tui.wait_for("the note typed", |s| s.contains(note));
     tui.keys("\r");
-    tui.wait_for("the note kept", |s| {
-        !s.contains("Enter to confirm") && s.contains(note)
+    // A note on an open unit is recorded at once: a "needs discussion" line.
+    tui.wait_for("the note recorded, the unit marked ⚑", |s| {
+        !s.contains("Enter to confirm")
+            && s.contains(note)
+            && unit_title(s).is_some_and(|t| t.2 == "discussion")
     });
+    let marked = head(root);
+    let (message, _, _, parents) = commit_info(root, marked);
+    assert_eq!(parents, vec![accept]);
+    assert!(message.contains("needs discussion"), "{message:?}");
+    assert!(
+        message.contains(note),
+        "the note is in the message: {message:?}"
+    );
     tui.keys("2");
     tui.wait_for("the noted decision", |s| {
         s.contains("Decided") && unit_title(s).is_some_and(|t| t.2 == "decided")
     });
     let noted = head(root);
     let (message, name, _, parents) = commit_info(root, noted);
-    assert_eq!(parents, vec![accept]);
+    assert_eq!(parents, vec![marked]);
     assert!(
-        message.starts_with(&format!("{t2} {range2} ")) && message.ends_with(": accept coder-b"),
+        message.starts_with(&format!("{t2} {range2} ")) && message.contains(": accept coder-b"),
         "commit message: {message:?}"
     );
     assert_eq!(name, "Test Reviewer");
     let lines = decision_lines(root, &t2, &range2);
-    assert_eq!(lines.len(), 1, "{lines:?}");
-    assert_eq!(lines[0]["chosen"], "coder-b");
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(lines[0]["action"], "discuss");
     assert_eq!(lines[0]["note"], note);
-    let noted_id = lines[0]["id"].as_str().unwrap().to_string();
+    assert_eq!(lines[1]["chosen"], "coder-b");
+    assert_eq!(lines[1]["note"], note, "the decision carries the note");
+    let noted_id = lines[1]["id"].as_str().unwrap().to_string();
     let short = noted.to_string()[..7].to_string();
     tui.wait_for("the noted decision on screen and in the status line", |s| {
         s.contains(note) && counts(s) == Some((open0 - 2, 2)) && s.contains(&short)
@@ -258,8 +271,9 @@ fn review_a_study_in_a_terminal_decide_note_undo_and_quit() {
 
     // u: the last decision is reverted in a new commit; history stays.
     tui.keys("u");
+    // Undone: the unit is back in the queue, still marked for discussion.
     tui.wait_for("the undo", |s| {
-        counts(s) == Some((open0 - 1, 1)) && unit_title(s).is_some_and(|t| t.2 == "open")
+        counts(s) == Some((open0 - 1, 1)) && unit_title(s).is_some_and(|t| t.2 == "discussion")
     });
     let undo = head(root);
     let (message, _, _, parents) = commit_info(root, undo);
@@ -268,11 +282,15 @@ fn review_a_study_in_a_terminal_decide_note_undo_and_quit() {
         message.starts_with(&format!("{t2} {range2} ")) && message.contains(&noted_id),
         "commit message: {message:?}"
     );
+    assert!(
+        message.contains("undo accept coder-b"),
+        "the message says what was undone: {message:?}"
+    );
     let lines = decision_lines(root, &t2, &range2);
-    assert_eq!(lines.len(), 2, "{lines:?}");
-    assert_eq!(lines[0]["note"], note, "the noted line is kept");
-    assert_eq!(lines[1]["action"], "revert");
-    assert_eq!(lines[1]["reverts"], noted_id.as_str());
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert_eq!(lines[1]["note"], note, "the noted line is kept");
+    assert_eq!(lines[2]["action"], "revert");
+    assert_eq!(lines[2]["reverts"], noted_id.as_str());
     assert_eq!(decision_lines(root, &t1, &range1).len(), 1);
     let short = undo.to_string()[..7].to_string();
     tui.wait_for("the undo's commit in the status line", |s| {
@@ -390,4 +408,100 @@ fn in_a_terminal_without_an_identity_it_says_so_before_any_screen() {
         "the screen opened without an identity"
     );
     assert_clean(&demo.root);
+}
+
+/// Another reviewer's process decides the first open unit of the study
+/// (found as the screen finds units) and commits it. Returns the unit's
+/// transcript and range.
+fn another_reviewer_decides(root: &Path, who: &str, email: &str) -> (String, String) {
+    let files = concord::repo::read::read_study(root).unwrap();
+    let study = concord::study::check(&files).study;
+    let units = concord::align::review_units(&study);
+    let standings = concord::review::standings(&units, &study.decisions);
+    let unit = units
+        .iter()
+        .rfind(|u| standings[&u.id] == concord::review::Standing::Open)
+        .unwrap();
+    let d = concord::review::decision_for(
+        unit,
+        &concord::review::Choice::Union,
+        "d-from-another-process".into(),
+        format!("{who} <{email}>"),
+        "2026-11-23T12:00:00Z".into(),
+        "settled at the meeting".into(),
+    );
+    concord::repo::record::record_decisions(
+        root,
+        &unit.transcript,
+        &[d],
+        &concord::repo::git::Person::new(who, email),
+        "another reviewer's decision",
+    )
+    .unwrap();
+    (
+        unit.transcript.clone(),
+        format!("{}-{}", unit.start, unit.end),
+    )
+}
+
+#[test]
+fn another_reviewers_commit_shows_without_a_key() {
+    let demo = demo();
+    let root = &demo.root;
+    let mut tui = demo.open();
+    let screen = tui.wait_for("the study to load", loaded);
+    let (open0, _) = counts(&screen).unwrap();
+    // Into the units pane: the reviewer's place, which the reload keeps.
+    tui.keys("]");
+    tui.keys("\r");
+    let screen = tui.wait_for("the unit view", |s| unit_title(s).is_some());
+    let (t, range, _) = unit_title(&screen).unwrap();
+
+    let (t2, range2) = another_reviewer_decides(root, "Ann Other", "ann@example.org");
+    assert_ne!((&t, &range), (&t2, &range2));
+    let screen = tui.wait_for("the other reviewer's decision, with no key pressed", |s| {
+        counts(s) == Some((open0 - 1, 1)) && s.contains("1 decision by Ann Other")
+    });
+    assert_eq!(
+        unit_title(&screen).map(|u| (u.0, u.1)),
+        Some((t, range)),
+        "the reviewer is still on the same unit"
+    );
+    tui.keys("q");
+    assert!(tui.wait_exit().success());
+    assert_restored(&tui);
+}
+
+#[test]
+fn a_note_typed_on_an_open_unit_is_on_disk_after_quitting() {
+    let demo = demo();
+    let root = &demo.root;
+    let mut tui = demo.open();
+    tui.wait_for("the study to load", loaded);
+    tui.keys("]");
+    tui.keys("\r");
+    let screen = tui.wait_for("the unit view", |s| unit_title(s).is_some());
+    let (t, range, _) = unit_title(&screen).unwrap();
+    // A note, confirmed, and q at once: the commit in flight is waited for.
+    tui.keys("c");
+    tui.wait_for("the note prompt", |s| s.contains("note:"));
+    tui.keys("P07 means the weekly call");
+    tui.wait_for("the note typed", |s| s.contains("weekly call"));
+    tui.keys("\r");
+    tui.keys("q");
+    let screen = tui.wait_for("quit asks or the program ends", |s| {
+        s.contains("Quit with") || unit_title(s).is_some_and(|t| t.2 == "discussion")
+    });
+    if screen.contains("Quit with") {
+        tui.keys("y");
+    } else {
+        tui.keys("q");
+    }
+    assert!(tui.wait_exit().success());
+    let lines = decision_lines(root, &t, &range);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0]["action"], "discuss");
+    assert_eq!(lines[0]["note"], "P07 means the weekly call");
+    assert_clean(root);
+    assert_restored(&tui);
 }

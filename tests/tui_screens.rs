@@ -224,6 +224,29 @@ fn edit_with_the_code_picker() {
 }
 
 #[test]
+fn the_picker_scrolled_to_its_last_code() {
+    screens(
+        "picker_last",
+        |s| {
+            press(s, "]\nep");
+            let rows = concord::tui::layout::picker_rows(s.size.0, s.size.1);
+            let len = s
+                .picker
+                .as_ref()
+                .unwrap()
+                .candidates(&s.data.as_ref().unwrap().study.codebook)
+                .len();
+            s.picker.as_mut().unwrap().move_by(len as isize, len, rows);
+        },
+        |s| {
+            // The last code of the codebook, with its place in the tree.
+            assert!(s.contains("▶ "), "the selection is in view");
+            assert!(s.contains(" of 24"), "{s}");
+        },
+    );
+}
+
+#[test]
 fn loading() {
     for (w, h) in SIZES {
         let state = State::new(

@@ -30,6 +30,26 @@ fn recorded(state: &mut State, effect: &Effect, id: &str) -> Vec<Decision> {
             note,
             replaces,
         } => (unit, choice.clone(), note.clone(), replaces.clone()),
+        Effect::Discuss { unit, note } => {
+            let ds = vec![concord::review::decide::discussion_for(
+                unit,
+                id.into(),
+                "Rev".into(),
+                "2026-11-23T10:00:00Z".into(),
+                note.clone(),
+            )];
+            update(
+                state,
+                Action::Recorded {
+                    transcript: unit.transcript.clone(),
+                    decisions: ds.clone(),
+                    commit: "abc1234".into(),
+                    summary: "needs discussion".into(),
+                    reload: false,
+                },
+            );
+            return ds;
+        }
         Effect::Undo { unit, decision } => {
             let revert = concord::review::revert_of(
                 decision,
@@ -190,7 +210,20 @@ fn undo_reverts_the_last_decision_of_the_session() {
 fn a_note_goes_with_the_decision() {
     let mut state = loaded();
     press(&mut state, "]\n");
-    assert!(press(&mut state, "cB keeps the whole turn\n").is_empty());
+    let unit = state.unit.unwrap();
+    // A note on an open unit is recorded at once, as a discussion line: never lost.
+    let e = press(&mut state, "cB keeps the whole turn\n");
+    let Effect::Discuss { note, .. } = &e[0] else {
+        panic!("{e:?}")
+    };
+    assert_eq!(note, "B keeps the whole turn");
+    let ds = recorded(&mut state, &e[0], "d-0");
+    assert_eq!(ds[0].action, DecisionAction::Discuss);
+    assert_eq!(
+        state.data.as_ref().unwrap().standings[unit],
+        Standing::Discussion("d-0".into())
+    );
+    // The decision made later carries the note.
     let e = press(&mut state, "2");
     let Effect::Decide { note, choice, .. } = &e[0] else {
         panic!()
@@ -219,6 +252,7 @@ fn escape_cancels_a_prompt_without_deciding() {
     let mut state = loaded();
     press(&mut state, "]\n");
     assert!(press(&mut state, "cxyz\x1b").is_empty());
+    assert!(press(&mut state, "dxyz\x1b").is_empty());
     assert!(state.prompt.is_none());
     assert!(state.drafts.is_empty());
 }
@@ -263,6 +297,9 @@ fn search_finds_codes_then_text() {
 fn filters_and_folding_change_what_is_listed() {
     let mut state = loaded();
     let open = state.visible_units().len();
+    press(&mut state, "f");
+    assert_eq!(state.filter, StandingFilter::Discussion);
+    assert!(state.visible_units().is_empty());
     press(&mut state, "f");
     assert_eq!(state.filter, StandingFilter::Decided);
     assert!(state.visible_units().is_empty());
@@ -438,4 +475,284 @@ fn counts_kept_in_step_equal_counts_made_afresh() {
             code.id()
         );
     }
+}
+
+/// Press a key that has no character (End, PgDn, arrows).
+fn key(state: &mut State, code: ratatui::crossterm::event::KeyCode) -> Vec<Effect> {
+    update(
+        state,
+        Action::Key(ratatui::crossterm::event::KeyEvent::new(
+            code,
+            KeyModifiers::NONE,
+        )),
+    )
+}
+
+#[test]
+fn the_picker_reaches_the_last_code_and_keeps_it_in_view() {
+    use ratatui::crossterm::event::KeyCode;
+    let mut state = loaded();
+    press(&mut state, "]\nep");
+    let codebook = state.data.as_ref().unwrap().study.codebook.clone();
+    let last = codebook
+        .codes
+        .iter()
+        .rev()
+        .find(|c| c.header.codable)
+        .unwrap();
+    // Down past the bottom of the window: the window follows the cursor.
+    for _ in 0..40 {
+        key(&mut state, KeyCode::Down);
+    }
+    let picker = state.picker.as_ref().unwrap();
+    let rows = concord::tui::layout::picker_rows(80, 24);
+    let all = picker.candidates(&codebook);
+    assert_eq!(all[picker.selected].id, last.id());
+    assert!(picker.window(&all, rows).contains(&picker.selected));
+    key(&mut state, KeyCode::Enter);
+    let edit = state.edit.as_ref().unwrap();
+    assert_eq!(edit.spans[edit.selected].code, last.id());
+    // Home goes back to the first, in codebook order.
+    press(&mut state, "p");
+    key(&mut state, KeyCode::End);
+    key(&mut state, KeyCode::Home);
+    let first = codebook.codes.iter().find(|c| c.header.codable).unwrap();
+    assert_eq!(
+        state.picker.as_ref().unwrap().chosen(&codebook).as_deref(),
+        Some(first.id())
+    );
+}
+
+/// The sample study with one more decision by `who` on unit `k`.
+fn study_with_decision_by(state: &State, k: usize, who: &str) -> concord::study::Study {
+    let data = state.data.as_ref().unwrap();
+    let mut study = data.study.clone();
+    let unit = &data.units[k];
+    let d = concord::review::decision_for(
+        unit,
+        &Choice::Union,
+        format!("d-other-{k}"),
+        format!("{who} <{}@example.org>", who.to_lowercase()),
+        "2026-11-23T11:00:00Z".into(),
+        String::new(),
+    );
+    match study
+        .decisions
+        .iter_mut()
+        .find(|f| f.transcript == unit.transcript)
+    {
+        Some(f) => {
+            f.decisions.push(d);
+            f.lines.push(f.lines.len() + 1);
+        }
+        None => study.decisions.push(concord::study::DecisionFile {
+            transcript: unit.transcript.clone(),
+            decisions: vec![d],
+            lines: vec![1],
+        }),
+    }
+    study
+}
+
+#[test]
+fn a_change_on_disk_reloads_behind_the_screen_and_says_what_came_in() {
+    let mut state = loaded();
+    press(&mut state, "]]\n");
+    let here = state.unit.unwrap();
+    let here_id = state.data.as_ref().unwrap().units[here].id.clone();
+    let other = state
+        .data
+        .as_ref()
+        .unwrap()
+        .units
+        .iter()
+        .position(|u| u.class != UnitClass::Agreement && u.id != here_id);
+    let effects = update(&mut state, Action::StudyChanged);
+    assert_eq!(effects, vec![Effect::Reload]);
+    // A second change while reading: no second read at once, one after.
+    assert!(update(&mut state, Action::StudyChanged).is_empty());
+    let study = study_with_decision_by(&state, other.unwrap(), "Ann");
+    let effects = update(
+        &mut state,
+        Action::Loaded {
+            data: Box::new(ReviewData::build(study.clone(), 0)),
+            last_commit: None,
+        },
+    );
+    assert_eq!(effects, vec![Effect::Reload], "{effects:?}");
+    let data = state.data.as_ref().unwrap();
+    assert_eq!(data.units[state.unit.unwrap()].id, here_id, "the same unit");
+    assert_eq!(state.screen, Screen::Unit);
+    assert_eq!(
+        data.standings[other.unwrap()],
+        Standing::Decided(format!("d-other-{}", other.unwrap()))
+    );
+    let said = &state.message.as_ref().unwrap().text;
+    assert_eq!(said, "came in: 1 decision by Ann");
+    // Decisions only: the figures need not be computed again.
+    assert!(!effects.contains(&Effect::ComputeAgreement));
+}
+
+#[test]
+fn a_change_while_committing_waits_for_the_commit() {
+    let mut state = loaded();
+    press(&mut state, "]\n");
+    let e = press(&mut state, "1");
+    assert!(update(&mut state, Action::StudyChanged).is_empty());
+    let Effect::Decide { unit, .. } = &e[0] else {
+        panic!()
+    };
+    let d = concord::review::decision_for(
+        unit,
+        &Choice::Accept("coder-a".into()),
+        "d-1".into(),
+        "Rev".into(),
+        "t".into(),
+        String::new(),
+    );
+    let effects = update(
+        &mut state,
+        Action::Recorded {
+            transcript: unit.transcript.clone(),
+            decisions: vec![d.clone()],
+            commit: "abc1234".into(),
+            summary: "decided".into(),
+            reload: false,
+        },
+    );
+    assert_eq!(effects, vec![Effect::Reload]);
+    // The reload read the commit too: it is one decision, not a conflict.
+    let with_it = state.data.as_ref().unwrap().study.clone();
+    update(
+        &mut state,
+        Action::Loaded {
+            data: Box::new(ReviewData::build(with_it, 0)),
+            last_commit: None,
+        },
+    );
+    let i = state.unit.unwrap();
+    state
+        .data
+        .as_mut()
+        .unwrap()
+        .apply_recorded(&unit.transcript, std::slice::from_ref(&d));
+    assert_eq!(
+        state.data.as_ref().unwrap().standings[i],
+        Standing::Decided("d-1".into())
+    );
+}
+
+#[test]
+fn r_says_what_the_reload_found_instead_of_reading_forever() {
+    let mut state = loaded();
+    let effects = press(&mut state, "R");
+    assert_eq!(effects, vec![Effect::Reload]);
+    let study = state.data.as_ref().unwrap().study.clone();
+    update(
+        &mut state,
+        Action::Loaded {
+            data: Box::new(ReviewData::build(study, 0)),
+            last_commit: None,
+        },
+    );
+    let said = &state.message.as_ref().unwrap().text;
+    assert!(!said.contains("reading"), "{said}");
+    assert_eq!(said, "read the study again: nothing new");
+}
+
+#[test]
+fn a_failed_reload_keeps_the_screen() {
+    let mut state = loaded();
+    press(&mut state, "]\n");
+    update(&mut state, Action::StudyChanged);
+    update(
+        &mut state,
+        Action::LoadFailed("codings/a/fg1.jsonl: busy".into()),
+    );
+    assert_eq!(state.phase, Phase::Ready);
+    assert_eq!(state.screen, Screen::Unit);
+    assert!(state.message.as_ref().unwrap().text.contains("busy"));
+}
+
+#[test]
+fn d_marks_a_unit_for_discussion_shown_and_filtered() {
+    let mut state = loaded();
+    press(&mut state, "]");
+    let unit = state.unit.unwrap();
+    let e = press(&mut state, "dask Priya at the meeting\n");
+    let Effect::Discuss { note, .. } = &e[0] else {
+        panic!("{e:?}")
+    };
+    assert_eq!(note, "ask Priya at the meeting");
+    recorded(&mut state, &e[0], "d-m");
+    let data = state.data.as_ref().unwrap();
+    assert_eq!(data.standings[unit], Standing::Discussion("d-m".into()));
+    assert!(data.standings[unit].is_open(), "still in the queue");
+    // The ⚑ filter shows it, and only it.
+    press(&mut state, "f");
+    assert_eq!(state.filter, StandingFilter::Discussion);
+    assert_eq!(state.visible_units(), vec![unit]);
+    // u takes the mark back.
+    let e = press(&mut state, "u");
+    let Effect::Undo { decision, .. } = &e[0] else {
+        panic!("{e:?}")
+    };
+    assert_eq!(decision.id, "d-m");
+}
+
+#[test]
+fn quitting_with_something_unsaved_asks_first() {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent};
+    let mut state = loaded();
+    press(&mut state, "]\n");
+    // A commit in flight: q asks; any other key stays.
+    let e = press(&mut state, "1");
+    press(&mut state, "q");
+    assert!(!state.quitting);
+    assert!(
+        state
+            .confirm_quit
+            .as_deref()
+            .unwrap()
+            .contains("commit in flight")
+    );
+    press(&mut state, "n");
+    assert!(!state.quitting && state.confirm_quit.is_none());
+    recorded(&mut state, &e[0], "d-1");
+    // A note being typed: Ctrl-C asks, Enter saves the note and quits.
+    press(&mut state, "]cto discuss");
+    update(
+        &mut state,
+        Action::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+    );
+    assert!(
+        state
+            .confirm_quit
+            .as_deref()
+            .unwrap()
+            .contains("note being typed")
+    );
+    let e = press(&mut state, "\n");
+    assert!(state.quitting);
+    let Effect::Discuss { note, .. } = &e[0] else {
+        panic!("{e:?}")
+    };
+    assert_eq!(note, "to discuss");
+    // Nothing unsaved: q quits at once.
+    let mut state = loaded();
+    press(&mut state, "q");
+    assert!(state.quitting);
+}
+
+#[test]
+fn a_hang_up_while_typing_a_note_records_the_note() {
+    let mut state = loaded();
+    press(&mut state, "]\ncnot lost");
+    let e = update(&mut state, Action::Quit);
+    assert!(state.quitting);
+    let Effect::Discuss { note, .. } = &e[0] else {
+        panic!("{e:?}")
+    };
+    assert_eq!(note, "not lost");
+    assert!(!state.pending.is_empty(), "the loop waits for its commit");
 }

@@ -4,17 +4,24 @@
 mod agreement;
 mod agreement_intervals;
 mod check;
+mod clone;
+mod decide;
+mod deciding;
 mod demo;
 mod diff;
+mod discuss;
 mod export;
 mod generate;
 mod history;
 mod import;
 mod init;
 mod review;
+mod reviewer;
 mod status;
 mod study_arg;
+mod sync;
 mod trend;
+mod undo;
 mod units;
 
 use std::process::ExitCode;
@@ -70,6 +77,15 @@ pub enum Command {
     /// List review units: where coders' excerpts meet, and how they differ
     #[command(long_about = units::LONG_ABOUT)]
     Units(units::Args),
+    /// Decide a review unit (or every open unit of a code, transcript or class), as the screen does
+    #[command(long_about = decide::LONG_ABOUT, after_help = decide::AFTER_HELP)]
+    Decide(decide::Args),
+    /// Mark a review unit "needs discussion" with a note
+    #[command(long_about = discuss::LONG_ABOUT, after_help = discuss::AFTER_HELP)]
+    Discuss(discuss::Args),
+    /// Undo a decision or discussion mark (default: your newest one)
+    #[command(long_about = undo::LONG_ABOUT, after_help = undo::AFTER_HELP)]
+    Undo(undo::Args),
     /// Measure intercoder reliability per code, per transcript and overall
     #[command(long_about = agreement::LONG_ABOUT)]
     Agreement(agreement::Args),
@@ -85,13 +101,49 @@ pub enum Command {
     /// Export the study as a REFI-QDA project (qdpx) or codebook (qdc), or as CSV tables
     #[command(long_about = export::LONG_ABOUT, after_help = export::AFTER_HELP)]
     Export(export::Args),
+    /// Share decisions with the team's remote: fetch, integrate, push
+    #[command(long_about = sync::LONG_ABOUT, after_help = sync::AFTER_HELP)]
+    Sync(sync::Args),
+    /// Clone a study from the team's remote (over SSH or from a Git host)
+    #[command(long_about = clone::LONG_ABOUT)]
+    Clone(clone::Args),
     /// Write a seeded synthetic study, for benchmarks
     #[command(hide = true)]
     Generate(generate::Args),
 }
 
 /// Parse the process's arguments and run the command.
+///
+/// A reader that stops reading (`concord units | head -1`) ends the command
+/// quietly with status 0: Rust's `println!` panics on a closed pipe, and
+/// that panic is caught here rather than reported as a crash (exit 101).
+/// Any other panic is a bug: its message is printed and the status is 2,
+/// so no command exits with other than 0, 1 or 2.
 pub fn run() -> ExitCode {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !is_closed_pipe(info.payload()) {
+            previous(info);
+        }
+    }));
+    match std::panic::catch_unwind(run_parsed) {
+        Ok(code) => code,
+        Err(payload) if is_closed_pipe(payload.as_ref()) => ExitCode::from(exit::OK),
+        Err(_) => ExitCode::from(exit::CANNOT_RUN),
+    }
+}
+
+/// Whether a panic is `print!` failing on a closed pipe (EPIPE).
+fn is_closed_pipe(payload: &(dyn std::any::Any + Send)) -> bool {
+    let text = payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+        .unwrap_or("");
+    text.starts_with("failed printing to std") && text.contains("Broken pipe")
+}
+
+fn run_parsed() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -123,11 +175,16 @@ fn run_command(command: Command) -> Result<u8, crate::repo::RepoError> {
         Command::Init(a) => init::run(a),
         Command::Demo(a) => demo::run(a),
         Command::Units(a) => units::run(a),
+        Command::Decide(a) => decide::run(a),
+        Command::Discuss(a) => discuss::run(a),
+        Command::Undo(a) => undo::run(a),
         Command::Agreement(a) => agreement::run(a),
         Command::History(a) => history::run(a),
         Command::Diff(a) => diff::run(a),
         Command::Import(a) => import::run(a),
         Command::Export(a) => export::run(a),
+        Command::Sync(a) => sync::run(a),
+        Command::Clone(a) => clone::run(a),
         Command::Generate(a) => generate::run(a),
     }
 }

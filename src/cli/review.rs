@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use crate::cli::exit;
 use crate::repo::RepoError;
-use crate::repo::git::{self, Person};
+use crate::repo::git;
 use crate::repo::locate::find_study_root;
 use crate::tui::runtime::{self, Session};
 
@@ -35,20 +35,11 @@ pub fn open(root: &Path, reviewer: Option<&str>) -> Result<u8, RepoError> {
         eprintln!("concord: {WITHOUT_TERMINAL}");
         return Ok(exit::CANNOT_RUN);
     }
+    let reviewer = crate::cli::reviewer::reviewer(root, reviewer)?;
+    // Before anything is read: a decision a kill left half-recorded is
+    // finished or put back, and the reviewer told which.
+    let notices = crate::repo::recover::recover_interrupted(root, &reviewer)?;
     let repo = git::discover(root);
-    let reviewer = match reviewer {
-        Some(s) => Person::parse(s).ok_or_else(|| {
-            RepoError::Refused(format!(
-                "--reviewer {s:?} is not of the form \"Name <email>\""
-            ))
-        })?,
-        None => repo.as_ref().and_then(git::configured_identity).ok_or_else(|| {
-            RepoError::Refused(
-                "concord records who made each decision, and does not know who you are: pass --reviewer \"Name <email>\", or set git config user.name and user.email"
-                    .into(),
-            )
-        })?,
-    };
     let branch = repo
         .as_ref()
         .and_then(|r| {
@@ -57,16 +48,20 @@ pub fn open(root: &Path, reviewer: Option<&str>) -> Result<u8, RepoError> {
                 .and_then(|h| h.shorthand().ok().map(str::to_string))
         })
         .unwrap_or_else(|| "(no branch)".into());
-    let study_name = std::fs::read(root.join("concord.toml"))
-        .ok()
-        .and_then(|b| crate::study::parse::manifest::parse_manifest("concord.toml", &b).ok())
-        .map(|m| m.study.name)
-        .unwrap_or_else(|| root.display().to_string());
+    let study_name = crate::repo::read::read_regular_file(
+        &root.join("concord.toml"),
+        crate::repo::read::MAX_FILE_BYTES,
+    )
+    .ok()
+    .and_then(|b| crate::study::parse::manifest::parse_manifest("concord.toml", &b).ok())
+    .map(|m| m.study.name)
+    .unwrap_or_else(|| root.display().to_string());
     runtime::run(Session {
         root: root.to_path_buf(),
         reviewer,
         study_name,
         branch,
+        notices,
     })?;
     Ok(exit::OK)
 }

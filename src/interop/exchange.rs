@@ -6,26 +6,28 @@ use std::path::Path;
 use crate::interop::archive::{self, Entries, LIMITS};
 use crate::interop::refi::{self, Project};
 use crate::interop::{InteropError, xml};
+use crate::repo::read::{NotRead, read_regular_file};
 
 /// What an import file holds: the project and the archive's other files.
 pub fn read_exchange_file(path: &Path) -> Result<(Project, Entries), InteropError> {
     let shown = path.display().to_string();
-    let meta = std::fs::metadata(path).map_err(|e| {
+    let cannot = |e: &dyn std::fmt::Display| {
         InteropError::new(&shown, format!("cannot read it ({e})"), "check the path")
-    })?;
-    if meta.len() > LIMITS.max_total_bytes {
-        return Err(InteropError::new(
-            &shown,
-            format!(
-                "the file is larger than {} MiB",
-                LIMITS.max_total_bytes / (1024 * 1024)
-            ),
-            "concord does not import files this large",
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(|e| {
-        InteropError::new(&shown, format!("cannot read it ({e})"), "check the path")
-    })?;
+    };
+    // The user named this file: a link to it is followed, but what it leads to
+    // must be a regular file (a FIFO would block the import forever).
+    let target = path.canonicalize().map_err(|e| cannot(&e))?;
+    let bytes = match read_regular_file(&target, LIMITS.max_total_bytes) {
+        Ok(b) => b,
+        Err(NotRead::TooLarge(max)) => {
+            return Err(InteropError::new(
+                &shown,
+                format!("the file is larger than {} MiB", max / (1024 * 1024)),
+                "concord does not import files this large",
+            ));
+        }
+        Err(e) => return Err(cannot(&e)),
+    };
     parse_exchange(&shown, &bytes)
 }
 

@@ -9,6 +9,10 @@ pub mod history;
 pub mod locate;
 pub mod read;
 pub mod record;
+pub mod recover;
+pub mod remote;
+pub mod sync;
+pub mod watch;
 pub mod write;
 
 pub use error::RepoError;

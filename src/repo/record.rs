@@ -12,16 +12,19 @@
 //! file, so `git status` stays clean.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use git2::{ErrorCode, Repository};
 
 use crate::repo::RepoError;
 use crate::repo::git::Person;
+use crate::repo::read::{MAX_FILE_BYTES, NotRead, read_regular_file};
 use crate::repo::write::write_atomically;
+use crate::study::Decision;
 use crate::study::files::decisions_path;
 use crate::study::parse::jsonl::parse_jsonl;
 use crate::study::write::decision_line;
-use crate::study::{Action, Decision};
 
 /// How often to re-apply on a moved branch before giving up.
 const ATTEMPTS: usize = 8;
@@ -31,6 +34,10 @@ pub struct Recorded {
     pub commit: git2::Oid,
     /// How many times the branch had moved under us.
     pub retries: usize,
+    /// Committed, but the working file or index could not be brought up to
+    /// the commit (a disk that filled in between): why. The decision is
+    /// durable; the next start puts the working tree in step (`recover`).
+    pub worktree_behind: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -49,6 +56,10 @@ pub enum RecordError {
     UncommittedChanges(String),
     #[error("the branch kept moving ({0} attempts); try again")]
     Contended(usize),
+    #[error(
+        "the disk is full ({0}); nothing was recorded and nothing was damaged — free some space and decide again"
+    )]
+    DiskFull(String),
     #[error(transparent)]
     Repo(#[from] RepoError),
 }
@@ -68,7 +79,175 @@ pub fn record_decisions(
     reviewer: &Person,
     message: &str,
 ) -> Result<Recorded, RecordError> {
+    record_in_logs(
+        study_root,
+        &[(transcript.to_string(), decisions.to_vec())],
+        reviewer,
+        message,
+    )
+}
+
+/// One log's part of a commit: where it is and what is appended.
+pub(crate) struct Log {
+    in_study: String,
+    repo_path: String,
+    on_disk: PathBuf,
+    appended: String,
+    decisions: Vec<Decision>,
+}
+
+impl Log {
+    fn new(root: &Path, prefix: &Path, transcript: &str, decisions: &[Decision]) -> Log {
+        let in_study = decisions_path(transcript);
+        let repo_path = prefix.join(&in_study).to_string_lossy().replace('\\', "/");
+        Log {
+            on_disk: root.join(&in_study),
+            in_study,
+            repo_path,
+            appended: decisions.iter().map(decision_line).collect(),
+            decisions: decisions.to_vec(),
+        }
+    }
+}
+
+/// Commit `decisions` (lines a killed concord had written to the working
+/// log of `transcript` but not committed) with the record lock already
+/// held by the caller, and the working log already put back as committed.
+pub(crate) fn finish_locked(
+    repo: &Repository,
+    study_root: &Path,
+    transcript: &str,
+    decisions: &[Decision],
+    reviewer: &Person,
+    message: &str,
+) -> Result<Recorded, RecordError> {
+    let (root, prefix) = study_in_repo(repo, study_root)?;
+    let log = Log::new(&root, &prefix, transcript, decisions);
+    let sig = git2::Signature::now(&reviewer.name, &reviewer.email)?;
+    commit_logs(repo, std::slice::from_ref(&log), &sig, message)
+}
+
+/// Append each transcript's decisions to its log, all in one commit on the
+/// current branch (a bulk decision is one commit), authored by `reviewer`.
+/// Nothing is written unless every log can take its lines.
+pub fn record_in_logs(
+    study_root: &Path,
+    logs: &[(String, Vec<Decision>)],
+    reviewer: &Person,
+    message: &str,
+) -> Result<Recorded, RecordError> {
     let repo = Repository::discover(study_root).map_err(RepoError::Git)?;
+    let (root, prefix) = study_in_repo(&repo, study_root)?;
+    let logs: Vec<Log> = logs
+        .iter()
+        .map(|(transcript, decisions)| Log::new(&root, &prefix, transcript, decisions))
+        .collect();
+    let sig = git2::Signature::now(&reviewer.name, &reviewer.email)?;
+    // One recording at a time in this clone: two processes must not both
+    // read the tip, and the working file and index written after a commit
+    // must be that commit's (another process's later commit would otherwise
+    // be undone in the working tree). Other clones are kept apart by the
+    // compare-and-swap on the branch.
+    let _lock = RecordLock::take(&repo).map_err(|e| disk_full(e.into()))?;
+    commit_logs(&repo, &logs, &sig, message).map_err(disk_full)
+}
+
+/// A failure for want of space, said as such (git2 and the file system
+/// each word it their own way).
+fn disk_full(e: RecordError) -> RecordError {
+    let text = e.to_string();
+    let full = text.contains("No space left")
+        || text.contains("os error 28")
+        || text.contains("Disk quota exceeded")
+        || text.contains("os error 122");
+    match e {
+        RecordError::Repo(_) if full => RecordError::DiskFull(text),
+        other => other,
+    }
+}
+
+/// The commit itself, with the record lock held.
+fn commit_logs(
+    repo: &Repository,
+    logs: &[Log],
+    sig: &git2::Signature,
+    message: &str,
+) -> Result<Recorded, RecordError> {
+    for attempt in 0..ATTEMPTS {
+        let tip = tip_of(repo)?;
+        let mut index = git2::Index::new()?;
+        if let Some(c) = &tip {
+            index.read_tree(&c.tree()?)?;
+        }
+        let mut contents = Vec::with_capacity(logs.len());
+        for log in logs {
+            let committed = match &tip {
+                Some(c) => blob_text(repo, c, &log.repo_path)?,
+                None => None,
+            };
+            // The working copy must be what was committed, or the user's edit would be lost.
+            if attempt == 0 {
+                let working = match read_regular_file(&log.on_disk, MAX_FILE_BYTES) {
+                    Ok(bytes) => Some(bytes),
+                    Err(NotRead::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => None,
+                    Err(e) => {
+                        return Err(RecordError::Repo(RepoError::Refused(format!(
+                            "{}: {e}; concord writes decisions only to a regular file",
+                            log.in_study
+                        ))));
+                    }
+                };
+                let committed_bytes = committed.as_ref().map(|s| s.as_bytes().to_vec());
+                if working.is_some() && working != committed_bytes {
+                    return Err(RecordError::UncommittedChanges(log.in_study.clone()));
+                }
+            }
+            let base = committed.unwrap_or_default();
+            if let Some(clash) = already_decided(&base, &log.repo_path, &log.decisions) {
+                return Err(clash);
+            }
+            let mut content = base;
+            if !content.is_empty() && !content.ends_with('\n') {
+                content.push('\n');
+            }
+            content.push_str(&log.appended);
+            // The new tree: the tip's, with the log replaced.
+            let blob = repo.blob(content.as_bytes())?;
+            index.add(&index_entry(&log.repo_path, content.len(), blob))?;
+            contents.push(content);
+        }
+        let tree = repo.find_tree(index.write_tree_to(repo)?)?;
+        let parents: Vec<&git2::Commit> = tip.iter().collect();
+        match repo.commit(Some("HEAD"), sig, sig, message, &tree, &parents) {
+            Ok(oid) => {
+                let mut worktree_behind = None;
+                for (log, content) in logs.iter().zip(&contents) {
+                    if let Err(e) =
+                        sync_worktree(repo, &log.on_disk, &log.repo_path, content.as_bytes())
+                    {
+                        worktree_behind = Some(format!("{}: {e}", log.in_study));
+                    }
+                }
+                return Ok(Recorded {
+                    commit: oid,
+                    retries: attempt,
+                    worktree_behind,
+                });
+            }
+            // The branch moved (another reviewer) or is being written: re-read and re-apply.
+            Err(e) if matches!(e.code(), ErrorCode::Modified | ErrorCode::Locked) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(RecordError::Contended(ATTEMPTS))
+}
+
+/// The study's root (canonical) and its folder within the repository's
+/// working tree (empty when the study is the repository's root).
+pub(crate) fn study_in_repo(
+    repo: &Repository,
+    study_root: &Path,
+) -> Result<(PathBuf, PathBuf), RepoError> {
     let workdir = repo
         .workdir()
         .ok_or_else(|| RepoError::Refused("the repository has no working tree".into()))?
@@ -83,75 +262,87 @@ pub fn record_decisions(
             path: study_root.to_path_buf(),
             source,
         })?;
-    let in_study = decisions_path(transcript);
-    let in_repo: PathBuf = root
+    let prefix = root
         .strip_prefix(&workdir)
         .unwrap_or(Path::new(""))
-        .join(&in_study);
-    let repo_path = in_repo.to_string_lossy().replace('\\', "/");
-    let on_disk = root.join(&in_study);
+        .to_path_buf();
+    Ok((root, prefix))
+}
 
-    let mut appended = String::new();
-    for d in decisions {
-        appended.push_str(&decision_line(d));
+/// The commit the current branch points at (none on an unborn branch).
+pub(crate) fn tip_of(repo: &Repository) -> Result<Option<git2::Commit<'_>>, git2::Error> {
+    match repo.head() {
+        Ok(h) => Ok(Some(h.peel_to_commit()?)),
+        Err(e) if matches!(e.code(), ErrorCode::UnbornBranch | ErrorCode::NotFound) => Ok(None),
+        Err(e) => Err(e),
     }
-    let sig = git2::Signature::now(&reviewer.name, &reviewer.email)?;
+}
 
-    for attempt in 0..ATTEMPTS {
-        let tip = match repo.head() {
-            Ok(h) => Some(h.peel_to_commit()?),
-            Err(e) if matches!(e.code(), ErrorCode::UnbornBranch | ErrorCode::NotFound) => None,
-            Err(e) => return Err(e.into()),
-        };
-        let committed = match &tip {
-            Some(c) => blob_text(&repo, c, &repo_path)?,
-            None => None,
-        };
-        // The working copy must be what was committed, or the user's edit would be lost.
-        if attempt == 0 {
-            let working = std::fs::read(&on_disk).ok();
-            let committed_bytes = committed.as_ref().map(|s| s.as_bytes().to_vec());
-            if working.is_some() && working != committed_bytes {
-                return Err(RecordError::UncommittedChanges(in_study.clone()));
-            }
-        }
-        let base = committed.unwrap_or_default();
-        if let Some(clash) = already_decided(&base, &repo_path, decisions) {
-            return Err(clash);
-        }
-        let mut content = base.clone();
-        if !content.is_empty() && !content.ends_with('\n') {
-            content.push('\n');
-        }
-        content.push_str(&appended);
+/// An exclusive lock on `.git/concord-record.lock`, held while a decision
+/// is recorded; the operating system releases it when the process ends, so
+/// a killed process never leaves it taken. (The file is held only to keep
+/// the lock: dropping it unlocks.)
+pub(crate) struct RecordLock(#[allow(dead_code)] std::fs::File);
 
-        // The new tree: the tip's, with the log replaced.
-        let mut index = git2::Index::new()?;
-        if let Some(c) = &tip {
-            index.read_tree(&c.tree()?)?;
+impl RecordLock {
+    pub(crate) fn take(repo: &Repository) -> Result<RecordLock, RepoError> {
+        let path = repo.path().join("concord-record.lock");
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|source| RepoError::Write {
+                path: path.clone(),
+                source,
+            })?;
+        lock_exclusive(&file).map_err(|source| RepoError::Write { path, source })?;
+        Ok(RecordLock(file))
+    }
+}
+
+/// Wait for an exclusive `flock` on `file` (released when it is closed,
+/// also by a kill). `File::lock` would do, but is newer than concord's
+/// minimum Rust.
+#[cfg(unix)]
+fn lock_exclusive(file: &std::fs::File) -> std::io::Result<()> {
+    use std::os::unix::io::AsRawFd;
+    loop {
+        // SAFETY: flock on a descriptor this `File` owns for the call's duration.
+        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } == 0 {
+            return Ok(());
         }
-        let blob = repo.blob(content.as_bytes())?;
-        index.add(&index_entry(&repo_path, content.len(), blob))?;
-        let tree = repo.find_tree(index.write_tree_to(&repo)?)?;
-        let parents: Vec<&git2::Commit> = tip.iter().collect();
-        match repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &parents) {
-            Ok(oid) => {
-                sync_worktree(&repo, &on_disk, &repo_path, content.as_bytes())?;
-                return Ok(Recorded {
-                    commit: oid,
-                    retries: attempt,
-                });
-            }
-            // The branch moved (another reviewer) or is being written: re-read and re-apply.
-            Err(e) if matches!(e.code(), ErrorCode::Modified | ErrorCode::Locked) => continue,
-            Err(e) => return Err(e.into()),
+        let e = std::io::Error::last_os_error();
+        if e.kind() != std::io::ErrorKind::Interrupted {
+            return Err(e);
         }
     }
-    Err(RecordError::Contended(ATTEMPTS))
+}
+
+#[cfg(not(unix))]
+fn lock_exclusive(_file: &std::fs::File) -> std::io::Result<()> {
+    Ok(())
+}
+
+/// A decision id that no other decision has: the time in nanoseconds, the
+/// process and a counter.
+pub fn new_decision_id() -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    format!("d-{nanos:x}-{:x}{n:x}", std::process::id())
+}
+
+/// Now, as a decision's `at` (RFC 3339, seconds, UTC).
+pub fn now() -> String {
+    humantime::format_rfc3339_seconds(SystemTime::now()).to_string()
 }
 
 /// The text of `path` in `commit`'s tree, if it is there.
-fn blob_text(
+pub(crate) fn blob_text(
     repo: &Repository,
     commit: &git2::Commit,
     path: &str,
@@ -167,8 +358,9 @@ fn blob_text(
 }
 
 /// A live decision in `log` for a unit that `new` decides (other than a
-/// decision that `new` itself reverts).
-fn already_decided(log: &str, path: &str, new: &[Decision]) -> Option<RecordError> {
+/// decision that `new` itself reverts). A "needs discussion" line settles
+/// nothing: it neither clashes nor is clashed with.
+pub(crate) fn already_decided(log: &str, path: &str, new: &[Decision]) -> Option<RecordError> {
     let (existing, _) = parse_jsonl::<Decision>(path, log.as_bytes(), "");
     let existing: Vec<Decision> = existing.into_iter().map(|(_, d)| d).collect();
     let reverted: Vec<&str> = existing
@@ -176,10 +368,11 @@ fn already_decided(log: &str, path: &str, new: &[Decision]) -> Option<RecordErro
         .chain(new.iter())
         .filter_map(|d| d.reverts.as_deref())
         .collect();
-    for d in new.iter().filter(|d| d.action != Action::Revert) {
-        if let Some(other) = existing.iter().find(|e| {
-            e.unit == d.unit && e.action != Action::Revert && !reverted.contains(&e.id.as_str())
-        }) {
+    for d in new.iter().filter(|d| d.action.settles()) {
+        if let Some(other) = existing
+            .iter()
+            .find(|e| e.unit == d.unit && e.action.settles() && !reverted.contains(&e.id.as_str()))
+        {
             return Some(RecordError::DecidedMeanwhile {
                 unit: d.unit.clone(),
                 decision: other.id.clone(),
@@ -208,7 +401,7 @@ fn index_entry(path: &str, len: usize, id: git2::Oid) -> git2::IndexEntry {
 }
 
 /// Make the working file and the index entry match the commit just made.
-fn sync_worktree(
+pub(crate) fn sync_worktree(
     repo: &Repository,
     on_disk: &Path,
     repo_path: &str,
@@ -225,6 +418,7 @@ fn sync_worktree(
 mod tests {
     use super::*;
     use crate::repo::git::{commit_paths, init};
+    use crate::study::Action;
 
     fn decision(id: &str, unit: &str) -> Decision {
         Decision {
@@ -301,6 +495,22 @@ mod tests {
         undo.action = Action::Revert;
         undo.reverts = Some("d-1".into());
         record_decisions(dir.path(), "t1", &[undo, decision("d-4", "u1")], &who, "m").unwrap();
+    }
+
+    #[test]
+    fn a_discussion_mark_neither_blocks_a_decision_nor_is_blocked() {
+        let (dir, _repo) = repo_with_study();
+        let who = Person::new("Rev", "rev@example.org");
+        let mut mark = decision("d-1", "u1");
+        mark.action = Action::Discuss;
+        mark.note = "ask A".into();
+        record_decisions(dir.path(), "t1", &[mark.clone()], &who, "m").unwrap();
+        // Marked again (a new note), then decided after the meeting.
+        mark.id = "d-2".into();
+        record_decisions(dir.path(), "t1", &[mark], &who, "m").unwrap();
+        record_decisions(dir.path(), "t1", &[decision("d-3", "u1")], &who, "m").unwrap();
+        let text = std::fs::read_to_string(dir.path().join("decisions/t1.jsonl")).unwrap();
+        assert_eq!(text.lines().count(), 3);
     }
 
     #[test]

@@ -164,6 +164,30 @@ pub fn describe(
     )
 }
 
+/// What an undo did: `fg2 1520-1788 self-efficacy/maintenance: undo accept
+/// coder-b (d-01hx…)`, naming what the reverted line had done, not only its id.
+pub fn describe_undo(
+    unit: &ReviewUnit,
+    reverted: &Decision,
+    code_label: impl Fn(&str) -> String,
+) -> String {
+    let done = describe(unit, reverted, code_label);
+    let what = done.rsplit_once(": ").map(|(_, w)| w).unwrap_or(&done);
+    let head = done.rsplit_once(": ").map(|(h, _)| h).unwrap_or("");
+    format!("{head}: undo {what} ({})", reverted.id)
+}
+
+/// A commit message: the one-line summary, and the note as its body when
+/// there is one (so `git log` shows why, not only what).
+pub fn commit_message(summary: &str, note: &str) -> String {
+    let note = note.trim();
+    if note.is_empty() {
+        summary.to_string()
+    } else {
+        format!("{summary}\n\nNote: {note}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -300,5 +324,17 @@ mod tests {
         let d = decide(Choice::Accept("b".into()));
         let msg = describe(&unit(), &d, |c| format!("group/{c}"));
         assert_eq!(msg, "t 10-40 group/x: accept b");
+        assert_eq!(commit_message(&msg, ""), msg);
+        assert_eq!(
+            commit_message(&msg, " B keeps the turn "),
+            "t 10-40 group/x: accept b\n\nNote: B keeps the turn"
+        );
+    }
+
+    #[test]
+    fn an_undo_says_what_it_undid() {
+        let d = decide(Choice::Accept("b".into()));
+        let msg = describe_undo(&unit(), &d, |c| format!("group/{c}"));
+        assert_eq!(msg, "t 10-40 group/x: undo accept b (d-1)");
     }
 }

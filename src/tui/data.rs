@@ -181,7 +181,11 @@ impl ReviewData {
         {
             Some(k) => {
                 let f = &mut self.study.decisions[k];
+                // A reload may have read these lines already.
                 for d in decisions {
+                    if f.decisions.iter().any(|old| old.id == d.id) {
+                        continue;
+                    }
                     let line = f.lines.last().copied().unwrap_or(0) + 1;
                     f.decisions.push(d.clone());
                     f.lines.push(line);
@@ -245,18 +249,7 @@ impl ReviewData {
     /// `self-efficacy/maintenance`: the last two steps of the code's place
     /// in the codebook folder, as commit messages name codes.
     pub fn code_label(&self, id: &str) -> String {
-        match self.study.codebook.get(id) {
-            Some(code) => {
-                let path = code
-                    .file
-                    .trim_start_matches("codebook/")
-                    .trim_end_matches(".md")
-                    .trim_end_matches("/_index");
-                let parts: Vec<&str> = path.split('/').collect();
-                parts[parts.len().saturating_sub(2)..].join("/")
-            }
-            None => id.to_string(),
-        }
+        self.study.codebook.short_label(id)
     }
 }
 

@@ -25,6 +25,8 @@ pub enum Command {
     Reject,
     Edit,
     Note,
+    /// Mark the unit "needs discussion", with a note.
+    Discuss,
     Undo,
     Search,
     SearchNext,
@@ -163,7 +165,12 @@ pub const REVIEW: &[Binding<Command>] = &[
     Binding {
         keys: &[Key::Char('c')],
         command: Command::Note,
-        help: "note on the decision",
+        help: "note (open unit: ⚑ with it)",
+    },
+    Binding {
+        keys: &[Key::Char('d')],
+        command: Command::Discuss,
+        help: "⚑ needs discussion (note)",
     },
     Binding {
         keys: &[Key::Char('u')],

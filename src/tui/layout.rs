@@ -44,3 +44,22 @@ pub fn inner(r: Rect) -> Rect {
 pub fn first_row(cursor: usize, height: usize) -> usize {
     cursor.saturating_sub(height.saturating_sub(1))
 }
+
+/// The code picker's popup inside `main`.
+pub fn picker(main: Rect) -> Rect {
+    let w = 64.min(main.width);
+    let h = 20.min(main.height);
+    Rect::new(
+        main.x + (main.width - w) / 2,
+        main.y + (main.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+/// How many codes the picker shows at once (inside its border, below the query).
+pub fn picker_rows(width: u16, height: u16) -> usize {
+    (picker(main_area(width, height)).height as usize)
+        .saturating_sub(3)
+        .max(1)
+}

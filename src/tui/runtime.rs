@@ -10,8 +10,8 @@
 use std::io::{IsTerminal, Stdout};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
@@ -26,21 +26,32 @@ use crate::repo::RepoError;
 use crate::repo::git::Person;
 use crate::repo::history::Walker;
 use crate::repo::read::read_study;
-use crate::repo::record::{RecordError, record_decisions};
+use crate::repo::record::{RecordError, new_decision_id, now, record_decisions};
+use crate::review::decide::{commit_message, describe_undo};
 use crate::review::{decision_for, describe, revert_of};
 use crate::study::{self, Decision};
 use crate::tui::data::{AgreementSummary, ReviewData};
 use crate::tui::history::HistoryData;
-use crate::tui::state::State;
+use crate::tui::state::{State, Tone};
 use crate::tui::theme::Theme;
 use crate::tui::update::{Action, Effect, update};
 use crate::tui::view::view;
+use crate::tui::watch::{Seen, spawn_watch};
 
 pub struct Session {
     pub root: PathBuf,
     pub reviewer: Person,
     pub study_name: String,
     pub branch: String,
+    /// What was repaired before the screen opened (a decision a kill left
+    /// half-recorded), shown as the first message.
+    pub notices: Vec<String>,
+}
+
+/// What the runtime's tasks share: the live reload's last seen fingerprint.
+#[derive(Clone, Default)]
+struct Shared {
+    seen: Seen,
 }
 
 /// Whether the review screen can run here: standard input and output are a terminal.
@@ -115,6 +126,9 @@ async fn main_loop(session: Session) -> Result<(), RepoError> {
         session.branch.clone(),
         Theme::from_env(),
     );
+    if !session.notices.is_empty() {
+        state.say(session.notices.join("; "), Tone::Info);
+    }
     if let Ok(size) = terminal.size() {
         update(
             &mut state,
@@ -127,7 +141,9 @@ async fn main_loop(session: Session) -> Result<(), RepoError> {
     let signalled = Arc::new(AtomicBool::new(false));
     spawn_input(tx.clone(), Arc::clone(&signalled));
     spawn_signals(tx.clone(), signalled);
+    let shared = Shared::default();
     spawn_load(session.root.clone(), tx.clone());
+    spawn_watch(session.root.clone(), shared.seen.clone(), tx.clone());
 
     let _ = terminal.draw(|f| view(&state, f));
     while let Some(action) = rx.recv().await {
@@ -137,7 +153,7 @@ async fn main_loop(session: Session) -> Result<(), RepoError> {
             effects.extend(update(&mut state, more));
         }
         for effect in effects {
-            start(effect, &state, &session, tx.clone());
+            start(effect, &state, &session, &shared, tx.clone());
         }
         if state.quitting && state.pending.is_empty() {
             break;
@@ -287,24 +303,14 @@ fn short(oid: git2::Oid) -> String {
     oid.to_string()[..7].to_string()
 }
 
-/// A decision id that no other decision has: the time in nanoseconds, the
-/// process and a counter.
-fn new_decision_id() -> String {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    format!("d-{nanos:x}-{:x}{n:x}", std::process::id())
-}
-
-fn now() -> String {
-    humantime::format_rfc3339_seconds(SystemTime::now()).to_string()
-}
-
 /// Start an effect; its result comes back as an action.
-fn start(effect: Effect, state: &State, session: &Session, tx: UnboundedSender<Action>) {
+fn start(
+    effect: Effect,
+    state: &State,
+    session: &Session,
+    shared: &Shared,
+    tx: UnboundedSender<Action>,
+) {
     let Some(data) = &state.data else { return };
     match effect {
         Effect::Reload => spawn_load(session.root.clone(), tx),
@@ -341,13 +347,35 @@ fn start(effect: Effect, state: &State, session: &Session, tx: UnboundedSender<A
             }
             let d = decision_for(&unit, &choice, new_decision_id(), reviewer, now(), note);
             let summary = describe(&unit, &d, |c| data.code_label(c));
+            let message = commit_message(&summary, &d.note);
             decisions.push(d);
             record(
                 session,
+                shared,
                 unit.transcript.clone(),
                 unit.id.clone(),
                 decisions,
-                summary,
+                (summary, message),
+                tx,
+            );
+        }
+        Effect::Discuss { unit, note } => {
+            let d = crate::review::decide::discussion_for(
+                &unit,
+                new_decision_id(),
+                session.reviewer.to_string(),
+                now(),
+                note,
+            );
+            let summary = describe(&unit, &d, |c| data.code_label(c));
+            let message = commit_message(&summary, &d.note);
+            record(
+                session,
+                shared,
+                unit.transcript.clone(),
+                unit.id.clone(),
+                vec![d],
+                (summary, message),
                 tx,
             );
         }
@@ -358,13 +386,14 @@ fn start(effect: Effect, state: &State, session: &Session, tx: UnboundedSender<A
                 session.reviewer.to_string(),
                 now(),
             );
-            let summary = describe(&unit, &revert, |c| data.code_label(c));
+            let summary = describe_undo(&unit, &decision, |c| data.code_label(c));
             record(
                 session,
+                shared,
                 unit.transcript.clone(),
                 unit.id.clone(),
                 vec![revert],
-                summary,
+                (summary.clone(), summary),
                 tx,
             );
         }
@@ -373,23 +402,30 @@ fn start(effect: Effect, state: &State, session: &Session, tx: UnboundedSender<A
 
 fn record(
     session: &Session,
+    shared: &Shared,
     transcript: String,
     unit: String,
     decisions: Vec<Decision>,
-    summary: String,
+    (summary, message): (String, String),
     tx: UnboundedSender<Action>,
 ) {
     let root = session.root.clone();
     let reviewer = session.reviewer.clone();
+    let seen = shared.seen.clone();
     tokio::task::spawn_blocking(move || {
-        let action = match record_decisions(&root, &transcript, &decisions, &reviewer, &summary) {
-            Ok(r) => Action::Recorded {
-                transcript,
-                decisions,
-                commit: short(r.commit),
-                summary,
-                reload: r.retries > 0,
-            },
+        let action = match record_decisions(&root, &transcript, &decisions, &reviewer, &message) {
+            Ok(r) => {
+                // The screen has this commit already: the watcher need not read the study for it.
+                // (Another reviewer's commit before it makes `retries` non-zero and reloads.)
+                seen.mark(&root);
+                Action::Recorded {
+                    transcript,
+                    decisions,
+                    commit: short(r.commit),
+                    summary,
+                    reload: r.retries > 0,
+                }
+            }
             Err(e) => Action::RecordFailed {
                 unit,
                 reload: matches!(e, RecordError::DecidedMeanwhile { .. }),

@@ -57,6 +57,8 @@ pub enum Pane {
 pub enum StandingFilter {
     /// Open, stale and in conflict: what still needs a reviewer.
     Open,
+    /// Marked "needs discussion" (⚑).
+    Discussion,
     Decided,
     All,
 }
@@ -64,7 +66,8 @@ pub enum StandingFilter {
 impl StandingFilter {
     pub fn next(self) -> StandingFilter {
         match self {
-            StandingFilter::Open => StandingFilter::Decided,
+            StandingFilter::Open => StandingFilter::Discussion,
+            StandingFilter::Discussion => StandingFilter::Decided,
             StandingFilter::Decided => StandingFilter::All,
             StandingFilter::All => StandingFilter::Open,
         }
@@ -72,6 +75,7 @@ impl StandingFilter {
     pub fn word(self) -> &'static str {
         match self {
             StandingFilter::Open => "open",
+            StandingFilter::Discussion => "⚑ for discussion",
             StandingFilter::Decided => "decided",
             StandingFilter::All => "all",
         }
@@ -79,6 +83,7 @@ impl StandingFilter {
     pub fn admits(self, s: &Standing) -> bool {
         match self {
             StandingFilter::Open => s.is_open(),
+            StandingFilter::Discussion => matches!(s, Standing::Discussion(_)),
             StandingFilter::Decided => matches!(s, Standing::Decided(_)),
             StandingFilter::All => true,
         }
@@ -88,6 +93,8 @@ impl StandingFilter {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PromptKind {
     Note,
+    /// A note that marks the unit "needs discussion" (`d`).
+    Discussion,
     Search,
 }
 
@@ -108,12 +115,8 @@ pub struct Edit {
     pub at_end: bool,
 }
 
-/// The fuzzy code picker of the edit mode.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Picker {
-    pub query: String,
-    pub selected: usize,
-}
+/// The fuzzy code picker of the edit mode (see `tui/picker.rs`).
+pub use crate::tui::picker::CodePicker as Picker;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tone {
@@ -184,6 +187,14 @@ pub struct State {
     /// The revision the codebook pane marks changes since (a record
     /// index); None: the commit where the codings last changed.
     pub baseline: Option<usize>,
+    /// Live reload: the study is being read again behind the screen.
+    pub reloading: bool,
+    /// Live reload: it changed again meanwhile (or a commit was in flight): read it once more.
+    pub reload_again: bool,
+    /// The reviewer asked for the reload (`R`): say what it found, even nothing.
+    pub reload_asked: bool,
+    /// Quit was asked for with something unsaved: the question shown, until answered.
+    pub confirm_quit: Option<String>,
 }
 
 impl State {
@@ -220,38 +231,20 @@ impl State {
             history: HistoryLoad::NotAsked,
             history_view: None,
             baseline: None,
+            reloading: false,
+            reload_again: false,
+            reload_asked: false,
+            confirm_quit: None,
         }
     }
 
     /// The codebook pane's rows: "all codes", then the tree with folded
     /// codes' children hidden.
     pub fn tree_rows(&self) -> Vec<TreeRow> {
-        let mut rows = vec![TreeRow::AllCodes];
-        let Some(data) = &self.data else { return rows };
-        let codes = &data.study.codebook.codes;
-        let mut hidden_below: Option<usize> = None;
-        for (i, code) in codes.iter().enumerate() {
-            if let Some(depth) = hidden_below {
-                if code.depth > depth {
-                    continue;
-                }
-                hidden_below = None;
-            }
-            let has_children = codes
-                .get(i + 1)
-                .is_some_and(|n| n.parent.as_deref() == Some(code.id()));
-            let expanded = self.expanded.contains(code.id());
-            if has_children && !expanded {
-                hidden_below = Some(code.depth);
-            }
-            rows.push(TreeRow::Code {
-                id: code.id().to_string(),
-                depth: code.depth,
-                has_children,
-                expanded,
-            });
+        match &self.data {
+            Some(data) => tree_rows(data, &self.expanded),
+            None => vec![TreeRow::AllCodes],
         }
-        rows
     }
 
     /// The code the codebook cursor is on (None: all codes).
@@ -307,10 +300,56 @@ impl State {
         }
     }
 
+    /// What would be lost by quitting now, in words (None: nothing).
+    pub fn unsaved(&self) -> Option<String> {
+        let mut what = Vec::new();
+        if let Some(p) = &self.prompt {
+            if matches!(p.kind, PromptKind::Note | PromptKind::Discussion) && !p.text.is_empty() {
+                what.push("a note being typed");
+            }
+        }
+        if self.edit.is_some() {
+            what.push("an edited result not recorded");
+        }
+        if !self.pending.is_empty() {
+            what.push("a commit in flight");
+        }
+        (!what.is_empty()).then(|| what.join(", "))
+    }
+
     pub fn say(&mut self, text: impl Into<String>, tone: Tone) {
         self.message = Some(Message {
             text: text.into(),
             tone,
         });
     }
+}
+
+/// The codebook pane's rows for `data` with the codes in `expanded` unfolded.
+pub fn tree_rows(data: &ReviewData, expanded: &BTreeSet<String>) -> Vec<TreeRow> {
+    let mut rows = vec![TreeRow::AllCodes];
+    let codes = &data.study.codebook.codes;
+    let mut hidden_below: Option<usize> = None;
+    for (i, code) in codes.iter().enumerate() {
+        if let Some(depth) = hidden_below {
+            if code.depth > depth {
+                continue;
+            }
+            hidden_below = None;
+        }
+        let has_children = codes
+            .get(i + 1)
+            .is_some_and(|n| n.parent.as_deref() == Some(code.id()));
+        let unfolded = expanded.contains(code.id());
+        if has_children && !unfolded {
+            hidden_below = Some(code.depth);
+        }
+        rows.push(TreeRow::Code {
+            id: code.id().to_string(),
+            depth: code.depth,
+            has_children,
+            expanded: unfolded,
+        });
+    }
+    rows
 }

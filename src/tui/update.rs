@@ -53,6 +53,9 @@ pub enum Action {
     },
     /// A signal (hang-up, terminate): leave as soon as nothing is in flight.
     Quit,
+    /// Live reload: the runtime's watcher saw the study change on disk (a
+    /// commit on the branch, a saved file); read it again behind the screen.
+    StudyChanged,
 }
 
 /// Work for the runtime.
@@ -64,6 +67,12 @@ pub enum Effect {
         choice: Choice,
         note: String,
         replaces: Option<Decision>,
+    },
+    /// Record a "needs discussion" line for `unit` with `note` (a note
+    /// typed on a unit not decided yet is one: it is never lost).
+    Discuss {
+        unit: ReviewUnit,
+        note: String,
     },
     /// Record the revert of `decision`.
     Undo {
@@ -95,12 +104,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Loaded { data, last_commit } => {
             let reloading = state.data.is_some();
+            let mut recompute = true;
             if reloading {
-                // Keep the reviewer's place: the same unit if it is still there.
-                let current = state
-                    .unit
-                    .and_then(|i| state.data.as_ref().map(|d| d.units[i].id.clone()));
-                state.unit = current.and_then(|id| data.units.iter().position(|u| u.id == id));
+                recompute = reloaded(state, &data);
             } else {
                 // Groups unfolded, so the constructs show at once.
                 for code in &data.study.codebook.codes {
@@ -118,7 +124,15 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
             state.data = Some(*data);
             state.phase = Phase::Ready;
-            let mut effects = vec![Effect::ComputeAgreement];
+            let mut effects = if recompute {
+                vec![Effect::ComputeAgreement]
+            } else {
+                Vec::new()
+            };
+            state.reloading = false;
+            if state.reload_again && state.pending.is_empty() {
+                effects.extend(ask_reload(state));
+            }
             if matches!(state.history, HistoryLoad::NotAsked) {
                 state.history = HistoryLoad::Loading("reading the history".into());
                 effects.push(Effect::LoadHistory);
@@ -140,9 +154,16 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::LoadFailed(e) => {
-            state.phase = Phase::Failed(e);
+            state.reloading = false;
+            if state.data.is_some() {
+                // A reload behind the screen (a file half-saved, say): keep what is shown.
+                state.say(format!("could not read the study again: {e}"), Tone::Error);
+            } else {
+                state.phase = Phase::Failed(e);
+            }
             Vec::new()
         }
+        Action::StudyChanged => ask_reload(state),
         Action::AgreementReady(a) => {
             state.agreement = Some(*a);
             Vec::new()
@@ -169,8 +190,12 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
             state.last_commit = Some(commit.clone());
             state.say(format!("✓ {summary}"), Tone::Success);
-            if reload {
-                vec![Effect::Reload]
+            if reload || state.reloading {
+                // A reload read meanwhile may not hold this commit: read once more.
+                state.reload_again = true;
+            }
+            if state.reload_again {
+                ask_reload(state)
             } else {
                 Vec::new()
             }
@@ -183,16 +208,90 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.pending.remove(&unit);
             state.say(format!("not recorded: {error}"), Tone::Error);
             if reload {
-                vec![Effect::Reload]
+                state.reload_again = true;
+            }
+            if state.reload_again {
+                ask_reload(state)
             } else {
                 Vec::new()
             }
         }
         Action::Quit => {
+            // A hang-up or SIGTERM: nobody to ask. A note being typed is
+            // recorded (the loop waits for its commit); then out.
             state.quitting = true;
-            Vec::new()
+            state.confirm_quit = None;
+            match state.prompt.take() {
+                Some(Prompt {
+                    kind: kind @ (PromptKind::Note | PromptKind::Discussion),
+                    text,
+                }) if !text.trim().is_empty() => note(state, text, kind == PromptKind::Discussion),
+                other => {
+                    state.prompt = other;
+                    Vec::new()
+                }
+            }
         }
     }
+}
+
+/// Read the study again behind the screen, unless a read is under way or a
+/// commit is in flight: then once it is done.
+fn ask_reload(state: &mut State) -> Vec<Effect> {
+    if state.data.is_none() || state.reloading || !state.pending.is_empty() {
+        state.reload_again = true;
+        return Vec::new();
+    }
+    state.reload_again = false;
+    state.reloading = true;
+    vec![Effect::Reload]
+}
+
+/// The study was read again: keep the reviewer's place (the unit by id,
+/// the code under the codebook cursor, the unit being edited) and say what
+/// came in. Whether the figures must be computed again.
+fn reloaded(state: &mut State, new: &ReviewData) -> bool {
+    let Some(old) = &state.data else { return true };
+    let incoming = crate::tui::reload::what_came_in(&old.study, &new.study);
+    let id_of = |i: usize| old.units.get(i).map(|u| u.id.clone());
+    let find = |id: Option<String>| id.and_then(|id| new.units.iter().position(|u| u.id == id));
+    let unit = state.unit.and_then(id_of);
+    let edited = state.edit.as_ref().and_then(|e| id_of(e.unit));
+    let scope = state.scope();
+    state.unit = find(unit.clone());
+    if unit.is_some() && state.unit.is_none() && state.screen == Screen::Unit {
+        state.screen = Screen::Browse;
+    }
+    if let Some(edit) = &mut state.edit {
+        match find(edited) {
+            Some(i) => edit.unit = i,
+            None => {
+                state.edit = None;
+                state.picker = None;
+            }
+        }
+    }
+    let recompute =
+        incoming.codings_changed || incoming.codebook_changed || incoming.transcripts_changed;
+    let asked = std::mem::take(&mut state.reload_asked);
+    match incoming.summary() {
+        Some(text) => state.say(text, Tone::Success),
+        None if asked => state.say("read the study again: nothing new", Tone::Info),
+        None => {}
+    }
+    // The code under the cursor, if the codebook changed under it.
+    if let Some(code) = scope {
+        let rows = crate::tui::state::tree_rows(new, &state.expanded);
+        if let Some(row) = rows
+            .iter()
+            .position(|r| matches!(r, TreeRow::Code { id, .. } if *id == code))
+        {
+            state.tree_cursor = row;
+        }
+    } else {
+        state.tree_cursor = 0;
+    }
+    recompute
 }
 
 fn on_mouse(state: &mut State, m: MouseEvent) -> Vec<Effect> {
@@ -253,7 +352,45 @@ fn click(state: &mut State, x: u16, y: u16) {
     }
 }
 
+/// `q`: out at once if nothing would be lost, else ask.
+fn ask_quit(state: &mut State) {
+    match state.unsaved() {
+        Some(what) => state.confirm_quit = Some(what),
+        None => state.quitting = true,
+    }
+}
+
+/// The answer to "quit with something unsaved?": `y` quits (the loop still
+/// waits for a commit in flight), Enter saves a note being typed and
+/// quits, anything else goes back.
+fn on_confirm_quit_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    state.confirm_quit = None;
+    match key.code {
+        KeyCode::Char('y') | KeyCode::Char('Y') => {
+            state.quitting = true;
+            Vec::new()
+        }
+        KeyCode::Enter => {
+            state.quitting = true;
+            match state.prompt.take() {
+                Some(Prompt {
+                    kind: kind @ (PromptKind::Note | PromptKind::Discussion),
+                    text,
+                }) if !text.trim().is_empty() => note(state, text, kind == PromptKind::Discussion),
+                _ => Vec::new(),
+            }
+        }
+        _ => {
+            state.say("not quitting", Tone::Info);
+            Vec::new()
+        }
+    }
+}
+
 fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    if state.confirm_quit.is_some() {
+        return on_confirm_quit_key(state, key);
+    }
     if state.prompt.is_some() {
         return on_prompt_key(state, key);
     }
@@ -267,7 +404,7 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     if state.help {
         state.help = false;
         if review_command(&key) == Some(Command::Quit) {
-            state.quitting = true;
+            ask_quit(state);
         }
         return Vec::new();
     }
@@ -283,10 +420,12 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
 
 fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
     match command {
-        Command::Quit => state.quitting = true,
+        Command::Quit => ask_quit(state),
         Command::Reload => {
             state.say("reading the study again…", Tone::Info);
-            return vec![Effect::Reload];
+            state.reload_again = true;
+            state.reload_asked = true;
+            return ask_reload(state);
         }
         Command::Help => state.help = true,
         Command::Up => move_cursor(state, -1),
@@ -357,6 +496,21 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
                 state.say("select a unit first", Tone::Info);
             }
         }
+        Command::Discuss => match (selected_unit(state), &state.data) {
+            (Some(i), Some(data)) if matches!(data.standings[i], Standing::Decided(_)) => {
+                state.say(
+                    "this unit is decided: c adds a note to its decision, u undoes it",
+                    Tone::Info,
+                );
+            }
+            (Some(_), _) => {
+                state.prompt = Some(Prompt {
+                    kind: PromptKind::Discussion,
+                    text: String::new(),
+                })
+            }
+            (None, _) => state.say("select a unit first", Tone::Info),
+        },
         Command::Undo => return undo(state),
         Command::Search => {
             state.prompt = Some(Prompt {
@@ -570,7 +724,7 @@ fn jump_open(state: &mut State, forward: bool) {
     if !state.visible_units().contains(&i) {
         state.tree_cursor = 0;
         state.class_filter = None;
-        if state.filter == StandingFilter::Decided {
+        if !matches!(state.filter, StandingFilter::Open | StandingFilter::All) {
             state.filter = StandingFilter::Open;
         }
     }
@@ -610,7 +764,15 @@ fn decide(state: &mut State, choice: Choice) -> Vec<Effect> {
         return Vec::new();
     }
     let replaces = live_decision(data, i);
-    let note = state.drafts.get(&unit.id).cloned().unwrap_or_default();
+    // The note kept for this unit, or the one it was marked for discussion with.
+    let note = match (state.drafts.get(&unit.id), &data.standings[i]) {
+        (Some(draft), _) => draft.clone(),
+        (None, Standing::Discussion(id)) => data
+            .decision(id)
+            .map(|d| d.note.clone())
+            .unwrap_or_default(),
+        _ => String::new(),
+    };
     state.pending.insert(unit.id.clone());
     state.say("committing…", Tone::Info);
     vec![Effect::Decide {
@@ -629,7 +791,7 @@ fn undo(state: &mut State) -> Vec<Effect> {
     let found = state.made.iter().rev().find_map(|(id, unit_id)| {
         let i = data.units.iter().position(|u| &u.id == unit_id)?;
         match &data.standings[i] {
-            Standing::Decided(live) if live == id => Some(i),
+            Standing::Decided(live) | Standing::Discussion(live) if live == id => Some(i),
             _ => None,
         }
     });
@@ -638,7 +800,11 @@ fn undo(state: &mut State) -> Vec<Effect> {
         return Vec::new();
     };
     let unit = data.units[i].clone();
-    let Some(decision) = live_decision(data, i) else {
+    let live = match &data.standings[i] {
+        Standing::Decided(id) | Standing::Discussion(id) => data.decision(id).cloned(),
+        _ => None,
+    };
+    let Some(decision) = live else {
         return Vec::new();
     };
     if state.pending.contains(&unit.id) {
@@ -672,9 +838,11 @@ fn on_prompt_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                     }
                     Vec::new()
                 }
-                PromptKind::Note => note(state, text),
+                PromptKind::Note => note(state, text, false),
+                PromptKind::Discussion => note(state, text, true),
             };
         }
+        KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => ask_quit(state),
         KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) && !c.is_control() => {
             prompt.text.push(c)
         }
@@ -684,8 +852,10 @@ fn on_prompt_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
 }
 
 /// A note for the selected unit: added to its decision if it has one (as a
-/// new decision that replaces it), else kept for the decision to come.
-fn note(state: &mut State, text: String) -> Vec<Effect> {
+/// new decision that replaces it); else recorded at once as a "needs
+/// discussion" line, so a note is never lost (it goes with the decision
+/// made later). `discuss`: the reviewer asked for the mark (`d`).
+fn note(state: &mut State, text: String, discuss: bool) -> Vec<Effect> {
     let Some(i) = selected_unit(state) else {
         return Vec::new();
     };
@@ -693,8 +863,15 @@ fn note(state: &mut State, text: String) -> Vec<Effect> {
         return Vec::new();
     };
     let unit = data.units[i].clone();
+    if state.pending.contains(&unit.id) {
+        state.say(
+            "the last decision of this unit is still being committed",
+            Tone::Info,
+        );
+        return Vec::new();
+    }
     match live_decision(data, i) {
-        Some(previous) => {
+        Some(previous) if !discuss => {
             let choice = match previous.action {
                 DecisionAction::Accept => {
                     Choice::Accept(previous.chosen.clone().unwrap_or_default())
@@ -703,9 +880,6 @@ fn note(state: &mut State, text: String) -> Vec<Effect> {
                 DecisionAction::Reject => Choice::Reject,
                 _ => Choice::Custom(previous.result.clone()),
             };
-            if state.pending.contains(&unit.id) {
-                return Vec::new();
-            }
             state.pending.insert(unit.id.clone());
             state.say("committing the note…", Tone::Info);
             vec![Effect::Decide {
@@ -715,10 +889,11 @@ fn note(state: &mut State, text: String) -> Vec<Effect> {
                 replaces: Some(previous),
             }]
         }
+        Some(_) => Vec::new(),
         None => {
-            state.drafts.insert(unit.id.clone(), text);
-            state.say("note kept: it goes with this unit's decision", Tone::Info);
-            Vec::new()
+            state.pending.insert(unit.id.clone());
+            state.say("committing the note: ⚑ marked for discussion…", Tone::Info);
+            vec![Effect::Discuss { unit, note: text }]
         }
     }
 }
@@ -873,10 +1048,7 @@ fn on_edit_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         }
         EditCommand::PickCode => {
             if !edit.spans.is_empty() {
-                state.picker = Some(Picker {
-                    query: String::new(),
-                    selected: 0,
-                });
+                state.picker = Some(Picker::new());
             }
         }
         EditCommand::AddSpan => {
@@ -891,10 +1063,7 @@ fn on_edit_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 });
             edit.spans.push(span);
             edit.selected = edit.spans.len() - 1;
-            state.picker = Some(Picker {
-                query: String::new(),
-                selected: 0,
-            });
+            state.picker = Some(Picker::new());
         }
         EditCommand::DeleteSpan => {
             if edit.selected < edit.spans.len() {
@@ -940,55 +1109,33 @@ fn word_boundary(text: &str, pos: usize, forward: bool) -> usize {
     p
 }
 
-/// Codable codes matching a picker query: every character of the query in
-/// order in the code's name or id (a subsequence), best (shortest) first.
-pub fn picker_matches(data: &ReviewData, query: &str) -> Vec<String> {
-    let q: Vec<char> = query.to_lowercase().chars().collect();
-    let mut hits: Vec<(usize, String)> = data
-        .study
-        .codebook
-        .codes
-        .iter()
-        .filter(|c| c.header.codable)
-        .filter_map(|c| {
-            let hay = format!("{} {}", c.name(), c.id()).to_lowercase();
-            let mut it = hay.chars();
-            q.iter()
-                .all(|qc| it.by_ref().any(|h| h == *qc))
-                .then(|| (hay.len(), c.id().to_string()))
-        })
-        .collect();
-    hits.sort();
-    hits.into_iter().map(|(_, id)| id).collect()
-}
-
 fn on_picker_key(state: &mut State, key: KeyEvent) {
     let Some(data) = &state.data else { return };
     let Some(picker) = &mut state.picker else {
         return;
     };
-    let matches = picker_matches(data, &picker.query);
+    let codebook = &data.study.codebook;
+    let len = picker.candidates(codebook).len();
+    let rows = layout::picker_rows(state.size.0, state.size.1);
     match key.code {
         KeyCode::Esc => state.picker = None,
-        KeyCode::Up => picker.selected = picker.selected.saturating_sub(1),
-        KeyCode::Down => {
-            picker.selected = (picker.selected + 1).min(matches.len().saturating_sub(1))
-        }
-        KeyCode::Backspace => {
-            picker.query.pop();
-            picker.selected = 0;
-        }
+        KeyCode::Up => picker.move_by(-1, len, rows),
+        KeyCode::Down => picker.move_by(1, len, rows),
+        KeyCode::PageUp => picker.move_by(-(rows as isize), len, rows),
+        KeyCode::PageDown => picker.move_by(rows as isize, len, rows),
+        KeyCode::Home => picker.move_by(isize::MIN / 2, len, rows),
+        KeyCode::End => picker.move_by(isize::MAX / 2, len, rows),
+        KeyCode::Backspace => picker.backspace(),
         KeyCode::Enter => {
-            if let (Some(code), Some(edit)) = (matches.get(picker.selected), &mut state.edit) {
+            if let (Some(code), Some(edit)) = (picker.chosen(codebook), &mut state.edit) {
                 if let Some(span) = edit.spans.get_mut(edit.selected) {
-                    span.code = code.clone();
+                    span.code = code;
                 }
             }
             state.picker = None;
         }
-        KeyCode::Char(c) if !c.is_control() => {
-            picker.query.push(c);
-            picker.selected = 0;
+        KeyCode::Char(c) if !c.is_control() && !key.modifiers.contains(KeyModifiers::CONTROL) => {
+            picker.type_char(c)
         }
         _ => {}
     }

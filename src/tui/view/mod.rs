@@ -32,9 +32,26 @@ pub fn view(state: &State, frame: &mut Frame) {
         },
     }
     match &state.prompt {
+        _ if state.confirm_quit.is_some() => {
+            let what = state.confirm_quit.clone().unwrap_or_default();
+            let saves = state.prompt.as_ref().is_some_and(|p| !p.text.is_empty());
+            let line = Line::from(vec![
+                Span::styled(format!("Quit with {what}? "), state.theme.warn()),
+                Span::styled(
+                    if saves {
+                        "y quit without it · Enter save the note and quit · other key: stay"
+                    } else {
+                        "y quit (a commit in flight still finishes) · other key: stay"
+                    },
+                    state.theme.dim(),
+                ),
+            ]);
+            frame.render_widget(Paragraph::new(line), bottom);
+        }
         Some(p) => {
             let label = match p.kind {
                 PromptKind::Note => "note: ",
+                PromptKind::Discussion => "⚑ needs discussion, note: ",
                 PromptKind::Search => "search: ",
             };
             let line = Line::from(vec![

@@ -21,15 +21,20 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     parts.push((printable(reviewer), Style::default(), 4));
     parts.push((printable(&state.branch), Style::default(), 5));
     if let Some(data) = &state.data {
-        parts.push((
-            format!(
-                "{} open · {} decided",
-                data.open_count(),
-                data.decided_count()
-            ),
-            t.warn(),
-            0,
-        ));
+        let discussed = data
+            .standings
+            .iter()
+            .filter(|s| matches!(s, crate::review::Standing::Discussion(_)))
+            .count();
+        let mut counts = format!(
+            "{} open · {} decided",
+            data.open_count(),
+            data.decided_count()
+        );
+        if discussed > 0 {
+            counts.push_str(&format!(" · {discussed} ⚑"));
+        }
+        parts.push((counts, t.warn(), 0));
     }
     if let Some(hash) = &state.last_commit {
         parts.push((hash.clone(), Style::default(), 2));

@@ -15,10 +15,9 @@ use crate::study::text::{char_slice, printable, shorten};
 use crate::tui::data::ReviewData;
 use crate::tui::state::State;
 use crate::tui::theme::Theme;
-use crate::tui::update::picker_matches;
 use crate::tui::view::passage::passage_lines;
 use crate::tui::view::units::{class_word, standing_style};
-use crate::tui::view::{centred, fit, popup};
+use crate::tui::view::{fit, popup};
 
 pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let t = &state.theme;
@@ -401,7 +400,7 @@ fn draw_decision(
         .collect();
     lines.push(Line::from(Span::styled(
         format!(
-            "{} · b both · x reject · e edit · c note · u undo · ] next",
+            "{} · b both · x reject · e edit · c note · d ⚑ discuss · u undo · ] next",
             coders.join(" · ")
         ),
         t.dim(),
@@ -450,34 +449,58 @@ fn draw_edit(state: &State, data: &ReviewData, frame: &mut Frame, area: Rect) {
 fn draw_picker(state: &State, data: &ReviewData, frame: &mut Frame, area: Rect) {
     let t = &state.theme;
     let Some(picker) = &state.picker else { return };
-    let rect = centred(area, 60, 16);
+    let rect = crate::tui::layout::picker(area);
     popup(frame, rect);
-    let block = Block::bordered().title(Span::styled(" Pick a code ", t.title()));
+    let all = picker.candidates(&data.study.codebook);
+    let title = format!(
+        " Pick a code · {} of {} ",
+        (picker.selected + 1).min(all.len()),
+        all.len()
+    );
+    let block = Block::bordered()
+        .title(Span::styled(title, t.title()))
+        .title_bottom(Span::styled(
+            " ↑↓ PgUp PgDn move · Enter pick · Esc cancel ",
+            t.dim(),
+        ));
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
-    let matches = picker_matches(data, &picker.query);
+    let width = inner.width as usize;
     let mut lines = vec![Line::from(vec![
         Span::styled("> ", t.title()),
         Span::raw(printable(&picker.query)),
         Span::styled("█", t.dim()),
     ])];
-    for (k, id) in matches
-        .iter()
-        .enumerate()
-        .take(inner.height.saturating_sub(1) as usize)
-    {
-        let code = data.study.codebook.get(id);
-        let name = code.map(|c| printable(c.name())).unwrap_or_default();
-        let style = code.map(|c| t.code(&c.header.color)).unwrap_or_default();
+    let rows = inner.height.saturating_sub(1) as usize;
+    if all.is_empty() {
+        lines.push(Line::from(Span::styled("no code matches", t.dim())));
+    }
+    for k in picker.window(&all, rows) {
+        let c = &all[k];
+        let marker = if k == picker.selected { "▶ " } else { "  " };
+        let name = printable(&c.name);
+        let path = if c.parents.is_empty() {
+            String::new()
+        } else {
+            format!("{} › ", printable(&c.parents))
+        };
+        let style = t.code(&c.color);
         let style = if k == picker.selected {
             style.patch(t.selected())
         } else {
             style
         };
-        lines.push(Line::from(Span::styled(
-            fit(&format!("{name} ({id})"), inner.width as usize),
-            style,
-        )));
+        let path_w = path
+            .chars()
+            .count()
+            .min(width.saturating_sub(2 + name.chars().count().min(24)));
+        let path = fit(&path, path_w);
+        let name = fit(&name, width.saturating_sub(2 + path.chars().count()));
+        lines.push(Line::from(vec![
+            Span::styled(marker, style),
+            Span::styled(path, t.dim()),
+            Span::styled(name, style),
+        ]));
     }
     frame.render_widget(Paragraph::new(lines), inner);
 }

@@ -46,7 +46,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         let empty = if data.units.is_empty() {
             "No excerpts coded yet."
         } else {
-            "No units here with these filters (f: open/decided/all, t: class)."
+            "No units here with these filters (f: open/⚑/decided/all, t: class)."
         };
         frame.render_widget(Paragraph::new(Span::styled(empty, t.dim())), inner);
         return;
@@ -107,10 +107,11 @@ fn unit_row(
         .transcript(&u.transcript)
         .and_then(|tr| char_slice(&tr.text, u.start, u.end.min(u.start + 200)))
         .unwrap_or("");
-    let word = if state.pending.contains(&u.id) {
-        "saving"
-    } else {
-        standing.word()
+    let word = match standing {
+        _ if state.pending.contains(&u.id) => "saving",
+        Standing::Discussion(_) if wide => "⚑ discuss",
+        Standing::Discussion(_) => "⚑ disc.",
+        _ => standing.word(),
     };
     let place = if wide {
         format!("{:<6} {:>6}-{:<6} ", fit(&u.transcript, 6), u.start, u.end)

@@ -1,0 +1,219 @@
+//! After a kill: a decision log whose working file or index is not what
+//! the branch holds.
+//!
+//! Recording a decision commits it and then writes the working file and
+//! the index (see `record.rs`). A kill in between leaves the working log
+//! and index behind the branch (`git status`: `M  decisions/fg4.jsonl`,
+//! staged), and the next decision on that transcript was refused as
+//! "uncommitted changes". A log can also be ahead: complete decision lines
+//! after the committed ones that no commit holds (written by hand or by
+//! an older concord). Before deciding, concord puts each log in step:
+//!
+//! - behind the branch: the working file and index take the committed
+//!   log (nothing is lost: the commit has it);
+//! - ahead by complete decision lines whose units are still open there:
+//!   the commit is finished;
+//! - ahead by anything else (a torn line, a unit decided meanwhile): the
+//!   file is put back as committed, and the extra text kept in
+//!   `.git/concord/recovered/`, named in the message.
+//!
+//! Any other difference is the user's own edit, left alone (deciding on
+//! that transcript then says so).
+
+use std::path::{Path, PathBuf};
+
+use git2::Repository;
+
+use crate::repo::RepoError;
+use crate::repo::git::Person;
+use crate::repo::read::{MAX_FILE_BYTES, read_regular_file};
+use crate::repo::record::{
+    RecordLock, already_decided, blob_text, finish_locked, study_in_repo, sync_worktree, tip_of,
+};
+use crate::repo::write::{TEMPORARY_PREFIX, write_atomically};
+use crate::study::Decision;
+use crate::study::files::DECISIONS_DIR;
+use crate::study::parse::jsonl::parse_jsonl;
+use crate::study::text::printable;
+
+/// Put every decision log of the study at `study_root` in step with the
+/// branch (see the module's text), holding the record lock so a concord
+/// recording meanwhile is waited for, not mistaken for a kill. Returns one
+/// sentence for the reviewer per log repaired; nothing when all was well
+/// or the study is not in a git repository.
+pub fn recover_interrupted(study_root: &Path, reviewer: &Person) -> Result<Vec<String>, RepoError> {
+    let Ok(repo) = Repository::discover(study_root) else {
+        return Ok(Vec::new());
+    };
+    if repo.is_bare() {
+        return Ok(Vec::new());
+    }
+    let (root, prefix) = study_in_repo(&repo, study_root)?;
+    let _lock = RecordLock::take(&repo)?;
+    let mut said = Vec::new();
+    remove_temporaries(&root.join(DECISIONS_DIR), &mut said);
+    let Some(tip) = tip_of(&repo)? else {
+        return Ok(said);
+    };
+    for transcript in logs(&repo, &tip, &root, &prefix)? {
+        let in_study = format!("{DECISIONS_DIR}/{transcript}.jsonl");
+        let repo_path = prefix.join(&in_study).to_string_lossy().replace('\\', "/");
+        let on_disk = root.join(&in_study);
+        let committed = blob_text(&repo, &tip, &repo_path)?;
+        let working = read_regular_file(&on_disk, MAX_FILE_BYTES)
+            .ok()
+            .map(|b| String::from_utf8_lossy(&b).into_owned());
+        let (Some(committed), Some(working)) = (committed, working) else {
+            continue;
+        };
+        let shown = printable(&in_study);
+        let short = &tip.id().to_string()[..7];
+        if working == committed {
+            if !index_matches(&repo, &repo_path, &committed)? {
+                sync_worktree(&repo, &on_disk, &repo_path, committed.as_bytes())
+                    .map_err(repo_error)?;
+                said.push(format!(
+                    "{shown}: git's index was behind the last commit ({short}), as when concord is stopped while recording; it is in step again"
+                ));
+            }
+        } else if committed.starts_with(&working) && (working.is_empty() || working.ends_with('\n'))
+        {
+            sync_worktree(&repo, &on_disk, &repo_path, committed.as_bytes()).map_err(repo_error)?;
+            said.push(format!(
+                "{shown}: the decision committed in {short} had not reached the working file when concord was stopped; the file now holds it (nothing was lost)"
+            ));
+        } else if let Some(extra) = working.strip_prefix(committed.as_str()) {
+            // Put the file back first: whatever happens next, it is as committed.
+            sync_worktree(&repo, &on_disk, &repo_path, committed.as_bytes()).map_err(repo_error)?;
+            match finishable(&committed, &repo_path, extra) {
+                Some(lines) => {
+                    let ids: Vec<&str> = lines.iter().map(|d| d.id.as_str()).collect();
+                    let message = format!(
+                        "{transcript}: finish recording {} (interrupted)",
+                        ids.join(", ")
+                    );
+                    let done =
+                        finish_locked(&repo, study_root, &transcript, &lines, reviewer, &message)
+                            .map_err(|e| RepoError::Refused(e.to_string()))?;
+                    said.push(format!(
+                        "{shown}: finished recording {} that concord was stopped in the middle of (commit {})",
+                        printable(&ids.join(", ")),
+                        &done.commit.to_string()[..7]
+                    ));
+                }
+                None => {
+                    let kept = keep_aside(&repo, &transcript, extra)?;
+                    said.push(format!(
+                        "{shown}: put back as committed ({short}); the unfinished text after its last line could not be recorded and is kept in {}",
+                        kept.display()
+                    ));
+                }
+            }
+        }
+    }
+    Ok(said)
+}
+
+fn repo_error(e: crate::repo::record::RecordError) -> RepoError {
+    match e {
+        crate::repo::record::RecordError::Repo(r) => r,
+        other => RepoError::Refused(other.to_string()),
+    }
+}
+
+/// The transcripts with a decision log in the branch tip or the working tree.
+fn logs(
+    repo: &Repository,
+    tip: &git2::Commit,
+    root: &Path,
+    prefix: &Path,
+) -> Result<Vec<String>, RepoError> {
+    let mut names = std::collections::BTreeSet::new();
+    let dir = prefix.join(DECISIONS_DIR);
+    if let Ok(entry) = tip.tree()?.get_path(&dir) {
+        if let Some(tree) = entry.to_object(repo)?.as_tree() {
+            for e in tree.iter() {
+                if let Some(t) = e.name().ok().and_then(|n| n.strip_suffix(".jsonl")) {
+                    names.insert(t.to_string());
+                }
+            }
+        }
+    }
+    if let Ok(entries) = std::fs::read_dir(root.join(DECISIONS_DIR)) {
+        for e in entries.flatten() {
+            if let Some(t) = e
+                .file_name()
+                .to_str()
+                .and_then(|n| n.strip_suffix(".jsonl"))
+            {
+                if !t.starts_with('.') {
+                    names.insert(t.to_string());
+                }
+            }
+        }
+    }
+    Ok(names.into_iter().collect())
+}
+
+/// Whether the index holds `text` for `path`.
+fn index_matches(repo: &Repository, path: &str, text: &str) -> Result<bool, RepoError> {
+    let index = repo.index()?;
+    let want = git2::Oid::hash_object(git2::ObjectType::Blob, text.as_bytes())?;
+    Ok(index
+        .get_path(Path::new(path), 0)
+        .is_some_and(|e| e.id == want))
+}
+
+/// The lines of `extra` as decisions, if every one is a complete decision
+/// line whose unit the committed log leaves open.
+fn finishable(committed: &str, path: &str, extra: &str) -> Option<Vec<Decision>> {
+    if extra.trim().is_empty() || !extra.ends_with('\n') {
+        return None;
+    }
+    let (parsed, problems) = parse_jsonl::<Decision>(path, extra.as_bytes(), "");
+    if !problems.is_empty() || parsed.len() != extra.lines().count() {
+        return None;
+    }
+    let lines: Vec<Decision> = parsed.into_iter().map(|(_, d)| d).collect();
+    // Not already in the log under its id, and its unit not decided there.
+    let (old, _) = parse_jsonl::<Decision>(path, committed.as_bytes(), "");
+    if lines.iter().any(|d| old.iter().any(|(_, o)| o.id == d.id)) {
+        return None;
+    }
+    if already_decided(committed, path, &lines).is_some() {
+        return None;
+    }
+    Some(lines)
+}
+
+/// Keep `text` in `.git/concord/recovered/<transcript>-<time>.jsonl`.
+fn keep_aside(repo: &Repository, transcript: &str, text: &str) -> Result<PathBuf, RepoError> {
+    let stamp = crate::repo::record::now().replace(':', "");
+    let name: String = format!("{transcript}-{stamp}.jsonl")
+        .chars()
+        .map(|c| if c == '/' || c.is_control() { '_' } else { c })
+        .collect();
+    let path = repo.path().join("concord").join("recovered").join(name);
+    write_atomically(&path, text.as_bytes())?;
+    Ok(path)
+}
+
+/// Temporary files a killed write left in `dir`.
+fn remove_temporaries(dir: &Path, said: &mut Vec<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if name.starts_with(TEMPORARY_PREFIX)
+            && e.file_type().is_ok_and(|t| t.is_file())
+            && std::fs::remove_file(e.path()).is_ok()
+        {
+            said.push(format!(
+                "{DECISIONS_DIR}/{}: removed, a temporary file left by an interrupted write",
+                printable(name)
+            ));
+        }
+    }
+}
