@@ -307,3 +307,62 @@ fn agreement_ci_on_one_transcript_says_why_there_is_no_interval() {
             .is_none_or(|m| m.keys().all(|k| k == "turn.alpha"))
     }));
 }
+
+/// After a reviewer settles units, `agreement --json` says how (per action
+/// and reviewer) and how much of each coder's work stood.
+#[test]
+fn agreement_reports_what_stood_after_reconciliation() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(
+        run_in(dir.path(), &["demo", "--path", "demo"])
+            .status
+            .success()
+    );
+    let demo = dir.path().join("demo");
+    let out = run_in(
+        &demo,
+        &[
+            "decide",
+            "--code",
+            "se-maintenance",
+            "--accept",
+            "coder-b",
+            "--reviewer",
+            "Pat <pat@example.org>",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v = json(&run_in(
+        &demo,
+        &["agreement", "--json", "--measure", "character"],
+    ));
+    let r = &v["reconciliation"];
+    let decided = r["decided"].as_u64().unwrap();
+    assert!(decided > 0);
+    assert_eq!(r["by_action"]["accept coder-b"].as_u64(), Some(decided));
+    assert!(
+        r["by_reviewer"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .any(|k| k.contains("Pat"))
+    );
+    assert_eq!(
+        r["units"].as_u64().unwrap(),
+        decided + r["agreed"].as_u64().unwrap() + r["unsettled"].as_u64().unwrap()
+    );
+    let row = |coder: usize| {
+        r["coders"][coder]["codes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["code"] == "se-maintenance")
+            .unwrap()
+            .clone()
+    };
+    // Accepting b's version everywhere: all of b's work stood, not all of a's.
+    assert_eq!(row(1)["stood"], row(1)["coded"]);
+    assert!(row(0)["stood_share"].as_f64().unwrap() < 1.0);
+    let text = stdout(&run_in(&demo, &["agreement", "--measure", "character"]));
+    assert!(text.contains("After reconciliation:"), "{text}");
+}

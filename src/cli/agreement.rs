@@ -136,8 +136,16 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
             p.rows.retain(|row| row.code.as_deref() == Some(c.as_str()));
         }
     }
+    let after = crate::cli::agreement_reconciled::compute(study, &input);
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
+        let mut v = serde_json::to_value(&r).unwrap_or_default();
+        if let Some(map) = v.as_object_mut() {
+            map.insert(
+                "reconciliation".into(),
+                serde_json::to_value(&after).unwrap_or_default(),
+            );
+        }
+        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
     } else if let (true, Some(settings)) = (args.csv, &settings) {
         // With --ci the CSV is the intervals, one line per figure.
         let text = crate::cli::agreement_intervals::csv(&r, settings)
@@ -151,6 +159,7 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
     } else {
         print!("{}", table(&input, &r));
         print!("{}", pair_table(&r));
+        print!("{}", crate::cli::agreement_reconciled::text(&after));
         if let Some(settings) = &settings {
             print!("{}", crate::cli::agreement_intervals::text(&r, settings));
         }

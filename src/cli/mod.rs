@@ -3,6 +3,7 @@
 
 mod agreement;
 mod agreement_intervals;
+mod agreement_reconciled;
 mod check;
 mod clone;
 mod decide;

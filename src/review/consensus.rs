@@ -67,9 +67,11 @@ pub fn settled_version(
     live: &HashMap<&str, &crate::study::Decision>,
 ) -> Option<Vec<ResultSpan>> {
     match standing {
-        Some(Standing::Decided(d)) => {
-            Some(live.get(d.as_str()).map(|d| d.result.clone()).unwrap_or_default())
-        }
+        Some(Standing::Decided(d)) => Some(
+            live.get(d.as_str())
+                .map(|d| d.result.clone())
+                .unwrap_or_default(),
+        ),
         Some(Standing::Agreed) => {
             // Every coder's version is the same: take the first coder's.
             let first = u.excerpts.first().map(|e| e.coder.as_str());
