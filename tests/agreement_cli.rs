@@ -366,3 +366,41 @@ fn agreement_reports_what_stood_after_reconciliation() {
     let text = stdout(&run_in(&demo, &["agreement", "--measure", "character"]));
     assert!(text.contains("After reconciliation:"), "{text}");
 }
+
+/// `--explain CODE` shows the 2x2 table the kappa came from, its
+/// arithmetic and each coder's units; `--transcript` narrows it.
+#[test]
+fn agreement_explain_shows_what_went_into_the_figures() {
+    let dir = l60_study();
+    let out = run_in(dir.path(), &["agreement", "--explain", "x"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let v = json(&run_in(dir.path(), &["agreement", "--json"]));
+    let row = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == "x" && r["transcript"].is_null())
+        .unwrap()
+        .clone();
+    let kappa = row["character"]["cohen_kappa"].as_f64().unwrap();
+    assert!(
+        text.contains(&format!("Cohen's κ = (po − pe) / (1 − pe) = {kappa:.3}")),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("{:>16}", row["character"]["both"])),
+        "{text}"
+    );
+    // a's x units: [0,10) and [40,50); b's: [0,12) and [41,50).
+    assert!(
+        text.contains("a: 2 excerpt(s), 2 unit(s): 0-10 (10 chars), 40-50 (10 chars)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("b: 2 excerpt(s), 2 unit(s): 0-12 (12 chars), 41-50 (9 chars)"),
+        "{text}"
+    );
+    let bad = run_in(dir.path(), &["agreement", "--explain", "nope"]);
+    assert_eq!(bad.status.code(), Some(2));
+}

@@ -58,6 +58,9 @@ pub struct Args {
     /// Seed of the bootstrap: the same seed gives the same intervals (with --ci)
     #[arg(long, value_name = "N", default_value_t = Settings::DEFAULT_SEED, requires = "ci")]
     pub seed: u64,
+    /// Explain what went into one code's figures: the 2x2 table and the kappa's arithmetic, each transcript, the excerpts and units, what was left out and why
+    #[arg(long, value_name = "CODE", conflicts_with_all = ["json", "csv", "trend", "code"])]
+    pub explain: Option<String>,
     /// Smallest acceptable alpha: every alpha's interval also gives q, the share of resamples below it (Krippendorff; e.g. 0.667 or 0.8)
     #[arg(
         long,
@@ -90,7 +93,7 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
         };
         input = only_transcript(input, index);
     }
-    if let Some(c) = &args.code {
+    if let Some(c) = args.explain.as_ref().or(args.code.as_ref()) {
         if input.code_index(c).is_none() {
             return Err(RepoError::Refused(format!("no code {c:?} in the codebook")));
         }
@@ -135,6 +138,13 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
         for p in &mut r.pairs {
             p.rows.retain(|row| row.code.as_deref() == Some(c.as_str()));
         }
+    }
+    if let Some(code) = &args.explain {
+        print!(
+            "{}",
+            crate::cli::agreement_explain::explain(&input, &r, code)
+        );
+        return Ok(exit::OK);
     }
     let after = crate::cli::agreement_reconciled::compute(study, &input);
     if args.json {

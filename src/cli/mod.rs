@@ -2,6 +2,7 @@
 //! an error that stops a command is printed here, once, as `concord: ...`.
 
 mod agreement;
+mod agreement_explain;
 mod agreement_intervals;
 mod agreement_reconciled;
 mod check;
