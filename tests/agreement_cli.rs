@@ -388,3 +388,100 @@ fn agreement_ci_on_one_transcript_says_why_there_is_no_interval() {
             .is_none_or(|m| m.keys().all(|k| k == "turn.alpha"))
     }));
 }
+
+/// After a reviewer settles units, `agreement --json` says how (per action
+/// and reviewer) and how much of each coder's work stood.
+#[test]
+fn agreement_reports_what_stood_after_reconciliation() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(
+        run_in(dir.path(), &["demo", "--path", "demo"])
+            .status
+            .success()
+    );
+    let demo = dir.path().join("demo");
+    let out = run_in(
+        &demo,
+        &[
+            "decide",
+            "--code",
+            "se-maintenance",
+            "--accept",
+            "coder-b",
+            "--reviewer",
+            "Pat <pat@example.org>",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v = json(&run_in(
+        &demo,
+        &["agreement", "--json", "--measure", "character"],
+    ));
+    let r = &v["reconciliation"];
+    let decided = r["decided"].as_u64().unwrap();
+    assert!(decided > 0);
+    assert_eq!(r["by_action"]["accept coder-b"].as_u64(), Some(decided));
+    assert!(
+        r["by_reviewer"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .any(|k| k.contains("Pat"))
+    );
+    assert_eq!(
+        r["units"].as_u64().unwrap(),
+        decided + r["agreed"].as_u64().unwrap() + r["unsettled"].as_u64().unwrap()
+    );
+    let row = |coder: usize| {
+        r["coders"][coder]["codes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["code"] == "se-maintenance")
+            .unwrap()
+            .clone()
+    };
+    // Accepting b's version everywhere: all of b's work stood, not all of a's.
+    assert_eq!(row(1)["stood"], row(1)["coded"]);
+    assert!(row(0)["stood_share"].as_f64().unwrap() < 1.0);
+    let text = stdout(&run_in(&demo, &["agreement", "--measure", "character"]));
+    assert!(text.contains("After reconciliation:"), "{text}");
+}
+
+/// `--explain CODE` shows the 2x2 table the kappa came from, its
+/// arithmetic and each coder's units; `--transcript` narrows it.
+#[test]
+fn agreement_explain_shows_what_went_into_the_figures() {
+    let dir = l60_study();
+    let out = run_in(dir.path(), &["agreement", "--explain", "x"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let v = json(&run_in(dir.path(), &["agreement", "--json"]));
+    let row = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == "x" && r["transcript"].is_null())
+        .unwrap()
+        .clone();
+    let kappa = row["character"]["cohen_kappa"].as_f64().unwrap();
+    assert!(
+        text.contains(&format!("Cohen's κ = (po − pe) / (1 − pe) = {kappa:.3}")),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("{:>16}", row["character"]["both"])),
+        "{text}"
+    );
+    // a's x units: [0,10) and [40,50); b's: [0,12) and [41,50).
+    assert!(
+        text.contains("a: 2 excerpt(s), 2 unit(s): 0-10 (10 chars), 40-50 (10 chars)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("b: 2 excerpt(s), 2 unit(s): 0-12 (12 chars), 41-50 (9 chars)"),
+        "{text}"
+    );
+    let bad = run_in(dir.path(), &["agreement", "--explain", "nope"]);
+    assert_eq!(bad.status.code(), Some(2));
+}

@@ -13,6 +13,7 @@ use crate::agreement::character::{CharacterRow, character_rows};
 use crate::agreement::estimate::Estimate;
 use crate::agreement::input::Input;
 use crate::agreement::interval::{Interval, Settings, z_for};
+use crate::agreement::pairs::PairReport;
 use crate::agreement::segment::{SegmentRow, segment_rows};
 use crate::agreement::turn::{TurnRow, turn_rows};
 use crate::agreement::unitized::{AlphaReport, alpha_report};
@@ -39,6 +40,10 @@ impl Measures {
 pub struct Report {
     pub coders: Vec<String>,
     pub rows: Vec<Row>,
+    /// With three or more coders, when asked for ([`crate::agreement::pairs`]):
+    /// every pair's pooled two-coder figures.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub pairs: Vec<PairReport>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
@@ -198,6 +203,7 @@ pub fn report_with(input: &Input, measures: Measures, ci: Option<&Settings>) -> 
     Report {
         coders: input.coders.clone(),
         rows,
+        pairs: Vec::new(),
     }
 }
 

@@ -97,6 +97,9 @@ pub struct Args {
     /// Seed of the bootstrap: the same seed gives the same intervals (with --ci)
     #[arg(long, value_name = "N", default_value_t = Settings::DEFAULT_SEED, requires = "ci")]
     pub seed: u64,
+    /// Explain what went into one code's figures: the 2x2 table and the kappa's arithmetic, each transcript, the excerpts and units, what was left out and why
+    #[arg(long, value_name = "CODE", conflicts_with_all = ["json", "csv", "trend", "code"])]
+    pub explain: Option<String>,
     /// Smallest acceptable alpha: every alpha's interval also gives q, the share of resamples below it (Krippendorff; e.g. 0.667 or 0.8)
     #[arg(
         long,
@@ -115,10 +118,12 @@ fn level(s: &str) -> Result<f64, String> {
 }
 
 /// What `agreement` keeps in the derived cache: all measures on the
-/// whole study, and what the table needs of the codebook.
+/// whole study (with every pair's figures and the after-reconciliation
+/// section), and what the table needs of the codebook.
 #[derive(serde::Serialize, serde::Deserialize)]
 struct Figures {
     report: Report,
+    after: crate::review::reconciled::Reconciled,
     codes: Vec<CodeInfo>,
     codebook: Codebook,
     coders: usize,
@@ -131,16 +136,24 @@ fn figures(
     measures: Measures,
     settings: Option<&Settings>,
 ) -> Figures {
-    let mut input = Input::from_study(&loaded.study);
-    if let Some(index) = transcript {
-        input = only_transcript(input, index);
-    }
+    let input = input_of(loaded, transcript);
+    let mut report = report_with(&input, measures, settings);
+    report.pairs = crate::agreement::pairs::pairs(&input, measures);
     Figures {
-        report: report_with(&input, measures, settings),
+        report,
+        after: crate::cli::agreement_reconciled::compute(&loaded.study, &input),
         codes: input.codes.clone(),
         codebook: loaded.study.codebook.clone(),
         coders: input.coders.len(),
         problems: loaded.problems.len(),
+    }
+}
+
+fn input_of(loaded: &crate::study::Loaded, transcript: Option<usize>) -> Input {
+    let input = Input::from_study(&loaded.study);
+    match transcript {
+        Some(index) => only_transcript(input, index),
+        None => input,
     }
 }
 
@@ -192,15 +205,20 @@ pub fn run(mut args: Args) -> Result<u8, RepoError> {
         minimum: args.min,
     });
     // All measures on the whole study, without intervals, are kept as they
-    // are; any other selection is computed from the (cached) checked study.
-    let f: Figures = if args.transcript.is_none() && measures == Measures::ALL && settings.is_none()
-    {
+    // are; any other selection (and --explain) is computed from the
+    // (cached) checked study.
+    let whole = args.transcript.is_none()
+        && measures == Measures::ALL
+        && settings.is_none()
+        && args.explain.is_none();
+    let mut index = None;
+    let f: Figures = if whole {
         open.study
             .derived("agreement", |l| figures(l, None, Measures::ALL, None))
     } else {
         open.study.keep_study();
         let loaded = open.study.loaded();
-        let index = match &args.transcript {
+        index = match &args.transcript {
             Some(t) => Some(
                 loaded
                     .study
@@ -221,12 +239,39 @@ pub fn run(mut args: Args) -> Result<u8, RepoError> {
     if let Some(c) = &args.code {
         args.code = Some(code_arg::resolve(&f.codebook, c)?);
     }
+    if let Some(c) = &args.explain {
+        args.explain = Some(code_arg::resolve(&f.codebook, c)?);
+    }
     let mut r = f.report;
     if let Some(c) = &args.code {
         r.rows.retain(|row| row.code.as_deref() == Some(c.as_str()));
+        for p in &mut r.pairs {
+            p.rows.retain(|row| row.code.as_deref() == Some(c.as_str()));
+        }
+    }
+    if let Some(code) = &args.explain {
+        let input = input_of(open.study.loaded(), index);
+        print!(
+            "{}",
+            crate::cli::agreement_explain::explain(&input, &r, code)
+        );
+        return Ok(exit::OK);
     }
     if args.json {
-        println!("{}", crate::cli::json::pretty(&named(&r, &f.codebook)));
+        let mut v = serde_json::to_value(named(&r, &f.codebook)).unwrap_or_default();
+        if let Some(map) = v.as_object_mut() {
+            if !r.pairs.is_empty() {
+                map.insert(
+                    "pairs".into(),
+                    serde_json::to_value(&r.pairs).unwrap_or_default(),
+                );
+            }
+            map.insert(
+                "reconciliation".into(),
+                serde_json::to_value(&f.after).unwrap_or_default(),
+            );
+        }
+        println!("{}", crate::cli::json::pretty(&v));
     } else if let (true, Some(settings)) = (args.csv, &settings) {
         // With --ci the CSV is the intervals, one line per figure.
         let text = crate::cli::agreement_intervals::csv(&r, settings)
@@ -242,6 +287,8 @@ pub fn run(mut args: Args) -> Result<u8, RepoError> {
             "{}",
             table(&f.codes, f.coders, &r, &f.codebook, args.code.as_deref())
         );
+        print!("{}", pair_table(&r));
+        print!("{}", crate::cli::agreement_reconciled::text(&f.after));
         if let Some(settings) = &settings {
             print!("{}", crate::cli::agreement_intervals::text(&r, settings));
         }
@@ -387,6 +434,58 @@ fn table(
     out.push_str(
         "Chr: NVivo characters · Seg: MAXQDA excerpts · α: Krippendorff · Turn: turns\n\
          Ids, and rows per transcript: --json or --csv · – undefined\n",
+    );
+    out
+}
+
+/// With three or more coders: each pair's Cohen's kappa on characters,
+/// per code and overall, pairs as columns.
+fn pair_table(r: &Report) -> String {
+    if r.pairs.is_empty() || !r.pairs[0].rows.iter().any(|row| row.character.is_some()) {
+        return String::new();
+    }
+    let mut out = String::from("\nCohen's κ on characters, per pair of coders\n");
+    out.push_str(&format!("{:<NAME$}", "Code"));
+    let width = r
+        .pairs
+        .iter()
+        .map(|p| p.coders[0].chars().count() + p.coders[1].chars().count() + 3)
+        .max()
+        .unwrap_or(0)
+        .clamp(COL, 16);
+    for p in &r.pairs {
+        let name = format!("{}–{}", p.coders[0], p.coders[1]);
+        out.push_str(&format!(
+            " {:>width$}",
+            shorten(&crate::study::text::printable(&name), width)
+        ));
+    }
+    out.push('\n');
+    for row in &r.pairs[0].rows {
+        if row.character.is_none() {
+            continue; // a domain heading
+        }
+        let code = row.code.as_deref();
+        out.push_str(&format!(
+            "{:<NAME$}",
+            shorten(
+                &crate::study::text::printable(code.unwrap_or("overall")),
+                NAME - 1
+            )
+        ));
+        for p in &r.pairs {
+            let kappa = p
+                .rows
+                .iter()
+                .find(|x| x.code.as_deref() == code)
+                .and_then(|x| x.character.as_ref())
+                .and_then(|c| c.cohen_kappa.as_ref());
+            out.push_str(&format!(" {:>width$}", figure(kappa, false)));
+        }
+        out.push('\n');
+    }
+    out.push_str(
+        "Every pair's figures (segments, alphas, turns): --json (pairs) or --csv (pair column)\n",
     );
     out
 }

@@ -2,7 +2,9 @@
 //! an error that stops a command is printed here, once, as `concord: ...`.
 
 mod agreement;
+mod agreement_explain;
 mod agreement_intervals;
+mod agreement_reconciled;
 mod check;
 mod clone;
 mod code_arg;
@@ -20,6 +22,7 @@ mod import;
 mod init;
 mod reanchor;
 mod json;
+mod report;
 mod review;
 mod reviewer;
 mod status;
@@ -94,6 +97,9 @@ pub enum Command {
     /// Measure intercoder reliability per code, per transcript and overall
     #[command(long_about = agreement::LONG_ABOUT)]
     Agreement(agreement::Args),
+    /// Write the methods report: versions, reliability with intervals, reconciliation, history, COREQ/SRQR items
+    #[command(long_about = report::LONG_ABOUT)]
+    Report(report::Args),
     /// How the codebook changed, commit by commit, code by code
     #[command(long_about = history::LONG_ABOUT)]
     History(history::Args),
@@ -196,6 +202,7 @@ fn run_command(command: Command) -> Result<u8, crate::repo::RepoError> {
         Command::Discuss(a) => discuss::run(a),
         Command::Undo(a) => undo::run(a),
         Command::Agreement(a) => agreement::run(a),
+        Command::Report(a) => report::run(a),
         Command::History(a) => history::run(a),
         Command::Diff(a) => diff::run(a),
         Command::Import(a) => import::run(a),

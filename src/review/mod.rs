@@ -4,6 +4,7 @@
 
 pub mod consensus;
 pub mod decide;
+pub mod reconciled;
 pub mod roles;
 pub mod standing;
 pub mod sync_summary;
