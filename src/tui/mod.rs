@@ -3,8 +3,8 @@
 //! draws, and one [`runtime`] that owns the terminal, reads events and runs
 //! slow work (loading, git, statistics) on tokio tasks.
 
-pub mod config;
 pub mod code;
+pub mod config;
 pub mod data;
 pub mod filters;
 pub mod history;
