@@ -224,11 +224,12 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
 fn human(s: &Shown) -> String {
     let u = s.unit;
     let mut out = format!(
-        "{}  {}  {}-{}\n",
-        shorten(&u.id, 50),
+        "{}  {}  {}-{}  {}\n",
+        shorten(&u.id, 44),
         u.class.name(),
         u.start,
-        u.end
+        u.end,
+        s.standing
     );
     let mut coders: Vec<&str> = u.excerpts.iter().map(|e| e.coder.as_str()).collect();
     coders.dedup();
