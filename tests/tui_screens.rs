@@ -138,14 +138,8 @@ fn unit_decided() {
         "unit_decided",
         |s| {
             press(s, "]\n");
-            let e = press(s, "c");
-            assert!(e.is_empty());
-            press(s, "B keeps the turn\n");
             let effects = press(s, "2");
-            let Effect::Decide {
-                unit, choice, note, ..
-            } = &effects[0]
-            else {
+            let Effect::Decide { unit, choice, .. } = &effects[0] else {
                 panic!()
             };
             let d = concord::review::decision_for(
@@ -154,7 +148,7 @@ fn unit_decided() {
                 "d-1".into(),
                 "Helen Marsh <helen.marsh@example.org>".into(),
                 "2026-11-23T10:04:00Z".into(),
-                note.clone(),
+                "B keeps the turn".into(),
             );
             update(
                 s,
@@ -198,15 +192,27 @@ fn help_lists_every_key() {
             press(s, "?");
         },
         |s| {
-            for b in concord::tui::keymap::REVIEW {
-                assert!(
-                    s.contains(&concord::tui::keymap::keys_label(b.keys)),
-                    "{}",
-                    b.help
-                );
-            }
+            // The Reviewing and Editing headings line up with the keys.
+            assert!(s.contains("│ Reviewing"), "{s}");
         },
     );
+    // Every key and every help text is on the help, scrolled if need be.
+    for (w, h) in SIZES {
+        let mut state = loaded(w, h);
+        press(&mut state, "?");
+        let mut seen = render(&state, w, h);
+        for _ in 0..40 {
+            press(&mut state, "j");
+            seen.push_str(&render(&state, w, h));
+        }
+        assert!(state.help, "j scrolls, it does not close");
+        for b in concord::tui::keymap::REVIEW.iter() {
+            assert!(seen.contains(b.help), "{w}x{h}: {}", b.help);
+        }
+        for b in concord::tui::keymap::EDIT.iter() {
+            assert!(seen.contains(b.help), "{w}x{h}: {}", b.help);
+        }
+    }
 }
 
 #[test]
@@ -242,6 +248,36 @@ fn the_picker_scrolled_to_its_last_code() {
             // The last code of the codebook, with its place in the tree.
             assert!(s.contains("▶ "), "the selection is in view");
             assert!(s.contains(" of 24"), "{s}");
+        },
+    );
+}
+
+#[test]
+fn agreement_scrolled_to_its_last_row() {
+    screens(
+        "agreement_last",
+        |s| {
+            press(s, "aG");
+        },
+        |s| {
+            // The last code of the codebook, the overall row and the whole legend.
+            assert!(s.contains("Usability and features"), "{s}");
+            assert!(s.contains("Overall"));
+            assert!(s.contains("–: undefined"));
+            assert!(s.contains("%"), "segment agreement as a percentage");
+        },
+    );
+}
+
+#[test]
+fn agreement_sorted_by_kappa() {
+    screens(
+        "agreement_sorted",
+        |s| {
+            press(s, "as");
+        },
+        |s| {
+            assert!(s.contains("κ, lowest first"));
         },
     );
 }

@@ -33,6 +33,8 @@ pub enum Command {
     FilterStanding,
     FilterClass,
     Agreement,
+    /// Sort the agreement view by its next column.
+    Sort,
     History,
     MarkVersion,
     Baseline,
@@ -165,7 +167,7 @@ pub const REVIEW: &[Binding<Command>] = &[
     Binding {
         keys: &[Key::Char('c')],
         command: Command::Note,
-        help: "note (open unit: ⚑ with it)",
+        help: "note (open unit: ⚑)",
     },
     Binding {
         keys: &[Key::Char('d')],
@@ -201,6 +203,11 @@ pub const REVIEW: &[Binding<Command>] = &[
         keys: &[Key::Char('a')],
         command: Command::Agreement,
         help: "agreement figures",
+    },
+    Binding {
+        keys: &[Key::Char('s')],
+        command: Command::Sort,
+        help: "agreement: sort by column",
     },
     Binding {
         keys: &[Key::Char('h')],

@@ -151,6 +151,8 @@ pub struct State {
     pub agreement: Option<AgreementSummary>,
     pub screen: Screen,
     pub help: bool,
+    /// Rows the help is scrolled by (it scrolls when it does not fit).
+    pub help_scroll: usize,
     pub focus: Pane,
     pub expanded: BTreeSet<String>,
     pub tree_cursor: usize,
@@ -158,6 +160,10 @@ pub struct State {
     pub unit: Option<usize>,
     /// First code row shown in the agreement view.
     pub agreement_scroll: usize,
+    /// The agreement view's cursor (a row of `agreement_list::rows`).
+    pub agreement_cursor: usize,
+    /// The agreement view's order (`s`).
+    pub agreement_sort: crate::tui::agreement_list::SortBy,
     pub filter: StandingFilter,
     pub class_filter: Option<UnitClass>,
     pub prompt: Option<Prompt>,
@@ -205,11 +211,14 @@ impl State {
             agreement: None,
             screen: Screen::Browse,
             help: false,
+            help_scroll: 0,
             focus: Pane::Codebook,
             expanded: BTreeSet::new(),
             tree_cursor: 0,
             unit: None,
             agreement_scroll: 0,
+            agreement_cursor: 0,
+            agreement_sort: Default::default(),
             filter: StandingFilter::Open,
             class_filter: None,
             prompt: None,

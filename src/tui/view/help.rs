@@ -12,7 +12,8 @@ use crate::tui::view::{centred, fit, popup};
 
 pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let t = &state.theme;
-    let mut lines = vec![Line::from(Span::styled("Reviewing", t.title()))];
+    // Headings indented as the keys are, so both columns line up.
+    let mut lines = vec![Line::from(Span::styled(" Reviewing", t.title()))];
     let entry = |keys: String, help: &str, width: usize| {
         Line::from(vec![
             Span::styled(format!(" {:<11} ", fit(&keys, 11)), t.title()),
@@ -28,7 +29,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     for b in REVIEW {
         lines.push(entry(keys_label(b.keys), b.help, col_width));
     }
-    lines.push(Line::from(Span::styled("Editing a result (e)", t.title())));
+    lines.push(Line::from(Span::styled(" Editing a result (e)", t.title())));
     for b in EDIT {
         lines.push(entry(keys_label(b.keys), b.help, col_width));
     }
@@ -42,17 +43,34 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         centred(area, 76, lines.len() as u16 + 2)
     };
     popup(frame, rect);
-    let block = Block::bordered().title(Span::styled(" Keys — any key closes ", t.title()));
+    let inner_height = rect.height.saturating_sub(2) as usize;
+    let rows = if two_columns {
+        lines.len().div_ceil(2)
+    } else {
+        lines.len()
+    };
+    // Too long for the screen: it scrolls (j k), and the title says where.
+    let scroll = state.help_scroll.min(rows.saturating_sub(inner_height));
+    let title = if rows > inner_height {
+        format!(
+            " Keys {}–{} of {} — j k scroll · any other key closes ",
+            scroll + 1,
+            (scroll + inner_height).min(rows),
+            rows
+        )
+    } else {
+        " Keys — any key closes ".to_string()
+    };
+    let block = Block::bordered().title(Span::styled(title, t.title()));
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     if two_columns {
-        let half = lines.len().div_ceil(2);
-        let right = lines.split_off(half);
+        let right = lines.split_off(rows);
         let [l, r] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
             .areas(inner);
-        frame.render_widget(Paragraph::new(lines), l);
-        frame.render_widget(Paragraph::new(right), r);
+        frame.render_widget(Paragraph::new(lines).scroll((scroll as u16, 0)), l);
+        frame.render_widget(Paragraph::new(right).scroll((scroll as u16, 0)), r);
     } else {
-        frame.render_widget(Paragraph::new(lines), inner);
+        frame.render_widget(Paragraph::new(lines).scroll((scroll as u16, 0)), inner);
     }
 }

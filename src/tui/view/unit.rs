@@ -400,7 +400,7 @@ fn draw_decision(
         .collect();
     lines.push(Line::from(Span::styled(
         format!(
-            "{} · b both · x reject · e edit · c note · d ⚑ discuss · u undo · ] next",
+            "{} · b both · x reject · e edit · c note · d ⚑ · u undo · ] next",
             coders.join(" · ")
         ),
         t.dim(),
