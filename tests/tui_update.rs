@@ -814,3 +814,22 @@ fn the_agreement_view_is_a_list_with_its_own_cursor_sort_and_drill_down() {
     }
     assert_eq!(state.unit, Some(listed[0]));
 }
+
+#[test]
+fn the_difference_pane_scrolls_and_starts_at_the_top_on_another_unit() {
+    let mut state = loaded();
+    let data = state.data.as_ref().unwrap();
+    let code = data
+        .units
+        .iter()
+        .position(|u| u.class == UnitClass::Code)
+        .unwrap();
+    state.unit = Some(code);
+    state.screen = Screen::Unit;
+    press(&mut state, "JJ");
+    assert_eq!(state.difference_scroll, 6);
+    press(&mut state, "K");
+    assert_eq!(state.difference_scroll, 3);
+    press(&mut state, "]");
+    assert_eq!(state.difference_scroll, 0, "another unit starts at the top");
+}

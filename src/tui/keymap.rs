@@ -35,6 +35,9 @@ pub enum Command {
     Agreement,
     /// Sort the agreement view by its next column.
     Sort,
+    /// Scroll the unit view's difference pane (definitions, what each included).
+    DetailDown,
+    DetailUp,
     History,
     MarkVersion,
     Baseline,
@@ -203,6 +206,16 @@ pub const REVIEW: &[Binding<Command>] = &[
         keys: &[Key::Char('a')],
         command: Command::Agreement,
         help: "agreement figures",
+    },
+    Binding {
+        keys: &[Key::Char('J')],
+        command: Command::DetailDown,
+        help: "scroll difference down",
+    },
+    Binding {
+        keys: &[Key::Char('K')],
+        command: Command::DetailUp,
+        help: "scroll difference up",
     },
     Binding {
         keys: &[Key::Char('s')],

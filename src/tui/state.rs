@@ -162,6 +162,8 @@ pub struct State {
     pub agreement_scroll: usize,
     /// The agreement view's cursor (a row of `agreement_list::rows`).
     pub agreement_cursor: usize,
+    /// Lines the unit view's difference pane is scrolled by (J K); back to 0 on another unit.
+    pub difference_scroll: usize,
     /// The agreement view's order (`s`).
     pub agreement_sort: crate::tui::agreement_list::SortBy,
     pub filter: StandingFilter,
@@ -218,6 +220,7 @@ impl State {
             unit: None,
             agreement_scroll: 0,
             agreement_cursor: 0,
+            difference_scroll: 0,
             agreement_sort: Default::default(),
             filter: StandingFilter::Open,
             class_filter: None,

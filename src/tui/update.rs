@@ -429,7 +429,12 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         return Vec::new();
     }
     state.message = None;
-    on_command(state, command)
+    let before = state.unit;
+    let effects = on_command(state, command);
+    if state.unit != before {
+        state.difference_scroll = 0;
+    }
+    effects
 }
 
 fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
@@ -590,6 +595,12 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
                 Tone::Info,
             );
         }
+        Command::DetailDown => {
+            if state.screen == Screen::Unit {
+                state.difference_scroll = (state.difference_scroll + 3).min(200);
+            }
+        }
+        Command::DetailUp => state.difference_scroll = state.difference_scroll.saturating_sub(3),
         Command::Sort => {
             if state.screen == Screen::Agreement {
                 // Keep the code under the cursor under it.
