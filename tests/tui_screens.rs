@@ -283,6 +283,21 @@ fn agreement_sorted_by_kappa() {
 }
 
 #[test]
+fn below_the_minimum_size_the_screen_says_so() {
+    for (w, h) in [(60, 20), (79, 24), (80, 23)] {
+        let state = loaded(w, h);
+        let screen = render(&state, w, h);
+        assert!(screen.contains("Terminal too small"), "{w}x{h}\n{screen}");
+        assert!(screen.contains(&format!("{w}x{h} here")), "{screen}");
+        if (w, h) == (60, 20) {
+            insta::assert_snapshot!("too_small_60x20", screen);
+        }
+    }
+    let state = loaded(80, 24);
+    assert!(!render(&state, 80, 24).contains("Terminal too small"));
+}
+
+#[test]
 fn loading() {
     for (w, h) in SIZES {
         let state = State::new(

@@ -591,7 +591,9 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
                 .map(|h| h.records[row.record].info.short.clone())
                 .unwrap_or_default();
             state.say(
-                format!("baseline {short}: Δ marks codes changed since"),
+                format!(
+                    "baseline {short}: Δ marks the codes whose definition changed since this commit"
+                ),
                 Tone::Info,
             );
         }
