@@ -25,6 +25,10 @@ run() {
 for i in 1 2 3; do
     run agreement --json
 done
+# Issue 12: intervals for every pooled figure, 2,000 resamples (target: under 10 s).
+for i in 1 2 3; do
+    run agreement --json --ci 0.95 --boot 2000 --seed 1 --min 0.667
+done
 run check
 run agreement --measure character --json
 run agreement --measure segment --json

@@ -191,3 +191,119 @@ fn generated_study_checks_clean() {
     let v = json(&run_in(dir.path(), &["agreement", "--json", p]));
     assert_eq!(v["coders"].as_array().unwrap().len(), 3);
 }
+
+/// `--ci` on the demo study (5 transcripts): every pooled row's figures get
+/// intervals around them; the same seed prints the same bytes; `--csv`
+/// gives one line per figure; a level outside (0, 1) is refused.
+#[test]
+fn agreement_ci_gives_intervals_around_the_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_in(dir.path(), &["demo", "--path", "demo"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let demo = dir.path().join("demo");
+    let args = [
+        "agreement",
+        "--json",
+        "--ci",
+        "0.9",
+        "--boot",
+        "200",
+        "--seed",
+        "4",
+        "--min",
+        "0.667",
+    ];
+    let once = run_in(&demo, &args);
+    let again = run_in(&demo, &args);
+    assert_eq!(stdout(&once), stdout(&again), "same seed, same intervals");
+    let v = json(&once);
+    let rows = v["rows"].as_array().unwrap();
+    let mut checked = 0;
+    for row in rows.iter().filter(|r| r["transcript"].is_null()) {
+        for (key, i) in row["intervals"].as_object().into_iter().flatten() {
+            let (low, high) = (i["low"].as_f64().unwrap(), i["high"].as_f64().unwrap());
+            assert!(low <= high, "{key}: {i}");
+            assert_eq!(i["level"].as_f64(), Some(0.9));
+            if key.starts_with("alpha.") || key == "turn.alpha" {
+                let q = i["below_minimum"].as_f64().unwrap();
+                assert!((0.0..=1.0).contains(&q), "{key}: q {q}");
+            }
+            checked += 1;
+        }
+    }
+    let x = rows
+        .iter()
+        .find(|r| r["code"] == "ss-stigma" && r["transcript"].is_null())
+        .unwrap();
+    let kappa = x["character"]["cohen_kappa"].as_f64().unwrap();
+    let i = &x["intervals"]["character.cohen_kappa"];
+    assert!(i["low"].as_f64().unwrap() <= kappa && kappa <= i["high"].as_f64().unwrap());
+    assert_eq!(i["method"], "cluster_bootstrap");
+    assert_eq!(
+        x["intervals"]["turn.alpha"]["method"],
+        "coincidence_bootstrap"
+    );
+    let ls = i["large_sample"].as_array().unwrap();
+    assert!(ls[0].as_f64().unwrap() < kappa && kappa < ls[1].as_f64().unwrap());
+    assert!(checked > 100, "{checked}");
+    // Per-transcript rows have no intervals (one transcript: nothing to resample).
+    assert!(
+        rows.iter()
+            .filter(|r| !r["transcript"].is_null())
+            .all(|r| r.get("intervals").is_none())
+    );
+
+    let csv = stdout(&run_in(
+        &demo,
+        &[
+            "agreement",
+            "--csv",
+            "--ci",
+            "0.9",
+            "--boot",
+            "200",
+            "--seed",
+            "4",
+        ],
+    ));
+    let mut lines = csv.lines();
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("code,figure,estimate,level,low,high")
+    );
+    assert_eq!(lines.count(), checked);
+
+    let bad = run_in(&demo, &["agreement", "--ci", "95"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("between 0 and 1"), "{}", stderr(&bad));
+}
+
+/// One transcript: no cluster intervals, and the overall row says why;
+/// the turn alpha still gets Hayes and Krippendorff's.
+#[test]
+fn agreement_ci_on_one_transcript_says_why_there_is_no_interval() {
+    let dir = l60_study();
+    let v = json(&run_in(
+        dir.path(),
+        &["agreement", "--json", "--ci", "0.95", "--boot", "200"],
+    ));
+    let rows = v["rows"].as_array().unwrap();
+    let overall = rows.last().unwrap();
+    let notes: Vec<&str> = overall["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|n| n.as_str())
+        .collect();
+    assert!(
+        notes.iter().any(|n| n.contains("one transcript only")),
+        "{notes:?}"
+    );
+    assert!(rows.iter().all(|r| {
+        r["intervals"]
+            .as_object()
+            .is_none_or(|m| m.keys().all(|k| k == "turn.alpha"))
+    }));
+}

@@ -349,3 +349,55 @@ fn a_changed_expected_value_is_caught() {
     d.figure("e", &Value::from(0.25), Some(&Value::from(0.25)));
     assert_eq!(d.found.len(), 4);
 }
+
+/// The bootstrap resamples per-transcript counts; summed over the whole
+/// study they must give the report's own figures on every fixture, or the
+/// intervals would be around another number.
+#[test]
+fn the_bootstrap_resamples_the_reported_figures() {
+    use concord::agreement::bootstrap::whole_study;
+    use concord::agreement::character::character_rows;
+    use concord::agreement::segment::segment_rows;
+    let mut differences = Vec::new();
+    let mut compared = 0;
+    for path in fixtures() {
+        let fixture = read(&path);
+        if fixture.get("expected").is_none() {
+            continue;
+        }
+        let input = input_of(&fixture["input"]);
+        let ours = serde_json::to_value(report(&input, Measures::ALL)).unwrap();
+        let characters = character_rows(&input);
+        let segments = segment_rows(&input);
+        for (code, key, e) in whole_study(&input, Some(&characters), Some(&segments), true, true) {
+            let code = code.map_or(Value::Null, |c| Value::from(input.codes[c].id.as_str()));
+            let reported = row(ours["rows"].as_array().unwrap(), &code, &Value::Null)
+                .map(|r| {
+                    let mut v = r;
+                    let mut parts = key.split('.');
+                    let group = parts.next().unwrap();
+                    v = &v[group];
+                    for p in parts {
+                        v = &v[p];
+                    }
+                    v.clone()
+                })
+                .unwrap_or(Value::Null);
+            compared += 1;
+            let same = match (e.value(), reported.as_f64()) {
+                (None, None) => true,
+                (Some(a), Some(b)) => (a - b).abs() <= 1e-9 * b.abs().max(1.0),
+                _ => false,
+            };
+            if !same {
+                differences.push(format!(
+                    "{}: {code} {key}: bootstrap's whole-study figure {:?}, report {reported}",
+                    path.display(),
+                    e.value()
+                ));
+            }
+        }
+    }
+    assert!(compared > 1000, "{compared}");
+    assert!(differences.is_empty(), "{}", differences.join("\n"));
+}

@@ -31,6 +31,33 @@ impl CharacterCounts {
         self.by_coders.iter().sum()
     }
 
+    /// As numbers that add up over transcripts (for the cluster bootstrap):
+    /// both, a_only, b_only, neither, by_coders, coded_by.
+    pub fn numbers(&self, coders: usize) -> Vec<f64> {
+        let mut out = vec![
+            self.both as f64,
+            self.a_only as f64,
+            self.b_only as f64,
+            self.neither as f64,
+        ];
+        out.extend((0..=coders).map(|i| self.by_coders.get(i).copied().unwrap_or(0) as f64));
+        out.extend((0..coders).map(|i| self.coded_by.get(i).copied().unwrap_or(0) as f64));
+        out
+    }
+
+    /// The counts [`CharacterCounts::numbers`] gave (summed).
+    pub fn of_numbers(n: &[f64], coders: usize) -> CharacterCounts {
+        let int = |x: &f64| *x as u64;
+        CharacterCounts {
+            both: int(&n[0]),
+            a_only: int(&n[1]),
+            b_only: int(&n[2]),
+            neither: int(&n[3]),
+            by_coders: n[4..5 + coders].iter().map(int).collect(),
+            coded_by: n[5 + coders..5 + 2 * coders].iter().map(int).collect(),
+        }
+    }
+
     fn add(&mut self, other: &CharacterCounts) {
         self.both += other.both;
         self.a_only += other.a_only;
@@ -68,6 +95,12 @@ pub struct CharacterRow {
     pub cohen_kappa_weighted_mean: Option<Estimate>,
     /// Three or more coders.
     pub fleiss_kappa: Option<Estimate>,
+    /// Large-sample standard error of `cohen_kappa` (Fleiss, Cohen and
+    /// Everitt 1969).
+    pub cohen_kappa_se: Estimate,
+    /// Gwet's AC1 over all coders, and its variance.
+    pub gwet_ac1: Estimate,
+    pub gwet_ac1_variance: Estimate,
 }
 
 const NOTHING: &str = "no characters to compare (empty transcript)";
@@ -157,7 +190,7 @@ pub fn count(merged: &[Vec<(usize, usize)>], length: usize) -> CharacterCounts {
     }
 }
 
-fn row(
+pub fn row(
     code: Option<usize>,
     transcript: Option<usize>,
     counts: CharacterCounts,
@@ -187,6 +220,10 @@ fn row(
             scope,
         )
     };
+    let table = [counts.both, counts.a_only, counts.b_only, counts.neither];
+    let cohen_kappa_se = cohen_kappa_se(table, &cohen_kappa);
+    let (gwet_ac1, gwet_ac1_variance) =
+        gwet_figures(&counts.by_coders, &counts.coded_by, names, scope);
     let fleiss_kappa = (coders >= 3).then(|| {
         if length == 0 {
             return Estimate::undefined(NOTHING);
@@ -202,7 +239,28 @@ fn row(
         cohen_kappa,
         cohen_kappa_weighted_mean: None,
         fleiss_kappa,
+        cohen_kappa_se,
+        gwet_ac1,
+        gwet_ac1_variance,
     }
+}
+
+/// Gwet's AC1 and its variance on units counted by how many coders coded
+/// them, under issue 3's rule (every coder takes part).
+pub fn gwet_figures(
+    by_coders: &[u64],
+    coded: &[u64],
+    names: &[String],
+    scope: &str,
+) -> (Estimate, Estimate) {
+    if by_coders.iter().sum::<u64>() == 0 {
+        return (Estimate::undefined(NOTHING), Estimate::undefined(NOTHING));
+    }
+    if let Some(silent) = silent_coder(coded, names, scope) {
+        return (silent.clone(), silent);
+    }
+    let a = crate::agreement::gwet::ac1(by_coders);
+    (a.ac1, a.variance)
 }
 
 /// Cohen's kappa from a 2x2 table `[both, a_only, b_only, neither]` of
@@ -234,6 +292,34 @@ pub fn cohen_kappa(table: [u64; 4], names: &[String], scope: &str) -> Estimate {
     let po = (both + neither) as f64 / n;
     let pe = chance as f64 / (n * n);
     Estimate::Value((po - pe) / (1.0 - pe))
+}
+
+/// The large-sample standard error of Cohen's kappa (Fleiss, Cohen and
+/// Everitt 1969, eq. 13; statsmodels' `cohens_kappa(...).std_kappa`), not
+/// the one under the null hypothesis of no agreement: the one an interval
+/// around an observed kappa needs. Undefined where the kappa is.
+pub fn cohen_kappa_se(table: [u64; 4], kappa: &Estimate) -> Estimate {
+    let Some(k) = kappa.value() else {
+        return kappa.clone();
+    };
+    let n = table.iter().sum::<u64>() as f64;
+    // p[i][j]: coder A's category i (0 coded, 1 not), B's category j.
+    let p = [
+        [table[0] as f64 / n, table[1] as f64 / n],
+        [table[2] as f64 / n, table[3] as f64 / n],
+    ];
+    let row = [p[0][0] + p[0][1], p[1][0] + p[1][1]];
+    let col = [p[0][0] + p[1][0], p[0][1] + p[1][1]];
+    let pe = row[0] * col[0] + row[1] * col[1];
+    let mut sum = 0.0;
+    for i in 0..2 {
+        sum += p[i][i] * (1.0 - (row[i] + col[i]) * (1.0 - k)).powi(2);
+        let j = 1 - i;
+        sum += (1.0 - k).powi(2) * p[i][j] * (col[i] + row[j]).powi(2);
+    }
+    sum -= (k - pe * (1.0 - k)).powi(2);
+    // Rounding can leave a hair below zero when the kappa is 1.
+    Estimate::Value((sum.max(0.0) / (n * (1.0 - pe).powi(2))).sqrt())
 }
 
 /// Fleiss' kappa with two categories (coded, not coded), every coder rating

@@ -10,11 +10,17 @@
 //!   continuum (ATLAS.ti);
 //! - [`turn`]: speaker turns as predefined units: nominal alpha, Cohen's
 //!   and Fleiss' kappa;
+//! - [`gwet`]: Gwet's AC1 and its variance, on characters and turns;
+//! - [`interval`], [`bootstrap`]: confidence intervals (cluster bootstrap
+//!   over transcripts; Hayes and Krippendorff's bootstrap for the turn alpha);
 //! - [`report`]: all of them as the rows of `concord agreement`.
 
+pub mod bootstrap;
 pub mod character;
 pub mod estimate;
+pub mod gwet;
 pub mod input;
+pub mod interval;
 pub mod report;
 pub mod segment;
 pub mod spans;

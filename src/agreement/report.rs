@@ -8,9 +8,11 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::agreement::bootstrap::{self, Found};
 use crate::agreement::character::{CharacterRow, character_rows};
 use crate::agreement::estimate::Estimate;
 use crate::agreement::input::Input;
+use crate::agreement::interval::{Interval, Settings, z_for};
 use crate::agreement::segment::{SegmentRow, segment_rows};
 use crate::agreement::turn::{TurnRow, turn_rows};
 use crate::agreement::unitized::{AlphaReport, alpha_report};
@@ -53,6 +55,9 @@ pub struct Row {
     pub alpha: Option<AlphaGroup>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub turn: Option<TurnGroup>,
+    /// With `--ci`: the interval of each pooled figure, by `group.key`.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub intervals: BTreeMap<String, Interval>,
     /// Why a figure is undefined, as `group.key: reason`.
     pub notes: Vec<String>,
 }
@@ -75,6 +80,11 @@ pub struct CharacterGroup {
     pub cohen_kappa_weighted_mean: Option<Estimate>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fleiss_kappa: Option<Estimate>,
+    /// Two coders: the large-sample standard error of `cohen_kappa`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cohen_kappa_se: Option<Estimate>,
+    pub gwet_ac1: Estimate,
+    pub gwet_ac1_variance: Estimate,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -115,10 +125,20 @@ pub struct TurnGroup {
     pub cohen_kappa: Option<Estimate>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fleiss_kappa: Option<Estimate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cohen_kappa_se: Option<Estimate>,
+    pub gwet_ac1: Estimate,
+    pub gwet_ac1_variance: Estimate,
 }
 
 /// Compute the asked-for measures and lay them out as rows.
 pub fn report(input: &Input, measures: Measures) -> Report {
+    report_with(input, measures, None)
+}
+
+/// [`report`], with confidence intervals for every pooled figure when
+/// `ci` is given.
+pub fn report_with(input: &Input, measures: Measures, ci: Option<&Settings>) -> Report {
     let two = input.coders.len() == 2;
     let mut rows = Rows {
         input,
@@ -143,6 +163,16 @@ pub fn report(input: &Input, measures: Measures) -> Report {
             .unwrap_or_else(|e| std::panic::resume_unwind(e));
         (character, segment, alpha, turn)
     });
+    let intervals = ci.map(|settings| {
+        bootstrap::intervals(
+            input,
+            character.as_deref(),
+            segment.as_deref(),
+            measures.alpha,
+            measures.turn,
+            settings,
+        )
+    });
     for r in character.into_iter().flatten() {
         let g = character_group(&r, two);
         rows.at(r.code, r.transcript).character = Some(g);
@@ -156,9 +186,14 @@ pub fn report(input: &Input, measures: Measures) -> Report {
     for r in turn.into_iter().flatten() {
         rows.at(r.code, None).turn = Some(turn_group(&r, input.coders.len()));
     }
+    if let (Some(found), Some(settings)) = (intervals, ci) {
+        add_intervals(found, settings, input.transcripts.len(), &mut rows);
+    }
     let mut rows: Vec<Row> = rows.rows.into_values().collect();
     for row in &mut rows {
-        row.notes = notes(row);
+        let mut n = notes(row);
+        n.append(&mut row.notes);
+        row.notes = n;
     }
     Report {
         coders: input.coders.clone(),
@@ -199,6 +234,9 @@ fn character_group(r: &CharacterRow, two: bool) -> CharacterGroup {
         cohen_kappa: two.then(|| r.cohen_kappa.clone()),
         cohen_kappa_weighted_mean: r.cohen_kappa_weighted_mean.clone(),
         fleiss_kappa: r.fleiss_kappa.clone(),
+        cohen_kappa_se: two.then(|| r.cohen_kappa_se.clone()),
+        gwet_ac1: r.gwet_ac1.clone(),
+        gwet_ac1_variance: r.gwet_ac1_variance.clone(),
     }
 }
 
@@ -218,6 +256,9 @@ fn turn_group(r: &TurnRow, coders: usize) -> TurnGroup {
         alpha: r.alpha.clone(),
         cohen_kappa: (coders >= 2).then(|| r.cohen_kappa.clone()),
         fleiss_kappa: r.fleiss_kappa.clone(),
+        cohen_kappa_se: (coders >= 2).then(|| r.cohen_kappa_se.clone()),
+        gwet_ac1: r.gwet_ac1.clone(),
+        gwet_ac1_variance: r.gwet_ac1_variance.clone(),
     }
 }
 
@@ -250,6 +291,43 @@ fn add_alpha(input: &Input, a: &AlphaReport, rows: &mut Rows) {
         .cu_alpha_domains = Some(a.cu_alpha_domains.clone());
 }
 
+/// Each interval into its pooled row; Cohen's kappas also get κ ± z·SE.
+fn add_intervals(found: Vec<Found>, settings: &Settings, transcripts: usize, rows: &mut Rows) {
+    let z = z_for(settings.level);
+    if transcripts < 2 {
+        rows.at(None, None).notes.push(
+            "intervals: one transcript only, so the cluster bootstrap over transcripts has nothing to resample (only the turn alpha gets an interval)"
+                .to_string(),
+        );
+    }
+    for f in found {
+        let row = rows.at(f.code, None);
+        let Some(mut interval) = f.interval else {
+            continue;
+        };
+        let se = match f.key.as_str() {
+            "character.cohen_kappa" => row.character.as_ref().and_then(|c| {
+                Some((
+                    c.cohen_kappa.as_ref()?.value()?,
+                    c.cohen_kappa_se.as_ref()?.value()?,
+                ))
+            }),
+            "turn.cohen_kappa" => row.turn.as_ref().and_then(|t| {
+                Some((
+                    t.cohen_kappa.as_ref()?.value()?,
+                    t.cohen_kappa_se.as_ref()?.value()?,
+                ))
+            }),
+            _ => None,
+        };
+        if let Some((k, se)) = se {
+            // A kappa lies in [-1, 1]; the normal approximation does not know it.
+            interval.large_sample = Some([(k - z * se).max(-1.0), (k + z * se).min(1.0)]);
+        }
+        row.intervals.insert(f.key, interval);
+    }
+}
+
 /// `group.key: reason` for every undefined figure of the row.
 fn notes(row: &Row) -> Vec<String> {
     let mut out = Vec::new();
@@ -266,6 +344,7 @@ fn notes(row: &Row) -> Vec<String> {
             c.cohen_kappa_weighted_mean.as_ref(),
         );
         note("character.fleiss_kappa", c.fleiss_kappa.as_ref());
+        note("character.gwet_ac1", Some(&c.gwet_ac1));
     }
     if let Some(s) = &row.segment {
         note("segment.percent_agreement", Some(&s.percent_agreement));
@@ -284,6 +363,7 @@ fn notes(row: &Row) -> Vec<String> {
         note("turn.alpha", Some(&t.alpha));
         note("turn.cohen_kappa", t.cohen_kappa.as_ref());
         note("turn.fleiss_kappa", t.fleiss_kappa.as_ref());
+        note("turn.gwet_ac1", Some(&t.gwet_ac1));
     }
     // The same reason for several figures is said once per figure; keep
     // them, but not twice the same line.

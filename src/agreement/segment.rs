@@ -67,7 +67,7 @@ pub fn segment_rows(input: &Input) -> Vec<SegmentRow> {
 }
 
 /// The number of distinct codes the first two coders applied anywhere.
-fn codes_in_use(input: &Input) -> usize {
+pub fn codes_in_use(input: &Input) -> usize {
     input
         .excerpts
         .iter()
@@ -77,7 +77,7 @@ fn codes_in_use(input: &Input) -> usize {
         .len()
 }
 
-fn row(
+pub fn row(
     code: Option<usize>,
     transcript: Option<usize>,
     counts: SegmentCounts,

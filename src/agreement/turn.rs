@@ -5,7 +5,9 @@
 //! alpha (any number of coders, missing values allowed), Cohen's kappa (the
 //! first two coders) and Fleiss' kappa (three or more).
 
-use crate::agreement::character::{cohen_kappa, fleiss_kappa, silent_coder};
+use crate::agreement::character::{
+    cohen_kappa, cohen_kappa_se, fleiss_kappa, gwet_figures, silent_coder,
+};
 use crate::agreement::estimate::{Estimate, one_minus};
 use crate::agreement::input::Input;
 use crate::agreement::spans::merge;
@@ -146,6 +148,11 @@ pub struct TurnRow {
     pub cohen_kappa: Estimate,
     /// Three or more coders.
     pub fleiss_kappa: Option<Estimate>,
+    /// Large-sample standard error of `cohen_kappa`.
+    pub cohen_kappa_se: Estimate,
+    /// Gwet's AC1 over all coders, and its variance.
+    pub gwet_ac1: Estimate,
+    pub gwet_ac1_variance: Estimate,
 }
 
 /// One row per codable code (turns of all transcripts pooled), then the
@@ -182,6 +189,75 @@ pub fn turn_rows(input: &Input) -> Vec<TurnRow> {
     }
     rows.push(all.row(None, turns * codable.len(), &input.coders));
     rows
+}
+
+/// For the cluster bootstrap (`agreement::bootstrap`): per codable code,
+/// then overall (`None`), each transcript's tally as numbers that add up
+/// over transcripts ([`row_of_numbers`] reads them back).
+pub fn additive_tallies(input: &Input) -> Vec<(Option<usize>, Vec<Vec<f64>>)> {
+    let m = input.coders.len();
+    let codable = input.codable_codes();
+    let mut overall: Vec<TurnTally> = input
+        .transcripts
+        .iter()
+        .map(|_| TurnTally::new(m))
+        .collect();
+    let mut out = Vec::new();
+    for &code in &codable {
+        let excerpts = input.of_code(code);
+        let mut per: Vec<TurnTally> = input
+            .transcripts
+            .iter()
+            .map(|t| {
+                let mut tally = TurnTally::new(m);
+                tally.add_absent(t.turns.len());
+                tally
+            })
+            .collect();
+        for t in Input::transcripts_of(excerpts) {
+            let mut tally = TurnTally::new(m);
+            let marks: Vec<Vec<bool>> = input
+                .spans_by_coder(excerpts, t)
+                .iter()
+                .map(|s| present(&input.transcripts[t].turns, &merge(s)))
+                .collect();
+            for u in 0..input.transcripts[t].turns.len() {
+                tally.add(marks.iter().map(|m| m[u]));
+            }
+            per[t] = tally;
+        }
+        for (all, one) in overall.iter_mut().zip(&per) {
+            all.merge(one);
+        }
+        out.push((Some(code), per.iter().map(TurnTally::numbers).collect()));
+    }
+    out.push((None, overall.iter().map(TurnTally::numbers).collect()));
+    out
+}
+
+/// The turn row's figures from summed [`additive_tallies`] numbers.
+pub fn row_of_numbers(numbers: &[f64], code: Option<usize>, names: &[String]) -> TurnRow {
+    let m = names.len();
+    let int = |x: &f64| *x as u64;
+    let tally = TurnTally {
+        coders: m,
+        table: [
+            int(&numbers[0]),
+            int(&numbers[1]),
+            int(&numbers[2]),
+            int(&numbers[3]),
+        ],
+        by_present: numbers[4..5 + m].iter().map(int).collect(),
+        marked: numbers[5 + m..5 + 2 * m].iter().map(int).collect(),
+    };
+    let turns = tally.by_present.iter().sum::<u64>() as usize;
+    tally.row(code, turns, names)
+}
+
+/// Turns by how many coders marked the code present (`by_present[p]`),
+/// for the coincidence bootstrap of the turn alpha.
+pub fn presence_histogram(numbers: &[f64], coders: usize) -> Vec<u64> {
+    numbers[4..5 + coders].iter().map(|x| *x as u64).collect()
 }
 
 /// For each turn (sorted), whether any of the spans (merged, sorted)
@@ -236,6 +312,15 @@ impl TurnTally {
             }] += 1;
         }
     }
+    /// table, by_present, marked, as numbers that add up.
+    fn numbers(&self) -> Vec<f64> {
+        self.table
+            .iter()
+            .chain(&self.by_present)
+            .chain(&self.marked)
+            .map(|&x| x as f64)
+            .collect()
+    }
     fn add_absent(&mut self, turns: usize) {
         self.by_present[0] += turns as u64;
         if self.coders >= 2 {
@@ -281,15 +366,25 @@ impl TurnTally {
             c.alpha()
         };
         let [both, a_only, b_only, neither] = self.table;
+        let cohen = if self.coders < 2 {
+            two()
+        } else {
+            cohen_kappa([both, a_only, b_only, neither], names, scope)
+        };
+        let (gwet_ac1, gwet_ac1_variance) = if turns == 0 {
+            let none = Estimate::undefined("no speaker turns");
+            (none.clone(), none)
+        } else {
+            gwet_figures(&self.by_present, &self.marked, names, scope)
+        };
         TurnRow {
             code,
             turns,
             alpha,
-            cohen_kappa: if self.coders < 2 {
-                two()
-            } else {
-                cohen_kappa([both, a_only, b_only, neither], names, scope)
-            },
+            cohen_kappa_se: cohen_kappa_se(self.table, &cohen),
+            cohen_kappa: cohen,
+            gwet_ac1,
+            gwet_ac1_variance,
             fleiss_kappa: (self.coders >= 3).then(|| match silent {
                 Some(silent) if turns > 0 => silent,
                 _ => fleiss_kappa(&self.by_present),

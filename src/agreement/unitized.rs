@@ -620,6 +620,221 @@ fn segmentations(
     Ok(out)
 }
 
+/// For the cluster bootstrap (`agreement::bootstrap`): one scope of the
+/// family (a code's |uα, a domain, or Cu-α over domains) as numbers that
+/// add up over transcripts. Units never cross a transcript boundary, so
+/// the coincidences, the self-pairs and each coder's unit counts of the
+/// whole continuum are the sums of each transcript's: a resample of
+/// transcripts sums its transcripts' numbers, never the text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AdditiveScope {
+    pub kind: ScopeKind,
+    /// Values of the scope (1 for a code's |uα).
+    pub values: usize,
+    pub coders: usize,
+    /// Per transcript, [`ScopeKind::width`] numbers: the partition
+    /// coincidences (unless Cu-α) and self-pairs, the coded coincidences
+    /// and self-pairs (unless |uα), and each coder's unit count per value.
+    pub per_transcript: Vec<Vec<f64>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScopeKind {
+    /// |uα of the code.
+    Binary { code: usize },
+    /// uα, cuα and (k)uα of the domain (parent code), values its children.
+    Domain { domain: usize },
+    /// Cu-α with the domains as values.
+    Domains,
+}
+
+impl AdditiveScope {
+    fn width_of(kind: ScopeKind, v: usize, m: usize) -> usize {
+        let partition = (v + 1) * (v + 1) + (v + 1);
+        let coded = v * v + v;
+        m * v
+            + match kind {
+                ScopeKind::Binary { .. } => partition,
+                ScopeKind::Domain { .. } => partition + coded,
+                ScopeKind::Domains => coded,
+            }
+    }
+
+    pub fn width(&self) -> usize {
+        Self::width_of(self.kind, self.values, self.coders)
+    }
+
+    fn numbers(kind: ScopeKind, local: &[Vec<Segment>], length: u64, v: usize) -> Vec<f64> {
+        let mut out = Vec::with_capacity(Self::width_of(kind, v, local.len()));
+        if !matches!(kind, ScopeKind::Domains) {
+            let c = Coincidences::sweep(local, length, v);
+            out.extend(c.ell.iter().flatten());
+            out.extend(&c.self_pairs);
+        }
+        if !matches!(kind, ScopeKind::Binary { .. }) {
+            let c = CodedCoincidences::sweep(local, v);
+            out.extend(c.ell.iter().flatten());
+            out.extend(&c.self_pairs);
+        }
+        for segs in local {
+            let mut n = vec![0.0; v];
+            for g in segs {
+                n[g.value] += 1.0;
+            }
+            out.extend(n);
+        }
+        out
+    }
+
+    /// The scope's figures from summed numbers, as `alpha_report` computes
+    /// them (issue 3's silent-coder rule included): |uα; or uα, cuα and each
+    /// (k)uα; or Cu-α.
+    pub fn figures(&self, sum: &[f64], names: &[String]) -> Vec<Estimate> {
+        let (v, m) = (self.values, self.coders);
+        let mut at = 0;
+        let mut take = |n: usize| {
+            let slice = &sum[at..at + n];
+            at += n;
+            slice
+        };
+        let square = |flat: &[f64], n: usize| -> Vec<Vec<f64>> {
+            flat.chunks(n).map(|r| r.to_vec()).collect()
+        };
+        let partition = (!matches!(self.kind, ScopeKind::Domains)).then(|| Coincidences {
+            ell: square(take((v + 1) * (v + 1)), v + 1),
+            self_pairs: take(v + 1).to_vec(),
+        });
+        let coded = (!matches!(self.kind, ScopeKind::Binary { .. })).then(|| CodedCoincidences {
+            ell: square(take(v * v), v),
+            self_pairs: take(v).to_vec(),
+        });
+        let units = take(m * v);
+        let per_coder: Vec<u64> = (0..m)
+            .map(|i| units[i * v..(i + 1) * v].iter().sum::<f64>() as u64)
+            .collect();
+        let of_value = |k: usize| -> Vec<u64> { (0..m).map(|i| units[i * v + k] as u64).collect() };
+        let silent = |coded: &[u64]| silent_coder(coded, names, "the scope");
+        match (self.kind, partition, coded) {
+            (ScopeKind::Binary { .. }, Some(p), _) => {
+                vec![silent(&per_coder).unwrap_or_else(|| p.u_alpha())]
+            }
+            (ScopeKind::Domain { .. }, Some(p), Some(c)) => {
+                let (cu, ks) = c.alphas();
+                let whole = silent(&per_coder);
+                let mut out = vec![
+                    whole.clone().unwrap_or_else(|| p.u_alpha()),
+                    whole.unwrap_or(cu),
+                ];
+                out.extend(
+                    ks.into_iter()
+                        .enumerate()
+                        .map(|(k, e)| silent(&of_value(k)).unwrap_or(e)),
+                );
+                out
+            }
+            (ScopeKind::Domains, _, Some(c)) => {
+                vec![silent(&per_coder).unwrap_or_else(|| c.alphas().0)]
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// Every scope of [`alpha_report`] (a domain whose codes conflict is left
+/// out: it has no figures), with its per-transcript numbers.
+pub fn additive_scopes(input: &Input) -> Vec<AdditiveScope> {
+    let m = input.coders.len();
+    if m < 2 {
+        return Vec::new();
+    }
+    let offsets: Vec<u64> = input
+        .transcripts
+        .iter()
+        .scan(0u64, |acc, t| {
+            let start = *acc;
+            *acc += t.length as u64;
+            Some(start)
+        })
+        .collect();
+    let split = |whole: &[Vec<Segment>], kind: ScopeKind, v: usize| -> AdditiveScope {
+        let per_transcript = input
+            .transcripts
+            .iter()
+            .enumerate()
+            .map(|(t, info)| {
+                let (lo, hi) = (offsets[t], offsets[t] + info.length as u64);
+                let local: Vec<Vec<Segment>> = whole
+                    .iter()
+                    .map(|segs| {
+                        let a = segs.partition_point(|g| g.start < lo);
+                        let b = segs.partition_point(|g| g.start < hi);
+                        segs[a..b]
+                            .iter()
+                            .map(|g| Segment {
+                                start: g.start - lo,
+                                end: g.end - lo,
+                                value: g.value,
+                            })
+                            .collect()
+                    })
+                    .collect();
+                AdditiveScope::numbers(kind, &local, info.length as u64, v)
+            })
+            .collect();
+        AdditiveScope {
+            kind,
+            values: v,
+            coders: m,
+            per_transcript,
+        }
+    };
+    let mut out = Vec::new();
+    for code in input.codable_codes() {
+        if let Ok(s) = segmentations(input, input.of_code(code), &offsets, |_| Some(0), false) {
+            out.push(split(&s, ScopeKind::Binary { code }, 1));
+        }
+    }
+    let mut parents = Vec::new();
+    for (p, parent) in input.codes.iter().enumerate() {
+        let values: Vec<usize> = input
+            .codes
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.codable && c.parent.as_deref() == Some(parent.id.as_str()))
+            .map(|(i, _)| i)
+            .collect();
+        if values.is_empty() {
+            continue;
+        }
+        parents.push(p);
+        let excerpts: Vec<Excerpt> = values
+            .iter()
+            .flat_map(|&v| input.of_code(v))
+            .copied()
+            .collect();
+        let valued = |c: usize| values.iter().position(|&v| v == c);
+        if let Ok(s) = segmentations(input, &excerpts, &offsets, valued, false) {
+            out.push(split(&s, ScopeKind::Domain { domain: p }, values.len()));
+        }
+    }
+    let parent_of: Vec<Option<usize>> = input
+        .codes
+        .iter()
+        .map(|c| {
+            c.parent
+                .as_deref()
+                .and_then(|p| parents.iter().position(|&q| input.codes[q].id == p))
+        })
+        .collect();
+    if parents.is_empty() {
+        return out; // no domains, no Cu-α
+    }
+    if let Ok(s) = segmentations(input, &input.excerpts, &offsets, |c| parent_of[c], true) {
+        out.push(split(&s, ScopeKind::Domains, parents.len()));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

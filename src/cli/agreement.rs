@@ -7,7 +7,8 @@ use std::path::PathBuf;
 
 use crate::agreement::Estimate;
 use crate::agreement::input::Input;
-use crate::agreement::report::{Measures, Report, Row, report};
+use crate::agreement::interval::Settings;
+use crate::agreement::report::{Measures, Report, Row, report_with};
 use crate::cli::exit;
 use crate::cli::study_arg;
 use crate::repo::RepoError;
@@ -47,6 +48,31 @@ pub struct Args {
     /// Character kappa and binary uα per code and overall at every commit that changed the codebook or the codings, oldest first (see concord history)
     #[arg(long, conflicts_with_all = ["transcript", "csv", "measure"])]
     pub trend: bool,
+    /// Confidence intervals at this level (e.g. 0.95) for every pooled figure: cluster bootstrap over transcripts; the turn alpha by Hayes and Krippendorff's bootstrap; Cohen's kappa also κ ± z·SE
+    #[arg(long, value_name = "LEVEL", value_parser = level)]
+    pub ci: Option<f64>,
+    /// Bootstrap resamples (with --ci)
+    #[arg(long, value_name = "N", default_value_t = Settings::DEFAULT_RESAMPLES as u32, requires = "ci",
+          value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub boot: u32,
+    /// Seed of the bootstrap: the same seed gives the same intervals (with --ci)
+    #[arg(long, value_name = "N", default_value_t = Settings::DEFAULT_SEED, requires = "ci")]
+    pub seed: u64,
+    /// Smallest acceptable alpha: every alpha's interval also gives q, the share of resamples below it (Krippendorff; e.g. 0.667 or 0.8)
+    #[arg(
+        long,
+        value_name = "ALPHA",
+        requires = "ci",
+        allow_hyphen_values = true
+    )]
+    pub min: Option<f64>,
+}
+
+fn level(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v > 0.0 && v < 1.0 => Ok(v),
+        _ => Err(format!("{s:?} is not a level between 0 and 1 (e.g. 0.95)")),
+    }
 }
 
 pub fn run(args: Args) -> Result<u8, RepoError> {
@@ -96,12 +122,23 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
         },
         _ => Measures::ALL,
     };
-    let mut r = report(&input, measures);
+    let settings = args.ci.map(|level| Settings {
+        level,
+        resamples: args.boot as usize,
+        seed: args.seed,
+        minimum: args.min,
+    });
+    let mut r = report_with(&input, measures, settings.as_ref());
     if let Some(c) = &args.code {
         r.rows.retain(|row| row.code.as_deref() == Some(c.as_str()));
     }
     if args.json {
         println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
+    } else if let (true, Some(settings)) = (args.csv, &settings) {
+        // With --ci the CSV is the intervals, one line per figure.
+        let text = crate::cli::agreement_intervals::csv(&r, settings)
+            .map_err(|e| RepoError::Refused(e.to_string()))?;
+        print!("{text}");
     } else if args.csv {
         // One writer for this and `concord export csv`'s agreement.csv.
         let text =
@@ -109,6 +146,9 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
         print!("{text}");
     } else {
         print!("{}", table(&input, &r));
+        if let Some(settings) = &settings {
+            print!("{}", crate::cli::agreement_intervals::text(&r, settings));
+        }
     }
     if !open.loaded.problems.is_empty() {
         eprintln!(

@@ -33,6 +33,19 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
     } else {
         &open.shown
     };
+    // Decision conflicts are review work, not broken files: counted, not failed.
+    let study = &open.loaded.study;
+    let units = crate::align::review_units(study);
+    let conflicts = crate::review::standings(&units, &study.decisions)
+        .values()
+        .filter(|s| matches!(s, crate::review::Standing::Conflict(_)))
+        .count();
+    if conflicts > 0 {
+        eprintln!(
+            "{where_}: {conflicts} decision conflict{} (two reviewers decided the same unit): settle them in the review screen; list them with concord units --class conflict",
+            if conflicts == 1 { "" } else { "s" }
+        );
+    }
     if problems.is_empty() {
         eprintln!("{where_}: no problems");
         Ok(exit::OK)

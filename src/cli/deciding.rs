@@ -115,6 +115,11 @@ impl Deciding {
         match record_in_logs(&self.root, &logs, &self.reviewer, message) {
             Ok(r) => {
                 let commit = r.commit.to_string();
+                if let Some(why) = &r.worktree_behind {
+                    eprintln!(
+                        "concord: committed, but the working file could not be updated ({why}); the next concord command puts it in step"
+                    );
+                }
                 if json {
                     let out = Committed {
                         commit: &commit,

@@ -18,6 +18,10 @@ inside a git repository yet. Refuses to touch a folder that already holds a stud
 pub struct Args {
     /// Where to create the study (created if missing)
     pub path: Option<PathBuf>,
+    /// The team's remote (a bare repository on a server, or a Git host's
+    /// empty repository), added as `origin`; `concord sync` publishes to it
+    #[arg(long, value_name = "URL")]
+    pub remote: Option<String>,
 }
 
 /// What git needs to merge decision logs: appending reviewers never
@@ -49,8 +53,23 @@ segment_overlap = 0.9
     )
 }
 
+/// `git remote add origin URL`, refused when the repository has an origin already.
+fn add_origin(root: &std::path::Path, url: &str) -> Result<(), RepoError> {
+    let repo = git::discover(root).ok_or_else(|| {
+        RepoError::Refused(format!("{} is not in a git repository", root.display()))
+    })?;
+    if let Ok(existing) = repo.find_remote("origin") {
+        return Err(RepoError::Refused(format!(
+            "the repository has a remote origin already ({}); the study was created, the remote left as it was",
+            existing.url().unwrap_or("?")
+        )));
+    }
+    repo.remote("origin", url)?;
+    Ok(())
+}
+
 pub fn run(args: Args) -> Result<u8, RepoError> {
-    let root = args.path.unwrap_or_else(|| PathBuf::from("."));
+    let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
     let write_err = |source| RepoError::Write {
         path: root.clone(),
         source,
@@ -101,9 +120,18 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
             git::INITIAL_BRANCH
         );
     }
+    if let Some(url) = &args.remote {
+        add_origin(&root, url)?;
+        println!("Added the remote origin: {url}");
+    }
     println!(
         "Next: edit {MANIFEST} (study name, coders), add code files under {CODEBOOK_DIR}/, \
-transcripts as {TRANSCRIPTS_DIR}/<id>.txt, then `concord check` and commit."
+transcripts as {TRANSCRIPTS_DIR}/<id>.txt, then `concord check` and commit{}.",
+        if args.remote.is_some() {
+            "; `concord sync` then publishes the study for the team"
+        } else {
+            ""
+        }
     );
     Ok(exit::OK)
 }

@@ -2,7 +2,9 @@
 //! an error that stops a command is printed here, once, as `concord: ...`.
 
 mod agreement;
+mod agreement_intervals;
 mod check;
+mod clone;
 mod decide;
 mod deciding;
 mod demo;
@@ -17,6 +19,7 @@ mod review;
 mod reviewer;
 mod status;
 mod study_arg;
+mod sync;
 mod trend;
 mod undo;
 mod units;
@@ -98,6 +101,12 @@ pub enum Command {
     /// Export the study as a REFI-QDA project (qdpx) or codebook (qdc), or as CSV tables
     #[command(long_about = export::LONG_ABOUT, after_help = export::AFTER_HELP)]
     Export(export::Args),
+    /// Share decisions with the team's remote: fetch, integrate, push
+    #[command(long_about = sync::LONG_ABOUT, after_help = sync::AFTER_HELP)]
+    Sync(sync::Args),
+    /// Clone a study from the team's remote (over SSH or from a Git host)
+    #[command(long_about = clone::LONG_ABOUT)]
+    Clone(clone::Args),
     /// Write a seeded synthetic study, for benchmarks
     #[command(hide = true)]
     Generate(generate::Args),
@@ -174,6 +183,8 @@ fn run_command(command: Command) -> Result<u8, crate::repo::RepoError> {
         Command::Diff(a) => diff::run(a),
         Command::Import(a) => import::run(a),
         Command::Export(a) => export::run(a),
+        Command::Sync(a) => sync::run(a),
+        Command::Clone(a) => clone::run(a),
         Command::Generate(a) => generate::run(a),
     }
 }

@@ -8,8 +8,10 @@ use serde::Serialize;
 use crate::cli::exit;
 use crate::cli::study_arg;
 use crate::repo::RepoError;
+use crate::review::roles::{self, PersonProgress};
+use crate::review::standing::{live_decisions, standings};
 use crate::study::Study;
-use crate::study::text::shorten;
+use crate::study::text::{printable, shorten};
 
 /// The long help of `concord status --help`.
 pub const LONG_ABOUT: &str = "Summarise a study: its name, coders, how many codes there are at each level of the \
@@ -35,6 +37,10 @@ struct Report {
     decisions: usize,
     /// Review units by class (agreement, boundary, code, omission).
     units: std::collections::BTreeMap<&'static str, usize>,
+    /// Per reviewer (concord.toml's [[reviewer]] and anyone else who
+    /// decided) and per coder: decided, open, in conflict.
+    reviewers: Vec<PersonProgress>,
+    review_by_coder: Vec<PersonProgress>,
     problems: usize,
 }
 
@@ -91,6 +97,8 @@ fn report(study: &Study, path: &str, problems: usize) -> Report {
             coder_ids.push((f.coder.clone(), "(not in concord.toml)".into()));
         }
     }
+    let units = crate::align::review_units(study);
+    let standing = standings(&units, &study.decisions);
     let count = |coder: &str, transcript: Option<&str>| -> usize {
         study
             .codings
@@ -141,6 +149,16 @@ fn report(study: &Study, path: &str, problems: usize) -> Report {
         },
         decisions: study.decisions.iter().map(|f| f.decisions.len()).sum(),
         units: units_by_class(study),
+        reviewers: roles::by_reviewer(
+            study
+                .manifest
+                .as_ref()
+                .map_or(&[][..], |m| m.reviewers.as_slice()),
+            &units,
+            &standing,
+            &live_decisions(&study.decisions),
+        ),
+        review_by_coder: roles::by_coder(&coder_ids, &units, &standing),
         problems,
     }
 }
@@ -241,6 +259,35 @@ fn human(r: &Report) -> String {
         "Units",
         format!("{} ({})", r.units.values().sum::<usize>(), units.join(", ")),
     );
+    // Who has done what: decided, open, in conflict (a team that syncs).
+    let progress = |p: &PersonProgress| {
+        format!(
+            "{}: {} decided, {} open, {} in conflict{}",
+            p.name,
+            p.progress.decided,
+            p.progress.open,
+            p.progress.conflict,
+            if p.listed {
+                ""
+            } else {
+                " (not in concord.toml)"
+            }
+        )
+    };
+    for (i, p) in r.reviewers.iter().enumerate() {
+        line(
+            &mut out,
+            if i == 0 { "Reviewers" } else { "" },
+            printable(&progress(p)),
+        );
+    }
+    for (i, p) in r.review_by_coder.iter().enumerate() {
+        line(
+            &mut out,
+            if i == 0 { "By coder" } else { "" },
+            printable(&progress(p)),
+        );
+    }
     if r.problems > 0 {
         line(
             &mut out,

@@ -11,7 +11,8 @@ use crate::cli::deciding::waiting;
 use crate::cli::exit;
 use crate::cli::study_arg;
 use crate::repo::RepoError;
-use crate::review::standing::standings;
+use crate::review::{Standing, standings};
+use crate::study::Decision;
 use crate::study::text::{char_slice, printable, shorten};
 
 pub const LONG_ABOUT: &str = "List the review units of a study. A review unit is a maximal cluster of \
@@ -30,8 +31,10 @@ pub struct Args {
     /// Only units in which some coder applied this code
     #[arg(long, value_name = "ID")]
     pub code: Option<String>,
-    /// Only units of this class
-    #[arg(long, value_name = "CLASS", value_parser = ["agreement", "boundary", "code", "omission"])]
+    /// Only units of this class; or, by where they stand: conflict (two live
+    /// decisions, as after two reviewers' logs were merged), stale (a coder
+    /// recoded since the decision), decided
+    #[arg(long, value_name = "CLASS", value_parser = ["agreement", "boundary", "code", "omission", "conflict", "stale", "decided"])]
     pub class: Option<String>,
     /// Only units waiting for a decision (open, stale or marked for
     /// discussion), printed as ids one per line: what `concord decide` takes
@@ -42,12 +45,16 @@ pub struct Args {
     pub json: bool,
 }
 
-/// A unit as printed: the unit and the start of its text.
+/// A unit as printed: the unit, the start of its text, and where it stands.
 #[derive(Serialize)]
 struct Shown<'a> {
     #[serde(flatten)]
     unit: &'a ReviewUnit,
     quote: String,
+    standing: &'static str,
+    /// In a conflict: every live decision of the unit, side by side.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    decisions: Vec<&'a Decision>,
 }
 
 /// Longest quote shown.
@@ -69,7 +76,12 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
         }
     }
     let class = args.class.as_deref().and_then(UnitClass::parse);
-    let units: Vec<ReviewUnit> = review_units(study)
+    let standing_word = args.class.as_deref().filter(|_| class.is_none());
+    let all_units = review_units(study);
+    let standing = standings(&all_units, &study.decisions);
+    let standing_of = |u: &ReviewUnit| standing.get(&u.id).cloned().unwrap_or(Standing::Open);
+    let units: Vec<ReviewUnit> = all_units
+        .into_iter()
         .into_iter()
         .filter(|u| args.transcript.as_ref().is_none_or(|t| u.transcript == *t))
         .filter(|u| {
@@ -78,9 +90,15 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
                 .is_none_or(|c| u.excerpts.iter().any(|e| e.code == *c))
         })
         .filter(|u| class.is_none_or(|c| u.class == c))
+        .filter(|u| standing_word.is_none_or(|w| standing_of(u).word() == w))
+        .collect();
+    let by_id: std::collections::HashMap<&str, &Decision> = study
+        .decisions
+        .iter()
+        .flat_map(|f| f.decisions.iter())
+        .map(|d| (d.id.as_str(), d))
         .collect();
     let units: Vec<ReviewUnit> = if args.open {
-        let standing = standings(&units, &study.decisions);
         units
             .into_iter()
             .filter(|u| standing.get(&u.id).is_some_and(waiting))
@@ -111,9 +129,19 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
                 .transcript(&u.transcript)
                 .map_or("", |t| t.text.as_str());
             let quote = char_slice(text, u.start, u.end).unwrap_or("");
+            let st = standing_of(u);
+            let decisions = match &st {
+                Standing::Conflict(ids) => ids
+                    .iter()
+                    .filter_map(|id| by_id.get(id.as_str()).copied())
+                    .collect(),
+                _ => Vec::new(),
+            };
             Shown {
                 unit: u,
                 quote: shorten(quote, QUOTE),
+                standing: st.word(),
+                decisions,
             }
         })
         .collect();
@@ -166,5 +194,20 @@ fn human(s: &Shown) -> String {
         .collect();
     out.push_str(&format!("  {}\n", shorten(&versions.join("; "), 76)));
     out.push_str(&format!("  \u{201c}{}\u{201d}\n", s.quote));
+    // A conflict: each decision on a line of its own, for the team to compare.
+    for d in &s.decisions {
+        let action = format!("{:?}", d.action).to_lowercase();
+        let what = match &d.chosen {
+            Some(c) => format!("{action} {c}"),
+            None => action,
+        };
+        let note = if d.note.is_empty() {
+            String::new()
+        } else {
+            format!(" \u{201c}{}\u{201d}", d.note)
+        };
+        let line = format!("{what} by {} at {}{note}", d.reviewer, d.at);
+        out.push_str(&format!("  {}\n", printable(&shorten(&line, 76))));
+    }
     out
 }

@@ -187,7 +187,7 @@ pub fn units(study: &Study, units: &[ReviewUnit]) -> Result<String, InteropError
     table(&UNITS_HEADER, &rows)
 }
 
-pub const AGREEMENT_HEADER: [&str; 27] = [
+pub const AGREEMENT_HEADER: [&str; 33] = [
     "code",
     "transcript",
     "domain",
@@ -214,6 +214,12 @@ pub const AGREEMENT_HEADER: [&str; 27] = [
     "turn_alpha",
     "turn_cohen_kappa",
     "turn_fleiss_kappa",
+    "character_cohen_kappa_se",
+    "character_gwet_ac1",
+    "character_gwet_ac1_variance",
+    "turn_cohen_kappa_se",
+    "turn_gwet_ac1",
+    "turn_gwet_ac1_variance",
     "notes",
 ];
 
@@ -275,6 +281,12 @@ pub fn agreement(r: &Report) -> Result<String, InteropError> {
             num(t.map(|t| &t.alpha)),
             num(t.and_then(|t| t.cohen_kappa.as_ref())),
             num(t.and_then(|t| t.fleiss_kappa.as_ref())),
+            num(c.and_then(|c| c.cohen_kappa_se.as_ref())),
+            num(c.map(|c| &c.gwet_ac1)),
+            num(c.map(|c| &c.gwet_ac1_variance)),
+            num(t.and_then(|t| t.cohen_kappa_se.as_ref())),
+            num(t.map(|t| &t.gwet_ac1)),
+            num(t.map(|t| &t.gwet_ac1_variance)),
             row.notes.join("; "),
         ]);
     }

@@ -891,6 +891,8 @@ pub fn plan(
                 study: StudyInfo { name },
                 coders: coders.clone(),
                 agreement: AgreementSettings::default(),
+                reviewers: Vec::new(),
+                sync: None,
             };
             plan.writes
                 .insert(MANIFEST.to_string(), manifest_text(&m).into_bytes());

@@ -10,6 +10,8 @@ pub mod locate;
 pub mod read;
 pub mod record;
 pub mod recover;
+pub mod remote;
+pub mod sync;
 pub mod watch;
 pub mod write;
 

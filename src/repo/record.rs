@@ -34,6 +34,10 @@ pub struct Recorded {
     pub commit: git2::Oid,
     /// How many times the branch had moved under us.
     pub retries: usize,
+    /// Committed, but the working file or index could not be brought up to
+    /// the commit (a disk that filled in between): why. The decision is
+    /// durable; the next start puts the working tree in step (`recover`).
+    pub worktree_behind: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -52,6 +56,10 @@ pub enum RecordError {
     UncommittedChanges(String),
     #[error("the branch kept moving ({0} attempts); try again")]
     Contended(usize),
+    #[error(
+        "the disk is full ({0}); nothing was recorded and nothing was damaged — free some space and decide again"
+    )]
+    DiskFull(String),
     #[error(transparent)]
     Repo(#[from] RepoError),
 }
@@ -140,8 +148,22 @@ pub fn record_in_logs(
     // must be that commit's (another process's later commit would otherwise
     // be undone in the working tree). Other clones are kept apart by the
     // compare-and-swap on the branch.
-    let _lock = RecordLock::take(&repo)?;
-    commit_logs(&repo, &logs, &sig, message)
+    let _lock = RecordLock::take(&repo).map_err(|e| disk_full(e.into()))?;
+    commit_logs(&repo, &logs, &sig, message).map_err(disk_full)
+}
+
+/// A failure for want of space, said as such (git2 and the file system
+/// each word it their own way).
+fn disk_full(e: RecordError) -> RecordError {
+    let text = e.to_string();
+    let full = text.contains("No space left")
+        || text.contains("os error 28")
+        || text.contains("Disk quota exceeded")
+        || text.contains("os error 122");
+    match e {
+        RecordError::Repo(_) if full => RecordError::DiskFull(text),
+        other => other,
+    }
 }
 
 /// The commit itself, with the record lock held.
@@ -198,12 +220,18 @@ fn commit_logs(
         let parents: Vec<&git2::Commit> = tip.iter().collect();
         match repo.commit(Some("HEAD"), sig, sig, message, &tree, &parents) {
             Ok(oid) => {
+                let mut worktree_behind = None;
                 for (log, content) in logs.iter().zip(&contents) {
-                    sync_worktree(repo, &log.on_disk, &log.repo_path, content.as_bytes())?;
+                    if let Err(e) =
+                        sync_worktree(repo, &log.on_disk, &log.repo_path, content.as_bytes())
+                    {
+                        worktree_behind = Some(format!("{}: {e}", log.in_study));
+                    }
                 }
                 return Ok(Recorded {
                     commit: oid,
                     retries: attempt,
+                    worktree_behind,
                 });
             }
             // The branch moved (another reviewer) or is being written: re-read and re-apply.

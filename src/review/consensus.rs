@@ -121,6 +121,8 @@ mod tests {
                     },
                 ],
                 agreement: Default::default(),
+                reviewers: Vec::new(),
+                sync: None,
             }),
             codebook: Default::default(),
             transcripts: vec![Transcript::new("t", "x".repeat(100))],

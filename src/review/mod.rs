@@ -5,7 +5,10 @@
 pub mod boundary;
 pub mod consensus;
 pub mod decide;
+pub mod roles;
 pub mod standing;
+pub mod sync_summary;
+pub mod union;
 
 pub use consensus::{Consensus, consensus};
 pub use decide::{Choice, decision_for, describe, revert_of};

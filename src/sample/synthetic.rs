@@ -85,6 +85,8 @@ pub fn synthetic_study(p: &Params) -> StudyFiles {
             })
             .collect(),
         agreement: AgreementSettings::default(),
+        reviewers: Vec::new(),
+        sync: None,
     };
     files.insert("concord.toml", manifest_text(&manifest));
     // Codebook: g1..g3 / g1c1..g1c3 / g1c1s1..g1c1s3; only subconstructs codable.

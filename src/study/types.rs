@@ -12,6 +12,33 @@ pub struct Manifest {
     pub coders: Vec<Coder>,
     #[serde(default)]
     pub agreement: AgreementSettings,
+    /// Who reviews, when the team lists them (`[[reviewer]]`): `concord
+    /// status` then counts each one's decisions. Optional; anyone may decide.
+    #[serde(rename = "reviewer", default, skip_serializing_if = "Vec::is_empty")]
+    pub reviewers: Vec<Reviewer>,
+    /// `[sync]`: how the review screen shares decisions with the remote.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sync: Option<SyncSettings>,
+}
+
+/// `[sync]` in concord.toml (or the user's config file).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SyncSettings {
+    /// Fetch and integrate on its own this often ("60s", "5m"); none: only on `S`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval: Option<String>,
+}
+
+/// A person who reconciles the coding, as decisions name them (`Name <email>`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reviewer {
+    pub name: String,
+    /// Matched against the email in each decision's `reviewer`; without
+    /// it, the name is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

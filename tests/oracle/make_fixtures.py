@@ -28,6 +28,7 @@ import numpy as np
 import krippendorff
 from nltk.metrics.agreement import AnnotationTask
 from sklearn.metrics import cohen_kappa_score
+from statsmodels.stats.inter_rater import cohens_kappa as sm_cohens_kappa
 from statsmodels.stats.inter_rater import fleiss_kappa
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -117,6 +118,94 @@ def cohen_from_table(both, a_only, b_only, neither):
     return (po - pe) / (1 - pe)
 
 
+def cohen_se_exact(table, kappa):
+    """Large-sample variance of Cohen's kappa (Fleiss, Cohen & Everitt 1969),
+    exact, and its square root; checked against statsmodels' std_kappa."""
+    if kappa is None:
+        return None
+    both, a_only, b_only, neither = table
+    n = sum(table)
+    p = [[Fraction(both, n), Fraction(a_only, n)], [Fraction(b_only, n), Fraction(neither, n)]]
+    row = [p[0][0] + p[0][1], p[1][0] + p[1][1]]
+    col = [p[0][0] + p[1][0], p[0][1] + p[1][1]]
+    pe = row[0] * col[0] + row[1] * col[1]
+    total = Fraction(0)
+    for i in range(2):
+        total += p[i][i] * (1 - (row[i] + col[i]) * (1 - kappa)) ** 2
+        j = 1 - i
+        total += (1 - kappa) ** 2 * p[i][j] * (col[i] + row[j]) ** 2
+    total -= (kappa - pe * (1 - kappa)) ** 2
+    var = total / (n * (1 - pe) ** 2)
+    se = math.sqrt(float(var))
+    res = sm_cohens_kappa(np.array([[both, a_only], [b_only, neither]], dtype=float))
+    agree(se, float(res["std_kappa"]), "cohen se %r" % (table,))
+    return se
+
+
+# Gwet's AC1 checks against irrCAC, run at the end in irrCAC's own venv
+# (its pins conflict with statsmodels'): (histogram, exact ac1, exact variance, what).
+GWET_CHECKS = []
+
+
+def gwet_exact(hist, what):
+    """Gwet's AC1 and its linearised variance (irrCAC's CAC.gwet(), N = inf)
+    from hist[r] = units coded by exactly r of m coders, two categories,
+    every coder rating every unit.  Exact; queued for the irrCAC check."""
+    m = len(hist) - 1
+    n = sum(hist)
+    if m < 2 or n == 0:
+        return None, None
+    pi = Fraction(sum(r * h for r, h in enumerate(hist)), m * n)
+    pe = 2 * pi * (1 - pi)
+    agree_of = lambda r: Fraction(r * (r - 1) + (m - r) * (m - r - 1), m * (m - 1))
+    pa = sum(h * agree_of(r) for r, h in enumerate(hist)) / n
+    ac1 = (pa - pe) / (1 - pe)
+    var = None
+    if n >= 2:
+        tot = Fraction(0)
+        for r, h in enumerate(hist):
+            if h:
+                ac1_i = (agree_of(r) - pe) / (1 - pe)
+                pe_i = (r * (1 - pi) + (m - r) * pi) / m
+                term = ac1_i - 2 * (1 - ac1) * (pe_i - pe) / (1 - pe)
+                tot += h * (term - ac1) ** 2
+        var = tot / (n * (n - 1))
+    GWET_CHECKS.append((list(hist), ac1, var, what))
+    return ac1, var
+
+
+def check_gwet_with_irrcac():
+    """Every queued AC1 and variance against the irrCAC package."""
+    import subprocess
+    python = os.environ.get("CONCORD_IRRCAC_PYTHON")
+    if not python:
+        raise SystemExit("CONCORD_IRRCAC_PYTHON is not set: run through tests/oracle/run.sh")
+    hists = sorted({tuple(h) for h, _, _, _ in GWET_CHECKS})
+    out = subprocess.run([python, os.path.join(HERE, "gwet_irrcac.py")],
+                         input=json.dumps([list(h) for h in hists]), capture_output=True,
+                         text=True, check=True).stdout
+    by_hist = {tuple(h): (a, v) for h, a, v in json.loads(out)}
+    for hist, ac1, var, what in GWET_CHECKS:
+        a, v = by_hist[tuple(hist)]
+        if sum(hist) < 2:
+            continue   # irrCAC divides by n(n - 1): exact only
+        agree(ac1, a, "gwet ac1 (irrCAC) %s" % what)
+        if var is not None:
+            agree(var, v, "gwet ac1 variance (irrCAC) %s" % what)
+    return len(GWET_CHECKS)
+
+
+def gwet_fields(hist, coded, what):
+    """The row's gwet_ac1 and gwet_ac1_variance after issue 3's rule (all coders)."""
+    ac1, var = gwet_exact(hist, what)
+    return {"gwet_ac1": num(silent(coded, ac1)), "gwet_ac1_variance": num(silent(coded, var))}
+
+
+def add_hist(total, hist):
+    for i, h in enumerate(hist):
+        total[i] += h
+
+
 def sk_cohen(v1, v2):
     if len(v1) == 0:
         return None
@@ -201,17 +290,24 @@ def character_rows(study):
     all_counts = []            # Fleiss subjects over everything
     all_v = ([], [])
     all_coded = [0] * len(coders)   # characters each coder coded, any code
+    all_hist = [0] * (len(coders) + 1)   # characters by how many coders coded them
     for code in codable_codes(study):
         pooled = [0, 0, 0, 0]
         weighted = []
         pooled_counts = []
         pooled_v = ([], [])
         pooled_coded = [0] * len(coders)   # characters each coder coded, all transcripts
+        pooled_hist = [0] * (len(coders) + 1)
         for t in study["transcripts"]:
             TU = t["length"]
             sets = [coded_chars(study, c, t["id"], code) for c in coders]
             for i, s in enumerate(sets):
                 pooled_coded[i] += len(s)
+            hist = [0] * (len(coders) + 1)
+            for x in range(TU):
+                hist[sum(1 for s in sets if x in s)] += 1
+            add_hist(pooled_hist, hist)
+            gwet = gwet_fields(hist, [len(s) for s in sets], "character %s %s" % (code, t["id"]))
             if two:
                 A, B = sets
                 both, a_only, b_only = len(A & B), len(A - B), len(B - A)
@@ -224,7 +320,9 @@ def character_rows(study):
                 rows.append({"code": code, "transcript": t["id"], "both": both, "a_only": a_only,
                              "b_only": b_only, "neither": neither,
                              "percent_agreement": num(Fraction(both + neither, TU)) if TU else None,
-                             "cohen_kappa": num(kappa)})
+                             "cohen_kappa": num(kappa),
+                             "cohen_kappa_se": cohen_se_exact((both, a_only, b_only, neither), kappa),
+                             **gwet})
                 for k, v in enumerate((both, a_only, b_only, neither)):
                     pooled[k] += v
                 if kappa is not None:
@@ -237,10 +335,14 @@ def character_rows(study):
                 fk = fleiss_exact(counts, len(coders))
                 agree(fk, sm_fleiss(counts), "fleiss %s %s" % (code, t["id"]))
                 fk = silent([len(s) for s in sets], fk)
-                rows.append({"code": code, "transcript": t["id"], "fleiss_kappa": num(fk)})
+                rows.append({"code": code, "transcript": t["id"], "fleiss_kappa": num(fk), **gwet})
                 pooled_counts.extend(counts)
+        add_hist(all_hist, pooled_hist)
+        for i, n in enumerate(pooled_coded):
+            all_coded[i] += n if not two else 0
+        gwet = gwet_fields(pooled_hist, pooled_coded, "character pooled %s" % code)
         if two:
-            rows.append(pooled_row(code, pooled, weighted, pooled_v))
+            rows.append({**pooled_row(code, pooled, weighted, pooled_v), **gwet})
             for k in range(4):
                 all_tables[k] += pooled[k]
             all_weighted.extend(weighted)
@@ -250,17 +352,18 @@ def character_rows(study):
             fk = fleiss_exact(pooled_counts, len(coders))
             agree(fk, sm_fleiss(pooled_counts), "fleiss pooled %s" % code)
             fk = silent(pooled_coded, fk)
-            rows.append({"code": code, "transcript": None, "fleiss_kappa": num(fk)})
+            rows.append({"code": code, "transcript": None, "fleiss_kappa": num(fk), **gwet})
             all_counts.extend(pooled_counts)
-            for i, n in enumerate(pooled_coded):
-                all_coded[i] += n
     if two:
-        rows.append(pooled_row(None, all_tables, all_weighted, all_v))
+        all_coded = [all_tables[0] + all_tables[1], all_tables[0] + all_tables[2]]
+    gwet = gwet_fields(all_hist, all_coded, "character overall")
+    if two:
+        rows.append({**pooled_row(None, all_tables, all_weighted, all_v), **gwet})
     else:
         fk = fleiss_exact(all_counts, len(coders))
         agree(fk, sm_fleiss(all_counts), "fleiss overall")
         fk = silent(all_coded, fk)
-        rows.append({"code": None, "transcript": None, "fleiss_kappa": num(fk)})
+        rows.append({"code": None, "transcript": None, "fleiss_kappa": num(fk), **gwet})
     return rows
 
 
@@ -270,12 +373,13 @@ def pooled_row(code, table, weighted, vectors):
     kappa = cohen_from_table(*table)
     agree(kappa, sk_cohen(*vectors), "cohen pooled %s" % code)
     kappa = silent([both + a_only, both + b_only], kappa)
+    se = cohen_se_exact(table, kappa)
     # weighted: the rule-applied per-transcript kappas that are defined
     total = sum(w for w, _ in weighted)
     wmean = sum(w * k for w, k in weighted) / total if total else None
     return {"code": code, "transcript": None, "both": both, "a_only": a_only, "b_only": b_only,
             "neither": neither, "percent_agreement": num(Fraction(both + neither, n)) if n else None,
-            "cohen_kappa": num(kappa), "cohen_kappa_weighted_mean": num(wmean)}
+            "cohen_kappa": num(kappa), "cohen_kappa_se": se, "cohen_kappa_weighted_mean": num(wmean)}
 
 
 def segment_match(a_list, b_list, threshold):
@@ -362,7 +466,14 @@ def turn_rows(study):
         marked = [sum(u[i] for u in units) for i in range(len(coders))]   # turns each coder marked
         alpha = silent(marked, alpha)
         ck = silent(marked[:2], ck)
-        r = {"code": code, "alpha": num(alpha), "cohen_kappa": num(ck)}
+        table = (sum(1 for x, y in zip(v1, v2) if x and y), sum(1 for x, y in zip(v1, v2) if x and not y),
+                 sum(1 for x, y in zip(v1, v2) if y and not x), sum(1 for x, y in zip(v1, v2) if not x and not y))
+        hist = [0] * (len(coders) + 1)
+        for u in units:
+            hist[sum(u)] += 1
+        gwet = gwet_fields(hist, marked, "turn %s" % code) if units else {"gwet_ac1": None, "gwet_ac1_variance": None}
+        r = {"code": code, "alpha": num(alpha), "cohen_kappa": num(ck),
+             "cohen_kappa_se": cohen_se_exact(table, ck), **gwet}
         if len(coders) >= 3:
             counts = [(sum(u), len(u) - sum(u)) for u in units]
             fk = fleiss_exact(counts, len(coders))
@@ -753,8 +864,9 @@ def main():
             ", ".join(str(t["length"]) for t in st["transcripts"]), len(st["codings"]))
         fx["expected"] = expected(st)
         written.append(write("%03d-%s-%dcoders" % (n + 2, scenario, n_coders), fx))
+    checked = check_gwet_with_irrcac()
     total = sum(os.path.getsize(p) for p in written)
-    print("wrote %d fixtures to %s (%d bytes)" % (len(written), OUT, total))
+    print("wrote %d fixtures to %s (%d bytes); %d AC1 figures match irrCAC" % (len(written), OUT, total, checked))
 
 
 if __name__ == "__main__":

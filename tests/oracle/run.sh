@@ -23,5 +23,20 @@ if ! cmp -s "$here/requirements.txt" "$stamp"; then
     cp "$here/requirements.txt" "$stamp"
 fi
 
+# irrCAC (Gwet's AC1) in a venv of its own: its pins (scipy==1.12.0,
+# pandas<3) exclude the main ones.
+irr_venv="${CONCORD_IRRCAC_VENV:-$venv-irrcac}"
+if [ ! -x "$irr_venv/bin/python" ]; then
+    echo "creating virtual environment at $irr_venv" >&2
+    "$python" -m venv "$irr_venv"
+fi
+irr_stamp="$irr_venv/.concord-oracle-requirements"
+if ! cmp -s "$here/requirements-irrcac.txt" "$irr_stamp"; then
+    echo "installing pinned irrCAC into $irr_venv" >&2
+    "$irr_venv/bin/python" -m pip install --disable-pip-version-check -q -r "$here/requirements-irrcac.txt"
+    cp "$here/requirements-irrcac.txt" "$irr_stamp"
+fi
+export CONCORD_IRRCAC_PYTHON="$irr_venv/bin/python"
+
 "$venv/bin/python" "$here/unitized_alpha.py" >/dev/null
 exec "$venv/bin/python" "$here/make_fixtures.py" "$@"
