@@ -82,7 +82,6 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
     let standing_of = |u: &ReviewUnit| standing.get(&u.id).cloned().unwrap_or(Standing::Open);
     let units: Vec<ReviewUnit> = all_units
         .into_iter()
-        .into_iter()
         .filter(|u| args.transcript.as_ref().is_none_or(|t| u.transcript == *t))
         .filter(|u| {
             args.code
