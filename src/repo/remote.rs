@@ -228,7 +228,7 @@ pub fn push(
         return Ok(Pushed::Done);
     }
     // Porcelain: one line per ref, `!` first when it was refused.
-    for line in stdout.lines().filter(|l| l.starts_with('!')) {
+    if let Some(line) = stdout.lines().find(|l| l.starts_with('!')) {
         let reason = line.split('\t').nth(2).unwrap_or(line).trim();
         if reason.contains("fetch first") || reason.contains("non-fast-forward") {
             return Ok(Pushed::NotFastForward);
