@@ -32,7 +32,14 @@ fn loaded(root: &Path, width: u16, height: u16, with_history: bool) -> State {
     let study = concord::study::check(&files).study;
     let agreement = AgreementSummary::compute(&study);
     let (mut state, effects) = opened(study, width, height, None);
-    assert_eq!(effects, vec![Effect::ComputeAgreement, Effect::LoadHistory]);
+    assert_eq!(
+        effects,
+        vec![
+            Effect::ComputeAgreement,
+            Effect::LoadHistory,
+            Effect::CountAheadBehind
+        ]
+    );
     update(&mut state, Action::AgreementReady(Box::new(agreement)));
     if with_history {
         update(&mut state, Action::HistoryLoaded(Box::new(history(root))));

@@ -17,7 +17,14 @@ use screen::{opened, press};
 fn loaded() -> State {
     let study = concord::study::check(&concord::sample::sample_study()).study;
     let (state, effects) = opened(study, 80, 24, None);
-    assert_eq!(effects, vec![Effect::ComputeAgreement, Effect::LoadHistory]);
+    assert_eq!(
+        effects,
+        vec![
+            Effect::ComputeAgreement,
+            Effect::LoadHistory,
+            Effect::CountAheadBehind
+        ]
+    );
     state
 }
 
@@ -174,7 +181,8 @@ fn one_key_decides_and_the_unit_is_done_only_once_committed() {
 #[test]
 fn deciding_again_replaces_the_decision() {
     let mut state = loaded();
-    press(&mut state, "]\n");
+    // A: stay on the unit after deciding (the default goes on to the next).
+    press(&mut state, "]\nA");
     let e = press(&mut state, "x");
     recorded(&mut state, &e[0], "d-1");
     let e = press(&mut state, "b");
@@ -209,7 +217,7 @@ fn undo_reverts_the_last_decision_of_the_session() {
 #[test]
 fn a_note_goes_with_the_decision() {
     let mut state = loaded();
-    press(&mut state, "]\n");
+    press(&mut state, "]\nA");
     let unit = state.unit.unwrap();
     // A note on an open unit is recorded at once, as a discussion line: never lost.
     let e = press(&mut state, "cB keeps the whole turn\n");
@@ -579,7 +587,11 @@ fn a_change_on_disk_reloads_behind_the_screen_and_says_what_came_in() {
             last_commit: None,
         },
     );
-    assert_eq!(effects, vec![Effect::Reload], "{effects:?}");
+    assert_eq!(
+        effects,
+        vec![Effect::Reload, Effect::CountAheadBehind],
+        "{effects:?}"
+    );
     let data = state.data.as_ref().unwrap();
     assert_eq!(data.units[state.unit.unwrap()].id, here_id, "the same unit");
     assert_eq!(state.screen, Screen::Unit);
@@ -596,7 +608,8 @@ fn a_change_on_disk_reloads_behind_the_screen_and_says_what_came_in() {
 #[test]
 fn a_change_while_committing_waits_for_the_commit() {
     let mut state = loaded();
-    press(&mut state, "]\n");
+    // A: stay on the unit once decided, to look at it after the reload.
+    press(&mut state, "]\nA");
     let e = press(&mut state, "1");
     assert!(update(&mut state, Action::StudyChanged).is_empty());
     let Effect::Decide { unit, .. } = &e[0] else {
@@ -620,7 +633,7 @@ fn a_change_while_committing_waits_for_the_commit() {
             reload: false,
         },
     );
-    assert_eq!(effects, vec![Effect::Reload]);
+    assert_eq!(effects, vec![Effect::Reload, Effect::CountAheadBehind]);
     // The reload read the commit too: it is one decision, not a conflict.
     let with_it = state.data.as_ref().unwrap().study.clone();
     update(

@@ -131,7 +131,7 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
                 ("codings.csv", csv::codings(study)),
                 ("decisions.csv", csv::decisions(study)),
                 ("units.csv", csv::units(study, &units)),
-                ("agreement.csv", csv::agreement(&table)),
+                ("agreement.csv", csv::agreement(&table, &study.codebook)),
             ];
             for (name, text) in files {
                 let text = text.map_err(refused)?;

@@ -9,11 +9,11 @@
 use std::collections::HashMap;
 
 use crate::agreement::Estimate;
-use crate::agreement::report::Report;
+use crate::agreement::report::{Report, Row};
 use crate::align::ReviewUnit;
 use crate::interop::InteropError;
 use crate::review::standing::{Standing, live_decisions, standings};
-use crate::study::Study;
+use crate::study::{Codebook, Study};
 
 /// A table's text: `header` and then `rows`.
 pub fn table(header: &[&str], rows: &[Vec<String>]) -> Result<String, InteropError> {
@@ -187,7 +187,7 @@ pub fn units(study: &Study, units: &[ReviewUnit]) -> Result<String, InteropError
     table(&UNITS_HEADER, &rows)
 }
 
-pub const AGREEMENT_HEADER: [&str; 33] = [
+pub const AGREEMENT_HEADER: [&str; 36] = [
     "code",
     "transcript",
     "domain",
@@ -221,74 +221,105 @@ pub const AGREEMENT_HEADER: [&str; 33] = [
     "turn_gwet_ac1",
     "turn_gwet_ac1_variance",
     "notes",
+    // Last, so scripts that read columns by position keep working.
+    "code_name",
+    "code_path",
+    "pair",
 ];
 
 /// `agreement.csv`: the rows and columns of `concord agreement --csv`
 /// (every measure; empty where a figure is absent or undefined, the reason
 /// in `notes`).
-pub fn agreement(r: &Report) -> Result<String, InteropError> {
-    let mut k: HashMap<&str, (&Estimate, Option<&Estimate>)> = HashMap::new();
-    for row in &r.rows {
-        if let Some(a) = &row.alpha {
-            for (code, e) in a.k_u_alpha.iter().flatten() {
-                k.insert(
-                    code.as_str(),
-                    (e, a.coverage.as_ref().and_then(|c| c.get(code))),
-                );
+pub fn agreement(r: &Report, codebook: &Codebook) -> Result<String, InteropError> {
+    // (k)uα and coverage of each code, from its parent's domain row.
+    let k_of = |rows: &[Row]| {
+        let mut k: HashMap<String, (Estimate, Option<Estimate>)> = HashMap::new();
+        for row in rows {
+            if let Some(a) = &row.alpha {
+                for (code, e) in a.k_u_alpha.iter().flatten() {
+                    k.insert(
+                        code.clone(),
+                        (
+                            e.clone(),
+                            a.coverage.as_ref().and_then(|c| c.get(code)).cloned(),
+                        ),
+                    );
+                }
             }
         }
-    }
+        k
+    };
     let num = |e: Option<&Estimate>| {
         e.and_then(|e| e.value())
             .map_or(String::new(), |v| v.to_string())
     };
     let count = |n: Option<u64>| n.map_or(String::new(), |n| n.to_string());
     let mut rows = Vec::new();
-    for row in &r.rows {
-        let c = row.character.as_ref();
-        let s = row.segment.as_ref();
-        let a = row.alpha.as_ref();
-        let t = row.turn.as_ref();
-        let own_k = row
-            .code
-            .as_deref()
-            .filter(|_| row.transcript.is_none())
-            .and_then(|code| k.get(code));
-        rows.push(vec![
-            row.code.clone().unwrap_or_default(),
-            row.transcript.clone().unwrap_or_default(),
-            a.and_then(|a| a.domain.clone()).unwrap_or_default(),
-            count(c.and_then(|c| c.both)),
-            count(c.and_then(|c| c.a_only)),
-            count(c.and_then(|c| c.b_only)),
-            count(c.and_then(|c| c.neither)),
-            num(c.map(|c| &c.percent_agreement)),
-            num(c.and_then(|c| c.cohen_kappa.as_ref())),
-            num(c.and_then(|c| c.cohen_kappa_weighted_mean.as_ref())),
-            num(c.and_then(|c| c.fleiss_kappa.as_ref())),
-            count(s.map(|s| s.agreements)),
-            count(s.map(|s| s.a_only)),
-            count(s.map(|s| s.b_only)),
-            num(s.map(|s| &s.percent_agreement)),
-            num(s.map(|s| &s.kappa_bp)),
-            num(a.and_then(|a| a.binary_u_alpha.as_ref())),
-            num(a.and_then(|a| a.u_alpha.as_ref())),
-            num(a.and_then(|a| a.cu_alpha.as_ref())),
-            num(own_k.map(|k| k.0)),
-            num(own_k.and_then(|k| k.1)),
-            num(a.and_then(|a| a.cu_alpha_domains.as_ref())),
-            count(t.map(|t| t.turns as u64)),
-            num(t.map(|t| &t.alpha)),
-            num(t.and_then(|t| t.cohen_kappa.as_ref())),
-            num(t.and_then(|t| t.fleiss_kappa.as_ref())),
-            num(c.and_then(|c| c.cohen_kappa_se.as_ref())),
-            num(c.map(|c| &c.gwet_ac1)),
-            num(c.map(|c| &c.gwet_ac1_variance)),
-            num(t.and_then(|t| t.cohen_kappa_se.as_ref())),
-            num(t.map(|t| &t.gwet_ac1)),
-            num(t.map(|t| &t.gwet_ac1_variance)),
-            row.notes.join("; "),
-        ]);
+    // All coders' rows (pair empty), then, with three or more coders, each
+    // pair's pooled rows (pair "a+b": its A and B).
+    let mut sets = vec![(&r.rows, String::new())];
+    for p in &r.pairs {
+        sets.push((&p.rows, format!("{}+{}", p.coders[0], p.coders[1])));
+    }
+    for (set, pair) in sets {
+        let k = k_of(set);
+        for row in set {
+            let c = row.character.as_ref();
+            let s = row.segment.as_ref();
+            let a = row.alpha.as_ref();
+            let t = row.turn.as_ref();
+            let own_k = row
+                .code
+                .as_deref()
+                .filter(|_| row.transcript.is_none())
+                .and_then(|code| k.get(code));
+            let own_k = own_k.map(|(e, c)| (e, c.as_ref()));
+            rows.push(vec![
+                row.code.clone().unwrap_or_default(),
+                row.transcript.clone().unwrap_or_default(),
+                a.and_then(|a| a.domain.clone()).unwrap_or_default(),
+                count(c.and_then(|c| c.both)),
+                count(c.and_then(|c| c.a_only)),
+                count(c.and_then(|c| c.b_only)),
+                count(c.and_then(|c| c.neither)),
+                num(c.map(|c| &c.percent_agreement)),
+                num(c.and_then(|c| c.cohen_kappa.as_ref())),
+                num(c.and_then(|c| c.cohen_kappa_weighted_mean.as_ref())),
+                num(c.and_then(|c| c.fleiss_kappa.as_ref())),
+                count(s.map(|s| s.agreements)),
+                count(s.map(|s| s.a_only)),
+                count(s.map(|s| s.b_only)),
+                num(s.map(|s| &s.percent_agreement)),
+                num(s.map(|s| &s.kappa_bp)),
+                num(a.and_then(|a| a.binary_u_alpha.as_ref())),
+                num(a.and_then(|a| a.u_alpha.as_ref())),
+                num(a.and_then(|a| a.cu_alpha.as_ref())),
+                num(own_k.map(|k| k.0)),
+                num(own_k.and_then(|k| k.1)),
+                num(a.and_then(|a| a.cu_alpha_domains.as_ref())),
+                count(t.map(|t| t.turns as u64)),
+                num(t.map(|t| &t.alpha)),
+                num(t.and_then(|t| t.cohen_kappa.as_ref())),
+                num(t.and_then(|t| t.fleiss_kappa.as_ref())),
+                num(c.and_then(|c| c.cohen_kappa_se.as_ref())),
+                num(c.map(|c| &c.gwet_ac1)),
+                num(c.map(|c| &c.gwet_ac1_variance)),
+                num(t.and_then(|t| t.cohen_kappa_se.as_ref())),
+                num(t.map(|t| &t.gwet_ac1)),
+                num(t.map(|t| &t.gwet_ac1_variance)),
+                row.notes.join("; "),
+                row.code
+                    .as_deref()
+                    .and_then(|c| codebook.get(c))
+                    .map(|c| c.name().to_string())
+                    .unwrap_or_default(),
+                row.code
+                    .as_deref()
+                    .and_then(|c| codebook.name_path(c))
+                    .unwrap_or_default(),
+                pair.clone(),
+            ]);
+        }
     }
     table(&AGREEMENT_HEADER, &rows)
 }

@@ -893,6 +893,7 @@ pub fn plan(
                 agreement: AgreementSettings::default(),
                 reviewers: Vec::new(),
                 sync: None,
+                coding: Default::default(),
             };
             plan.writes
                 .insert(MANIFEST.to_string(), manifest_text(&m).into_bytes());

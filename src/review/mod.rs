@@ -5,6 +5,7 @@
 pub mod boundary;
 pub mod consensus;
 pub mod decide;
+pub mod reconciled;
 pub mod roles;
 pub mod standing;
 pub mod sync_summary;

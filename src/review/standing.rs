@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use crate::align::{ReviewUnit, UnitClass};
 use crate::study::{Action, Decision, DecisionFile};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Standing {
     Open,
     /// Every coder coded the passage the same: nothing to decide.

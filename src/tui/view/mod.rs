@@ -3,10 +3,15 @@
 
 mod agreement;
 mod codebook;
+mod complete;
+mod done;
 mod help;
+pub use help::LEGEND;
 mod history;
+mod keybar;
 mod passage;
 mod status;
+mod transcript;
 mod unit;
 mod units;
 
@@ -25,8 +30,12 @@ pub fn view(state: &State, frame: &mut Frame) {
         too_small(state, frame, area);
         return;
     }
-    let [main, bottom] =
-        Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(frame.area());
+    let [main, bottom, keys] = Layout::vertical([
+        Constraint::Min(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(frame.area());
     match &state.phase {
         Phase::Loading(what) => loading(state, frame, main, what),
         Phase::Failed(e) => failed(state, frame, main, e),
@@ -35,8 +44,11 @@ pub fn view(state: &State, frame: &mut Frame) {
             Screen::Unit => unit::draw(state, frame, main),
             Screen::Agreement => agreement::draw(state, frame, main),
             Screen::History => history::draw(state, frame, main),
+            Screen::Transcript => transcript::draw(state, frame, main),
+            Screen::Complete => complete::draw(state, frame, main),
         },
     }
+    keybar::draw(state, frame, keys);
     match &state.prompt {
         _ if state.confirm_quit.is_some() => {
             let what = state.confirm_quit.clone().unwrap_or_default();

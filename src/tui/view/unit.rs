@@ -9,8 +9,8 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use crate::align::{ReviewUnit, UnitClass};
 use crate::review::Standing;
 use crate::review::boundary::boundary_difference;
-use crate::study::Section;
 use crate::study::text::{char_slice, printable, shorten};
+use crate::study::{Section, Transcript};
 use crate::tui::data::ReviewData;
 use crate::tui::state::State;
 use crate::tui::theme::Theme;
@@ -25,11 +25,8 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     };
     let unit = &data.units[i];
     let standing = &data.standings[i];
-    let text = data
-        .study
-        .transcript(&unit.transcript)
-        .map(|t| t.text.as_str())
-        .unwrap_or("");
+    let no_text = Transcript::new("", "");
+    let text = data.study.transcript(&unit.transcript).unwrap_or(&no_text);
     let coders: Vec<String> = data.coders.iter().map(|c| c.id.clone()).collect();
 
     let title = Line::from(vec![
@@ -48,16 +45,35 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         ),
         Span::styled(format!("{} ", standing.word()), standing_style(t, standing)),
     ]);
+    let mut title = title;
+    if let Some((n, of)) = crate::tui::queue::position(state) {
+        // The queue in view: where this unit is in the units pane's list.
+        title
+            .spans
+            .push(Span::styled(format!("· unit {n} of {of} "), t.dim()));
+    }
+    if let Some(s) = state.search.as_ref().filter(|s| s.highlight(i).is_some()) {
+        title.spans.push(Span::styled(
+            format!("· match {} of {} ", s.current + 1, s.matches.len()),
+            t.warn(),
+        ));
+    }
+    title
+        .spans
+        .extend(super::done::done_span(t, &data.study, &unit.transcript));
     let block = Block::bordered().title(title);
     let inner = block.inner(area);
     frame.render_widget(block, area);
 
     let coder_rows = coders.len() as u16;
-    let content = difference(t, data, unit, text);
+    let content = difference(t, data, unit, &text.text);
     let has_note = state.drafts.contains_key(&unit.id)
         || !matches!(standing, Standing::Open | Standing::Agreed);
     let decision_rows = if state.edit.is_some() {
         4
+    } else if matches!(standing, Standing::Conflict(_)) {
+        // The header, each decision's what / who and when / note side by side, the keys.
+        5
     } else if has_note {
         3
     } else {
@@ -77,11 +93,13 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     ])
     .areas(inner);
 
+    // The span being edited, else the search match shown in this unit.
     let extra = state
         .edit
         .as_ref()
         .and_then(|e| e.spans.get(e.selected))
-        .map(|s| (s.start, s.end));
+        .map(|s| (s.start, s.end))
+        .or_else(|| state.search.as_ref().and_then(|s| s.highlight(i)));
     let (lines, unit_line) =
         passage_lines(t, text, unit, &coders, passage_area.width as usize, extra);
     let unit_line = scroll_to_unit(lines.len(), unit_line, passage_area.height as usize);
@@ -375,6 +393,7 @@ fn draw_decision(
 ) {
     let t = &state.theme;
     let mut lines = Vec::new();
+    let mut conflict: Option<Vec<String>> = None;
     if state.pending.contains(&unit.id) {
         lines.push(Line::from(Span::styled(
             "Committing the decision…",
@@ -384,38 +403,8 @@ fn draw_decision(
         match standing {
             Standing::Decided(id) => {
                 if let Some(d) = data.decision(id) {
-                    let what = match d.action {
-                        crate::study::Action::Accept => format!(
-                            "accepted {}",
-                            data.coders
-                                .iter()
-                                .find(|c| Some(&c.id) == d.chosen.as_ref())
-                                .map(|c| printable(&c.name))
-                                .unwrap_or_default()
-                        ),
-                        crate::study::Action::Union => "accepted both (the union)".into(),
-                        crate::study::Action::Reject => "rejected: nothing coded here".into(),
-                        _ if d.result.is_empty() => "custom result: nothing coded".into(),
-                        _ => {
-                            let spans: Vec<String> = d
-                                .result
-                                .iter()
-                                .map(|r| {
-                                    let name = data
-                                        .study
-                                        .codebook
-                                        .get(&r.code)
-                                        .map(|c| printable(c.name()))
-                                        .unwrap_or_else(|| printable(&r.code));
-                                    format!("{name} {}–{}", r.start, r.end)
-                                })
-                                .collect();
-                            format!("custom result: {}", spans.join("; "))
-                        }
-                    };
-                    let when = d.at.replace('T', " ");
-                    let when = when.get(..16).unwrap_or(&when).to_string();
-                    let who = printable(d.reviewer.split(" <").next().unwrap_or(""));
+                    let what = decision_words(data, d);
+                    let (who, when) = who_and_when(d);
                     lines.push(Line::from(vec![
                         Span::styled("✓ Decided: ", t.success()),
                         Span::raw(what),
@@ -430,14 +419,16 @@ fn draw_decision(
                 "Stale: decided before a coder recoded this passage; decide again.",
                 t.error(),
             ))),
-            Standing::Conflict(ids) => lines.push(Line::from(Span::styled(
-                format!(
-                    "Conflict: {} decisions hold for this unit ({}); decide again to settle it.",
-                    ids.len(),
-                    ids.join(", ")
-                ),
-                t.error(),
-            ))),
+            Standing::Conflict(ids) => {
+                lines.push(Line::from(Span::styled(
+                    format!(
+                        "Conflict: {} decisions hold for this unit; decide again to settle it.",
+                        ids.len()
+                    ),
+                    t.error(),
+                )));
+                conflict = Some(ids.clone());
+            }
             Standing::Discussion(id) => {
                 let note = data
                     .decision(id)
@@ -476,6 +467,22 @@ fn draw_decision(
         ),
         t.dim(),
     )));
+    if let Some(ids) = conflict.filter(|_| area.height >= 4) {
+        // The header, the decisions side by side, the keys.
+        let keys = lines.pop();
+        let [head, columns, foot] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Min(1),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        frame.render_widget(Paragraph::new(lines), head);
+        draw_conflicting(t, data, &ids, frame, columns);
+        if let Some(keys) = keys {
+            frame.render_widget(Paragraph::new(keys), foot);
+        }
+        return;
+    }
     let lines: Vec<Line> = lines
         .into_iter()
         .rev()
@@ -483,6 +490,79 @@ fn draw_decision(
         .rev()
         .collect();
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
+}
+
+/// A decision's result in words: "accepted Priya Raman", "rejected: ...".
+fn decision_words(data: &ReviewData, d: &crate::study::Decision) -> String {
+    match d.action {
+        crate::study::Action::Accept => format!(
+            "accepted {}",
+            data.coders
+                .iter()
+                .find(|c| Some(&c.id) == d.chosen.as_ref())
+                .map(|c| printable(&c.name))
+                .unwrap_or_default()
+        ),
+        crate::study::Action::Union => "accepted both (the union)".into(),
+        crate::study::Action::Reject => "rejected: nothing coded here".into(),
+        _ if d.result.is_empty() => "custom result: nothing coded".into(),
+        _ => {
+            let spans: Vec<String> = d
+                .result
+                .iter()
+                .map(|r| {
+                    let name = data
+                        .study
+                        .codebook
+                        .get(&r.code)
+                        .map(|c| printable(c.name()))
+                        .unwrap_or_else(|| printable(&r.code));
+                    format!("{name} {}–{}", r.start, r.end)
+                })
+                .collect();
+            format!("custom result: {}", spans.join("; "))
+        }
+    }
+}
+
+/// The reviewer's name and the time (to the minute), printable.
+fn who_and_when(d: &crate::study::Decision) -> (String, String) {
+    let when = d.at.replace('T', " ");
+    let when = when.get(..16).unwrap_or(&when).to_string();
+    let who = printable(d.reviewer.split(" <").next().unwrap_or(""));
+    (who, printable(&when))
+}
+
+/// The decisions of a conflict side by side: what, who and when, the note.
+fn draw_conflicting(t: &Theme, data: &ReviewData, ids: &[String], frame: &mut Frame, area: Rect) {
+    let decisions: Vec<&crate::study::Decision> =
+        ids.iter().filter_map(|id| data.decision(id)).collect();
+    if decisions.is_empty() {
+        return;
+    }
+    let n = decisions.len() as u32;
+    let columns = Layout::horizontal((0..n).map(|_| Constraint::Ratio(1, n))).split(area);
+    for (k, (d, column)) in decisions.iter().zip(columns.iter()).enumerate() {
+        let (who, when) = who_and_when(d);
+        let mut lines = vec![
+            Line::from(vec![
+                Span::styled(format!("{}. ", (b'A' + k as u8) as char), t.error()),
+                Span::raw(decision_words(data, d)),
+            ]),
+            Line::from(Span::styled(format!("{who}, {when}"), t.dim())),
+        ];
+        if !d.note.is_empty() {
+            lines.push(Line::from(format!(
+                "\u{201c}{}\u{201d}",
+                printable(&d.note)
+            )));
+        }
+        let inner = Rect {
+            width: column.width.saturating_sub(1),
+            ..*column
+        };
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
+    }
 }
 
 fn draw_edit(state: &State, data: &ReviewData, frame: &mut Frame, area: Rect) {
