@@ -508,6 +508,47 @@ fn a_note_typed_on_an_open_unit_is_on_disk_after_quitting() {
 }
 
 #[test]
+fn the_agreement_view_scrolls_to_its_last_row_and_the_picker_to_its_last_code() {
+    let demo = demo();
+    let mut tui = demo.open();
+    tui.wait_for("the study to load", loaded);
+    // a, then G: the last code of the codebook in view, with the overall row and legend.
+    tui.keys("a");
+    tui.wait_for("the figures", |s| {
+        s.contains("Overall") && s.contains("rows 1–")
+    });
+    tui.keys("G");
+    tui.wait_for("the last row of the agreement view", |s| {
+        s.contains("Usability and features") && s.contains("of 37") && s.contains("–: undefined")
+    });
+    // Enter on it: its open disagreements in the units pane.
+    tui.keys("\r");
+    tui.wait_for("the code's open units", |s| {
+        s.contains("Units: ") && s.contains("· Usability and features · open")
+    });
+    // Open a unit, edit, pick: Down past the bottom of the picker to its last code.
+    tui.keys("\r");
+    tui.wait_for("the unit view", |s| unit_title(s).is_some());
+    tui.keys("ep");
+    tui.wait_for("the picker", |s| s.contains("Pick a code · 1 of 24"));
+    for _ in 0..30 {
+        tui.keys("\x1b[B");
+    }
+    tui.wait_for("the last code selected and in view", |s| {
+        s.contains("Pick a code · 24 of 24")
+            && s.contains("▶ Platform and modality › Usability and features")
+    });
+    tui.keys("\r");
+    tui.wait_for("the edited result with the last code", |s| {
+        !s.contains("Pick a code") && s.contains("▶ Usability and features")
+    });
+    tui.keys("\x1b");
+    tui.wait_for("the edit cancelled", |s| s.contains("edit cancelled"));
+    tui.keys("q");
+    assert!(tui.wait_exit().success());
+}
+
+#[test]
 fn keys_from_the_config_file_and_the_transcript_view() {
     let demo = demo();
     // A partial config: one key moved, one misspelt command, reported with its line.

@@ -166,10 +166,7 @@ fn unit_decided() {
                 },
             );
             let effects = press(s, "2");
-            let Effect::Decide {
-                unit, choice, note, ..
-            } = &effects[0]
-            else {
+            let Effect::Decide { unit, choice, .. } = &effects[0] else {
                 panic!()
             };
             let d = concord::review::decision_for(
@@ -178,7 +175,7 @@ fn unit_decided() {
                 "d-1".into(),
                 "Helen Marsh <helen.marsh@example.org>".into(),
                 "2026-11-23T10:04:00Z".into(),
-                note.clone(),
+                "B keeps the turn".into(),
             );
             update(
                 s,
@@ -239,6 +236,23 @@ fn help_lists_every_key() {
             }
         },
     );
+    // Every key and every help text is on the help, scrolled if need be.
+    for (w, h) in SIZES {
+        let mut state = loaded(w, h);
+        press(&mut state, "?");
+        let mut seen = render(&state, w, h);
+        for _ in 0..40 {
+            press(&mut state, "j");
+            seen.push_str(&render(&state, w, h));
+        }
+        assert!(state.help, "j scrolls, it does not close");
+        for b in concord::tui::keymap::REVIEW.iter() {
+            assert!(seen.contains(b.help), "{w}x{h}: {}", b.help);
+        }
+        for b in concord::tui::keymap::EDIT.iter() {
+            assert!(seen.contains(b.help), "{w}x{h}: {}", b.help);
+        }
+    }
 }
 
 #[test]
@@ -276,6 +290,51 @@ fn the_picker_scrolled_to_its_last_code() {
             assert!(s.contains(" of 24"), "{s}");
         },
     );
+}
+
+#[test]
+fn agreement_scrolled_to_its_last_row() {
+    screens(
+        "agreement_last",
+        |s| {
+            press(s, "aG");
+        },
+        |s| {
+            // The last code of the codebook, the overall row and the whole legend.
+            assert!(s.contains("Usability and features"), "{s}");
+            assert!(s.contains("Overall"));
+            assert!(s.contains("–: undefined"));
+            assert!(s.contains("%"), "segment agreement as a percentage");
+        },
+    );
+}
+
+#[test]
+fn agreement_sorted_by_kappa() {
+    screens(
+        "agreement_sorted",
+        |s| {
+            press(s, "as");
+        },
+        |s| {
+            assert!(s.contains("κ, lowest first"));
+        },
+    );
+}
+
+#[test]
+fn below_the_minimum_size_the_screen_says_so() {
+    for (w, h) in [(60, 20), (79, 24), (80, 23)] {
+        let state = loaded(w, h);
+        let screen = render(&state, w, h);
+        assert!(screen.contains("Terminal too small"), "{w}x{h}\n{screen}");
+        assert!(screen.contains(&format!("{w}x{h} here")), "{screen}");
+        if (w, h) == (60, 20) {
+            insta::assert_snapshot!("too_small_60x20", screen);
+        }
+    }
+    let state = loaded(80, 24);
+    assert!(!render(&state, 80, 24).contains("Terminal too small"));
 }
 
 #[test]

@@ -33,6 +33,11 @@ pub enum Command {
     FilterStanding,
     FilterClass,
     Agreement,
+    /// Sort the agreement view by its next column.
+    Sort,
+    /// Scroll the unit view's difference pane (definitions, what each included).
+    DetailDown,
+    DetailUp,
     History,
     MarkVersion,
     Baseline,
@@ -178,7 +183,7 @@ pub const REVIEW: &[Binding<Command>] = &[
     Binding {
         keys: &[Key::Char('c')],
         command: Command::Note,
-        help: "note (open unit: ⚑ with it)",
+        help: "note (open unit: ⚑)",
     },
     Binding {
         keys: &[Key::Char('d')],
@@ -244,6 +249,21 @@ pub const REVIEW: &[Binding<Command>] = &[
         keys: &[Key::Char('a')],
         command: Command::Agreement,
         help: "agreement figures",
+    },
+    Binding {
+        keys: &[Key::Char('J')],
+        command: Command::DetailDown,
+        help: "scroll difference down",
+    },
+    Binding {
+        keys: &[Key::Char('K')],
+        command: Command::DetailUp,
+        help: "scroll difference up",
+    },
+    Binding {
+        keys: &[Key::Char('s')],
+        command: Command::Sort,
+        help: "agreement: sort by column",
     },
     Binding {
         keys: &[Key::Char('h')],

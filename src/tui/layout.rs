@@ -4,6 +4,10 @@
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
+/// The smallest terminal the screens are drawn for; below it the screen
+/// says so instead of drawing panes cut to pieces.
+pub const MIN_SIZE: (u16, u16) = (80, 24);
+
 pub struct BrowseAreas {
     pub tree: Rect,
     pub units: Rect,

@@ -3,6 +3,7 @@
 //! draws, and one [`runtime`] that owns the terminal, reads events and runs
 //! slow work (loading, git, statistics) on tokio tasks.
 
+pub mod agreement_list;
 pub mod code;
 pub mod config;
 pub mod data;

@@ -155,6 +155,8 @@ pub struct State {
     pub agreement: Option<AgreementSummary>,
     pub screen: Screen,
     pub help: bool,
+    /// Rows the help is scrolled by (it scrolls when it does not fit).
+    pub help_scroll: usize,
     pub focus: Pane,
     pub expanded: BTreeSet<String>,
     pub tree_cursor: usize,
@@ -162,6 +164,12 @@ pub struct State {
     pub unit: Option<usize>,
     /// First code row shown in the agreement view.
     pub agreement_scroll: usize,
+    /// The agreement view's cursor (a row of `agreement_list::rows`).
+    pub agreement_cursor: usize,
+    /// Lines the unit view's difference pane is scrolled by (J K); back to 0 on another unit.
+    pub difference_scroll: usize,
+    /// The agreement view's order (`s`).
+    pub agreement_sort: crate::tui::agreement_list::SortBy,
     pub filter: StandingFilter,
     pub class_filter: Option<UnitClass>,
     pub prompt: Option<Prompt>,
@@ -201,8 +209,6 @@ pub struct State {
     pub transcript_view: Option<crate::tui::transcript::TranscriptView>,
     /// The keys in force: the keymap with the user's overrides.
     pub keymap: crate::tui::keys::Keymap,
-    /// Rows of the help scrolled past (j/k in the help).
-    pub help_scroll: usize,
     /// Live reload: the study is being read again behind the screen.
     pub reloading: bool,
     /// Live reload: it changed again meanwhile (or a commit was in flight): read it once more.
@@ -223,11 +229,15 @@ impl State {
             agreement: None,
             screen: Screen::Browse,
             help: false,
+            help_scroll: 0,
             focus: Pane::Codebook,
             expanded: BTreeSet::new(),
             tree_cursor: 0,
             unit: None,
             agreement_scroll: 0,
+            agreement_cursor: 0,
+            difference_scroll: 0,
+            agreement_sort: Default::default(),
             filter: StandingFilter::Open,
             class_filter: None,
             prompt: None,
@@ -254,7 +264,6 @@ impl State {
             search: None,
             transcript_view: None,
             keymap: crate::tui::keys::Keymap::default(),
-            help_scroll: 0,
             reloading: false,
             reload_again: false,
             reload_asked: false,

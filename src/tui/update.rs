@@ -466,7 +466,12 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         return Vec::new();
     }
     state.message = None;
-    on_command(state, command)
+    let before = state.unit;
+    let effects = on_command(state, command);
+    if state.unit != before {
+        state.difference_scroll = 0;
+    }
+    effects
 }
 
 fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
@@ -498,6 +503,7 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
             }
         }
         Command::Open => match (state.screen, state.focus) {
+            (Screen::Agreement, _) => drill_down(state),
             (Screen::Browse, Pane::Codebook) => {
                 state.focus = Pane::Units;
                 ensure_unit_selected(state);
@@ -634,9 +640,39 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
                 .map(|h| h.records[row.record].info.short.clone())
                 .unwrap_or_default();
             state.say(
-                format!("baseline {short}: Δ marks codes changed since"),
+                format!(
+                    "baseline {short}: Δ marks the codes whose definition changed since this commit"
+                ),
                 Tone::Info,
             );
+        }
+        Command::DetailDown => {
+            if state.screen == Screen::Unit {
+                state.difference_scroll = (state.difference_scroll + 3).min(200);
+            }
+        }
+        Command::DetailUp => state.difference_scroll = state.difference_scroll.saturating_sub(3),
+        Command::Sort => {
+            if state.screen == Screen::Agreement {
+                // Keep the code under the cursor under it.
+                let here = agreement_rows(state).get(state.agreement_cursor).cloned();
+                state.agreement_sort = state.agreement_sort.next();
+                let rows = agreement_rows(state);
+                state.agreement_cursor = here
+                    .and_then(|id| rows.iter().position(|r| *r == id))
+                    .unwrap_or(0);
+                state.agreement_scroll = crate::tui::agreement_list::follow(
+                    0,
+                    state.agreement_cursor,
+                    crate::tui::agreement_list::body_rows(state.size.1),
+                );
+                state.say(
+                    format!("sorted by {}", state.agreement_sort.word()),
+                    Tone::Info,
+                );
+            } else {
+                state.say("s sorts the agreement view (a)", Tone::Info);
+            }
         }
         Command::Agreement => {
             state.screen = if state.screen == Screen::Agreement {
@@ -679,14 +715,68 @@ fn move_cursor(state: &mut State, by: isize) {
         (Screen::Transcript, _) => transcript::move_cursor(state, by),
         (Screen::Complete, _) => {}
         (Screen::Agreement, _) => {
-            let len = state
-                .data
-                .as_ref()
-                .map(|d| d.study.codebook.codes.len())
-                .unwrap_or(0);
-            state.agreement_scroll = shift(state.agreement_scroll, len);
+            let len = agreement_rows(state).len();
+            state.agreement_cursor = shift(state.agreement_cursor, len);
+            state.agreement_scroll = crate::tui::agreement_list::follow(
+                state.agreement_scroll,
+                state.agreement_cursor,
+                crate::tui::agreement_list::body_rows(state.size.1),
+            );
         }
     }
+}
+
+/// The agreement view's code rows, in the order shown.
+pub fn agreement_rows(state: &State) -> Vec<String> {
+    match &state.data {
+        Some(d) => {
+            crate::tui::agreement_list::rows(d, state.agreement.as_ref(), state.agreement_sort)
+        }
+        None => Vec::new(),
+    }
+}
+
+/// Enter on a code row of the agreement view: that code's open
+/// disagreements, transcript by transcript, in the units pane.
+fn drill_down(state: &mut State) {
+    let Some(code) = agreement_rows(state).get(state.agreement_cursor).cloned() else {
+        return;
+    };
+    let Some(data) = &state.data else { return };
+    // Unfold its ancestors so it shows in the codebook pane.
+    let mut cur = data
+        .study
+        .codebook
+        .get(&code)
+        .and_then(|c| c.parent.clone());
+    while let Some(p) = cur {
+        cur = data.study.codebook.get(&p).and_then(|c| c.parent.clone());
+        state.expanded.insert(p);
+    }
+    let name = data
+        .study
+        .codebook
+        .get(&code)
+        .map(|c| c.name().to_string())
+        .unwrap_or_default();
+    if let Some(row) = state
+        .tree_rows()
+        .iter()
+        .position(|r| matches!(r, TreeRow::Code { id, .. } if *id == code))
+    {
+        state.tree_cursor = row;
+    }
+    state.filter = StandingFilter::Open;
+    state.class_filter = None;
+    state.screen = Screen::Browse;
+    state.focus = Pane::Units;
+    state.unit = None;
+    ensure_unit_selected(state);
+    let n = state.visible_units().len();
+    state.say(
+        format!("{name}: {n} open, by transcript (Esc: codebook, a: back to the figures)"),
+        Tone::Info,
+    );
 }
 
 /// The timeline of the code in the history view, newest first.

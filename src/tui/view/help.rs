@@ -12,7 +12,8 @@ use crate::tui::view::{centred, fit, popup};
 
 pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let t = &state.theme;
-    let mut lines = vec![Line::from(Span::styled("Reviewing", t.title()))];
+    // Headings indented as the keys are, so both columns line up.
+    let mut lines = vec![Line::from(Span::styled(" Reviewing", t.title()))];
     let entry = |keys: String, help: &str, width: usize| {
         Line::from(vec![
             Span::styled(format!(" {:<11} ", fit(&keys, 11)), t.title()),
@@ -33,7 +34,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             col_width,
         ));
     }
-    lines.push(Line::from(Span::styled("Editing a result (e)", t.title())));
+    lines.push(Line::from(Span::styled(" Editing a result (e)", t.title())));
     for b in EDIT {
         lines.push(entry(state.keymap.edit_label(b.command), b.help, col_width));
     }
@@ -68,8 +69,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     frame.render_widget(block, rect);
     let skip = state.help_scroll.min(per_column.saturating_sub(rows)) as u16;
     if two_columns {
-        let half = lines.len().div_ceil(2);
-        let right = lines.split_off(half);
+        let right = lines.split_off(rows);
         let [l, r] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
             .areas(inner);
         frame.render_widget(Paragraph::new(lines).scroll((skip, 0)), l);

@@ -24,6 +24,12 @@ use crate::study::text::printable;
 use crate::tui::state::{Phase, PromptKind, Screen, State};
 
 pub fn view(state: &State, frame: &mut Frame) {
+    let area = frame.area();
+    let (min_w, min_h) = crate::tui::layout::MIN_SIZE;
+    if area.width < min_w || area.height < min_h {
+        too_small(state, frame, area);
+        return;
+    }
     let [main, bottom, keys] = Layout::vertical([
         Constraint::Min(1),
         Constraint::Length(1),
@@ -79,6 +85,22 @@ pub fn view(state: &State, frame: &mut Frame) {
     if state.help {
         help::draw(state, frame, main);
     }
+}
+
+fn too_small(state: &State, frame: &mut Frame, area: Rect) {
+    let (min_w, min_h) = crate::tui::layout::MIN_SIZE;
+    let text = vec![
+        Line::from(Span::styled("Terminal too small", state.theme.warn())),
+        Line::from(format!(
+            "{}x{} here; concord needs at least {min_w}x{min_h}.",
+            area.width, area.height
+        )),
+        Line::from("Make the window larger (nothing is lost meanwhile); q quits."),
+    ];
+    frame.render_widget(
+        Paragraph::new(text).wrap(Wrap { trim: true }),
+        centred(area, area.width, 4),
+    );
 }
 
 fn browse(state: &State, frame: &mut Frame, area: Rect) {
