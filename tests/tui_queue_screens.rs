@@ -163,7 +163,7 @@ fn help_scrolls_to_the_legend() {
     screens(
         "queue_help_legend",
         |s| {
-            press(s, "?jjjjjjjjjjjjjjjjjjjj");
+            press(s, &format!("?{}", "j".repeat(80)));
         },
         |s, _| {
             assert!(s.contains("Symbols"), "{s}");

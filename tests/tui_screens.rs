@@ -241,7 +241,7 @@ fn help_lists_every_key() {
         let mut state = loaded(w, h);
         press(&mut state, "?");
         let mut seen = render(&state, w, h);
-        for _ in 0..40 {
+        for _ in 0..80 {
             press(&mut state, "j");
             seen.push_str(&render(&state, w, h));
         }

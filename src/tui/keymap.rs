@@ -288,7 +288,7 @@ pub const REVIEW: &[Binding<Command>] = &[
     Binding {
         keys: &[Key::Char('S')],
         command: Command::Sync,
-        help: "sync with the team's remote",
+        help: "sync with the remote",
     },
     Binding {
         keys: &[Key::Char('?')],

@@ -69,7 +69,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     frame.render_widget(block, rect);
     let skip = state.help_scroll.min(per_column.saturating_sub(rows)) as u16;
     if two_columns {
-        let right = lines.split_off(rows);
+        let right = lines.split_off(per_column);
         let [l, r] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
             .areas(inner);
         frame.render_widget(Paragraph::new(lines).scroll((skip, 0)), l);
