@@ -16,7 +16,12 @@ fn loaded() -> State {
 }
 
 fn status_line(state: &State) -> String {
-    render(state, 120, 40).lines().last().unwrap().to_string()
+    render(state, 120, 40)
+        .lines()
+        .rev()
+        .nth(1)
+        .unwrap()
+        .to_string()
 }
 
 #[test]
@@ -90,11 +95,19 @@ fn the_status_line_counts_ahead_and_behind_at_80_columns() {
     );
     update(&mut s, Action::AheadBehind(Some((2, 3))));
     let screen = render(&s, 80, 24);
-    let line = screen.lines().last().unwrap();
+    // The status line, above the key bar.
+    let line = screen.lines().rev().nth(1).unwrap();
     assert!(line.contains("↑2 ↓3"), "{line}");
     assert!(line.contains("open"), "the counts stay: {line}");
     update(&mut s, Action::AheadBehind(None));
-    assert!(!render(&s, 80, 24).lines().last().unwrap().contains('↑'));
+    assert!(
+        !render(&s, 80, 24)
+            .lines()
+            .rev()
+            .nth(1)
+            .unwrap()
+            .contains('↑')
+    );
 }
 
 /// The sample study where two reviewers decided the first open unit
