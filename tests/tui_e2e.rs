@@ -567,11 +567,23 @@ fn keys_from_the_config_file_and_the_transcript_view() {
         frame(&screen)
     );
     // The help is generated from the keys in force.
+    // It is taller than the screen: scroll (j) until the row shows.
     tui.keys("?");
-    tui.wait_for("the help with V", |s| {
+    tui.wait_for("the help", |s| s.contains("Reviewing"));
+    let has_v = |s: &str| {
         s.lines()
             .any(|l| l.contains(" V ") && l.contains("whole transcript view"))
-    });
+    };
+    for _ in 0..60 {
+        if has_v(&tui.screen()) {
+            break;
+        }
+        tui.keys("j");
+        tui.wait_for("the help still open", |s| {
+            s.contains("Reviewing") || s.contains("Keys")
+        });
+    }
+    tui.wait_for("the help with V", has_v);
     // Any key closes it (not Esc here: Esc and ] together read as an escape sequence).
     tui.keys("?");
     tui.wait_for("the help closed", |s| !s.contains("any key closes"));
