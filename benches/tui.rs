@@ -12,7 +12,10 @@
 //!   screen counting one more decision (which it does only once the commit
 //!   exists);
 //! - `parts/large/*`: where the large study's time goes (reading, checking,
-//!   review data, refreshing the standings after a decision).
+//!   review data, refreshing the standings after a decision);
+//! - `transcript view/*`: the whole-transcript view (`v`) on one transcript
+//!   of 2,000,000 characters: opening it (laying out every row and stripe
+//!   once) and one frame at 200x60 at its end.
 //!
 //! Run: `cargo bench --bench tui` (or a part: `cargo bench --bench tui -- frame`).
 //! The large study (1000 transcripts of about 60,000 characters, 3 coders,
@@ -39,7 +42,7 @@ use concord::sample::synthetic::{Params, synthetic_study};
 use concord::study::{self, StudyFiles};
 use concord::tui::data::{AgreementSummary, ReviewData};
 use concord::tui::state::State;
-use concord::tui::theme::{Depth, Theme};
+use concord::tui::theme::{Depth, Palette, Theme};
 use concord::tui::update::{Action, update};
 use concord::tui::view::view;
 
@@ -145,12 +148,25 @@ fn loaded(screen: &str) -> bool {
     counts(screen).is_some_and(|(open, _)| open > 0)
 }
 
+/// The units pane lists units: with a warm cache the outline (codebook and
+/// counts) comes first, so this is when the rest is in.
+fn units_listed(screen: &str) -> bool {
+    loaded(screen)
+        && screen
+            .lines()
+            .any(|l| l.contains("││t0") || l.contains("││fg"))
+}
+
 fn any_frame(screen: &str) -> bool {
     screen.chars().any(|c| !c.is_whitespace())
 }
 
-/// Spawn, wait for `until`, quit; the time to `until`.
-fn launch(root: &Path, until: fn(&str) -> bool) -> Duration {
+/// Spawn, wait for `until`, quit; the time to `until`. `cold`: the derived
+/// cache is removed first (as on the first launch after a change).
+fn launch(root: &Path, until: fn(&str) -> bool, cold: bool) -> Duration {
+    if cold {
+        let _ = std::fs::remove_dir_all(root.join(".git/concord"));
+    }
     let start = Instant::now();
     let mut tui = open_tui(root, 100, 30);
     tui.wait_for("the screen", until);
@@ -168,12 +184,14 @@ fn bench_launch(c: &mut Criterion) {
         .sample_size(10)
         .warm_up_time(Duration::from_millis(500));
     for (name, root) in [("sample", &sample), ("large", &large)] {
-        for (what, until) in [
-            ("first frame", any_frame as fn(&str) -> bool),
-            ("first full frame", loaded),
+        for (what, until, cold) in [
+            ("first frame", any_frame as fn(&str) -> bool, false),
+            ("first full frame", loaded, false),
+            ("units listed", units_listed, false),
+            ("first full frame, cold cache", loaded, true),
         ] {
             g.bench_function(format!("{what}/{name}"), |b| {
-                b.iter_custom(|iters| (0..iters).map(|_| launch(root, until)).sum())
+                b.iter_custom(|iters| (0..iters).map(|_| launch(root, until, cold)).sum())
             });
         }
     }
@@ -196,6 +214,7 @@ fn state(files: &StudyFiles, width: u16, height: u16) -> State {
         "main".into(),
         Theme {
             depth: Depth::Basic16,
+            palette: Palette::default(),
         },
     );
     update(&mut state, Action::Resize { width, height });
@@ -349,11 +368,43 @@ fn bench_parts(c: &mut Criterion) {
     g.finish();
 }
 
+/// The whole-transcript view on a long transcript: opening it lays out
+/// every row once; a frame draws only the rows on screen.
+fn bench_transcript_view(c: &mut Criterion) {
+    let (w, h) = (200, 60);
+    let long = synthetic_study(&Params {
+        transcripts: 1,
+        chars: 2_000_000,
+        coders: 3,
+        excerpts: 5_000,
+        seed: 1,
+    });
+    let browse = state(&long, w, h);
+    let mut g = c.benchmark_group("transcript view");
+    g.sample_size(10);
+    g.bench_function("open 2M chars", |b| {
+        b.iter(|| {
+            let mut s = browse.clone();
+            update(&mut s, key('v'));
+            s.transcript_view.map(|v| v.rows.len())
+        })
+    });
+    let mut at_end = browse.clone();
+    update(&mut at_end, key('v'));
+    update(&mut at_end, key('G'));
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    g.bench_function("frame 200x60 at the end", |b| {
+        b.iter(|| terminal.draw(|f| view(&at_end, f)).map(|_| ()).unwrap())
+    });
+    g.finish();
+}
+
 criterion_group!(
     benches,
     bench_launch,
     bench_frame,
     bench_decide,
-    bench_parts
+    bench_parts,
+    bench_transcript_view
 );
 criterion_main!(benches);

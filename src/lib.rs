@@ -19,6 +19,7 @@ pub mod align;
 pub mod cli;
 pub mod history;
 pub mod interop;
+pub mod methods_report;
 pub mod repo;
 pub mod review;
 pub mod sample;

@@ -96,8 +96,10 @@ fn table_fits_80_columns_with_hierarchy_and_legend() {
     }
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines[0].starts_with("Code"));
-    assert!(lines[1].starts_with("g"), "{text}");
-    assert!(lines[2].starts_with("  x"), "{text}");
+    // Codes by name, indented under their parent.
+    assert!(lines[1].starts_with("Group"), "{text}");
+    assert!(lines[2].starts_with("  Code X"), "{text}");
+    assert!(!text.contains("\nx "), "{text}");
     assert!(text.contains("overall"));
     assert!(lines.last().unwrap().contains("undefined"));
 }
@@ -116,6 +118,85 @@ fn csv_has_a_header_and_a_row_per_figure_set() {
     );
     let levels: Vec<&str> = lines.map(|l| l.split(',').next().unwrap()).collect();
     assert_eq!(levels, ["transcript", "code"], "{text}"); // x in t1, x pooled
+}
+
+#[test]
+fn a_code_is_found_by_name_or_path_and_a_typo_gets_the_nearest() {
+    let dir = l60_study();
+    let by_id = json(&run_in(dir.path(), &["agreement", "--json", "--code", "x"]));
+    for spelling in ["Code X", "code x", "Group/Code X", "Group › Code X", "g/x"] {
+        let v = json(&run_in(
+            dir.path(),
+            &["agreement", "--json", "--code", spelling],
+        ));
+        assert_eq!(v["rows"], by_id["rows"], "{spelling}");
+    }
+    // The id stays in its own field, the name and path beside it.
+    let row = &by_id["rows"][0];
+    assert_eq!(row["code"], "x");
+    assert_eq!(row["code_name"], "Code X");
+    assert_eq!(row["code_path"], "Group/Code X");
+    let csv = stdout(&run_in(
+        dir.path(),
+        &["agreement", "--csv", "--code", "Code X"],
+    ));
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let first: Vec<&str> = csv.lines().nth(1).unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    assert_eq!(first[col("code")], "x");
+    assert_eq!(first[col("code_name")], "Code X");
+    assert_eq!(first[col("code_path")], "Group/Code X");
+    // A typo: exit 2 and the nearest code named.
+    let out = run_in(dir.path(), &["agreement", "--code", "Code Xx"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("did you mean \"Code X\" (id x)?"),
+        "{}",
+        stderr(&out)
+    );
+    // units takes the same spellings; a parent stands for its subtree.
+    let units =
+        |code: &str| -> Value { json(&run_in(dir.path(), &["units", "--json", "--code", code])) };
+    assert_eq!(units("Code Y"), units("y"));
+    assert!(units("Group").as_array().unwrap().len() > units("y").as_array().unwrap().len());
+    let out = run_in(dir.path(), &["units", "--code", "Cde Y"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("did you mean"), "{}", stderr(&out));
+}
+
+#[test]
+fn units_say_whether_each_is_decided() {
+    let dir = l60_study();
+    let v = json(&run_in(dir.path(), &["units", "--json"]));
+    let units = v.as_array().unwrap();
+    assert!(
+        units
+            .iter()
+            .all(|u| u["standing"] == "open" || u["standing"] == "agreed")
+    );
+    // Decide the first unit by writing its decision line as the screen would.
+    let first = &units[0];
+    let basis: Vec<String> = first["excerpts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| format!("\"{}\"", e["coding"].as_str().unwrap()))
+        .collect();
+    let line = format!(
+        "{{\"id\":\"d-1\",\"unit\":{},\"basis\":[{}],\"action\":\"reject\",\"result\":[],\"reviewer\":\"R <r@example.org>\",\"at\":\"2026-01-01T00:00:00Z\",\"note\":\"\"}}\n",
+        first["id"],
+        basis.join(",")
+    );
+    std::fs::create_dir_all(dir.path().join("decisions")).unwrap();
+    std::fs::write(dir.path().join("decisions/t1.jsonl"), line).unwrap();
+    let v = json(&run_in(dir.path(), &["units", "--json"]));
+    assert_eq!(v[0]["standing"], "decided", "{v}");
+    assert_eq!(v[0]["decision"], "d-1");
+    let text = stdout(&run_in(dir.path(), &["units"]));
+    assert!(
+        text.lines().next().unwrap().ends_with("  decided"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -307,4 +388,101 @@ fn agreement_ci_on_one_transcript_says_why_there_is_no_interval() {
             .as_object()
             .is_none_or(|m| m.keys().all(|k| k == "turn.alpha"))
     }));
+}
+
+/// After a reviewer settles units, `agreement --json` says how (per action
+/// and reviewer) and how much of each coder's work stood.
+#[test]
+fn agreement_reports_what_stood_after_reconciliation() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(
+        run_in(dir.path(), &["demo", "--path", "demo"])
+            .status
+            .success()
+    );
+    let demo = dir.path().join("demo");
+    let out = run_in(
+        &demo,
+        &[
+            "decide",
+            "--code",
+            "se-maintenance",
+            "--accept",
+            "coder-b",
+            "--reviewer",
+            "Pat <pat@example.org>",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v = json(&run_in(
+        &demo,
+        &["agreement", "--json", "--measure", "character"],
+    ));
+    let r = &v["reconciliation"];
+    let decided = r["decided"].as_u64().unwrap();
+    assert!(decided > 0);
+    assert_eq!(r["by_action"]["accept coder-b"].as_u64(), Some(decided));
+    assert!(
+        r["by_reviewer"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .any(|k| k.contains("Pat"))
+    );
+    assert_eq!(
+        r["units"].as_u64().unwrap(),
+        decided + r["agreed"].as_u64().unwrap() + r["unsettled"].as_u64().unwrap()
+    );
+    let row = |coder: usize| {
+        r["coders"][coder]["codes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["code"] == "se-maintenance")
+            .unwrap()
+            .clone()
+    };
+    // Accepting b's version everywhere: all of b's work stood, not all of a's.
+    assert_eq!(row(1)["stood"], row(1)["coded"]);
+    assert!(row(0)["stood_share"].as_f64().unwrap() < 1.0);
+    let text = stdout(&run_in(&demo, &["agreement", "--measure", "character"]));
+    assert!(text.contains("After reconciliation:"), "{text}");
+}
+
+/// `--explain CODE` shows the 2x2 table the kappa came from, its
+/// arithmetic and each coder's units; `--transcript` narrows it.
+#[test]
+fn agreement_explain_shows_what_went_into_the_figures() {
+    let dir = l60_study();
+    let out = run_in(dir.path(), &["agreement", "--explain", "x"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let v = json(&run_in(dir.path(), &["agreement", "--json"]));
+    let row = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == "x" && r["transcript"].is_null())
+        .unwrap()
+        .clone();
+    let kappa = row["character"]["cohen_kappa"].as_f64().unwrap();
+    assert!(
+        text.contains(&format!("Cohen's κ = (po − pe) / (1 − pe) = {kappa:.3}")),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("{:>16}", row["character"]["both"])),
+        "{text}"
+    );
+    // a's x units: [0,10) and [40,50); b's: [0,12) and [41,50).
+    assert!(
+        text.contains("a: 2 excerpt(s), 2 unit(s): 0-10 (10 chars), 40-50 (10 chars)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("b: 2 excerpt(s), 2 unit(s): 0-12 (12 chars), 41-50 (9 chars)"),
+        "{text}"
+    );
+    let bad = run_in(dir.path(), &["agreement", "--explain", "nope"]);
+    assert_eq!(bad.status.code(), Some(2));
 }

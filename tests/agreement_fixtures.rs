@@ -248,6 +248,30 @@ fn every_fixture_matches_the_reference_implementations() {
         compare_rows(&mut d, &rows, &expected["segment"], "segment");
         compare_alpha(&mut d, &rows, &expected["alpha"]);
         compare_turns(&mut d, &rows, &expected["turn"]);
+        // Issue 12: each pair of coders on its own (3+ coders).
+        let ours_pairs =
+            serde_json::to_value(concord::agreement::pairs::pairs(&input, Measures::ALL)).unwrap();
+        for pair in expected["pairs"].as_array().into_iter().flatten() {
+            let Some(mine) = ours_pairs
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|p| p["coders"] == pair["coders"])
+            else {
+                d.found
+                    .push(format!("{}: no pair {}", d.fixture, pair["coders"]));
+                continue;
+            };
+            let rows = mine["rows"].as_array().unwrap().clone();
+            let before = d.found.len();
+            compare_rows(&mut d, &rows, &pair["character"], "character");
+            compare_rows(&mut d, &rows, &pair["segment"], "segment");
+            compare_alpha(&mut d, &rows, &pair["alpha"]);
+            compare_turns(&mut d, &rows, &pair["turn"]);
+            for f in &mut d.found[before..] {
+                *f = format!("pair {}: {f}", pair["coders"]);
+            }
+        }
         compared += d.compared;
         all.extend(d.found);
     }

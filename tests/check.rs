@@ -324,3 +324,25 @@ fn the_study_is_found_from_a_subfolder() {
         stdout(&out)
     );
 }
+
+#[test]
+fn done_marks_are_accepted_and_checked() {
+    let dir = valid_study_with(
+        "codings/coder-a/_done.jsonl",
+        "{\"transcript\":\"t1\",\"at\":\"2026-11-23T10:00:00Z\",\"commit\":\"0123456\"}\n",
+    );
+    let out = run_in(dir.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    std::fs::write(
+        dir.path().join("codings/coder-a/_done.jsonl"),
+        "{\"transcript\":\"t9\",\"at\":\"2026-11-23T10:00:00Z\",\"commit\":\"0123456\"}\n",
+    )
+    .unwrap();
+    let out = run_in(dir.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("codings/coder-a/_done.jsonl:1:") && stdout(&out).contains("t9"),
+        "{}",
+        stdout(&out)
+    );
+}

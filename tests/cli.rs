@@ -130,3 +130,37 @@ fn help_names_every_command() {
     let out = run_in(std::path::Path::new("."), &["check", "--help"]);
     assert!(stdout(&out).contains("file:line:column"));
 }
+
+#[test]
+fn completions_and_man_page_cover_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    for shell in ["bash", "zsh", "fish"] {
+        let out = run_in(dir.path(), &["completions", shell]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let script = stdout(&out);
+        for word in ["agreement", "units", "code", "transcript", "completions"] {
+            assert!(script.contains(word), "{shell}: no {word}");
+        }
+    }
+    let out = run_in(dir.path(), &["completions", "cmd.exe"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = run_in(dir.path(), &["man"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let page = stdout(&out);
+    assert!(
+        page.starts_with(".ie") || page.contains(".TH concord"),
+        "{page}"
+    );
+    for section in [
+        ".SH COMMANDS",
+        "concord agreement",
+        "concord units",
+        ".SH FILES",
+    ] {
+        assert!(page.contains(section), "no {section}");
+    }
+    assert!(
+        page.contains("name, or its path"),
+        "--code's help is missing"
+    );
+}

@@ -267,6 +267,13 @@ fn discuss_keeps_the_unit_open_and_undo_takes_back_the_newest_of_yours() {
     );
     let transcript = unit.split(':').next().unwrap();
     assert!(log_text(&root, transcript).contains("\"action\":\"discuss\""));
+    // A marked unit can still be decided (the mark does not block it), and
+    // the decision undone again.
+    let out = run(&root, &["decide", &unit, "--union"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!open_units(&root, &[]).contains(&unit));
+    assert_eq!(run(&root, &["undo"]).status.code(), Some(0));
+    assert!(open_units(&root, &[]).contains(&unit));
 
     let second = open_units(&root, &[])
         .into_iter()
@@ -462,4 +469,23 @@ fn the_users_own_edit_of_a_log_is_left_alone() {
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("not committed"), "{}", stderr(&out));
     assert_eq!(log_text(&root, &t), "my own notes\n");
+}
+
+#[test]
+fn killed_after_committing_a_new_log_the_file_and_index_are_brought_up() {
+    let (_d, root) = demo();
+    let units = open_units(&root, &["--transcript", "fg3"]);
+    let path = "decisions/fg3.jsonl";
+    let id1 = decide(&root, &units[0]);
+    // The first decision of a transcript committed, the kill before the file and index had it.
+    std::fs::remove_file(root.join(path)).unwrap();
+    let repo = git2::Repository::open(&root).unwrap();
+    let mut index = repo.index().unwrap();
+    index.remove_path(Path::new(path)).unwrap();
+    index.write().unwrap();
+    let out = run(&root, &["decide", &units[1], "--union"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("had not reached"), "{}", stderr(&out));
+    assert!(log_text(&root, "fg3").contains(&id1));
+    assert!(clean(&root));
 }

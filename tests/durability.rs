@@ -241,6 +241,8 @@ fn decisions_acknowledged_before_a_kill_are_all_in_git_and_the_next_start_is_cle
                             "finished an interrupted commit"
                         } else if line.contains("put back") {
                             "put back"
+                        } else if line.contains(".lock: removed") {
+                            "stale git lock removed"
                         } else if line.contains("temporary file") {
                             "temporary file removed"
                         } else {

@@ -309,9 +309,14 @@ fn agreement_csv_has_one_level_column_and_one_measure_per_column() {
     let mut r = ::csv::Reader::from_path(&file).unwrap();
     let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
     assert!(!header.iter().any(|h| h == "notes" || h == "domain"));
+    // The keys and names around the measures (code_name, code_path and
+    // pair come last).
+    assert_eq!(&header[..3], ["level", "code", "transcript"]);
+    assert_eq!(&header[header.len() - 3..], TEXT_COLUMNS_AT_END);
     for rec in r.records() {
         let rec = rec.unwrap();
-        for (h, v) in header.iter().zip(rec.iter()).skip(3) {
+        let measures = header.len() - 3;
+        for (h, v) in header.iter().zip(rec.iter()).take(measures).skip(3) {
             assert!(
                 v.is_empty() || v.parse::<f64>().is_ok(),
                 "{h} = {v:?} is not a number"
@@ -322,12 +327,20 @@ fn agreement_csv_has_one_level_column_and_one_measure_per_column() {
             assert!(!rec[1].is_empty());
             assert!(rec[3].is_empty(), "{rec:?}");
         }
+        // Every row of a code names it and its place in the codebook.
+        if !rec[1].is_empty() {
+            assert!(!rec[measures].is_empty(), "{rec:?}");
+            assert!(rec[measures + 1].ends_with(&rec[measures]), "{rec:?}");
+        }
     }
     let notes = out.path().join("agreement_notes.csv");
     for note in csv_column(&notes, "note") {
         assert!(!note.contains("; "), "one message per cell: {note}");
     }
 }
+
+/// The last columns of agreement.csv, text: the code's name and path, the pair.
+const TEXT_COLUMNS_AT_END: [&str; 3] = ["code_name", "code_path", "pair"];
 
 #[test]
 fn pandas_reads_every_table_with_numbers_as_numbers_and_text_exact() {
@@ -373,7 +386,9 @@ print(json.dumps(res))
             assert_eq!(v["unit_codings"][col], "int64", "{v}");
         }
         for (col, t) in v["agreement"].as_object().unwrap() {
-            if !["level", "code", "transcript"].contains(&col.as_str()) {
+            let text = ["level", "code", "transcript"].contains(&col.as_str())
+                || TEXT_COLUMNS_AT_END.contains(&col.as_str());
+            if !text {
                 assert!(
                     t == "float64" || t == "int64",
                     "agreement.csv {col} read as {t}"
@@ -408,7 +423,7 @@ fn r_read_csv_reads_every_table_with_numbers_as_numbers_and_text_exact() {
         let script = r#"
 d <- commandArgs(trailingOnly = TRUE)[1]
 a <- read.csv(file.path(d, "agreement.csv"), encoding = "UTF-8", stringsAsFactors = FALSE)
-measures <- a[, -(1:3)]
+measures <- a[, -c(1:3, (ncol(a) - 2):ncol(a))]
 # A column without a single value is NA throughout (R reads it as logical).
 bad <- names(measures)[!sapply(measures, function(x) is.numeric(x) || all(is.na(x)))]
 cat(sprintf("non-numeric:[%s]\n", paste(bad, collapse = ",")))

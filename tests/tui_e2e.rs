@@ -86,10 +86,8 @@ fn unit_title(screen: &str) -> Option<(String, String, String)> {
     Some((
         parts[0].to_string(),
         parts[1].replace('–', "-"),
-        parts[parts.len() - 1]
-            .split_whitespace()
-            .next()?
-            .to_string(),
+        // After it come the unit's place in the queue and the search match.
+        parts[3].split_whitespace().next()?.to_string(),
     ))
 }
 
@@ -179,6 +177,9 @@ fn review_a_study_in_a_terminal_decide_note_undo_and_quit() {
     let (open0, decided0) = counts(&screen).unwrap();
     assert_eq!(decided0, 0, "{}", frame(&screen));
     assert!(screen.contains("Codebook"), "{}", frame(&screen));
+    // A: stay on a unit once it is decided (the default goes on to the
+    // next open one), so this test can follow one unit through.
+    tui.keys("A");
 
     // The next open disagreement, opened.
     tui.keys("]");
@@ -503,5 +504,143 @@ fn a_note_typed_on_an_open_unit_is_on_disk_after_quitting() {
     assert_eq!(lines[0]["action"], "discuss");
     assert_eq!(lines[0]["note"], "P07 means the weekly call");
     assert_clean(root);
+    assert_restored(&tui);
+}
+
+#[test]
+fn the_agreement_view_scrolls_to_its_last_row_and_the_picker_to_its_last_code() {
+    let demo = demo();
+    let mut tui = demo.open();
+    tui.wait_for("the study to load", loaded);
+    // a, then G: the last code of the codebook in view, with the overall row and legend.
+    tui.keys("a");
+    tui.wait_for("the figures", |s| {
+        s.contains("Overall") && s.contains("rows 1–")
+    });
+    tui.keys("G");
+    tui.wait_for("the last row of the agreement view", |s| {
+        s.contains("Usability and features") && s.contains("of 37") && s.contains("–: undefined")
+    });
+    // Enter on it: its open disagreements in the units pane.
+    tui.keys("\r");
+    tui.wait_for("the code's open units", |s| {
+        s.contains("Units: ") && s.contains("· Usability and features · open")
+    });
+    // Open a unit, edit, pick: Down past the bottom of the picker to its last code.
+    tui.keys("\r");
+    tui.wait_for("the unit view", |s| unit_title(s).is_some());
+    tui.keys("ep");
+    tui.wait_for("the picker", |s| s.contains("Pick a code · 1 of 24"));
+    for _ in 0..30 {
+        tui.keys("\x1b[B");
+    }
+    tui.wait_for("the last code selected and in view", |s| {
+        s.contains("Pick a code · 24 of 24")
+            && s.contains("▶ Platform and modality › Usability and features")
+    });
+    tui.keys("\r");
+    tui.wait_for("the edited result with the last code", |s| {
+        !s.contains("Pick a code") && s.contains("▶ Usability and features")
+    });
+    tui.keys("\x1b");
+    tui.wait_for("the edit cancelled", |s| s.contains("edit cancelled"));
+    tui.keys("q");
+    assert!(tui.wait_exit().success());
+}
+
+#[test]
+fn keys_from_the_config_file_and_the_transcript_view() {
+    let demo = demo();
+    // A partial config: one key moved, one misspelt command, reported with its line.
+    let config = demo.home.path().join(".config/concord");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(
+        config.join("config.toml"),
+        "# mine\n[keys]\ntranscript_view = \"V\"\nnxt_open = \"J\"\n",
+    )
+    .unwrap();
+    let mut tui = demo.open();
+    let screen = tui.wait_for("the study to load", loaded);
+    assert!(
+        screen.contains("config.toml:4: [keys] has no command"),
+        "{}",
+        frame(&screen)
+    );
+    // The help is generated from the keys in force.
+    // It is taller than the screen: scroll (j) until the row shows.
+    tui.keys("?");
+    tui.wait_for("the help", |s| s.contains("Reviewing"));
+    let has_v = |s: &str| {
+        s.lines()
+            .any(|l| l.contains(" V ") && l.contains("whole transcript view"))
+    };
+    for _ in 0..60 {
+        if has_v(&tui.screen()) {
+            break;
+        }
+        tui.keys("j");
+        tui.wait_for("the help still open", |s| {
+            s.contains("Reviewing") || s.contains("Keys")
+        });
+    }
+    tui.wait_for("the help with V", has_v);
+    // Any key closes it (not Esc here: Esc and ] together read as an escape sequence).
+    tui.keys("?");
+    tui.wait_for("the help closed", |s| !s.contains("any key closes"));
+    // v is free now; V opens the transcript at the first open unit.
+    tui.keys("]");
+    tui.wait_for("a unit selected", |s| s.contains("Enter open"));
+    tui.keys("v");
+    tui.keys("V");
+    // The whole frame drawn: the title and the coders' stripes in the margin.
+    let screen = tui.wait_for("the transcript view with stripes", |s| {
+        s.lines().next().is_some_and(|l| l.contains("fg1 · row"))
+            && s.lines().any(|l| l.starts_with("│▌▌"))
+            && !s.contains("Codebook")
+    });
+    let row = |s: &str| -> usize {
+        let top = s.lines().next().unwrap_or("");
+        let after = top.split("row ").nth(1).unwrap_or("");
+        after
+            .split_whitespace()
+            .next()
+            .unwrap_or("0")
+            .parse()
+            .unwrap_or(0)
+    };
+    let first = row(&screen);
+    assert!(first > 1, "the cursor is on the unit, not the top");
+    // G: the last row of the whole transcript, then back to the unit's row.
+    tui.keys("G");
+    let screen = tui.wait_for("the end of the transcript", |s| {
+        s.lines().next().is_some_and(|l| {
+            let r = l.split("row ").nth(1).unwrap_or("");
+            let mut w = r.split_whitespace();
+            let (a, _, b) = (w.next(), w.next(), w.next());
+            a.is_some() && a == b
+        }) && s.contains("That’s a lovely place to stop")
+    });
+    assert!(!screen.contains("signing up?"), "{}", frame(&screen));
+    tui.keys("g");
+    for _ in 1..first {
+        tui.keys("j");
+    }
+    tui.wait_for("back on the unit's row", |s| {
+        row(s) == first && s.lines().any(|l| l.starts_with("│▌▌›"))
+    });
+    // Enter: the unit at the cursor.
+    tui.keys("\r");
+    let screen = tui.wait_for("the unit view", |s| {
+        unit_title(s).is_some_and(|t| t.2 == "open") && s.contains("Difference")
+    });
+    let (t, _, _) = unit_title(&screen).unwrap();
+    assert_eq!(t, "fg1");
+    assert!(screen.contains("unit 1 of"), "{}", frame(&screen));
+    tui.keys("q");
+    let status = tui.wait_exit();
+    assert!(status.success(), "exit status {status:?}");
+    // Every problem of the config file, again, once the screen is gone.
+    let after = tui.screen();
+    assert!(after.contains("config.toml:4:"), "{}", frame(&after));
     assert_restored(&tui);
 }

@@ -32,7 +32,14 @@ fn loaded(root: &Path, width: u16, height: u16, with_history: bool) -> State {
     let study = concord::study::check(&files).study;
     let agreement = AgreementSummary::compute(&study);
     let (mut state, effects) = opened(study, width, height, None);
-    assert_eq!(effects, vec![Effect::ComputeAgreement, Effect::LoadHistory]);
+    assert_eq!(
+        effects,
+        vec![
+            Effect::ComputeAgreement,
+            Effect::LoadHistory,
+            Effect::CountAheadBehind
+        ]
+    );
     update(&mut state, Action::AgreementReady(Box::new(agreement)));
     if with_history {
         update(&mut state, Action::HistoryLoaded(Box::new(history(root))));
@@ -72,14 +79,19 @@ fn history_of_a_redefined_code() {
             press(s, "/maintenance\nh");
         },
         |s| {
-            assert!(s.contains("History: Maintenance self-efficacy `se-maintenance`"));
+            assert!(s.contains("History: Maintenance self-efficacy (se-maintenance)"));
             for commit in ["d58b8d4", "fa2f8a3", "c3de038", "e427a2f"] {
                 assert!(s.contains(commit), "{commit} in the timeline");
             }
             assert!(s.contains("Helen Marsh"));
             assert!(s.contains("definition changed"));
             assert!(s.contains("Definition: fa2f8a3 → d58b8d4"));
-            assert!(s.contains("[-using-]{+engaging with+}"), "the word diff");
+            assert!(s.contains("[-using-]"), "the word diff");
+            assert!(s.contains("{+engaging with+}"), "the word diff");
+            assert!(
+                !s.contains("-]{+"),
+                "old and new words apart, not run together"
+            );
             assert!(s.contains("κ over the commits"));
             assert!(s.contains("0.25 → 0.25"), "the trend's figures");
         },
@@ -158,6 +170,14 @@ fn baseline_moves_with_b_and_marks_follow() {
             .unwrap()
             .text
             .contains("baseline d58b8d4")
+    );
+    assert!(
+        s.message
+            .as_ref()
+            .unwrap()
+            .text
+            .ends_with("whose definition changed since this commit"),
+        "a whole sentence"
     );
     assert!(changed(&s).is_empty());
     // On the first commit: the two redefined codes again.

@@ -75,7 +75,9 @@ fn browse_a_code() {
         |s| {
             assert!(s.contains("Maintenance self-efficacy"));
             assert!(s.contains("Definition"));
-            assert!(s.contains("Units: Maintenance self-efficacy"));
+            // The units pane names the code and says how many of its units show.
+            assert!(s.contains("20 of 21 · Maintenance self-efficacy"));
+            assert!(s.contains("match 1 of 1"));
         },
     );
 }
@@ -137,15 +139,34 @@ fn unit_decided() {
     screens(
         "unit_decided",
         |s| {
-            press(s, "]\n");
+            // A: stay on the decided unit (the default goes on to the next open one).
+            press(s, "]\nA");
             let e = press(s, "c");
             assert!(e.is_empty());
-            press(s, "B keeps the turn\n");
+            // The note on the open unit is committed at once (a discussion line).
+            let e = press(s, "B keeps the turn\n");
+            let Effect::Discuss { unit, note } = &e[0] else {
+                panic!("{e:?}")
+            };
+            let mark = concord::review::decide::discussion_for(
+                unit,
+                "d-0".into(),
+                "Helen Marsh <helen.marsh@example.org>".into(),
+                "2026-11-23T10:00:00Z".into(),
+                note.clone(),
+            );
+            update(
+                s,
+                Action::Recorded {
+                    transcript: unit.transcript.clone(),
+                    decisions: vec![mark],
+                    commit: "0f0f0f0".into(),
+                    summary: "needs discussion".into(),
+                    reload: false,
+                },
+            );
             let effects = press(s, "2");
-            let Effect::Decide {
-                unit, choice, note, ..
-            } = &effects[0]
-            else {
+            let Effect::Decide { unit, choice, .. } = &effects[0] else {
                 panic!()
             };
             let d = concord::review::decision_for(
@@ -154,7 +175,7 @@ fn unit_decided() {
                 "d-1".into(),
                 "Helen Marsh <helen.marsh@example.org>".into(),
                 "2026-11-23T10:04:00Z".into(),
-                note.clone(),
+                "B keeps the turn".into(),
             );
             update(
                 s,
@@ -198,6 +219,11 @@ fn help_lists_every_key() {
             press(s, "?");
         },
         |s| {
+            // At 80x24 the help is taller than the screen and says it scrolls.
+            if s.lines().count() == 24 {
+                assert!(s.contains("j/k scroll"));
+                return;
+            }
             for b in concord::tui::keymap::REVIEW {
                 assert!(
                     s.contains(&concord::tui::keymap::keys_label(b.keys)),
@@ -205,8 +231,28 @@ fn help_lists_every_key() {
                     b.help
                 );
             }
+            for (symbol, _) in concord::tui::view::LEGEND {
+                assert!(s.contains(symbol), "legend: {symbol}");
+            }
         },
     );
+    // Every key and every help text is on the help, scrolled if need be.
+    for (w, h) in SIZES {
+        let mut state = loaded(w, h);
+        press(&mut state, "?");
+        let mut seen = render(&state, w, h);
+        for _ in 0..80 {
+            press(&mut state, "j");
+            seen.push_str(&render(&state, w, h));
+        }
+        assert!(state.help, "j scrolls, it does not close");
+        for b in concord::tui::keymap::REVIEW.iter() {
+            assert!(seen.contains(b.help), "{w}x{h}: {}", b.help);
+        }
+        for b in concord::tui::keymap::EDIT.iter() {
+            assert!(seen.contains(b.help), "{w}x{h}: {}", b.help);
+        }
+    }
 }
 
 #[test]
@@ -244,6 +290,51 @@ fn the_picker_scrolled_to_its_last_code() {
             assert!(s.contains(" of 24"), "{s}");
         },
     );
+}
+
+#[test]
+fn agreement_scrolled_to_its_last_row() {
+    screens(
+        "agreement_last",
+        |s| {
+            press(s, "aG");
+        },
+        |s| {
+            // The last code of the codebook, the overall row and the whole legend.
+            assert!(s.contains("Usability and features"), "{s}");
+            assert!(s.contains("Overall"));
+            assert!(s.contains("–: undefined"));
+            assert!(s.contains("%"), "segment agreement as a percentage");
+        },
+    );
+}
+
+#[test]
+fn agreement_sorted_by_kappa() {
+    screens(
+        "agreement_sorted",
+        |s| {
+            press(s, "as");
+        },
+        |s| {
+            assert!(s.contains("κ, lowest first"));
+        },
+    );
+}
+
+#[test]
+fn below_the_minimum_size_the_screen_says_so() {
+    for (w, h) in [(60, 20), (79, 24), (80, 23)] {
+        let state = loaded(w, h);
+        let screen = render(&state, w, h);
+        assert!(screen.contains("Terminal too small"), "{w}x{h}\n{screen}");
+        assert!(screen.contains(&format!("{w}x{h} here")), "{screen}");
+        if (w, h) == (60, 20) {
+            insta::assert_snapshot!("too_small_60x20", screen);
+        }
+    }
+    let state = loaded(80, 24);
+    assert!(!render(&state, 80, 24).contains("Terminal too small"));
 }
 
 #[test]

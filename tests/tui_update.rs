@@ -17,7 +17,14 @@ use screen::{opened, press};
 fn loaded() -> State {
     let study = concord::study::check(&concord::sample::sample_study()).study;
     let (state, effects) = opened(study, 80, 24, None);
-    assert_eq!(effects, vec![Effect::ComputeAgreement, Effect::LoadHistory]);
+    assert_eq!(
+        effects,
+        vec![
+            Effect::ComputeAgreement,
+            Effect::LoadHistory,
+            Effect::CountAheadBehind
+        ]
+    );
     state
 }
 
@@ -174,7 +181,8 @@ fn one_key_decides_and_the_unit_is_done_only_once_committed() {
 #[test]
 fn deciding_again_replaces_the_decision() {
     let mut state = loaded();
-    press(&mut state, "]\n");
+    // A: stay on the unit after deciding (the default goes on to the next).
+    press(&mut state, "]\nA");
     let e = press(&mut state, "x");
     recorded(&mut state, &e[0], "d-1");
     let e = press(&mut state, "b");
@@ -209,7 +217,7 @@ fn undo_reverts_the_last_decision_of_the_session() {
 #[test]
 fn a_note_goes_with_the_decision() {
     let mut state = loaded();
-    press(&mut state, "]\n");
+    press(&mut state, "]\nA");
     let unit = state.unit.unwrap();
     // A note on an open unit is recorded at once, as a discussion line: never lost.
     let e = press(&mut state, "cB keeps the whole turn\n");
@@ -579,7 +587,11 @@ fn a_change_on_disk_reloads_behind_the_screen_and_says_what_came_in() {
             last_commit: None,
         },
     );
-    assert_eq!(effects, vec![Effect::Reload], "{effects:?}");
+    assert_eq!(
+        effects,
+        vec![Effect::Reload, Effect::CountAheadBehind],
+        "{effects:?}"
+    );
     let data = state.data.as_ref().unwrap();
     assert_eq!(data.units[state.unit.unwrap()].id, here_id, "the same unit");
     assert_eq!(state.screen, Screen::Unit);
@@ -596,7 +608,8 @@ fn a_change_on_disk_reloads_behind_the_screen_and_says_what_came_in() {
 #[test]
 fn a_change_while_committing_waits_for_the_commit() {
     let mut state = loaded();
-    press(&mut state, "]\n");
+    // A: stay on the unit once decided, to look at it after the reload.
+    press(&mut state, "]\nA");
     let e = press(&mut state, "1");
     assert!(update(&mut state, Action::StudyChanged).is_empty());
     let Effect::Decide { unit, .. } = &e[0] else {
@@ -620,7 +633,7 @@ fn a_change_while_committing_waits_for_the_commit() {
             reload: false,
         },
     );
-    assert_eq!(effects, vec![Effect::Reload]);
+    assert_eq!(effects, vec![Effect::Reload, Effect::CountAheadBehind]);
     // The reload read the commit too: it is one decision, not a conflict.
     let with_it = state.data.as_ref().unwrap().study.clone();
     update(
@@ -755,4 +768,81 @@ fn a_hang_up_while_typing_a_note_records_the_note() {
     };
     assert_eq!(note, "not lost");
     assert!(!state.pending.is_empty(), "the loop waits for its commit");
+}
+
+#[test]
+fn the_agreement_view_is_a_list_with_its_own_cursor_sort_and_drill_down() {
+    use concord::tui::agreement_list::{SortBy, body_rows};
+    let mut state = loaded();
+    // The codebook cursor does not move the agreement view's rows any more.
+    press(&mut state, "jjj");
+    press(&mut state, "a");
+    assert_eq!(state.screen, Screen::Agreement);
+    assert_eq!((state.agreement_cursor, state.agreement_scroll), (0, 0));
+    let rows = concord::tui::update::agreement_rows(&state);
+    assert!(
+        rows.len() > body_rows(24),
+        "the list is longer than the screen"
+    );
+    press(&mut state, "G");
+    assert_eq!(state.agreement_cursor, rows.len() - 1);
+    assert_eq!(state.agreement_scroll, rows.len() - body_rows(24));
+    press(&mut state, "k");
+    assert_eq!(
+        state.agreement_scroll,
+        rows.len() - body_rows(24),
+        "the window moves only when the cursor leaves it"
+    );
+    press(&mut state, "g");
+    assert_eq!((state.agreement_cursor, state.agreement_scroll), (0, 0));
+    // s: by kappa, lowest first; only codes with figures, undefined last.
+    let agreement =
+        concord::tui::data::AgreementSummary::compute(&state.data.as_ref().unwrap().study);
+    update(
+        &mut state,
+        Action::AgreementReady(Box::new(agreement.clone())),
+    );
+    press(&mut state, "s");
+    assert_eq!(state.agreement_sort, SortBy::Kappa);
+    let sorted = concord::tui::update::agreement_rows(&state);
+    let kappas: Vec<f64> = sorted
+        .iter()
+        .filter_map(|id| agreement.of(Some(id)).and_then(|f| f.character_kappa))
+        .collect();
+    assert!(kappas.windows(2).all(|w| w[0] <= w[1]), "{kappas:?}");
+    // Enter on a code: its open disagreements in the units pane.
+    press(&mut state, "g");
+    let code = concord::tui::update::agreement_rows(&state)[0].clone();
+    press(&mut state, "\n");
+    assert_eq!(state.screen, Screen::Browse);
+    assert_eq!(state.focus, Pane::Units);
+    assert_eq!(state.scope().as_deref(), Some(code.as_str()));
+    assert_eq!(state.filter, StandingFilter::Open);
+    let data = state.data.as_ref().unwrap();
+    let listed = state.visible_units();
+    assert!(!listed.is_empty());
+    for &i in &listed {
+        assert!(data.standings[i].is_open());
+        assert!(data.units[i].excerpts.iter().any(|e| e.code == code));
+    }
+    assert_eq!(state.unit, Some(listed[0]));
+}
+
+#[test]
+fn the_difference_pane_scrolls_and_starts_at_the_top_on_another_unit() {
+    let mut state = loaded();
+    let data = state.data.as_ref().unwrap();
+    let code = data
+        .units
+        .iter()
+        .position(|u| u.class == UnitClass::Code)
+        .unwrap();
+    state.unit = Some(code);
+    state.screen = Screen::Unit;
+    press(&mut state, "JJ");
+    assert_eq!(state.difference_scroll, 6);
+    press(&mut state, "K");
+    assert_eq!(state.difference_scroll, 3);
+    press(&mut state, "]");
+    assert_eq!(state.difference_scroll, 0, "another unit starts at the top");
 }

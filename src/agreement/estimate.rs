@@ -3,7 +3,7 @@
 //! category, nothing coded), so every figure that can be undefined is an
 //! [`Estimate`] and says why.
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Estimate {
@@ -52,11 +52,54 @@ impl Estimate {
 }
 
 /// In JSON an undefined estimate is `null`; its reason goes to the row's notes.
+/// In a binary form (the derived cache) it is kept whole, reason included.
 impl Serialize for Estimate {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if !s.is_human_readable() {
+            return Kept::from(self.clone()).serialize(s);
+        }
         match self {
             Estimate::Value(v) => s.serialize_f64(*v),
             Estimate::Undefined(_) => s.serialize_none(),
+        }
+    }
+}
+
+/// Read back: whole from a binary form; from JSON, `null` is undefined
+/// with no reason (the reason is in the row's notes).
+impl<'de> Deserialize<'de> for Estimate {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Estimate, D::Error> {
+        if !d.is_human_readable() {
+            return Kept::deserialize(d).map(Estimate::from);
+        }
+        Ok(match Option::<f64>::deserialize(d)? {
+            Some(v) => Estimate::Value(v),
+            None => Estimate::Undefined(String::new()),
+        })
+    }
+}
+
+/// The estimate as it is kept in a binary form.
+#[derive(Serialize, Deserialize)]
+enum Kept {
+    Value(f64),
+    Undefined(String),
+}
+
+impl From<Estimate> for Kept {
+    fn from(e: Estimate) -> Kept {
+        match e {
+            Estimate::Value(v) => Kept::Value(v),
+            Estimate::Undefined(r) => Kept::Undefined(r),
+        }
+    }
+}
+
+impl From<Kept> for Estimate {
+    fn from(k: Kept) -> Estimate {
+        match k {
+            Kept::Value(v) => Estimate::Value(v),
+            Kept::Undefined(r) => Estimate::Undefined(r),
         }
     }
 }

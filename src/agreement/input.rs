@@ -21,7 +21,7 @@ pub struct Input {
     pub segment_overlap: f64,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CodeInfo {
     pub id: String,
     pub parent: Option<String>,

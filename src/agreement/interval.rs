@@ -27,7 +27,7 @@ impl Settings {
 }
 
 /// How an interval was obtained.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Method {
     /// Transcripts drawn with replacement; the figure recomputed on each
@@ -39,7 +39,7 @@ pub enum Method {
 }
 
 /// A figure's interval.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Interval {
     pub level: f64,
     pub low: f64,

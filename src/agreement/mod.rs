@@ -13,6 +13,7 @@
 //! - [`gwet`]: Gwet's AC1 and its variance, on characters and turns;
 //! - [`interval`], [`bootstrap`]: confidence intervals (cluster bootstrap
 //!   over transcripts; Hayes and Krippendorff's bootstrap for the turn alpha);
+//! - [`pairs`]: with three or more coders, each pair's two-coder figures;
 //! - [`report`]: all of them as the rows of `concord agreement`.
 
 pub mod bootstrap;
@@ -21,6 +22,7 @@ pub mod estimate;
 pub mod gwet;
 pub mod input;
 pub mod interval;
+pub mod pairs;
 pub mod report;
 pub mod segment;
 pub mod spans;

@@ -13,6 +13,7 @@ use crate::agreement::character::{CharacterRow, character_rows};
 use crate::agreement::estimate::Estimate;
 use crate::agreement::input::Input;
 use crate::agreement::interval::{Interval, Settings, z_for};
+use crate::agreement::pairs::PairReport;
 use crate::agreement::segment::{SegmentRow, segment_rows};
 use crate::agreement::turn::{TurnRow, turn_rows};
 use crate::agreement::unitized::{AlphaReport, alpha_report};
@@ -35,13 +36,17 @@ impl Measures {
     };
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Report {
     pub coders: Vec<String>,
     pub rows: Vec<Row>,
+    /// With three or more coders, when asked for ([`crate::agreement::pairs`]):
+    /// every pair's pooled two-coder figures.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub pairs: Vec<PairReport>,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
 pub struct Row {
     /// `None` for the overall row.
     pub code: Option<String>,
@@ -62,7 +67,7 @@ pub struct Row {
     pub notes: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct CharacterGroup {
     /// Two-coder counts and figures (the first two coders); absent with three or more.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -87,7 +92,7 @@ pub struct CharacterGroup {
     pub gwet_ac1_variance: Estimate,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct SegmentGroup {
     pub agreements: u64,
     pub a_only: u64,
@@ -96,7 +101,7 @@ pub struct SegmentGroup {
     pub kappa_bp: Estimate,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
 pub struct AlphaGroup {
     /// Code rows: |uα of the code, transcripts concatenated.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -117,7 +122,7 @@ pub struct AlphaGroup {
     pub cu_alpha_domains: Option<Estimate>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct TurnGroup {
     pub turns: usize,
     pub alpha: Estimate,
@@ -198,6 +203,7 @@ pub fn report_with(input: &Input, measures: Measures, ci: Option<&Settings>) -> 
     Report {
         coders: input.coders.clone(),
         rows,
+        pairs: Vec::new(),
     }
 }
 

@@ -6,15 +6,54 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use crate::agreement::Estimate;
-use crate::agreement::input::Input;
+use crate::agreement::input::{CodeInfo, Input};
 use crate::agreement::interval::Settings;
 use crate::agreement::report::{Measures, Report, Row, report_with};
 use crate::cli::exit;
-use crate::cli::study_arg;
+use crate::cli::{code_arg, study_arg};
 use crate::repo::RepoError;
+use crate::study::Codebook;
 use crate::study::cases::{Where, transcripts_where};
 use crate::study::left_out::LeftOut;
-use crate::study::text::shorten;
+use crate::study::text::{printable, shorten};
+
+/// The report as `--json` prints it: each row with its code's name and
+/// path of names beside the id.
+#[derive(serde::Serialize)]
+struct Named<'a> {
+    coders: &'a [String],
+    rows: Vec<NamedRow<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct NamedRow<'a> {
+    /// The code's name (None for the overall row).
+    code_name: Option<String>,
+    /// Its names from the top of the codebook down, joined by `/`.
+    code_path: Option<String>,
+    #[serde(flatten)]
+    row: &'a Row,
+}
+
+fn named<'a>(r: &'a Report, codebook: &Codebook) -> Named<'a> {
+    Named {
+        coders: &r.coders,
+        rows: r
+            .rows
+            .iter()
+            .map(|row| {
+                let code = row.code.as_deref();
+                NamedRow {
+                    code_name: code
+                        .and_then(|c| codebook.get(c))
+                        .map(|c| c.name().to_string()),
+                    code_path: code.and_then(|c| codebook.name_path(c)),
+                    row,
+                }
+            })
+            .collect(),
+    }
+}
 
 pub const LONG_ABOUT: &str = "Measure intercoder reliability. Character level as NVivo's coding comparison \
 (every character a unit: percent agreement and Cohen's kappa; Fleiss' kappa for three or more coders); \
@@ -31,8 +70,8 @@ Exact definitions: docs/agreement.md.";
 pub struct Args {
     /// The study folder (default: the nearest folder with a concord.toml, from here upward)
     pub path: Option<PathBuf>,
-    /// Only the rows of this code
-    #[arg(long, value_name = "ID")]
+    /// Only the rows of this code: its id, its name, or its path (`Self-efficacy/Maintenance self-efficacy`, `intrapsychic/self-efficacy/maintenance`)
+    #[arg(long, value_name = "CODE")]
     pub code: Option<String>,
     /// Compute on this transcript alone
     #[arg(long, value_name = "ID")]
@@ -66,6 +105,9 @@ pub struct Args {
     /// Seed of the bootstrap: the same seed gives the same intervals (with --ci)
     #[arg(long, value_name = "N", default_value_t = Settings::DEFAULT_SEED, requires = "ci")]
     pub seed: u64,
+    /// Explain what went into one code's figures: the 2x2 table and the kappa's arithmetic, each transcript, the excerpts and units, what was left out and why
+    #[arg(long, value_name = "CODE", conflicts_with_all = ["json", "csv", "trend", "code"])]
+    pub explain: Option<String>,
     /// Smallest acceptable alpha: every alpha's interval also gives q, the share of resamples below it (Krippendorff; e.g. 0.667 or 0.8)
     #[arg(
         long,
@@ -83,30 +125,74 @@ fn level(s: &str) -> Result<f64, String> {
     }
 }
 
-pub fn run(args: Args) -> Result<u8, RepoError> {
-    if args.trend {
-        return crate::cli::trend::run(args.path.as_deref(), args.code.as_deref(), args.json);
+/// What `agreement` keeps in the derived cache: all measures on the
+/// whole study (with every pair's figures and the after-reconciliation
+/// section), what the table needs of the codebook, and how many codings
+/// the figures could not use.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Figures {
+    report: Report,
+    after: crate::review::reconciled::Reconciled,
+    codes: Vec<CodeInfo>,
+    codebook: Codebook,
+    coders: usize,
+    problems: usize,
+    left_out: LeftOut,
+}
+
+/// Which transcripts the figures are computed on: one (`--transcript`,
+/// by its index) and those `--where` keeps (by id).
+#[derive(Default)]
+struct Selection {
+    transcript: Option<usize>,
+    keep: Option<std::collections::BTreeSet<String>>,
+}
+
+fn figures(
+    loaded: &crate::study::Loaded,
+    selection: &Selection,
+    measures: Measures,
+    settings: Option<&Settings>,
+) -> Figures {
+    let input = input_of(loaded, selection);
+    let mut report = report_with(&input, measures, settings);
+    report.pairs = crate::agreement::pairs::pairs(&input, measures);
+    Figures {
+        report,
+        after: crate::cli::agreement_reconciled::compute(&loaded.study, &input),
+        codes: input.codes.clone(),
+        codebook: loaded.study.codebook.clone(),
+        coders: input.coders.len(),
+        problems: loaded.problems.len(),
+        left_out: LeftOut::of_agreement(&loaded.study, loaded.unparsed_codings),
     }
-    let open = study_arg::open(args.path.as_deref())?;
-    let study = &open.loaded.study;
-    let mut input = Input::from_study(study);
-    if let Some(t) = &args.transcript {
-        let Some(index) = input.transcripts.iter().position(|x| x.id == *t) else {
-            return Err(RepoError::Refused(format!(
-                "no transcript {t:?} in the study (see concord status)"
-            )));
-        };
+}
+
+fn input_of(loaded: &crate::study::Loaded, selection: &Selection) -> Input {
+    let mut input = Input::from_study(&loaded.study);
+    if let Some(index) = selection.transcript {
         input = only_transcript(input, index);
     }
-    if !args.where_.is_empty() {
-        let keep = transcripts_where(study, &args.where_).map_err(RepoError::Refused)?;
-        input = only_transcripts(input, &keep);
+    if let Some(keep) = &selection.keep {
+        input = only_transcripts(input, keep);
     }
-    if let Some(c) = &args.code {
-        if input.code_index(c).is_none() {
-            return Err(RepoError::Refused(format!("no code {c:?} in the codebook")));
+    input
+}
+
+pub fn run(mut args: Args) -> Result<u8, RepoError> {
+    if args.trend {
+        // The trend reads commits: a code named as the working tree names
+        // it is found there; an id of a code since removed is passed as is.
+        let here = study_arg::open(args.path.as_deref()).ok();
+        if let (Some(c), Some(open)) = (&args.code, &here) {
+            if let Ok(code) = crate::study::code_lookup::find_code(&open.loaded.study.codebook, c) {
+                args.code = Some(code.id().to_string());
+            }
         }
+        return crate::cli::trend::run(args.path.as_deref(), args.code.as_deref(), args.json);
     }
+    let reads = crate::repo::read::FileReads::default();
+    let mut open = study_arg::open_cached(args.path.as_deref(), &reads)?;
     let measures = match args.measure.as_str() {
         "character" => Measures {
             character: true,
@@ -140,18 +226,83 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
         seed: args.seed,
         minimum: args.min,
     });
-    let mut r = report_with(&input, measures, settings.as_ref());
+    // All measures on the whole study, without intervals, are kept as they
+    // are; any other selection (and --explain) is computed from the
+    // (cached) checked study.
+    let whole = args.transcript.is_none()
+        && args.where_.is_empty()
+        && measures == Measures::ALL
+        && settings.is_none()
+        && args.explain.is_none();
+    let mut selection = Selection::default();
+    let f: Figures = if whole {
+        open.study.derived("agreement", |l| {
+            figures(l, &Selection::default(), Measures::ALL, None)
+        })
+    } else {
+        open.study.keep_study();
+        let loaded = open.study.loaded();
+        selection.transcript = match &args.transcript {
+            Some(t) => Some(
+                loaded
+                    .study
+                    .transcripts
+                    .iter()
+                    .position(|x| x.id == *t)
+                    .ok_or_else(|| {
+                        RepoError::Refused(format!(
+                            "no transcript {t:?} in the study (see concord status)"
+                        ))
+                    })?,
+            ),
+            None => None,
+        };
+        if !args.where_.is_empty() {
+            selection.keep =
+                Some(transcripts_where(&loaded.study, &args.where_).map_err(RepoError::Refused)?);
+        }
+        figures(loaded, &selection, measures, settings.as_ref())
+    };
+    // A name or path becomes the id the rows carry.
+    if let Some(c) = &args.code {
+        args.code = Some(code_arg::resolve(&f.codebook, c)?);
+    }
+    if let Some(c) = &args.explain {
+        args.explain = Some(code_arg::resolve(&f.codebook, c)?);
+    }
+    let mut r = f.report;
     if let Some(c) = &args.code {
         r.rows.retain(|row| row.code.as_deref() == Some(c.as_str()));
-    }
-    let left_out = LeftOut::of_agreement(study, open.loaded.unparsed_codings);
-    if args.json {
-        // The report, and how many codings it could not use ("left_out").
-        let mut v = serde_json::to_value(&r).unwrap_or_default();
-        if let Some(o) = v.as_object_mut() {
-            o.insert("left_out".into(), serde_json::json!(left_out));
+        for p in &mut r.pairs {
+            p.rows.retain(|row| row.code.as_deref() == Some(c.as_str()));
         }
-        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+    }
+    if let Some(code) = &args.explain {
+        let input = input_of(open.study.loaded(), &selection);
+        print!(
+            "{}",
+            crate::cli::agreement_explain::explain(&input, &r, code)
+        );
+        return Ok(exit::OK);
+    }
+    if args.json {
+        // The rows by name, every pair, the reconciliation, and how many
+        // codings the figures could not use ("left_out").
+        let mut v = serde_json::to_value(named(&r, &f.codebook)).unwrap_or_default();
+        if let Some(map) = v.as_object_mut() {
+            if !r.pairs.is_empty() {
+                map.insert(
+                    "pairs".into(),
+                    serde_json::to_value(&r.pairs).unwrap_or_default(),
+                );
+            }
+            map.insert(
+                "reconciliation".into(),
+                serde_json::to_value(&f.after).unwrap_or_default(),
+            );
+            map.insert("left_out".into(), serde_json::json!(f.left_out));
+        }
+        println!("{}", crate::cli::json::pretty(&v));
     } else if let (true, Some(settings)) = (args.csv, &settings) {
         // With --ci the CSV is the intervals, one line per figure.
         let text = crate::cli::agreement_intervals::csv(&r, settings)
@@ -162,27 +313,37 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
         let style = crate::interop::csv::Style {
             excel_safe: args.excel_safe,
         };
-        let text = crate::interop::csv::agreement(&r, style)
+        let text = crate::interop::csv::agreement(&r, &f.codebook, style)
             .map_err(|e| RepoError::Refused(e.to_string()))?;
         print!("{text}");
-        let empty: usize = r.rows.iter().map(|row| row.notes.len()).sum();
+        let empty: usize = r
+            .rows
+            .iter()
+            .chain(r.pairs.iter().flat_map(|p| &p.rows))
+            .map(|row| row.notes.len())
+            .sum();
         if empty > 0 {
             eprintln!(
                 "concord: {empty} figure(s) are empty because they are undefined on these data; why: --json (notes), or agreement_notes.csv of concord export csv"
             );
         }
     } else {
-        print!("{}", table(&input, &r));
+        print!(
+            "{}",
+            table(&f.codes, f.coders, &r, &f.codebook, args.code.as_deref())
+        );
+        print!("{}", pair_table(&r));
+        print!("{}", crate::cli::agreement_reconciled::text(&f.after));
         if let Some(settings) = &settings {
             print!("{}", crate::cli::agreement_intervals::text(&r, settings));
         }
     }
-    if let Some(s) = left_out.sentence() {
+    if let Some(s) = f.left_out.sentence() {
         eprintln!("concord: {s}");
-    } else if !open.loaded.problems.is_empty() {
+    } else if f.problems > 0 {
         eprintln!(
             "concord: the study has {} problem(s) (run concord check)",
-            open.loaded.problems.len()
+            f.problems
         );
     }
     Ok(exit::OK)
@@ -223,12 +384,20 @@ fn figure(e: Option<&Estimate>, percent: bool) -> String {
     }
 }
 
-const NAME: usize = 29;
-const COL: usize = 7;
+// 36 + 7 x 6 = 78 columns: the names of the sample's codes fit whole.
+const NAME: usize = 36;
+const COL: usize = 6;
 
-/// One row per code (pooled), hierarchy indented, overall last, legend.
-fn table(input: &Input, r: &Report) -> String {
-    let fleiss = input.coders.len() >= 3;
+/// One row per code (pooled) by name, hierarchy indented, overall last, legend.
+/// With `only`, that code's row under its path of names.
+fn table(
+    codes: &[CodeInfo],
+    coders: usize,
+    r: &Report,
+    codebook: &Codebook,
+    only: Option<&str>,
+) -> String {
+    let fleiss = coders >= 3;
     let mut out = String::new();
     let heads = [
         "Chr %",
@@ -237,7 +406,7 @@ fn table(input: &Input, r: &Report) -> String {
         "BP κ",
         "|uα",
         "(k)uα",
-        "Turn α",
+        "Turn",
     ];
     out.push_str(&format!("{:<NAME$}", "Code"));
     for h in heads {
@@ -279,8 +448,18 @@ fn table(input: &Input, r: &Report) -> String {
             figure(row.turn.as_ref().map(|t| &t.alpha), false),
         ]
     };
-    for code in &input.codes {
-        let name = format!("{}{}", "  ".repeat(code.depth), code.id);
+    if let Some(path) = only.and_then(|id| codebook.name_path(id)) {
+        out.push_str(&format!("{}\n", printable(&path)));
+    }
+    for code in codes {
+        if only.is_some_and(|id| id != code.id) {
+            continue;
+        }
+        // The name, indented under its parent: the path reads down the table.
+        let shown = codebook
+            .get(&code.id)
+            .map_or(code.id.as_str(), |c| c.name());
+        let name = format!("{}{}", "  ".repeat(code.depth), printable(shown));
         out.push_str(&format!("{:<NAME$}", shorten(&name, NAME - 1)));
         let Some(row) = pooled.get(&Some(code.id.as_str())) else {
             // A heading of the hierarchy with nothing measured on it.
@@ -316,6 +495,61 @@ fn table(input: &Input, r: &Report) -> String {
             ));
         }
     }
-    out.push_str("Chr: NVivo characters · Seg: MAXQDA excerpts · α: Krippendorff · – undefined\n");
+    out.push_str(
+        "Chr: NVivo characters · Seg: MAXQDA excerpts · α: Krippendorff · Turn: turns\n\
+         Ids, and rows per transcript: --json or --csv · – undefined\n",
+    );
+    out
+}
+
+/// With three or more coders: each pair's Cohen's kappa on characters,
+/// per code and overall, pairs as columns.
+fn pair_table(r: &Report) -> String {
+    if r.pairs.is_empty() || !r.pairs[0].rows.iter().any(|row| row.character.is_some()) {
+        return String::new();
+    }
+    let mut out = String::from("\nCohen's κ on characters, per pair of coders\n");
+    out.push_str(&format!("{:<NAME$}", "Code"));
+    let width = r
+        .pairs
+        .iter()
+        .map(|p| p.coders[0].chars().count() + p.coders[1].chars().count() + 3)
+        .max()
+        .unwrap_or(0)
+        .clamp(COL, 16);
+    for p in &r.pairs {
+        let name = format!("{}–{}", p.coders[0], p.coders[1]);
+        out.push_str(&format!(
+            " {:>width$}",
+            shorten(&crate::study::text::printable(&name), width)
+        ));
+    }
+    out.push('\n');
+    for row in &r.pairs[0].rows {
+        if row.character.is_none() {
+            continue; // a domain heading
+        }
+        let code = row.code.as_deref();
+        out.push_str(&format!(
+            "{:<NAME$}",
+            shorten(
+                &crate::study::text::printable(code.unwrap_or("overall")),
+                NAME - 1
+            )
+        ));
+        for p in &r.pairs {
+            let kappa = p
+                .rows
+                .iter()
+                .find(|x| x.code.as_deref() == code)
+                .and_then(|x| x.character.as_ref())
+                .and_then(|c| c.cohen_kappa.as_ref());
+            out.push_str(&format!(" {:>width$}", figure(kappa, false)));
+        }
+        out.push('\n');
+    }
+    out.push_str(
+        "Every pair's figures (segments, alphas, turns): --json (pairs) or --csv (pair column)\n",
+    );
     out
 }

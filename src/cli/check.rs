@@ -22,9 +22,19 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<u8, RepoError> {
-    let open = study_arg::open(args.path.as_deref())?;
-    let problems = &open.loaded.problems;
-    for p in problems {
+    let reads = crate::repo::read::FileReads::default();
+    let open = study_arg::open_cached(args.path.as_deref(), &reads)?;
+    // Decision conflicts are review work, not broken files: counted, not failed.
+    let (problems, conflicts): (Vec<crate::study::Problem>, usize) =
+        open.study.derived("problems", |l| {
+            let units = crate::align::review_units(&l.study);
+            let conflicts = crate::review::standings(&units, &l.study.decisions)
+                .values()
+                .filter(|s| matches!(s, crate::review::Standing::Conflict(_)))
+                .count();
+            (l.problems.clone(), conflicts)
+        });
+    for p in &problems {
         // File names and messages carry study text: never let it drive the terminal.
         println!("{}", printable(&p.display_with_prefix(&open.shown)));
     }
@@ -33,13 +43,6 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
     } else {
         &open.shown
     };
-    // Decision conflicts are review work, not broken files: counted, not failed.
-    let study = &open.loaded.study;
-    let units = crate::align::review_units(study);
-    let conflicts = crate::review::standings(&units, &study.decisions)
-        .values()
-        .filter(|s| matches!(s, crate::review::Standing::Conflict(_)))
-        .count();
     if conflicts > 0 {
         eprintln!(
             "{where_}: {conflicts} decision conflict{} (two reviewers decided the same unit): settle them in the review screen; list them with concord units --class conflict",

@@ -105,7 +105,10 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
     if units.is_empty() {
         eprintln!("concord: no open unit matches; nothing to decide");
         if args.json {
-            println!("{}", serde_json::json!({ "commit": null, "decisions": [] }));
+            println!(
+                "{}",
+                crate::cli::json::line(&serde_json::json!({ "commit": null, "decisions": [] }))
+            );
         }
         return Ok(exit::OK);
     }

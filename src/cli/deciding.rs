@@ -125,7 +125,7 @@ impl Deciding {
                         commit: &commit,
                         decisions: &lines,
                     };
-                    println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+                    println!("{}", crate::cli::json::pretty(&out));
                 } else {
                     for line in message.lines().skip(usize::from(lines.len() > 1)) {
                         println!("{}", printable(line));
@@ -143,7 +143,10 @@ impl Deciding {
             Err(e) => {
                 eprintln!("concord: {e}");
                 if json {
-                    println!("{}", serde_json::json!({ "error": e.to_string() }));
+                    println!(
+                        "{}",
+                        crate::cli::json::line(&serde_json::json!({ "error": e.to_string() }))
+                    );
                 }
                 exit::CANNOT_RUN
             }
@@ -165,7 +168,10 @@ impl Refusal {
     pub fn report(&self, json: bool) -> u8 {
         eprintln!("concord: {}", self.0);
         if json {
-            println!("{}", serde_json::json!({ "refused": self.0 }));
+            println!(
+                "{}",
+                crate::cli::json::line(&serde_json::json!({ "refused": self.0 }))
+            );
         }
         exit::PROBLEMS
     }

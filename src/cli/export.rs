@@ -141,7 +141,10 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
                 ("decision_results.csv", csv::decision_results(study, style)),
                 ("units.csv", csv::units(study, &units, style)),
                 ("unit_codings.csv", csv::unit_codings(&units, style)),
-                ("agreement.csv", csv::agreement(&table, style)),
+                (
+                    "agreement.csv",
+                    csv::agreement(&table, &study.codebook, style),
+                ),
                 ("agreement_notes.csv", csv::agreement_notes(&table, style)),
             ];
             let names: Vec<&str> = files.iter().map(|f| f.0).collect();

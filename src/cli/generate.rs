@@ -19,8 +19,9 @@ pub struct Args {
     /// Number of coders
     #[arg(long, default_value_t = 3)]
     pub coders: usize,
-    /// Excerpts per transcript per coder (about)
-    #[arg(long, default_value_t = 150)]
+    /// Excerpts (codings) per transcript per coder (about); `--codings` is
+    /// the same, for one long transcript (`--transcripts 1 --chars 50000000 --codings 3000`)
+    #[arg(long, alias = "codings", default_value_t = 150)]
     pub excerpts: usize,
     /// Seed: the same seed gives the same study, byte for byte
     #[arg(long, default_value_t = 1)]

@@ -2,9 +2,14 @@
 //! an error that stops a command is printed here, once, as `concord: ...`.
 
 mod agreement;
+mod agreement_explain;
 mod agreement_intervals;
+mod agreement_reconciled;
 mod check;
 mod clone;
+mod code;
+mod code_arg;
+mod completions;
 mod decide;
 mod deciding;
 mod demo;
@@ -15,6 +20,9 @@ mod generate;
 mod history;
 mod import;
 mod init;
+mod json;
+mod reanchor;
+mod report;
 mod review;
 mod reviewer;
 mod status;
@@ -89,6 +97,9 @@ pub enum Command {
     /// Measure intercoder reliability per code, per transcript and overall
     #[command(long_about = agreement::LONG_ABOUT)]
     Agreement(agreement::Args),
+    /// Write the methods report: versions, reliability with intervals, reconciliation, history, COREQ/SRQR items
+    #[command(long_about = report::LONG_ABOUT)]
+    Report(report::Args),
     /// How the codebook changed, commit by commit, code by code
     #[command(long_about = history::LONG_ABOUT)]
     History(history::Args),
@@ -101,6 +112,18 @@ pub enum Command {
     /// Export the study as a REFI-QDA project (qdpx) or codebook (qdc), or as CSV tables
     #[command(long_about = export::LONG_ABOUT, after_help = export::AFTER_HELP)]
     Export(export::Args),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    #[command(long_about = completions::LONG_ABOUT)]
+    Completions(completions::Args),
+    /// Print the man page (roff)
+    #[command(long_about = completions::MAN_ABOUT)]
+    Man,
+    /// Code transcripts in the terminal: the coding screen for one coder, blind to the others until done
+    #[command(long_about = code::LONG_ABOUT)]
+    Code(code::Args),
+    /// Move codings (and decisions) to follow transcripts edited outside concord, in one commit
+    #[command(long_about = reanchor::LONG_ABOUT, after_help = reanchor::AFTER_HELP)]
+    Reanchor(reanchor::Args),
     /// Share decisions with the team's remote: fetch, integrate, push
     #[command(long_about = sync::LONG_ABOUT, after_help = sync::AFTER_HELP)]
     Sync(sync::Args),
@@ -179,10 +202,15 @@ fn run_command(command: Command) -> Result<u8, crate::repo::RepoError> {
         Command::Discuss(a) => discuss::run(a),
         Command::Undo(a) => undo::run(a),
         Command::Agreement(a) => agreement::run(a),
+        Command::Report(a) => report::run(a),
         Command::History(a) => history::run(a),
         Command::Diff(a) => diff::run(a),
         Command::Import(a) => import::run(a),
         Command::Export(a) => export::run(a),
+        Command::Completions(a) => completions::run(a),
+        Command::Man => completions::run_man(),
+        Command::Code(a) => code::run(a),
+        Command::Reanchor(a) => reanchor::run(a),
         Command::Sync(a) => sync::run(a),
         Command::Clone(a) => clone::run(a),
         Command::Generate(a) => generate::run(a),

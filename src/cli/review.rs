@@ -42,12 +42,8 @@ pub fn open(root: &Path, reviewer: Option<&str>) -> Result<u8, RepoError> {
     let repo = git::discover(root);
     let branch = repo
         .as_ref()
-        .and_then(|r| {
-            r.head()
-                .ok()
-                .and_then(|h| h.shorthand().ok().map(str::to_string))
-        })
-        .unwrap_or_else(|| "(no branch)".into());
+        .and_then(git::branch_name)
+        .unwrap_or_else(|| "(not in git)".into());
     let study_name = crate::repo::read::read_regular_file(
         &root.join("concord.toml"),
         crate::repo::read::MAX_FILE_BYTES,

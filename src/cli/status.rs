@@ -27,7 +27,7 @@ pub struct Args {
     pub json: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, serde::Deserialize)]
 struct Report {
     study: String,
     path: String,
@@ -36,7 +36,7 @@ struct Report {
     transcripts: TranscriptCounts,
     decisions: usize,
     /// Review units by class (agreement, boundary, code, omission).
-    units: std::collections::BTreeMap<&'static str, usize>,
+    units: std::collections::BTreeMap<String, usize>,
     /// Per reviewer (concord.toml's [[reviewer]] and anyone else who
     /// decided) and per coder: decided, open, in conflict.
     reviewers: Vec<PersonProgress>,
@@ -44,14 +44,14 @@ struct Report {
     problems: usize,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, serde::Deserialize)]
 struct CoderReport {
     id: String,
     name: String,
     codings: usize,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, serde::Deserialize)]
 struct CodeCounts {
     total: usize,
     codable: usize,
@@ -62,14 +62,14 @@ struct CodeCounts {
     by_level: Vec<usize>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, serde::Deserialize)]
 struct TranscriptCounts {
     count: usize,
     characters: usize,
     items: Vec<TranscriptReport>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, serde::Deserialize)]
 struct TranscriptReport {
     id: String,
     characters: usize,
@@ -164,27 +164,32 @@ fn report(study: &Study, path: &str, problems: usize) -> Report {
 }
 
 /// Review units counted by class, every class present (0 when none).
-fn units_by_class(study: &Study) -> std::collections::BTreeMap<&'static str, usize> {
-    let mut counts: std::collections::BTreeMap<&'static str, usize> = crate::align::UnitClass::ALL
+fn units_by_class(study: &Study) -> std::collections::BTreeMap<String, usize> {
+    let mut counts: std::collections::BTreeMap<String, usize> = crate::align::UnitClass::ALL
         .iter()
-        .map(|c| (c.name(), 0))
+        .map(|c| (c.name().to_string(), 0))
         .collect();
     for unit in crate::align::review_units(study) {
-        *counts.entry(unit.class.name()).or_default() += 1;
+        *counts.entry(unit.class.name().to_string()).or_default() += 1;
     }
     counts
 }
 
 pub fn run(args: Args) -> Result<u8, RepoError> {
-    let open = study_arg::open(args.path.as_deref())?;
+    let reads = crate::repo::read::FileReads::default();
+    let open = study_arg::open_cached(args.path.as_deref(), &reads)?;
     let shown = if open.shown.is_empty() {
         "."
     } else {
         &open.shown
     };
-    let r = report(&open.loaded.study, shown, open.loaded.problems.len());
+    // Kept without the path, which depends on where the command runs.
+    let mut r: Report = open
+        .study
+        .derived("status", |l| report(&l.study, "", l.problems.len()));
+    r.path = shown.to_string();
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
+        println!("{}", crate::cli::json::pretty(&r));
     } else {
         print!("{}", human(&r));
     }

@@ -55,10 +55,7 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
         }
     })?;
     if args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&summary).unwrap_or_default()
-        );
+        println!("{}", crate::cli::json::pretty(&summary));
     } else {
         // Reviewer and coder names are study data: never let them drive the terminal.
         println!("{}", printable(&summary.sentence()));

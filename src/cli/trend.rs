@@ -52,6 +52,7 @@ pub fn run(path: Option<&Path>, code: Option<&str>, json: bool) -> Result<u8, Re
     let gs = at_commit::open(path)?;
     let mut walker = Walker::new(&gs);
     let records = walker.walk(true, &mut |_, _| {})?;
+    walker.keep_figures();
     let mut points: Vec<Point> = records
         .into_iter()
         .map(|r| Point {
@@ -81,7 +82,7 @@ pub fn run(path: Option<&Path>, code: Option<&str>, json: bool) -> Result<u8, Re
             code: code.map(String::from),
             commits: points,
         };
-        println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+        println!("{}", crate::cli::json::pretty(&out));
         return Ok(exit::OK);
     }
     let fig = |v: Option<f64>| v.map_or("–".to_string(), |v| format!("{v:.3}"));

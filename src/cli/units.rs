@@ -9,13 +9,13 @@ use serde::Serialize;
 use crate::align::{ReviewUnit, UnitClass, review_units};
 use crate::cli::deciding::waiting;
 use crate::cli::exit;
-use crate::cli::study_arg;
+use crate::cli::{code_arg, study_arg};
 use crate::repo::RepoError;
 use crate::review::{Standing, standings};
-use crate::study::Decision;
-use crate::study::cases::{Where, transcripts_where};
+use crate::study::cases::{Cases, Where, ids_where};
 use crate::study::left_out::LeftOut;
-use crate::study::text::{char_slice, printable, shorten};
+use crate::study::text::{printable, shorten};
+use crate::study::{Codebook, Decision};
 
 pub const LONG_ABOUT: &str = "List the review units of a study. A review unit is a maximal cluster of \
 overlapping excerpts, from any coder, in one transcript. Each is classified: agreement (same codes, \
@@ -30,8 +30,8 @@ pub struct Args {
     /// Only units of this transcript (its file name without .txt)
     #[arg(long, value_name = "ID")]
     pub transcript: Option<String>,
-    /// Only units in which some coder applied this code
-    #[arg(long, value_name = "ID")]
+    /// Only units in which some coder applied this code (or one below it): its id, name or path
+    #[arg(long, value_name = "CODE")]
     pub code: Option<String>,
     /// Only units of transcripts whose case (or own value) has this value of a variable of cases.toml; repeatable
     #[arg(long = "where", value_name = "VARIABLE=VALUE", value_parser = Where::parse)]
@@ -57,6 +57,9 @@ struct Shown<'a> {
     unit: &'a ReviewUnit,
     quote: String,
     standing: &'static str,
+    /// The live decision's id, when the unit is decided.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    decision: Option<String>,
     /// In a conflict: every live decision of the unit, side by side.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     decisions: Vec<&'a Decision>,
@@ -65,62 +68,134 @@ struct Shown<'a> {
 /// Longest quote shown.
 const QUOTE: usize = 74;
 
+/// What `units` keeps in the derived cache: every unit with the start of
+/// its text and where it stands, the decisions of units in conflict, and
+/// the ids the filters are checked against.
+#[derive(Serialize, serde::Deserialize)]
+struct Listed {
+    transcripts: Vec<String>,
+    codebook: Codebook,
+    units: Vec<ReviewUnit>,
+    quotes: Vec<String>,
+    /// As `review::standings` has them (`None`: not in its map, open).
+    standings: Vec<Option<Standing>>,
+    /// The live decisions named by a conflict.
+    in_conflict: Vec<Decision>,
+    /// cases.toml, for `--where`.
+    cases: Cases,
+    /// The codings the units could not use.
+    left_out: LeftOut,
+}
+
+fn listed(loaded: &crate::study::Loaded) -> Listed {
+    let study = &loaded.study;
+    let units = review_units(study);
+    let by_id = standings(&units, &study.decisions);
+    let standings: Vec<Option<Standing>> =
+        units.iter().map(|u| by_id.get(&u.id).cloned()).collect();
+    let conflicted: std::collections::HashSet<&str> = standings
+        .iter()
+        .filter_map(|s| match s {
+            Some(Standing::Conflict(ids)) => Some(ids.iter().map(String::as_str)),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    let in_conflict = study
+        .decisions
+        .iter()
+        .flat_map(|f| f.decisions.iter())
+        .filter(|d| conflicted.contains(d.id.as_str()))
+        .cloned()
+        .collect();
+    let quotes = units
+        .iter()
+        .map(|u| {
+            // Only the start is shown: slicing more would cost a long unit's text.
+            let quote = study
+                .transcript(&u.transcript)
+                .and_then(|t| t.slice(u.start, u.end.min(u.start + QUOTE + 1)))
+                .unwrap_or("");
+            shorten(quote, QUOTE)
+        })
+        .collect();
+    Listed {
+        transcripts: study.transcripts.iter().map(|t| t.id.clone()).collect(),
+        codebook: study.codebook.clone(),
+        units,
+        quotes,
+        standings,
+        in_conflict,
+        cases: study.cases.clone(),
+        left_out: LeftOut::of_units(study, loaded.unparsed_codings),
+    }
+}
+
 pub fn run(args: Args) -> Result<u8, RepoError> {
-    let open = study_arg::open(args.path.as_deref())?;
-    let study = &open.loaded.study;
+    let reads = crate::repo::read::FileReads::default();
+    let open = study_arg::open_cached(args.path.as_deref(), &reads)?;
+    let all: Listed = open.study.derived("units", listed);
     if let Some(t) = &args.transcript {
-        if study.transcript(t).is_none() {
+        if !all.transcripts.contains(t) {
             return Err(RepoError::Refused(format!(
                 "no transcript {t:?} in the study (see concord status)"
             )));
         }
     }
-    if let Some(c) = &args.code {
-        if study.codebook.get(c).is_none() {
-            return Err(RepoError::Refused(format!("no code {c:?} in the codebook")));
-        }
-    }
+    let code = match &args.code {
+        Some(c) => Some(code_arg::resolve(&all.codebook, c)?),
+        None => None,
+    };
+    // A code stands for its subtree, as in the review screen.
+    let wanted: Vec<&str> = match &code {
+        Some(id) => all
+            .codebook
+            .codes
+            .iter()
+            .filter(|c| is_within(&all.codebook, c.id(), id))
+            .map(|c| c.id())
+            .collect(),
+        None => Vec::new(),
+    };
     let keep = if args.where_.is_empty() {
         None
     } else {
-        Some(transcripts_where(study, &args.where_).map_err(RepoError::Refused)?)
+        Some(
+            ids_where(
+                &all.cases,
+                all.transcripts.iter().map(String::as_str),
+                &args.where_,
+            )
+            .map_err(RepoError::Refused)?,
+        )
     };
     let class = args.class.as_deref().and_then(UnitClass::parse);
     let standing_word = args.class.as_deref().filter(|_| class.is_none());
-    let all_units = review_units(study);
-    let standing = standings(&all_units, &study.decisions);
-    let standing_of = |u: &ReviewUnit| standing.get(&u.id).cloned().unwrap_or(Standing::Open);
-    let units: Vec<ReviewUnit> = all_units
-        .into_iter()
-        .filter(|u| args.transcript.as_ref().is_none_or(|t| u.transcript == *t))
-        .filter(|u| keep.as_ref().is_none_or(|k| k.contains(&u.transcript)))
-        .filter(|u| {
-            args.code
-                .as_ref()
-                .is_none_or(|c| u.excerpts.iter().any(|e| e.code == *c))
-        })
-        .filter(|u| class.is_none_or(|c| u.class == c))
-        .filter(|u| standing_word.is_none_or(|w| standing_of(u).word() == w))
-        .collect();
-    let by_id: std::collections::HashMap<&str, &Decision> = study
-        .decisions
+    let units: Vec<(&ReviewUnit, &String, Standing, bool)> = all
+        .units
         .iter()
-        .flat_map(|f| f.decisions.iter())
-        .map(|d| (d.id.as_str(), d))
+        .zip(&all.quotes)
+        .zip(&all.standings)
+        .map(|((u, q), s)| {
+            let waits = s.as_ref().is_some_and(waiting);
+            (u, q, s.clone().unwrap_or(Standing::Open), waits)
+        })
+        .filter(|(u, ..)| args.transcript.as_ref().is_none_or(|t| u.transcript == *t))
+        .filter(|(u, ..)| keep.as_ref().is_none_or(|k| k.contains(&u.transcript)))
+        .filter(|(u, ..)| {
+            code.is_none() || u.excerpts.iter().any(|e| wanted.contains(&e.code.as_str()))
+        })
+        .filter(|(u, ..)| class.is_none_or(|c| u.class == c))
+        .filter(|(_, _, s, _)| standing_word.is_none_or(|w| s.word() == w))
+        .filter(|(.., waits)| !args.open || *waits)
         .collect();
-    let units: Vec<ReviewUnit> = if args.open {
-        units
-            .into_iter()
-            .filter(|u| standing.get(&u.id).is_some_and(waiting))
-            .collect()
-    } else {
-        units
-    };
+    let by_id: std::collections::HashMap<&str, &Decision> =
+        all.in_conflict.iter().map(|d| (d.id.as_str(), d)).collect();
     if args.open && !args.json {
         // Ids only, one a line, for `while read unit; do concord decide "$unit" ...; done`.
         // A reader that stops early (`| head`) ends the list, not the program.
         let mut out = std::io::stdout().lock();
-        for u in &units {
+        for (u, ..) in &units {
             if writeln!(out, "{}", printable(&u.id)).is_err() {
                 return Ok(exit::OK);
             }
@@ -134,13 +209,8 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
     }
     let shown: Vec<Shown> = units
         .iter()
-        .map(|u| {
-            let text = study
-                .transcript(&u.transcript)
-                .map_or("", |t| t.text.as_str());
-            let quote = char_slice(text, u.start, u.end).unwrap_or("");
-            let st = standing_of(u);
-            let decisions = match &st {
+        .map(|(u, quote, st, _)| {
+            let decisions = match st {
                 Standing::Conflict(ids) => ids
                     .iter()
                     .filter_map(|id| by_id.get(id.as_str()).copied())
@@ -149,18 +219,19 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
             };
             Shown {
                 unit: u,
-                quote: shorten(quote, QUOTE),
+                quote: (*quote).clone(),
                 standing: st.word(),
+                decision: match st {
+                    Standing::Decided(id) => Some(id.clone()),
+                    _ => None,
+                },
                 decisions,
             }
         })
         .collect();
-    let left_out = LeftOut::of_units(study, open.loaded.unparsed_codings).sentence();
+    let left_out = all.left_out.sentence();
     if args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&shown).unwrap_or_default()
-        );
+        println!("{}", crate::cli::json::pretty(&shown));
         if let Some(s) = left_out {
             eprintln!("concord: {s}");
         }
@@ -185,11 +256,12 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
 fn human(s: &Shown) -> String {
     let u = s.unit;
     let mut out = format!(
-        "{}  {}  {}-{}\n",
-        shorten(&u.id, 50),
+        "{}  {}  {}-{}  {}\n",
+        shorten(&u.id, 44),
         u.class.name(),
         u.start,
-        u.end
+        u.end,
+        s.standing
     );
     let mut coders: Vec<&str> = u.excerpts.iter().map(|e| e.coder.as_str()).collect();
     coders.dedup();
@@ -227,4 +299,21 @@ fn human(s: &Shown) -> String {
         out.push_str(&format!("  {}\n", printable(&shorten(&line, 76))));
     }
     out
+}
+
+/// Whether code `id` is `top` or below it in the codebook.
+fn is_within(codebook: &Codebook, id: &str, top: &str) -> bool {
+    let mut cur = Some(id);
+    let mut steps = 0;
+    while let Some(c) = cur {
+        if c == top {
+            return true;
+        }
+        steps += 1;
+        if steps > codebook.codes.len() {
+            break;
+        }
+        cur = codebook.get(c).and_then(|c| c.parent.as_deref());
+    }
+    false
 }

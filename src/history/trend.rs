@@ -9,7 +9,7 @@ use crate::agreement::report::{Measures, report};
 use crate::study::{Codebook, Study};
 
 /// One code's figures (or overall, `code: None`); `None` where undefined.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Figures {
     pub code: Option<String>,
     pub cohen_kappa: Option<f64>,

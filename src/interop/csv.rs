@@ -15,7 +15,7 @@ use crate::agreement::report::{Report, Row};
 use crate::align::ReviewUnit;
 use crate::interop::InteropError;
 use crate::review::standing::{Standing, live_decisions, standings};
-use crate::study::Study;
+use crate::study::{Codebook, Study};
 
 /// How the tables are written.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -258,7 +258,7 @@ pub fn unit_codings(units: &[ReviewUnit], style: Style) -> Result<String, Intero
     table(&UNIT_CODINGS_HEADER, &rows, style)
 }
 
-pub const AGREEMENT_HEADER: [&str; 32] = [
+pub const AGREEMENT_HEADER: [&str; 35] = [
     "level",
     "code",
     "transcript",
@@ -291,6 +291,11 @@ pub const AGREEMENT_HEADER: [&str; 32] = [
     "turn_cohen_kappa_se",
     "turn_gwet_ac1",
     "turn_gwet_ac1_variance",
+    // The code's name and place in the codebook (the row's `code` is its
+    // id), and which pair of coders the row is about (empty: all coders).
+    "code_name",
+    "code_path",
+    "pair",
 ];
 
 /// Columns of the domain figures in [`AGREEMENT_HEADER`].
@@ -310,118 +315,154 @@ pub fn level(row: &Row) -> &'static str {
     }
 }
 
-/// `agreement.csv`: the figures of `concord agreement`, one measure per
-/// column, one level per row (see [`level`]): typed values, empty where a
-/// figure is absent or undefined (the reason is in [`agreement_notes`]).
-pub fn agreement(r: &Report, style: Style) -> Result<String, InteropError> {
-    let mut k: HashMap<&str, (&Estimate, Option<&Estimate>)> = HashMap::new();
-    for row in &r.rows {
-        if let Some(a) = &row.alpha {
-            for (code, e) in a.k_u_alpha.iter().flatten() {
-                k.insert(
-                    code.as_str(),
-                    (e, a.coverage.as_ref().and_then(|c| c.get(code))),
-                );
-            }
-        }
+/// The report's row sets: all coders' rows (pair empty), then, with three
+/// or more coders, each pair's rows (pair `a+b`: its A and B).
+fn row_sets(r: &Report) -> Vec<(&[Row], String)> {
+    let mut sets = vec![(r.rows.as_slice(), String::new())];
+    for p in &r.pairs {
+        sets.push((
+            p.rows.as_slice(),
+            format!("{}+{}", p.coders[0], p.coders[1]),
+        ));
     }
+    sets
+}
+
+/// `agreement.csv`: the figures of `concord agreement`, one measure per
+/// column, one level per row (see [`level`]) and one pair of coders per
+/// row (`pair`, empty for all coders): typed values, empty where a figure
+/// is absent or undefined (the reason is in [`agreement_notes`]).
+pub fn agreement(r: &Report, codebook: &Codebook, style: Style) -> Result<String, InteropError> {
     let num = |e: Option<&Estimate>| {
         e.and_then(|e| e.value())
             .map_or(String::new(), |v| v.to_string())
     };
     let count = |n: Option<u64>| n.map_or(String::new(), |n| n.to_string());
+    let name = |code: &str| {
+        codebook
+            .get(code)
+            .map(|c| c.name().to_string())
+            .unwrap_or_default()
+    };
+    let path = |code: &str| codebook.name_path(code).unwrap_or_default();
     let mut rows = Vec::new();
-    for row in &r.rows {
-        let c = row.character.as_ref();
-        let s = row.segment.as_ref();
-        let a = row.alpha.as_ref();
-        let t = row.turn.as_ref();
-        let own_k = row
-            .code
-            .as_deref()
-            .filter(|_| row.transcript.is_none())
-            .and_then(|code| k.get(code));
-        let code = row.code.clone().unwrap_or_default();
-        let transcript = row.transcript.clone().unwrap_or_default();
-        let domain = a.is_some_and(|a| a.domain.is_some());
-        let own = c.is_some()
-            || s.is_some()
-            || t.is_some()
-            || own_k.is_some()
-            || a.is_some_and(|a| a.binary_u_alpha.is_some() || a.cu_alpha_domains.is_some());
-        if own || !domain {
-            rows.push(vec![
-                level(row).to_string(),
-                code.clone(),
-                transcript.clone(),
-                count(c.and_then(|c| c.both)),
-                count(c.and_then(|c| c.a_only)),
-                count(c.and_then(|c| c.b_only)),
-                count(c.and_then(|c| c.neither)),
-                num(c.map(|c| &c.percent_agreement)),
-                num(c.and_then(|c| c.cohen_kappa.as_ref())),
-                num(c.and_then(|c| c.cohen_kappa_weighted_mean.as_ref())),
-                num(c.and_then(|c| c.fleiss_kappa.as_ref())),
-                count(s.map(|s| s.agreements)),
-                count(s.map(|s| s.a_only)),
-                count(s.map(|s| s.b_only)),
-                num(s.map(|s| &s.percent_agreement)),
-                num(s.map(|s| &s.kappa_bp)),
-                num(a.and_then(|a| a.binary_u_alpha.as_ref())),
-                String::new(),
-                String::new(),
-                num(own_k.map(|k| k.0)),
-                num(own_k.and_then(|k| k.1)),
-                num(a.and_then(|a| a.cu_alpha_domains.as_ref())),
-                count(t.map(|t| t.turns as u64)),
-                num(t.map(|t| &t.alpha)),
-                num(t.and_then(|t| t.cohen_kappa.as_ref())),
-                num(t.and_then(|t| t.fleiss_kappa.as_ref())),
-                num(c.and_then(|c| c.cohen_kappa_se.as_ref())),
-                num(c.map(|c| &c.gwet_ac1)),
-                num(c.map(|c| &c.gwet_ac1_variance)),
-                num(t.and_then(|t| t.cohen_kappa_se.as_ref())),
-                num(t.map(|t| &t.gwet_ac1)),
-                num(t.map(|t| &t.gwet_ac1_variance)),
-            ]);
+    for (set, pair) in row_sets(r) {
+        // (k)uα and coverage of each code, from its parent's domain row.
+        let mut k: HashMap<&str, (&Estimate, Option<&Estimate>)> = HashMap::new();
+        for row in set {
+            if let Some(a) = &row.alpha {
+                for (code, e) in a.k_u_alpha.iter().flatten() {
+                    k.insert(
+                        code.as_str(),
+                        (e, a.coverage.as_ref().and_then(|c| c.get(code))),
+                    );
+                }
+            }
         }
-        if domain {
-            let mut cells = vec![String::new(); AGREEMENT_HEADER.len()];
-            cells[0] = "domain".into();
-            cells[1] = code;
-            cells[2] = transcript;
-            cells[U_ALPHA] = num(a.and_then(|a| a.u_alpha.as_ref()));
-            cells[CU_ALPHA] = num(a.and_then(|a| a.cu_alpha.as_ref()));
-            rows.push(cells);
+        for row in set {
+            let c = row.character.as_ref();
+            let s = row.segment.as_ref();
+            let a = row.alpha.as_ref();
+            let t = row.turn.as_ref();
+            let own_k = row
+                .code
+                .as_deref()
+                .filter(|_| row.transcript.is_none())
+                .and_then(|code| k.get(code));
+            let code = row.code.clone().unwrap_or_default();
+            let transcript = row.transcript.clone().unwrap_or_default();
+            let domain = a.is_some_and(|a| a.domain.is_some());
+            let own = c.is_some()
+                || s.is_some()
+                || t.is_some()
+                || own_k.is_some()
+                || a.is_some_and(|a| a.binary_u_alpha.is_some() || a.cu_alpha_domains.is_some());
+            if own || !domain {
+                rows.push(vec![
+                    level(row).to_string(),
+                    code.clone(),
+                    transcript.clone(),
+                    count(c.and_then(|c| c.both)),
+                    count(c.and_then(|c| c.a_only)),
+                    count(c.and_then(|c| c.b_only)),
+                    count(c.and_then(|c| c.neither)),
+                    num(c.map(|c| &c.percent_agreement)),
+                    num(c.and_then(|c| c.cohen_kappa.as_ref())),
+                    num(c.and_then(|c| c.cohen_kappa_weighted_mean.as_ref())),
+                    num(c.and_then(|c| c.fleiss_kappa.as_ref())),
+                    count(s.map(|s| s.agreements)),
+                    count(s.map(|s| s.a_only)),
+                    count(s.map(|s| s.b_only)),
+                    num(s.map(|s| &s.percent_agreement)),
+                    num(s.map(|s| &s.kappa_bp)),
+                    num(a.and_then(|a| a.binary_u_alpha.as_ref())),
+                    String::new(),
+                    String::new(),
+                    num(own_k.map(|k| k.0)),
+                    num(own_k.and_then(|k| k.1)),
+                    num(a.and_then(|a| a.cu_alpha_domains.as_ref())),
+                    count(t.map(|t| t.turns as u64)),
+                    num(t.map(|t| &t.alpha)),
+                    num(t.and_then(|t| t.cohen_kappa.as_ref())),
+                    num(t.and_then(|t| t.fleiss_kappa.as_ref())),
+                    num(c.and_then(|c| c.cohen_kappa_se.as_ref())),
+                    num(c.map(|c| &c.gwet_ac1)),
+                    num(c.map(|c| &c.gwet_ac1_variance)),
+                    num(t.and_then(|t| t.cohen_kappa_se.as_ref())),
+                    num(t.map(|t| &t.gwet_ac1)),
+                    num(t.map(|t| &t.gwet_ac1_variance)),
+                    name(&code),
+                    path(&code),
+                    pair.clone(),
+                ]);
+            }
+            if domain {
+                let mut cells = vec![String::new(); AGREEMENT_HEADER.len()];
+                cells[0] = "domain".into();
+                cells[1] = code.clone();
+                cells[2] = transcript;
+                cells[U_ALPHA] = num(a.and_then(|a| a.u_alpha.as_ref()));
+                cells[CU_ALPHA] = num(a.and_then(|a| a.cu_alpha.as_ref()));
+                let n = AGREEMENT_HEADER.len();
+                cells[n - 3] = name(&code);
+                cells[n - 2] = path(&code);
+                cells[n - 1] = pair.clone();
+                rows.push(cells);
+            }
         }
     }
     table(&AGREEMENT_HEADER, &rows, style)
 }
 
-pub const AGREEMENT_NOTES_HEADER: [&str; 5] = ["level", "code", "transcript", "measure", "note"];
+pub const AGREEMENT_NOTES_HEADER: [&str; 6] =
+    ["level", "code", "transcript", "pair", "measure", "note"];
 
 /// Why a figure of `agreement.csv` is empty: one row per note, one message
 /// each; `measure` is the column's name (`character_cohen_kappa`, or
-/// `alpha_k_u_alpha` for a child code of a domain, named in `code`).
+/// `alpha_k_u_alpha` for a child code of a domain, named in `code`), `pair`
+/// as in `agreement.csv`.
 pub fn agreement_notes(r: &Report, style: Style) -> Result<String, InteropError> {
     let mut rows = Vec::new();
-    for row in &r.rows {
-        for n in &row.notes {
-            let (measure, note) = n.split_once(": ").unwrap_or(("", n.as_str()));
-            let (level, code, measure) = match measure {
-                "alpha.u_alpha" | "alpha.cu_alpha" => ("domain", row.code.clone(), measure),
-                m => match m.strip_prefix("alpha.k_u_alpha.") {
-                    Some(child) => ("code", Some(child.to_string()), "alpha.k_u_alpha"),
-                    None => (level(row), row.code.clone(), m),
-                },
-            };
-            rows.push(vec![
-                level.to_string(),
-                code.unwrap_or_default(),
-                row.transcript.clone().unwrap_or_default(),
-                measure.replace('.', "_"),
-                note.to_string(),
-            ]);
+    for (set, pair) in row_sets(r) {
+        for row in set {
+            for n in &row.notes {
+                let (measure, note) = n.split_once(": ").unwrap_or(("", n.as_str()));
+                let (level, code, measure) = match measure {
+                    "alpha.u_alpha" | "alpha.cu_alpha" => ("domain", row.code.clone(), measure),
+                    m => match m.strip_prefix("alpha.k_u_alpha.") {
+                        Some(child) => ("code", Some(child.to_string()), "alpha.k_u_alpha"),
+                        None => (level(row), row.code.clone(), m),
+                    },
+                };
+                rows.push(vec![
+                    level.to_string(),
+                    code.unwrap_or_default(),
+                    row.transcript.clone().unwrap_or_default(),
+                    pair.clone(),
+                    measure.replace('.', "_"),
+                    note.to_string(),
+                ]);
+            }
         }
     }
     table(&AGREEMENT_NOTES_HEADER, &rows, style)

@@ -1086,6 +1086,7 @@ pub fn plan(
                 reviewers: Vec::new(),
                 sync: None,
                 sources: new_sources.clone(),
+                coding: Default::default(),
             };
             plan.writes
                 .insert(MANIFEST.to_string(), manifest_text(&m).into_bytes());

@@ -51,6 +51,18 @@ pub fn init(path: &Path) -> Result<Repository, RepoError> {
     Ok(Repository::init_opts(path, &opts)?)
 }
 
+/// The branch the repository is on, as the status line names it: the
+/// branch even before its first commit (an empty repository's HEAD names
+/// it already), or `detached at abc1234`.
+pub fn branch_name(repo: &Repository) -> Option<String> {
+    let head = repo.find_reference("HEAD").ok()?;
+    if let Ok(Some(target)) = head.symbolic_target() {
+        return Some(target.trim_start_matches("refs/heads/").to_string());
+    }
+    let oid = head.target()?;
+    Some(format!("detached at {}", &oid.to_string()[..7]))
+}
+
 /// `user.name` and `user.email` from git's configuration, if both are set.
 pub fn configured_identity(repo: &Repository) -> Option<Person> {
     let config = repo.config().ok()?;
@@ -141,5 +153,21 @@ mod tests {
         // The index matches the working tree: nothing left to commit.
         let statuses = repo.statuses(None).unwrap();
         assert!(statuses.is_empty());
+    }
+
+    #[test]
+    fn an_empty_repository_is_on_its_branch_already() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = init(dir.path()).unwrap();
+        assert_eq!(branch_name(&repo).as_deref(), Some(INITIAL_BRANCH));
+        std::fs::write(dir.path().join("a.txt"), "a\n").unwrap();
+        let who = Person::new("T", "t@example.org");
+        let first = commit_paths(&repo, &["a.txt".into()], &who, None, "one").unwrap();
+        assert_eq!(branch_name(&repo).as_deref(), Some(INITIAL_BRANCH));
+        repo.set_head_detached(first).unwrap();
+        assert_eq!(
+            branch_name(&repo),
+            Some(format!("detached at {}", &first.to_string()[..7]))
+        );
     }
 }

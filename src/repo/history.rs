@@ -18,6 +18,7 @@ use crate::history::when::rfc3339;
 use crate::history::{CodeChange, diff_codebooks};
 use crate::repo::RepoError;
 use crate::repo::at_commit::{GitStudy, read_tree};
+use crate::repo::cache::{cache_dir, read_value, write_value};
 use crate::repo::read::read_study;
 use crate::study::files::{CODEBOOK_DIR, CODINGS_DIR, MANIFEST, TRANSCRIPTS_DIR};
 use crate::study::load::load;
@@ -101,20 +102,62 @@ pub struct Walker<'a> {
     gs: &'a GitStudy,
     codebooks: HashMap<Option<Oid>, Codebook>,
     figures: HashMap<TrendKey, Vec<Figures>>,
-    /// How many commits had their figures computed, and how many reused.
+    /// The inputs this walk has met (the figures may have come from the cache).
+    seen: std::collections::HashSet<TrendKey>,
+    /// How many figures came from the cache before the walk.
+    kept: usize,
+    /// How many commits had their figures computed (or taken from the
+    /// cache), and how many reused from an earlier commit of the walk.
     pub computed: usize,
     pub reused: usize,
 }
 
+/// The trend's figures as kept in the derived cache: the key's object ids
+/// as hex, since they are content ids the figures are valid whatever the
+/// working tree holds.
+type KeptFigures = Vec<(
+    (Option<String>, Option<String>, Option<String>),
+    Vec<(String, Option<String>, usize, bool)>,
+    Vec<Figures>,
+)>;
+const TREND: &str = "trend";
+/// More distinct inputs than this and the kept figures start afresh.
+const TREND_KEPT: usize = 20_000;
+
 impl<'a> Walker<'a> {
+    /// A walker that starts with the figures earlier runs kept (in
+    /// `.git/concord/trend.bin`), so `agreement --trend` computes only the
+    /// commits it has not seen.
     pub fn new(gs: &'a GitStudy) -> Walker<'a> {
+        let hex = |o: Option<String>| o.and_then(|s| Oid::from_str(&s).ok());
+        let figures = read_value::<KeptFigures>(&cache_dir(gs.repo.path()), TREND, TREND)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|((m, t, c), codes, f)| ((hex(m), hex(t), hex(c), codes), f))
+            .collect::<HashMap<_, _>>();
         Walker {
             gs,
             codebooks: HashMap::new(),
-            figures: HashMap::new(),
+            kept: figures.len(),
+            figures,
+            seen: Default::default(),
             computed: 0,
             reused: 0,
         }
+    }
+
+    /// Keep the figures computed for the next run (when any were).
+    pub fn keep_figures(&self) {
+        if self.figures.len() == self.kept || self.figures.len() > TREND_KEPT {
+            return;
+        }
+        let hex = |o: &Option<Oid>| o.map(|o| o.to_string());
+        let kept: KeptFigures = self
+            .figures
+            .iter()
+            .map(|((m, t, c, codes), f)| ((hex(m), hex(t), hex(c)), codes.clone(), f.clone()))
+            .collect();
+        write_value(&cache_dir(self.gs.repo.path()), TREND, TREND, &kept);
     }
 
     fn trees(&self, commit: Oid) -> Result<Trees, RepoError> {
@@ -175,12 +218,20 @@ impl<'a> Walker<'a> {
             codebook_key(&codebook),
         );
         if let Some(f) = self.figures.get(&key) {
-            self.reused += 1;
+            // Kept by an earlier run, the figures are this walk's first for
+            // these inputs: shown as computed, as they would be without the cache.
+            let reused = !self.seen.insert(key);
+            if reused {
+                self.reused += 1;
+            } else {
+                self.computed += 1;
+            }
             return Ok(TrendAt::Figures {
                 figures: f.clone(),
-                reused: true,
+                reused,
             });
         }
+        self.seen.insert(key.clone());
         let mut files = StudyFiles::default();
         read_tree(
             &self.gs.repo,

@@ -3,12 +3,15 @@
 //! core plain values.
 
 pub mod at_commit;
+pub mod cache;
 pub mod error;
 pub mod git;
 pub mod history;
 pub mod locate;
 pub mod read;
+pub mod reanchor;
 pub mod record;
+pub mod record_codings;
 pub mod recover;
 pub mod remote;
 pub mod sync;

@@ -1,71 +1,151 @@
-//! Reading a study from the working tree into [`StudyFiles`].
+//! Reading a study from the working tree into [`StudyFiles`]: first a
+//! listing (names and `stat` data, no contents), then the contents of the
+//! listed files. The cache (`repo/cache.rs`) works from the listing alone
+//! when nothing changed; [`FileReads`] counts what was read, so a test can
+//! see that it did.
 
 use std::fs;
 use std::io::Read;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::repo::RepoError;
 use crate::study::StudyFiles;
-use crate::study::files::{CODEBOOK_DIR, CODINGS_DIR, DECISIONS_DIR, MANIFEST, TRANSCRIPTS_DIR};
+use crate::study::files::{
+    CODEBOOK_DIR, CODINGS_DIR, DECISIONS_DIR, FileRole, MANIFEST, TRANSCRIPTS_DIR, role_of,
+};
 
 /// A study file larger than this is not read (and `check` says so): no
 /// transcript, codebook entry or log of a real study comes near it.
 pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 
+/// The study's files by name and `stat` data, contents not read.
+#[derive(Debug, Default)]
+pub struct Listing {
+    /// Study-relative path and metadata, in path order.
+    pub files: Vec<(String, fs::Metadata)>,
+    /// Paths not taken, with the reason (as [`StudyFiles::skipped`]).
+    pub skipped: Vec<(String, String)>,
+}
+
+/// How many files of each kind were read (their contents), for tests.
+#[derive(Debug, Default)]
+pub struct FileReads {
+    transcripts: AtomicUsize,
+    others: AtomicUsize,
+}
+
+impl FileReads {
+    pub fn transcripts(&self) -> usize {
+        self.transcripts.load(Ordering::Relaxed)
+    }
+    pub fn others(&self) -> usize {
+        self.others.load(Ordering::Relaxed)
+    }
+    fn count(&self, rel: &str) {
+        let which = match role_of(rel) {
+            FileRole::Transcript { .. } => &self.transcripts,
+            _ => &self.others,
+        };
+        which.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
 /// Read the manifest and everything under the study's folders. Symbolic
 /// links are not followed (a study from elsewhere must not reach outside
 /// its folder); they are listed as skipped.
 pub fn read_study(root: &Path) -> Result<StudyFiles, RepoError> {
-    let mut files = StudyFiles::default();
+    read_study_counted(root, &FileReads::default())
+}
+
+/// [`read_study`], counting the files read in `reads`.
+pub fn read_study_counted(root: &Path, reads: &FileReads) -> Result<StudyFiles, RepoError> {
+    let listing = list_study(root)?;
+    Ok(read_listed(root, &listing, reads))
+}
+
+/// The study's files, without their contents.
+pub fn list_study(root: &Path) -> Result<Listing, RepoError> {
+    let mut listing = Listing::default();
     // The root itself must be readable, or nothing can be said.
     fs::read_dir(root).map_err(|source| RepoError::Read {
         path: root.to_path_buf(),
         source,
     })?;
-    read_entry(root, MANIFEST, &mut files);
-    read_entry(root, crate::study::cases::CASES_FILE, &mut files);
+    list_entry(root, MANIFEST, &mut listing);
+    list_entry(root, crate::study::cases::CASES_FILE, &mut listing);
     for dir in [CODEBOOK_DIR, TRANSCRIPTS_DIR, CODINGS_DIR, DECISIONS_DIR] {
-        read_entry(root, dir, &mut files);
+        list_entry(root, dir, &mut listing);
     }
-    Ok(files)
+    listing.files.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(listing)
 }
 
-fn read_entry(root: &Path, rel: &str, files: &mut StudyFiles) {
+/// The contents of every listed file.
+pub fn read_listed(root: &Path, listing: &Listing, reads: &FileReads) -> StudyFiles {
+    let mut files = StudyFiles {
+        skipped: listing.skipped.clone(),
+        ..StudyFiles::default()
+    };
+    for (rel, _) in &listing.files {
+        match read_file(root, rel, reads) {
+            Ok(bytes) => files.insert(rel.as_str(), bytes),
+            Err(e) => files.skipped.push((rel.clone(), e.to_string())),
+        }
+    }
+    files
+}
+
+/// One listed file's contents, counted (as every study file is read:
+/// through [`read_regular_file`]).
+pub fn read_file(root: &Path, rel: &str, reads: &FileReads) -> Result<Vec<u8>, NotRead> {
+    reads.count(rel);
+    read_regular_file(&root.join(rel), MAX_FILE_BYTES)
+}
+
+fn list_entry(root: &Path, rel: &str, listing: &mut Listing) {
     let path = root.join(rel);
     let meta = match fs::symlink_metadata(&path) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return,
         Err(e) => {
-            files.skipped.push((rel.to_string(), e.to_string()));
+            listing.skipped.push((rel.to_string(), e.to_string()));
             return;
         }
     };
     if meta.file_type().is_symlink() {
-        files
+        listing
             .skipped
             .push((rel.to_string(), "symbolic links are not followed".into()));
     } else if meta.is_dir() {
         let entries = match fs::read_dir(&path) {
             Ok(e) => e,
             Err(e) => {
-                files.skipped.push((rel.to_string(), e.to_string()));
+                listing.skipped.push((rel.to_string(), e.to_string()));
                 return;
             }
         };
         for entry in entries.flatten() {
             match entry.file_name().to_str() {
-                Some(name) => read_entry(root, &format!("{rel}/{name}"), files),
-                None => files.skipped.push((
+                Some(name) => list_entry(root, &format!("{rel}/{name}"), listing),
+                None => listing.skipped.push((
                     format!("{rel}/{}", entry.file_name().to_string_lossy()),
                     "the file name is not valid UTF-8".into(),
                 )),
             }
         }
+    } else if !meta.is_file() {
+        // A FIFO, socket or device is never opened (see read_regular_file).
+        listing
+            .skipped
+            .push((rel.to_string(), NotRead::NotRegular.to_string()));
+    } else if meta.len() > MAX_FILE_BYTES {
+        listing.skipped.push((
+            rel.to_string(),
+            NotRead::TooLarge(MAX_FILE_BYTES).to_string(),
+        ));
     } else {
-        match read_regular_file(&path, MAX_FILE_BYTES) {
-            Ok(bytes) => files.insert(rel, bytes),
-            Err(why) => files.skipped.push((rel.to_string(), why.to_string())),
-        }
+        listing.files.push((rel.to_string(), meta));
     }
 }
 

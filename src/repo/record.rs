@@ -54,6 +54,10 @@ pub enum RecordError {
         "{0} has changes that are not committed; commit or restore them first (concord does not overwrite them)"
     )]
     UncommittedChanges(String),
+    #[error(
+        "coding {coding} in {file} was changed meanwhile (another session of the same coder?); nothing was written — look at it again"
+    )]
+    CodingChangedMeanwhile { coding: String, file: String },
     #[error("the branch kept moving ({0} attempts); try again")]
     Contended(usize),
     #[error(
@@ -173,47 +177,85 @@ fn commit_logs(
     sig: &git2::Signature,
     message: &str,
 ) -> Result<Recorded, RecordError> {
+    let files: Vec<FileChange<'_>> = logs
+        .iter()
+        .map(|log| FileChange {
+            in_study: &log.in_study,
+            repo_path: &log.repo_path,
+            on_disk: &log.on_disk,
+            change: Box::new(move |base: Option<String>| {
+                let base = base.unwrap_or_default();
+                if let Some(clash) = already_decided(&base, &log.repo_path, &log.decisions) {
+                    return Err(clash);
+                }
+                let mut content = base;
+                if !content.is_empty() && !content.ends_with('\n') {
+                    content.push('\n');
+                }
+                content.push_str(&log.appended);
+                Ok(content)
+            }),
+        })
+        .collect();
+    commit_files(repo, &files, sig, message)
+}
+
+/// The new text of one file from its text at the branch tip (`None` when absent).
+type Change<'a> = Box<dyn Fn(Option<String>) -> Result<String, RecordError> + 'a>;
+
+/// One file's part of a commit: where it is, and how its new text is made
+/// from the committed one (run again on a moved branch).
+pub(crate) struct FileChange<'a> {
+    pub in_study: &'a str,
+    pub repo_path: &'a str,
+    pub on_disk: &'a Path,
+    pub change: Change<'a>,
+}
+
+/// The commit itself, with the record lock held: the tip's tree with each
+/// file replaced by its change of the tip's version, and the branch moved
+/// only if it still points at that tip (else everything is re-applied on
+/// the new tip). A working file with edits not committed is never
+/// overwritten; afterwards the working files and index match the commit.
+pub(crate) fn commit_files(
+    repo: &Repository,
+    files: &[FileChange<'_>],
+    sig: &git2::Signature,
+    message: &str,
+) -> Result<Recorded, RecordError> {
     for attempt in 0..ATTEMPTS {
         let tip = tip_of(repo)?;
         let mut index = git2::Index::new()?;
         if let Some(c) = &tip {
             index.read_tree(&c.tree()?)?;
         }
-        let mut contents = Vec::with_capacity(logs.len());
-        for log in logs {
+        let mut contents = Vec::with_capacity(files.len());
+        for file in files {
             let committed = match &tip {
-                Some(c) => blob_text(repo, c, &log.repo_path)?,
+                Some(c) => blob_text(repo, c, file.repo_path)?,
                 None => None,
             };
             // The working copy must be what was committed, or the user's edit would be lost.
             if attempt == 0 {
-                let working = match read_regular_file(&log.on_disk, MAX_FILE_BYTES) {
+                let working = match read_regular_file(file.on_disk, MAX_FILE_BYTES) {
                     Ok(bytes) => Some(bytes),
                     Err(NotRead::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => None,
                     Err(e) => {
                         return Err(RecordError::Repo(RepoError::Refused(format!(
-                            "{}: {e}; concord writes decisions only to a regular file",
-                            log.in_study
+                            "{}: {e}; concord writes only to a regular file",
+                            file.in_study
                         ))));
                     }
                 };
                 let committed_bytes = committed.as_ref().map(|s| s.as_bytes().to_vec());
                 if working.is_some() && working != committed_bytes {
-                    return Err(RecordError::UncommittedChanges(log.in_study.clone()));
+                    return Err(RecordError::UncommittedChanges(file.in_study.to_string()));
                 }
             }
-            let base = committed.unwrap_or_default();
-            if let Some(clash) = already_decided(&base, &log.repo_path, &log.decisions) {
-                return Err(clash);
-            }
-            let mut content = base;
-            if !content.is_empty() && !content.ends_with('\n') {
-                content.push('\n');
-            }
-            content.push_str(&log.appended);
-            // The new tree: the tip's, with the log replaced.
+            let content = (file.change)(committed)?;
+            // The new tree: the tip's, with the file replaced.
             let blob = repo.blob(content.as_bytes())?;
-            index.add(&index_entry(&log.repo_path, content.len(), blob))?;
+            index.add(&index_entry(file.repo_path, content.len(), blob))?;
             contents.push(content);
         }
         let tree = repo.find_tree(index.write_tree_to(repo)?)?;
@@ -221,11 +263,11 @@ fn commit_logs(
         match repo.commit(Some("HEAD"), sig, sig, message, &tree, &parents) {
             Ok(oid) => {
                 let mut worktree_behind = None;
-                for (log, content) in logs.iter().zip(&contents) {
+                for (file, content) in files.iter().zip(&contents) {
                     if let Err(e) =
-                        sync_worktree(repo, &log.on_disk, &log.repo_path, content.as_bytes())
+                        sync_worktree(repo, file.on_disk, file.repo_path, content.as_bytes())
                     {
-                        worktree_behind = Some(format!("{}: {e}", log.in_study));
+                        worktree_behind = Some(format!("{}: {e}", file.in_study));
                     }
                 }
                 return Ok(Recorded {
@@ -234,12 +276,44 @@ fn commit_logs(
                     worktree_behind,
                 });
             }
-            // The branch moved (another reviewer) or is being written: re-read and re-apply.
-            Err(e) if matches!(e.code(), ErrorCode::Modified | ErrorCode::Locked) => continue,
+            // The branch moved (another reviewer): re-read and re-apply.
+            Err(e) if e.code() == ErrorCode::Modified => continue,
+            // Being written by a git command: give it a moment, then re-apply.
+            Err(e) if e.code() == ErrorCode::Locked => {
+                std::thread::sleep(std::time::Duration::from_millis(25 << attempt.min(5)));
+                continue;
+            }
             Err(e) => return Err(e.into()),
         }
     }
     Err(RecordError::Contended(ATTEMPTS))
+}
+
+/// Commit a new version of one study file (`in_study`, study-relative) on
+/// the current branch, authored by `author`, with the same lock and
+/// compare-and-swap as decisions: `change` gets the file as committed at
+/// the branch tip (`None` if absent) and returns its new text; on a moved
+/// branch it runs again on the new tip's file, and may refuse.
+pub fn commit_file(
+    study_root: &Path,
+    in_study: &str,
+    author: &Person,
+    message: &str,
+    change: impl Fn(Option<String>) -> Result<String, RecordError>,
+) -> Result<Recorded, RecordError> {
+    let repo = Repository::discover(study_root).map_err(RepoError::Git)?;
+    let (root, prefix) = study_in_repo(&repo, study_root)?;
+    let repo_path = prefix.join(in_study).to_string_lossy().replace('\\', "/");
+    let on_disk = root.join(in_study);
+    let sig = git2::Signature::now(&author.name, &author.email)?;
+    let _lock = RecordLock::take(&repo)?;
+    let file = FileChange {
+        in_study,
+        repo_path: &repo_path,
+        on_disk: &on_disk,
+        change: Box::new(change),
+    };
+    commit_files(&repo, std::slice::from_ref(&file), &sig, message)
 }
 
 /// The study's root (canonical) and its folder within the repository's

@@ -52,6 +52,7 @@ pub fn recover_interrupted(study_root: &Path, reviewer: &Person) -> Result<Vec<S
     let _lock = RecordLock::take(&repo)?;
     let mut said = Vec::new();
     remove_temporaries(&root.join(DECISIONS_DIR), &mut said);
+    clear_stale_git_locks(&repo, &mut said);
     let Some(tip) = tip_of(&repo)? else {
         return Ok(said);
     };
@@ -63,8 +64,16 @@ pub fn recover_interrupted(study_root: &Path, reviewer: &Person) -> Result<Vec<S
         let working = read_regular_file(&on_disk, MAX_FILE_BYTES)
             .ok()
             .map(|b| String::from_utf8_lossy(&b).into_owned());
-        let (Some(committed), Some(working)) = (committed, working) else {
+        let Some(committed) = committed else {
             continue;
+        };
+        let working = match working {
+            Some(w) => w,
+            // Committed as a new log, killed before the file and the index
+            // had it (git status: staged deletion). A log the user removed
+            // is still in the index, and left alone.
+            None if !in_index(&repo, &repo_path)? => String::new(),
+            None => continue,
         };
         let shown = printable(&in_study);
         let short = &tip.id().to_string()[..7];
@@ -155,6 +164,11 @@ fn logs(
     Ok(names.into_iter().collect())
 }
 
+/// Whether the index has an entry for `path`.
+fn in_index(repo: &Repository, path: &str) -> Result<bool, RepoError> {
+    Ok(repo.index()?.get_path(Path::new(path), 0).is_some())
+}
+
 /// Whether the index holds `text` for `path`.
 fn index_matches(repo: &Repository, path: &str, text: &str) -> Result<bool, RepoError> {
     let index = repo.index()?;
@@ -196,6 +210,44 @@ fn keep_aside(repo: &Repository, transcript: &str, text: &str) -> Result<PathBuf
     let path = repo.path().join("concord").join("recovered").join(name);
     write_atomically(&path, text.as_bytes())?;
     Ok(path)
+}
+
+/// A git lock file older than this, while concord holds the record lock,
+/// is a killed writer's: git holds a ref's lock for the moment of an update.
+const STALE_LOCK: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// The lock files of the current branch, of HEAD and of the index that a
+/// kill in the middle of a commit leaves behind: while one is there, every
+/// commit fails ("locked"), with git as with concord. One that is not
+/// going away (older than [`STALE_LOCK`]; a younger one is waited for, as a
+/// git command may be finishing) is removed, and the reviewer told.
+fn clear_stale_git_locks(repo: &Repository, said: &mut Vec<String>) {
+    let mut locks = vec!["HEAD.lock".to_string(), "index.lock".to_string()];
+    if let Ok(head) = repo.find_reference("HEAD") {
+        if let Some(target) = head.symbolic_target().ok().flatten() {
+            locks.push(format!("{target}.lock"));
+        }
+    }
+    for name in locks {
+        let path = repo.path().join(&name);
+        let started = std::time::Instant::now();
+        while let Ok(meta) = std::fs::symlink_metadata(&path) {
+            let age = meta
+                .modified()
+                .ok()
+                .and_then(|m| m.elapsed().ok())
+                .unwrap_or_default();
+            if age >= STALE_LOCK || started.elapsed() >= STALE_LOCK {
+                if meta.is_file() && std::fs::remove_file(&path).is_ok() {
+                    said.push(format!(
+                        ".git/{name}: removed, left by a commit that was stopped in the middle (while it was there no commit could be made)"
+                    ));
+                }
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
 }
 
 /// Temporary files a killed write left in `dir`.

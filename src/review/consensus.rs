@@ -30,40 +30,16 @@ pub fn consensus(units: &[ReviewUnit], decisions: &[DecisionFile]) -> Consensus 
         .collect();
     let mut out = Consensus::default();
     for u in units {
-        let spans: Vec<ResultSpan> = match standing.get(&u.id) {
-            Some(Standing::Decided(d)) => {
-                out.decided += 1;
-                live.get(d.as_str())
-                    .map(|d| d.result.clone())
-                    .unwrap_or_default()
-            }
-            Some(Standing::Agreed) => {
-                out.agreed += 1;
-                // Every coder's version is the same: take the first coder's.
-                let first = u.excerpts.first().map(|e| e.coder.as_str());
-                let mut by_code: BTreeMap<&str, Vec<(usize, usize)>> = BTreeMap::new();
-                for e in u
-                    .excerpts
-                    .iter()
-                    .filter(|e| Some(e.coder.as_str()) == first)
-                {
-                    by_code.entry(&e.code).or_default().push((e.start, e.end));
+        let spans = match settled_version(u, standing.get(&u.id), &live) {
+            Some(spans) => {
+                if matches!(standing.get(&u.id), Some(Standing::Decided(_))) {
+                    out.decided += 1;
+                } else {
+                    out.agreed += 1;
                 }
-                by_code
-                    .into_iter()
-                    .flat_map(|(code, mut spans)| {
-                        spans.sort();
-                        merge(&spans)
-                            .into_iter()
-                            .map(move |(start, end)| ResultSpan {
-                                code: code.to_string(),
-                                start,
-                                end,
-                            })
-                    })
-                    .collect()
+                spans
             }
-            _ => {
+            None => {
                 out.unsettled += 1;
                 Vec::new()
             }
@@ -79,6 +55,52 @@ pub fn consensus(units: &[ReviewUnit], decisions: &[DecisionFile]) -> Consensus 
     }
     out.spans.retain(|_, s| !s.is_empty());
     out
+}
+
+/// What a settled unit holds in the consensus: a decided unit its
+/// decision's result, a unit every coder coded alike the (common) first
+/// coder's version, merged per code; `None` for a unit not settled (open,
+/// stale, in conflict, only marked for discussion).
+pub fn settled_version(
+    u: &ReviewUnit,
+    standing: Option<&Standing>,
+    live: &HashMap<&str, &crate::study::Decision>,
+) -> Option<Vec<ResultSpan>> {
+    match standing {
+        Some(Standing::Decided(d)) => Some(
+            live.get(d.as_str())
+                .map(|d| d.result.clone())
+                .unwrap_or_default(),
+        ),
+        Some(Standing::Agreed) => {
+            // Every coder's version is the same: take the first coder's.
+            let first = u.excerpts.first().map(|e| e.coder.as_str());
+            let mut by_code: BTreeMap<&str, Vec<(usize, usize)>> = BTreeMap::new();
+            for e in u
+                .excerpts
+                .iter()
+                .filter(|e| Some(e.coder.as_str()) == first)
+            {
+                by_code.entry(&e.code).or_default().push((e.start, e.end));
+            }
+            Some(
+                by_code
+                    .into_iter()
+                    .flat_map(|(code, mut spans)| {
+                        spans.sort();
+                        merge(&spans)
+                            .into_iter()
+                            .map(move |(start, end)| ResultSpan {
+                                code: code.to_string(),
+                                start,
+                                end,
+                            })
+                    })
+                    .collect(),
+            )
+        }
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -127,6 +149,7 @@ mod tests {
                 reviewers: Vec::new(),
                 sync: None,
                 sources: Vec::new(),
+                coding: Default::default(),
             }),
             cases: Default::default(),
             codebook: Default::default(),
@@ -146,6 +169,7 @@ mod tests {
                 ),
             ],
             decisions: vec![],
+            done: vec![],
         };
         let units = review_units(&study);
         let boundary = units.iter().find(|u| u.start == 20).unwrap();

@@ -294,6 +294,24 @@ mod tests {
     }
 
     #[test]
+    fn a_stale_unit_whose_codings_now_agree_is_agreed() {
+        let u = unit();
+        let d = decide(Choice::Union);
+        // A coder recoded so that both now coded the same: the unit is an agreement.
+        let mut recoded = u.clone();
+        recoded.excerpts[1].coding = "c-9".into();
+        recoded.id = "t:10-40:eeee".into();
+        recoded.class = UnitClass::Agreement;
+        let files = vec![DecisionFile {
+            transcript: "t".into(),
+            lines: vec![1],
+            decisions: vec![d],
+        }];
+        let s = standings(std::slice::from_ref(&recoded), &files);
+        assert_eq!(s[&recoded.id], Standing::Agreed);
+    }
+
+    #[test]
     fn a_discussion_mark_flags_the_unit_until_a_decision_settles_it() {
         let u = unit();
         let file = |ds: Vec<Decision>| {

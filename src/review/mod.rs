@@ -2,8 +2,10 @@
 //! review unit, and where every unit stands given the decisions log.
 //! Pure: units and decisions in, values out.
 
+pub mod boundary;
 pub mod consensus;
 pub mod decide;
+pub mod reconciled;
 pub mod roles;
 pub mod standing;
 pub mod sync_summary;

@@ -13,14 +13,14 @@ use crate::review::Standing;
 use crate::review::sync_summary::{is_you, name_of};
 use crate::study::{Decision, Reviewer};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default, serde::Deserialize)]
 pub struct Progress {
     pub decided: usize,
     pub open: usize,
     pub conflict: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct PersonProgress {
     /// The coder's id, or the reviewer as in decisions (`Name <email>`).
     pub id: String,

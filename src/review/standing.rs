@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use crate::align::{ReviewUnit, UnitClass};
 use crate::study::{Action, Decision, DecisionFile};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Standing {
     Open,
     /// Every coder coded the passage the same: nothing to decide.
@@ -112,6 +112,8 @@ pub fn standings(units: &[ReviewUnit], files: &[DecisionFile]) -> HashMap<String
                 None => match (stale.get(u.id.as_str()), discussed.get(u.id.as_str())) {
                     // Marked for discussion on this very unit (same codings).
                     (_, Some(d)) if same_basis(u, d) => Standing::Discussion(d.id.clone()),
+                    // Recoded since the decision, and now the coders agree: nothing to decide.
+                    (Some(_), _) if u.class == UnitClass::Agreement => Standing::Agreed,
                     (Some(d), _) => Standing::Stale(d.to_string()),
                     (None, _) if u.class == UnitClass::Agreement => Standing::Agreed,
                     (None, _) => Standing::Open,

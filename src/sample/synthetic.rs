@@ -89,6 +89,7 @@ pub fn synthetic_study(p: &Params) -> StudyFiles {
         reviewers: Vec::new(),
         sync: None,
         sources: Vec::new(),
+        coding: Default::default(),
     };
     files.insert("concord.toml", manifest_text(&manifest));
     // Codebook: g1..g3 / g1c1..g1c3 / g1c1s1..g1c1s3; only subconstructs codable.

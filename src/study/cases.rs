@@ -124,7 +124,20 @@ impl Where {
 /// `VAR=VALUE` when its own value of VAR is VALUE, or (having none) one of
 /// its cases' is. An error names a variable the study does not have.
 pub fn transcripts_where(study: &Study, conditions: &[Where]) -> Result<BTreeSet<String>, String> {
-    let c = &study.cases;
+    ids_where(
+        &study.cases,
+        study.transcripts.iter().map(|t| t.id.as_str()),
+        conditions,
+    )
+}
+
+/// [`transcripts_where`] on the cases and the ids of the transcripts (as a
+/// cached listing keeps them, without the texts).
+pub fn ids_where<'a>(
+    c: &Cases,
+    transcripts: impl Iterator<Item = &'a str>,
+    conditions: &[Where],
+) -> Result<BTreeSet<String>, String> {
     for w in conditions {
         let known = c.variables.iter().any(|v| v.name == w.variable)
             || c.cases.iter().any(|k| k.values.contains_key(&w.variable))
@@ -153,10 +166,7 @@ pub fn transcripts_where(study: &Study, conditions: &[Where]) -> Result<BTreeSet
                     .is_some_and(|v| value_text(v) == w.value)
         })
     };
-    Ok(study
-        .transcripts
-        .iter()
-        .map(|t| t.id.as_str())
+    Ok(transcripts
         .filter(|t| conditions.iter().all(|w| meets(t, w)))
         .map(str::to_string)
         .collect())

@@ -11,6 +11,8 @@ pub const CODINGS_DIR: &str = "codings";
 pub const DECISIONS_DIR: &str = "decisions";
 /// The file that describes a folder's own code.
 pub const INDEX_FILE: &str = "_index.md";
+/// A coder's done marks, beside their codings files.
+pub const DONE_FILE: &str = "_done.jsonl";
 
 /// Study-relative paths (with `/`) to file contents, sorted by path.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -48,6 +50,10 @@ pub enum FileRole {
     Decisions {
         transcript: String,
     },
+    /// `codings/<coder>/_done.jsonl`: the transcripts the coder marked done.
+    Done {
+        coder: String,
+    },
     /// A file in a study folder that concord does not read (shown by `check`).
     Stray {
         reason: &'static str,
@@ -81,6 +87,9 @@ pub fn role_of(path: &str) -> FileRole {
             },
         },
         [CODINGS_DIR, _, name] if is_hidden(name) => FileRole::Other,
+        [CODINGS_DIR, coder, DONE_FILE] => FileRole::Done {
+            coder: coder.to_string(),
+        },
         [CODINGS_DIR, coder, name] => match name.strip_suffix(".jsonl") {
             Some(t) if !t.is_empty() => FileRole::Codings {
                 coder: coder.to_string(),
@@ -122,6 +131,9 @@ pub fn transcript_path(id: &str) -> String {
 pub fn codings_path(coder: &str, transcript: &str) -> String {
     format!("{CODINGS_DIR}/{coder}/{transcript}.jsonl")
 }
+pub fn done_path(coder: &str) -> String {
+    format!("{CODINGS_DIR}/{coder}/{DONE_FILE}")
+}
 pub fn decisions_path(transcript: &str) -> String {
     format!("{DECISIONS_DIR}/{transcript}.jsonl")
 }
@@ -149,6 +161,12 @@ mod tests {
             role_of("decisions/fg1.jsonl"),
             FileRole::Decisions {
                 transcript: "fg1".into()
+            }
+        );
+        assert_eq!(
+            role_of("codings/coder-a/_done.jsonl"),
+            FileRole::Done {
+                coder: "coder-a".into()
             }
         );
         assert_eq!(role_of("README.md"), FileRole::Other);

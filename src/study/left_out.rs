@@ -5,12 +5,12 @@
 //! screen say how many they left out, so that no figure silently rests on
 //! part of the data.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::study::Study;
 
 /// How many codings were left out, by reason.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LeftOut {
     /// Their code is not in the codebook.
     pub unknown_code: usize,

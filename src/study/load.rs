@@ -9,17 +9,18 @@ use crate::study::files::{FileRole, MANIFEST, StudyFiles, role_of};
 use crate::study::parse::code_file::parse_code_file;
 use crate::study::parse::jsonl::parse_jsonl;
 use crate::study::parse::manifest::parse_manifest;
-use crate::study::parse::transcript::parse_transcript;
+use crate::study::parse::transcript::{parse_transcript, parse_transcript_owned};
 use crate::study::problem::{Location, Problem};
 use crate::study::types::{
-    Coding, CodingFile, Decision, DecisionFile, Manifest, Study, Transcript,
+    Coding, CodingFile, Decision, DecisionFile, Done, DoneFile, Manifest, Study, Transcript,
 };
 
 const CODING_HINT: &str = "each line is one coding: {\"id\":...,\"code\":...,\"start\":...,\"end\":...,\"quote\":...,\"memo\":...} (see docs/format.md); fix the line, or restore the file with git";
+const DONE_HINT: &str = "each line marks a transcript done: {\"transcript\":...,\"at\":...,\"commit\":...} (see docs/format.md); the coding screen writes them (D), restore the file with git rather than editing it";
 const DECISION_HINT: &str = "each line is one decision: {\"id\",\"unit\",\"basis\",\"action\",\"chosen\",\"result\",\"reviewer\",\"at\",\"note\"} (see docs/format.md); restore the line with git rather than editing the log";
 
 /// A loaded study and the problems met while parsing it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Loaded {
     pub study: Study,
     pub problems: Vec<Problem>,
@@ -39,6 +40,7 @@ pub fn load(files: &StudyFiles) -> Loaded {
     let mut codings = Vec::new();
     let mut decisions = Vec::new();
     let mut cases = Cases::default();
+    let mut done = Vec::new();
     let mut unreadable_transcripts = BTreeSet::new();
     let mut unparsed_codings = 0;
 
@@ -82,6 +84,10 @@ pub fn load(files: &StudyFiles) -> Loaded {
                 decisions.push(f);
                 problems.extend(ps);
             }
+            Parsed::Done(f, ps) => {
+                done.push(f);
+                problems.extend(ps);
+            }
             Parsed::Problem(p) => problems.push(p),
             Parsed::Nothing => {}
         }
@@ -96,11 +102,62 @@ pub fn load(files: &StudyFiles) -> Loaded {
             codings,
             decisions,
             cases,
+            done,
         },
         problems,
         unreadable_transcripts,
         unparsed_codings,
     }
+}
+
+/// Parse transcripts whose bytes are handed over (`check_owned`), on every
+/// core, and add them to `loaded` in path order, as `load` would have.
+pub fn add_transcripts(loaded: &mut Loaded, mut owned: Vec<(String, Vec<u8>)>) {
+    let parse = |(path, bytes): &mut (String, Vec<u8>)| {
+        let id = match role_of(path) {
+            FileRole::Transcript { id } => id,
+            _ => return Parsed::Nothing,
+        };
+        match parse_transcript_owned(path, &id, std::mem::take(bytes)) {
+            Ok((t, ps)) => Parsed::Transcript(t, ps),
+            Err(p) => Parsed::Unreadable(id, p),
+        }
+    };
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(8);
+    let parsed: Vec<Parsed> = if threads < 2 || owned.len() < 16 {
+        owned.iter_mut().map(parse).collect()
+    } else {
+        let chunk = owned.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = owned
+                .chunks_mut(chunk)
+                .map(|part| scope.spawn(move || part.iter_mut().map(parse).collect::<Vec<_>>()))
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_default())
+                .collect()
+        })
+    };
+    let mut transcripts = Vec::with_capacity(parsed.len());
+    for p in parsed {
+        match p {
+            Parsed::Transcript(t, ps) => {
+                transcripts.push(t);
+                loaded.problems.extend(ps);
+            }
+            Parsed::Unreadable(id, p) => {
+                loaded.unreadable_transcripts.insert(id);
+                loaded.problems.push(p);
+            }
+            _ => {}
+        }
+    }
+    // In path order among any the files already held.
+    loaded.study.transcripts.extend(transcripts);
 }
 
 /// One file, parsed.
@@ -112,6 +169,7 @@ enum Parsed {
     Unreadable(String, Problem),
     Codings(CodingFile, Vec<Problem>),
     Decisions(DecisionFile, Vec<Problem>),
+    Done(DoneFile, Vec<Problem>),
     Problem(Problem),
     Nothing,
 }
@@ -187,6 +245,18 @@ fn parse_one(path: &str, bytes: &[u8]) -> Parsed {
                 DecisionFile {
                     transcript,
                     decisions: items,
+                    lines,
+                },
+                ps,
+            )
+        }
+        FileRole::Done { coder } => {
+            let (items, ps) = parse_jsonl::<Done>(path, bytes, DONE_HINT);
+            let (lines, marks): (Vec<usize>, Vec<Done>) = items.into_iter().unzip();
+            Parsed::Done(
+                DoneFile {
+                    coder,
+                    marks,
                     lines,
                 },
                 ps,

@@ -4,7 +4,7 @@ use std::fmt;
 
 /// Where a problem is: a study-relative file, and a 1-based line and column
 /// (columns count characters, as editors do). Line 0 means the whole file.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct Location {
     pub file: String,
     pub line: usize,
@@ -29,7 +29,7 @@ impl Location {
 }
 
 /// One thing wrong with a study, worded for the researcher who must fix it.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct Problem {
     pub location: Location,
     /// What is wrong.

@@ -30,6 +30,122 @@ pub fn byte_of_char(text: &str, n: usize) -> Option<usize> {
     (count == n).then_some(text.len())
 }
 
+/// Characters between two entries of a [`CharIndex`].
+const STRIDE: usize = 64;
+
+/// Where every 64th character of a text starts, in bytes: a character
+/// offset becomes a byte offset by one lookup and at most 63 steps, so a
+/// transcript's codings cost the same at its millionth character as at
+/// its first (slicing from the start each time made a long transcript's
+/// commands quadratic). Built in the same pass that counts the characters;
+/// a pure-ASCII text needs no entries (bytes are characters).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CharIndex {
+    /// Byte offset of character `k * STRIDE`; empty for ASCII text.
+    marks: Vec<usize>,
+    chars: usize,
+}
+
+impl CharIndex {
+    pub fn new(text: &str) -> CharIndex {
+        if text.is_ascii() {
+            return CharIndex {
+                marks: Vec::new(),
+                chars: text.len(),
+            };
+        }
+        let mut marks = Vec::with_capacity(text.len() / STRIDE + 1);
+        let mut chars = 0;
+        for (i, &b) in text.as_bytes().iter().enumerate() {
+            if b & 0xC0 != 0x80 {
+                if chars % STRIDE == 0 {
+                    marks.push(i);
+                }
+                chars += 1;
+            }
+        }
+        CharIndex { marks, chars }
+    }
+
+    /// Length of the text in characters.
+    pub fn chars(&self) -> usize {
+        self.chars
+    }
+
+    /// The byte offset of character `n` of `text` (the text this index was
+    /// built from); `text.len()` for the end, `None` past it.
+    pub fn byte_of(&self, text: &str, n: usize) -> Option<usize> {
+        if n > self.chars {
+            return None;
+        }
+        if n == self.chars {
+            return Some(text.len());
+        }
+        if self.marks.is_empty() {
+            return Some(n);
+        }
+        let from = *self.marks.get(n / STRIDE)?;
+        skip_chars(text, from, n % STRIDE)
+    }
+
+    /// The character offset of byte `byte` (a character boundary) of `text`.
+    pub fn char_of(&self, text: &str, byte: usize) -> usize {
+        if self.marks.is_empty() {
+            return byte.min(self.chars);
+        }
+        let k = self.marks.partition_point(|&m| m <= byte).saturating_sub(1);
+        let from = self.marks.get(k).copied().unwrap_or(0);
+        let end = byte.min(text.len());
+        k * STRIDE
+            + text.as_bytes()[from..end]
+                .iter()
+                .filter(|&&b| b & 0xC0 != 0x80)
+                .count()
+    }
+
+    /// The characters `[start, end)` of `text`, or `None` when out of range.
+    pub fn slice<'a>(&self, text: &'a str, start: usize, end: usize) -> Option<&'a str> {
+        if start > end {
+            return None;
+        }
+        let b0 = self.byte_of(text, start)?;
+        let b1 = self.byte_of(text, end)?;
+        text.get(b0..b1)
+    }
+}
+
+/// The byte offset `n` characters after byte offset `from` (a character
+/// boundary) of `text`, `None` past its end. Counts bytes that start a
+/// character, eight ASCII bytes at a time: much faster than decoding.
+pub fn skip_chars(text: &str, from: usize, n: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut i = from;
+    let mut left = n;
+    while left > 0 {
+        // Eight ASCII bytes at once are eight characters: transcripts are
+        // mostly ASCII, so most of the walk goes by words, not bytes.
+        if left >= 8 {
+            if let Some(chunk) = bytes.get(i..i + 8) {
+                let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0x80; 8]));
+                if word & 0x8080_8080_8080_8080 == 0 {
+                    i += 8;
+                    left -= 8;
+                    continue;
+                }
+            }
+        }
+        if i >= bytes.len() {
+            return None;
+        }
+        i += 1;
+        while i < bytes.len() && bytes[i] & 0xC0 == 0x80 {
+            i += 1;
+        }
+        left -= 1;
+    }
+    Some(i)
+}
+
 /// The characters `[start, end)` of `text`, or `None` when out of range.
 pub fn char_slice(text: &str, start: usize, end: usize) -> Option<&str> {
     if start > end {
@@ -99,6 +215,25 @@ mod tests {
         assert_eq!(char_slice(t, 9, 15), None);
         assert_eq!(char_slice(t, 14, 14), Some(""));
         assert_eq!(char_slice(t, 3, 2), None);
+    }
+
+    #[test]
+    fn the_char_index_agrees_with_walking_the_text() {
+        let long: String = "ab—é😀 “x” ".repeat(40);
+        for text in ["", "plain ascii text", "é", long.as_str()] {
+            let index = CharIndex::new(text);
+            let chars = text.chars().count();
+            assert_eq!(index.chars(), chars);
+            for n in 0..=chars + 1 {
+                assert_eq!(index.byte_of(text, n), byte_of_char(text, n), "{n}");
+                if let Some(b) = byte_of_char(text, n) {
+                    assert_eq!(index.char_of(text, b), n);
+                }
+            }
+            for (s, e) in [(0, chars), (3, 70), (64, 130), (chars, chars), (5, 2)] {
+                assert_eq!(index.slice(text, s, e), char_slice(text, s, e), "{s}-{e}");
+            }
+        }
     }
 
     #[test]

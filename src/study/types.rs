@@ -23,6 +23,34 @@ pub struct Manifest {
     /// REFI-QDA GUID and name), kept so that an export gives them back.
     #[serde(rename = "source", default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<SourceInfo>,
+    #[serde(default, skip_serializing_if = "CodingSettings::is_default")]
+    pub coding: CodingSettings,
+}
+
+/// `[coding]` in `concord.toml`: how coders code in concord.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CodingSettings {
+    /// Blind coding (the default): a coder sees only their own codings of a
+    /// transcript until they mark it done. `false` for teams that code openly.
+    #[serde(default = "default_blind")]
+    pub blind: bool,
+}
+
+fn default_blind() -> bool {
+    true
+}
+
+impl Default for CodingSettings {
+    fn default() -> Self {
+        CodingSettings { blind: true }
+    }
+}
+
+impl CodingSettings {
+    pub fn is_default(&self) -> bool {
+        *self == CodingSettings::default()
+    }
 }
 
 /// `[sync]` in concord.toml (or the user's config file).
@@ -125,7 +153,7 @@ fn default_codable() -> bool {
 
 /// One code of the codebook: its header, its place in the tree, and the
 /// Markdown body that defines it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Code {
     pub header: CodeHeader,
     /// Study-relative path of the file, e.g.
@@ -180,7 +208,7 @@ impl Section {
 
 /// The codebook: every code in tree order (a parent before its children,
 /// siblings by file name).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Codebook {
     pub codes: Vec<Code>,
 }
@@ -233,24 +261,40 @@ impl Codebook {
 }
 
 /// A source text: UTF-8 with LF line ends. Offsets into it count `char`s.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Transcript {
     /// The file stem: `transcripts/fg1.txt` is `fg1`.
     pub id: String,
     pub text: String,
     /// Length in Unicode scalar values, the unit of every offset.
     pub chars: usize,
+    /// Character offsets to bytes, built once with the text.
+    index: crate::study::text::CharIndex,
 }
 
 impl Transcript {
     pub fn new(id: impl Into<String>, text: impl Into<String>) -> Transcript {
         let text = text.into();
-        let chars = text.chars().count();
+        let index = crate::study::text::CharIndex::new(&text);
         Transcript {
             id: id.into(),
+            chars: index.chars(),
             text,
-            chars,
+            index,
         }
+    }
+    /// The characters `[start, end)`, or `None` when out of range; costs
+    /// the same wherever in the text they are.
+    pub fn slice(&self, start: usize, end: usize) -> Option<&str> {
+        self.index.slice(&self.text, start, end)
+    }
+    /// The byte offset of character `n` (`text.len()` for the end).
+    pub fn byte_of(&self, n: usize) -> Option<usize> {
+        self.index.byte_of(&self.text, n)
+    }
+    /// The character offset of byte `byte` (a character boundary).
+    pub fn char_of(&self, byte: usize) -> usize {
+        self.index.char_of(&self.text, byte)
     }
 }
 
@@ -289,12 +333,32 @@ pub struct SelectionIds {
 }
 
 /// One coder's codings of one transcript (`codings/<coder>/<transcript>.jsonl`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CodingFile {
     pub coder: String,
     pub transcript: String,
     pub codings: Vec<Coding>,
     /// 1-based line of each coding in the file as read, for messages.
+    pub lines: Vec<usize>,
+}
+
+/// A line of `codings/<coder>/_done.jsonl`: the coder marked a transcript
+/// done (with `D` in the coding screen). Blind coding lifts for them there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Done {
+    pub transcript: String,
+    /// RFC 3339 UTC time, handed in by the effects layer.
+    pub at: String,
+    /// The commit the coder's codings were at when they marked it done.
+    pub commit: String,
+}
+
+/// One coder's done marks (`codings/<coder>/_done.jsonl`), in file order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DoneFile {
+    pub coder: String,
+    pub marks: Vec<Done>,
     pub lines: Vec<usize>,
 }
 
@@ -358,7 +422,7 @@ pub struct Decision {
 }
 
 /// The decisions log of one transcript.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DecisionFile {
     pub transcript: String,
     pub decisions: Vec<Decision>,
@@ -367,7 +431,7 @@ pub struct DecisionFile {
 
 /// A whole study as loaded: whatever parsed, even when other parts did not,
 /// so that `status` can describe a study that `check` complains about.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Study {
     pub manifest: Option<Manifest>,
     pub codebook: Codebook,
@@ -376,6 +440,8 @@ pub struct Study {
     pub decisions: Vec<DecisionFile>,
     /// `cases.toml`: cases and variables (empty when there is none).
     pub cases: crate::study::cases::Cases,
+    /// Which coder marked which transcript done.
+    pub done: Vec<DoneFile>,
 }
 
 impl Study {
@@ -391,7 +457,24 @@ impl Study {
             .map(|m| m.coders.as_slice())
             .unwrap_or(&[])
     }
+    /// Transcripts are usually in id order (read in path order), so a
+    /// binary search finds one without a walk per lookup (callers look one
+    /// up per unit); the walk remains for any other order.
     pub fn transcript(&self, id: &str) -> Option<&Transcript> {
-        self.transcripts.iter().find(|t| t.id == id)
+        match self.transcripts.binary_search_by(|t| t.id.as_str().cmp(id)) {
+            Ok(i) => Some(&self.transcripts[i]),
+            Err(_) => self.transcripts.iter().find(|t| t.id == id),
+        }
+    }
+    /// Whether `coder` has marked `transcript` done.
+    pub fn is_done(&self, coder: &str, transcript: &str) -> bool {
+        self.done
+            .iter()
+            .filter(|f| f.coder == coder)
+            .any(|f| f.marks.iter().any(|m| m.transcript == transcript))
+    }
+    /// Whether coding is blind (the default when there is no manifest).
+    pub fn blind(&self) -> bool {
+        self.manifest.as_ref().is_none_or(|m| m.coding.blind)
     }
 }

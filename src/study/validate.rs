@@ -5,12 +5,12 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::study::files::{
-    CODINGS_DIR, MANIFEST, StudyFiles, codings_path, decisions_path, transcript_path,
+    CODINGS_DIR, MANIFEST, StudyFiles, codings_path, decisions_path, done_path, transcript_path,
 };
 use crate::study::load::Loaded;
 use crate::study::parse::jsonl::column_of_key;
 use crate::study::problem::{Location, Problem};
-use crate::study::text::{char_slice, shorten};
+use crate::study::text::shorten;
 use crate::study::types::{Action, Code, CodingFile, Study, Transcript};
 
 /// Longest excerpt of text shown in a message.
@@ -21,12 +21,14 @@ pub fn validate(loaded: &Loaded, files: &StudyFiles) -> Vec<Problem> {
         study: &loaded.study,
         files,
         problems: Vec::new(),
+        line_starts: Default::default(),
     };
     v.manifest();
     v.codebook();
     v.codings(&loaded.unreadable_transcripts);
     v.decisions();
     v.cases();
+    v.done_marks();
     v.problems
 }
 
@@ -40,21 +42,75 @@ pub fn is_valid_id(id: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
-/// The character offset of the occurrence of `quote` in `text` nearest to
-/// character `near`, if there is one.
-fn nearest_occurrence(text: &str, quote: &str, near: usize) -> Option<usize> {
-    if quote.is_empty() {
-        return None;
-    }
-    let mut best: Option<usize> = None;
-    let mut chars_before = 0;
-    let mut last_byte = 0;
-    for (byte, _) in text.match_indices(quote) {
-        chars_before += text[last_byte..byte].chars().count();
-        last_byte = byte;
-        if best.is_none_or(|b| chars_before.abs_diff(near) < b.abs_diff(near)) {
-            best = Some(chars_before);
+/// Characters on either side of a quote's old place searched first: an
+/// edit of a transcript usually moves its quotes a little.
+const NEAR: usize = 16 * 1024;
+
+/// For each moved quote `(_, quote, start)`, the character offset of its
+/// occurrence nearest to `start`, if the transcript has one. Each is looked
+/// for around its old place first; the quotes not found there are looked
+/// for together, in one pass over the text (Aho-Corasick), so a file whose
+/// every quote moved (text inserted near the top) costs one pass, not one
+/// per coding.
+fn nearest_occurrences(t: &Transcript, moved: &[(usize, &str, usize)]) -> Vec<Option<usize>> {
+    let mut out: Vec<Option<usize>> = vec![None; moved.len()];
+    let mut far: Vec<usize> = Vec::new();
+    for (k, &(_, quote, near)) in moved.iter().enumerate() {
+        if quote.is_empty() {
+            continue;
         }
+        let lo = near.saturating_sub(NEAR);
+        let hi = (near + NEAR + quote.chars().count()).min(t.chars);
+        let (Some(b0), Some(b1)) = (t.byte_of(lo), t.byte_of(hi.max(lo))) else {
+            far.push(k);
+            continue;
+        };
+        // An occurrence outside the window is more than NEAR characters
+        // away, so one inside it within NEAR is the nearest of all.
+        let best = nearest_in(t, &t.text[b0..b1], b0, quote, near);
+        match best {
+            Some(s) if s.abs_diff(near) <= NEAR => out[k] = Some(s),
+            _ if lo == 0 && hi == t.chars => out[k] = best,
+            _ => far.push(k),
+        }
+    }
+    if far.is_empty() {
+        return out;
+    }
+    let patterns: Vec<&str> = far.iter().map(|&k| moved[k].1).collect();
+    let Ok(searcher) = aho_corasick::AhoCorasick::new(&patterns) else {
+        return out;
+    };
+    for m in searcher.find_overlapping_iter(&t.text) {
+        let k = far[m.pattern().as_usize()];
+        let at = t.char_of(m.start());
+        let near = moved[k].2;
+        if out[k].is_none_or(|b: usize| at.abs_diff(near) < b.abs_diff(near)) {
+            out[k] = Some(at);
+        }
+    }
+    out
+}
+
+/// The occurrence of `quote` in `window` (which starts at byte `base` of
+/// the transcript) nearest to character `near`, as a character offset.
+fn nearest_in(
+    t: &Transcript,
+    window: &str,
+    base: usize,
+    quote: &str,
+    near: usize,
+) -> Option<usize> {
+    let mut best: Option<usize> = None;
+    let mut at = 0;
+    while let Some(i) = window[at..].find(quote) {
+        let byte = at + i;
+        let c = t.char_of(base + byte);
+        if best.is_none_or(|b| c.abs_diff(near) < b.abs_diff(near)) {
+            best = Some(c);
+        }
+        // Overlapping occurrences count: step one character, not the quote.
+        at = byte + window[byte..].chars().next().map_or(1, char::len_utf8);
     }
     best
 }
@@ -63,69 +119,20 @@ fn is_hex_colour(s: &str) -> bool {
     s.len() == 7 && s.starts_with('#') && s[1..].chars().all(|c| c.is_ascii_hexdigit())
 }
 
-/// Slices a transcript by character offsets, walking forward from the
-/// previous slice: a file's codings are sorted by start, so checking all
-/// their quotes is one pass over the transcript, not one per coding.
-#[derive(Default)]
-struct CharCursor {
-    chars: usize,
-    bytes: usize,
-}
-
-impl CharCursor {
-    /// Whether `quote` is the text at characters `[start, end)`: the cursor
-    /// walks to `start` from where it last was, then the quote's bytes are
-    /// compared in place, so a file's quotes cost one pass over the text.
-    fn quote_matches(&mut self, text: &str, start: usize, end: usize, quote: &str) -> bool {
-        if start < self.chars {
-            *self = CharCursor::default();
-        }
-        let Some(from) = skip_chars(text, self.bytes, start - self.chars) else {
-            return false;
-        };
-        self.chars = start;
-        self.bytes = from;
-        text.as_bytes()[from..].starts_with(quote.as_bytes())
-            && quote.chars().count() == end.saturating_sub(start)
-    }
-}
-
-/// The byte offset `n` characters after byte offset `from` (a character
-/// boundary), counting bytes that start a character: much faster than
-/// decoding each character.
-fn skip_chars(text: &str, from: usize, n: usize) -> Option<usize> {
-    let bytes = text.as_bytes();
-    let mut i = from;
-    let mut left = n;
-    while left > 0 {
-        // Eight ASCII bytes at once are eight characters: transcripts are
-        // mostly ASCII, so most of the walk goes by words, not bytes.
-        if left >= 8 {
-            if let Some(chunk) = bytes.get(i..i + 8) {
-                let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0x80; 8]));
-                if word & 0x8080_8080_8080_8080 == 0 {
-                    i += 8;
-                    left -= 8;
-                    continue;
-                }
-            }
-        }
-        if i >= bytes.len() {
-            return None;
-        }
-        i += 1;
-        while i < bytes.len() && bytes[i] & 0xC0 == 0x80 {
-            i += 1;
-        }
-        left -= 1;
-    }
-    Some(i)
-}
-
 struct Validator<'a> {
     study: &'a Study,
     files: &'a StudyFiles,
     problems: Vec<Problem>,
+    /// Byte offsets of each line of a file with problems, by path.
+    line_starts: std::sync::Mutex<HashMap<String, std::sync::Arc<Vec<usize>>>>,
+}
+
+/// The byte offsets just after each `\n` of `text`.
+fn newline_ends(text: &str) -> impl Iterator<Item = usize> + '_ {
+    text.bytes()
+        .enumerate()
+        .filter(|&(_, b)| b == b'\n')
+        .map(|(i, _)| i + 1)
 }
 
 impl Validator<'_> {
@@ -133,13 +140,35 @@ impl Validator<'_> {
         self.problems.push(Problem::new(at, message, hint));
     }
 
-    /// The location of `key` on line `line` of `file`.
+    /// The location of `key` on line `line` of `file`. Each file's line
+    /// starts are found once, on its first problem, so a file with a
+    /// problem on every line is not read again for each of them.
     fn at_key(&self, file: &str, line: usize, key: &str) -> Location {
-        let column = self
+        let text = self
             .files
             .get(file)
             .and_then(|b| std::str::from_utf8(b).ok())
-            .and_then(|t| t.split('\n').nth(line.saturating_sub(1)))
+            .unwrap_or("");
+        let starts = {
+            let mut known = self.line_starts.lock().unwrap_or_else(|e| e.into_inner());
+            known
+                .entry(file.to_string())
+                .or_insert_with(|| {
+                    let mut v = vec![0];
+                    v.extend(newline_ends(text));
+                    std::sync::Arc::new(v)
+                })
+                .clone()
+        };
+        let column = line
+            .checked_sub(1)
+            .and_then(|i| {
+                Some((
+                    *starts.get(i)?,
+                    starts.get(i + 1).map_or(text.len(), |e| e - 1),
+                ))
+            })
+            .and_then(|(a, b)| text.get(a..b.max(a)))
             .map(|l| column_of_key(l, key))
             .unwrap_or(1);
         Location::at(file, line, column)
@@ -432,15 +461,18 @@ impl Validator<'_> {
         codes: &HashMap<&str, &Code>,
     ) -> Vec<Problem> {
         let mut out = Vec::new();
-        let mut push =
-            |at: Location, message: String, hint: &str| out.push(Problem::new(at, message, hint));
+        // Quotes that do not match: (index of their problem, quote, start).
+        let mut moved: Vec<(usize, &str, usize)> = Vec::new();
+        let push = |out: &mut Vec<Problem>, at: Location, message: String, hint: &str| {
+            out.push(Problem::new(at, message, hint))
+        };
         let path = codings_path(&file.coder, &file.transcript);
-        let mut cursor = CharCursor::default();
         for (coding, &line) in file.codings.iter().zip(&file.lines) {
             match codes.get(coding.code.as_str()).copied() {
                 None => {
                     let at = self.at_key(&path, line, "code");
                     push(
+                        &mut out,
                         at,
                         format!("unknown code {:?}", coding.code),
                         "use the id of a code in codebook/, or add the code to the codebook",
@@ -449,6 +481,7 @@ impl Validator<'_> {
                 Some(code) if !code.header.codable => {
                     let at = self.at_key(&path, line, "code");
                     push(
+                        &mut out,
                         at,
                         format!(
                             "code {:?} ({}) is not codable (codable = false)",
@@ -463,6 +496,7 @@ impl Validator<'_> {
             if coding.start >= coding.end {
                 let at = self.at_key(&path, line, "start");
                 push(
+                    &mut out,
                     at,
                     format!(
                         "start {} is not before end {}: the excerpt is empty or reversed",
@@ -476,6 +510,7 @@ impl Validator<'_> {
             if coding.end > t.chars {
                 let at = self.at_key(&path, line, "end");
                 push(
+                    &mut out,
                     at,
                     format!(
                         "end {} is past the end of transcript {} ({} characters)",
@@ -485,19 +520,14 @@ impl Validator<'_> {
                 );
                 continue;
             }
-            if !cursor.quote_matches(&t.text, coding.start, coding.end, &coding.quote) {
-                let found = char_slice(&t.text, coding.start, coding.end).unwrap_or("");
+            let found = t.slice(coding.start, coding.end).unwrap_or("");
+            if found != coding.quote {
                 let at = self.at_key(&path, line, "quote");
-                // Where the quote is now, if the transcript still has it:
-                // the usual cause is an edit earlier in the transcript.
-                let hint = match nearest_occurrence(&t.text, &coding.quote, coding.start) {
-                        Some(s) => format!(
-                            "the quote is now at {s}-{}: set start and end there if the transcript was edited; otherwise correct the quote",
-                            s + coding.quote.chars().count()
-                        ),
-                        None => "if the transcript was edited, move start and end to where the quote now is; otherwise correct the quote".to_string(),
-                    };
+                // The hint (where the quote is now) is found below, for all
+                // of the file's moved quotes at once.
+                moved.push((out.len(), &coding.quote, coding.start));
                 push(
+                    &mut out,
                     at,
                     format!(
                         "quote does not match the transcript at {}-{}: expected \u{201c}{}\u{201d}, found \u{201c}{}\u{201d}",
@@ -506,11 +536,45 @@ impl Validator<'_> {
                         shorten(found, SHOWN),
                         shorten(&coding.quote, SHOWN)
                     ),
-                    &hint,
+                    "",
                 );
             }
         }
+        if let Some(t) = transcript {
+            let places = nearest_occurrences(t, &moved);
+            for ((k, quote, _), place) in moved.iter().zip(places) {
+                out[*k].hint = match place {
+                    Some(s) => format!(
+                        "the quote is now at {s}-{}: if the transcript was edited, concord reanchor moves the codings there; otherwise correct the quote",
+                        s + quote.chars().count()
+                    ),
+                    None => "this coding needs a human: its text was changed (concord reanchor keeps such codings, with their old quote); set start, end and quote to the text it should code now, or delete the coding".to_string(),
+                };
+            }
+        }
         out
+    }
+
+    /// Done marks name transcripts of the study.
+    fn done_marks(&mut self) {
+        let study = self.study;
+        for file in &study.done {
+            let path = done_path(&file.coder);
+            for (mark, &line) in file.marks.iter().zip(&file.lines) {
+                if study.transcript(&mark.transcript).is_none() {
+                    let at = self.at_key(&path, line, "transcript");
+                    self.push(
+                        at,
+                        format!(
+                            "marks transcript {:?} done, but there is no {}",
+                            mark.transcript,
+                            transcript_path(&mark.transcript)
+                        ),
+                        "restore the transcript, or remove the line (with git, then commit)",
+                    );
+                }
+            }
+        }
     }
 
     fn decisions(&mut self) {
@@ -645,25 +709,32 @@ mod tests {
 
     #[test]
     fn finds_the_nearest_occurrence_in_characters() {
-        let text = "é ab é ab é ab";
-        assert_eq!(nearest_occurrence(text, "ab", 0), Some(2));
-        assert_eq!(nearest_occurrence(text, "ab", 8), Some(7));
-        assert_eq!(nearest_occurrence(text, "ab", 100), Some(12));
-        assert_eq!(nearest_occurrence(text, "zz", 0), None);
+        let t = Transcript::new("t", "é ab é ab é ab");
+        let places = |near: usize, quote: &str| nearest_occurrences(&t, &[(0, quote, near)])[0];
+        assert_eq!(places(0, "ab"), Some(2));
+        assert_eq!(places(8, "ab"), Some(7));
+        assert_eq!(places(100, "ab"), Some(12));
+        assert_eq!(places(0, "zz"), None);
     }
 
     #[test]
-    fn skipping_characters_counts_multibyte_ones_once() {
-        let text = "abcdefghij—é😀 klmnopqrstuvwxyz";
-        for n in 0..=text.chars().count() {
-            let expected = text
-                .char_indices()
-                .nth(n)
-                .map(|(b, _)| b)
-                .unwrap_or(text.len());
-            assert_eq!(skip_chars(text, 0, n), Some(expected), "{n}");
-        }
-        assert_eq!(skip_chars(text, 0, 100), None);
+    fn finds_far_moved_quotes_in_one_pass() {
+        // Text inserted at the top moved every quote further than the
+        // window searched around its old place.
+        let body = "alpha beta gamma “delta” epsilon\n".repeat(10);
+        let text = format!("{}{body}", "x".repeat(3 * NEAR));
+        let t = Transcript::new("t", text.as_str());
+        let moved = [
+            (0, "gamma “delta”", 11),
+            (1, "epsilon", 25),
+            (2, "omega", 0),
+        ];
+        let places = nearest_occurrences(&t, &moved);
+        let first = |q: &str| t.char_of(text.find(q).unwrap());
+        assert_eq!(
+            places,
+            vec![Some(first("gamma")), Some(first("epsilon")), None]
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! lines, LF line ends. Reading a canonical file and writing it back gives
 //! the same bytes, so a rewrite never makes a diff of its own.
 
-use crate::study::types::{CodeHeader, Coding, Decision, Manifest};
+use crate::study::types::{CodeHeader, Coding, Decision, Done, Manifest};
 
 pub fn manifest_text(m: &Manifest) -> String {
     // Serializing plain structs of strings, numbers and tables cannot fail.
@@ -30,6 +30,11 @@ pub fn decisions_text(decisions: &[Decision]) -> String {
 
 /// One decision as the line to append to its log.
 pub fn decision_line(d: &Decision) -> String {
+    lines(std::iter::once(d))
+}
+
+/// One done mark as the line to append to `_done.jsonl`.
+pub fn done_line(d: &Done) -> String {
     lines(std::iter::once(d))
 }
 

@@ -11,7 +11,7 @@ use crate::review::{Standing, standings};
 use crate::study::{Coder, Decision, DecisionFile, Study};
 
 /// The counts shown beside a code in the codebook pane (its whole subtree).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CodeCounts {
     /// Excerpts per coder, in manifest order.
     pub excerpts: Vec<usize>,
@@ -20,7 +20,9 @@ pub struct CodeCounts {
     pub decided: usize,
 }
 
-#[derive(Debug, Clone)]
+/// Kept whole in the derived cache (`repo/cache.rs`), so a study that has
+/// not changed opens without being read, checked or aligned again.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ReviewData {
     pub study: Study,
     /// The coders in manifest order (then any coder folder the manifest lacks).
@@ -42,6 +44,14 @@ pub struct ReviewData {
     transcript_units: HashMap<String, std::ops::Range<usize>>,
     open: usize,
     decided: usize,
+    /// Only the codebook and the counts (no units or texts yet): what the
+    /// screen shows first while the rest is read (see [`ReviewData::outline`]).
+    #[serde(default)]
+    outline: bool,
+    /// The derived cache's key of the files this was read from (set by the
+    /// runtime), so figures derived later are kept only for those files.
+    #[serde(skip)]
+    pub loaded_key: Option<String>,
 }
 
 impl ReviewData {
@@ -139,6 +149,8 @@ impl ReviewData {
             transcript_units,
             open: 0,
             decided: 0,
+            outline: false,
+            loaded_key: None,
         };
         let by_id = standings(&data.units, &data.study.decisions);
         for i in 0..data.units.len() {
@@ -149,6 +161,43 @@ impl ReviewData {
             data.set_standing(i, s);
         }
         data
+    }
+
+    /// The codebook, the coders and every count, without units, transcripts
+    /// or codings: small enough to read at once from the derived cache, so
+    /// the screen shows the codebook pane and the counts (and takes keys)
+    /// while the rest is read.
+    pub fn outline(&self) -> ReviewData {
+        ReviewData {
+            study: Study {
+                manifest: self.study.manifest.clone(),
+                codebook: self.study.codebook.clone(),
+                transcripts: Vec::new(),
+                codings: Vec::new(),
+                decisions: Vec::new(),
+                // Done marks are small and the unit view's title shows them.
+                done: self.study.done.clone(),
+                cases: self.study.cases.clone(),
+            },
+            coders: self.coders.clone(),
+            units: Vec::new(),
+            standings: Vec::new(),
+            units_of_code: HashMap::new(),
+            problems: self.problems,
+            left_out: self.left_out,
+            codes_of_unit: Vec::new(),
+            counts: self.counts.clone(),
+            transcript_units: HashMap::new(),
+            open: self.open,
+            decided: self.decided,
+            outline: true,
+            loaded_key: None,
+        }
+    }
+
+    /// Whether this is only the outline (the units are still being read).
+    pub fn is_outline(&self) -> bool {
+        self.outline
     }
 
     /// Change a unit's standing, keeping every count in step.
@@ -259,13 +308,13 @@ impl ReviewData {
 }
 
 /// The figures of the agreement view, per code pooled over transcripts.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AgreementSummary {
     /// Code id (None for overall) to (character kappa, segment agreement, binary uα).
     pub rows: Vec<(Option<String>, Figures)>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Figures {
     pub character_kappa: Option<f64>,
     pub segment_agreement: Option<f64>,

@@ -33,12 +33,30 @@ pub enum Command {
     FilterStanding,
     FilterClass,
     Agreement,
+    /// Sort the agreement view by its next column.
+    Sort,
+    /// Scroll the unit view's difference pane (definitions, what each included).
+    DetailDown,
+    DetailUp,
     History,
     MarkVersion,
     Baseline,
     Reload,
+    Sync,
     Help,
     Quit,
+    /// The previous search match.
+    SearchPrev,
+    /// Units of one transcript, the next each time, then all.
+    FilterTranscript,
+    /// Units where one pair of coders differ, the next pair each time, then all.
+    FilterPair,
+    /// Clear every filter of the units pane.
+    ClearFilters,
+    /// Go on to the next open disagreement after each decision, or stay.
+    ToggleAdvance,
+    /// The whole transcript with each coder's coding stripes.
+    TranscriptView,
 }
 
 /// Where a binding applies.
@@ -165,7 +183,7 @@ pub const REVIEW: &[Binding<Command>] = &[
     Binding {
         keys: &[Key::Char('c')],
         command: Command::Note,
-        help: "note (open unit: ⚑ with it)",
+        help: "note (open unit: ⚑)",
     },
     Binding {
         keys: &[Key::Char('d')],
@@ -198,9 +216,54 @@ pub const REVIEW: &[Binding<Command>] = &[
         help: "filter units by class",
     },
     Binding {
+        keys: &[Key::Char('N')],
+        command: Command::SearchPrev,
+        help: "previous search match",
+    },
+    Binding {
+        keys: &[Key::Char('T')],
+        command: Command::FilterTranscript,
+        help: "filter by transcript",
+    },
+    Binding {
+        keys: &[Key::Char('P')],
+        command: Command::FilterPair,
+        help: "filter by coder pair",
+    },
+    Binding {
+        keys: &[Key::Char('F')],
+        command: Command::ClearFilters,
+        help: "clear the filters",
+    },
+    Binding {
+        keys: &[Key::Char('A')],
+        command: Command::ToggleAdvance,
+        help: "advance after deciding",
+    },
+    Binding {
+        keys: &[Key::Char('v')],
+        command: Command::TranscriptView,
+        help: "whole transcript view",
+    },
+    Binding {
         keys: &[Key::Char('a')],
         command: Command::Agreement,
         help: "agreement figures",
+    },
+    Binding {
+        keys: &[Key::Char('J')],
+        command: Command::DetailDown,
+        help: "scroll difference down",
+    },
+    Binding {
+        keys: &[Key::Char('K')],
+        command: Command::DetailUp,
+        help: "scroll difference up",
+    },
+    Binding {
+        keys: &[Key::Char('s')],
+        command: Command::Sort,
+        help: "agreement: sort by column",
     },
     Binding {
         keys: &[Key::Char('h')],
@@ -221,6 +284,11 @@ pub const REVIEW: &[Binding<Command>] = &[
         keys: &[Key::Char('R')],
         command: Command::Reload,
         help: "read the study again",
+    },
+    Binding {
+        keys: &[Key::Char('S')],
+        command: Command::Sync,
+        help: "sync with the remote",
     },
     Binding {
         keys: &[Key::Char('?')],
@@ -292,7 +360,8 @@ pub const EDIT: &[Binding<EditCommand>] = &[
     },
 ];
 
-fn matches(key: Key, ev: &KeyEvent) -> Option<Option<usize>> {
+/// Whether `ev` is `key`: `Some(digit)` if it is (the digit for [`Key::Digit`]).
+pub fn matches(key: Key, ev: &KeyEvent) -> Option<Option<usize>> {
     let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
     match (key, ev.code) {
         (Key::Char(c), KeyCode::Char(k)) if !ctrl && c == k => Some(None),

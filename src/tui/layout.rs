@@ -4,6 +4,10 @@
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
+/// The smallest terminal the screens are drawn for; below it the screen
+/// says so instead of drawing panes cut to pieces.
+pub const MIN_SIZE: (u16, u16) = (80, 24);
+
 pub struct BrowseAreas {
     pub tree: Rect,
     pub units: Rect,
@@ -25,9 +29,10 @@ pub fn browse(main: Rect) -> BrowseAreas {
     }
 }
 
-/// The main area of a screen of `width` x `height`: all but the status line.
+/// The main area of a screen of `width` x `height`: all but the status
+/// line and the key bar below it.
 pub fn main_area(width: u16, height: u16) -> Rect {
-    Rect::new(0, 0, width, height.saturating_sub(1))
+    Rect::new(0, 0, width, height.saturating_sub(2))
 }
 
 /// Inside a bordered block.

@@ -23,9 +23,10 @@ use ratatui::crossterm::terminal::{
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
 use crate::repo::RepoError;
+use crate::repo::cache::Opened;
 use crate::repo::git::Person;
 use crate::repo::history::Walker;
-use crate::repo::read::read_study;
+use crate::repo::read::FileReads;
 use crate::repo::record::{RecordError, new_decision_id, now, record_decisions};
 use crate::review::decide::{commit_message, describe_undo};
 use crate::review::{decision_for, describe, revert_of};
@@ -68,7 +69,12 @@ pub fn run(session: Session) -> Result<(), RepoError> {
             path: PathBuf::from("(runtime)"),
             source,
         })?;
-    let result = rt.block_on(main_loop(session));
+    let config = read_user_config();
+    let result = rt.block_on(main_loop(session, &config));
+    // After the screen is restored, where the reviewer can read them.
+    for l in &config.problems {
+        eprintln!("concord: {l}");
+    }
     // The loop ends only once no decision is being committed; what may still
     // run is reading the study or computing statistics, which need no waiting
     // for (dropping the runtime would wait, seconds on a large study).
@@ -95,7 +101,7 @@ fn restore_terminal() {
 }
 
 /// Restores the terminal when dropped, whatever the way out.
-struct TerminalGuard;
+pub(crate) struct TerminalGuard;
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
@@ -103,7 +109,8 @@ impl Drop for TerminalGuard {
     }
 }
 
-fn setup_terminal() -> Result<(Terminal<CrosstermBackend<Stdout>>, TerminalGuard), RepoError> {
+pub(crate) fn setup_terminal()
+-> Result<(Terminal<CrosstermBackend<Stdout>>, TerminalGuard), RepoError> {
     // A panic restores the terminal before its message is printed.
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -117,7 +124,7 @@ fn setup_terminal() -> Result<(Terminal<CrosstermBackend<Stdout>>, TerminalGuard
     Ok((terminal, guard))
 }
 
-async fn main_loop(session: Session) -> Result<(), RepoError> {
+async fn main_loop(session: Session, config: &UserConfig) -> Result<(), RepoError> {
     let (mut terminal, _guard) = setup_terminal()?;
     let (tx, mut rx) = unbounded_channel::<Action>();
     let mut state = State::new(
@@ -128,6 +135,15 @@ async fn main_loop(session: Session) -> Result<(), RepoError> {
     );
     if !session.notices.is_empty() {
         state.say(session.notices.join("; "), Tone::Info);
+    }
+    // What is wrong in the config file says more: it goes last.
+    crate::tui::config::apply(&mut state, config.config.clone());
+    if let Some(first) = config.first_short.as_ref().or(config.problems.first()) {
+        let more = match config.problems.len() {
+            1 => String::new(),
+            n => format!(" (and {} more, listed on quitting)", n - 1),
+        };
+        state.say(format!("{first}{more}"), Tone::Error);
     }
     if let Ok(size) = terminal.size() {
         update(
@@ -142,8 +158,13 @@ async fn main_loop(session: Session) -> Result<(), RepoError> {
     spawn_input(tx.clone(), Arc::clone(&signalled));
     spawn_signals(tx.clone(), signalled);
     let shared = Shared::default();
-    spawn_load(session.root.clone(), tx.clone());
+    spawn_load(session.root.clone(), tx.clone(), true);
     spawn_watch(session.root.clone(), shared.seen.clone(), tx.clone());
+    match crate::tui::sync_task::configured_interval(&session.root) {
+        Ok(Some(every)) => crate::tui::sync_task::spawn_interval(every, tx.clone()),
+        Ok(None) => {}
+        Err(e) => state.say(format!("not syncing on its own: {e}"), Tone::Error),
+    }
 
     let _ = terminal.draw(|f| view(&state, f));
     while let Some(action) = rx.recv().await {
@@ -164,6 +185,55 @@ async fn main_loop(session: Session) -> Result<(), RepoError> {
     Ok(())
 }
 
+/// The user's config file as read, and what is wrong in it, each as
+/// `file:line: what is wrong — what to do`.
+struct UserConfig {
+    config: crate::tui::config::Config,
+    problems: Vec<String>,
+    /// The first problem as the status line says it: the file's name
+    /// only, so the problem itself fits on 80 columns.
+    first_short: Option<String>,
+}
+
+/// Read the user's config file, if there is one (effects here, the parsing
+/// in `tui/config.rs`). What is wrong in it never stops the screen: it is
+/// said on the status line and again on standard error after quitting.
+fn read_user_config() -> UserConfig {
+    use crate::tui::config;
+    let mut out = UserConfig {
+        config: config::Config::default(),
+        problems: Vec::new(),
+        first_short: None,
+    };
+    let Some(path) = config::config_path(
+        std::env::var_os("XDG_CONFIG_HOME"),
+        std::env::var_os("HOME"),
+    ) else {
+        return out;
+    };
+    let text = match std::fs::read(&path) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return out,
+        Err(e) => {
+            out.problems.push(format!(
+                "{}: cannot be read ({e}); the defaults apply",
+                path.display()
+            ));
+            return out;
+        }
+    };
+    let (cfg, problems) = config::parse(&text);
+    out.config = cfg;
+    out.problems = problems
+        .iter()
+        .map(|p| format!("{}:{}: {}", path.display(), p.line, p.message))
+        .collect();
+    out.first_short = problems
+        .first()
+        .map(|p| format!("config.toml:{}: {}", p.line, p.message));
+    out
+}
+
 /// How often the input thread looks up from waiting for a key to see whether a signal came.
 const INPUT_TICK: Duration = Duration::from_millis(50);
 
@@ -175,7 +245,7 @@ const SIGNAL_GRACE: Duration = Duration::from_millis(500);
 ///
 /// Once a signal came (`signalled`), it takes in what was typed before it
 /// (a decision key already sent is a decision), then asks to quit.
-fn spawn_input(tx: UnboundedSender<Action>, signalled: Arc<AtomicBool>) {
+pub(crate) fn spawn_input(tx: UnboundedSender<Action>, signalled: Arc<AtomicBool>) {
     std::thread::spawn(move || {
         loop {
             let draining = signalled.load(Ordering::SeqCst);
@@ -205,7 +275,7 @@ fn spawn_input(tx: UnboundedSender<Action>, signalled: Arc<AtomicBool>) {
 
 /// A hang-up, SIGTERM or SIGINT: quit once the keys typed before it are
 /// taken in (the input thread says so), or after [`SIGNAL_GRACE`] at the latest.
-fn spawn_signals(tx: UnboundedSender<Action>, signalled: Arc<AtomicBool>) {
+pub(crate) fn spawn_signals(tx: UnboundedSender<Action>, signalled: Arc<AtomicBool>) {
     use tokio::signal::unix::{SignalKind, signal};
     for kind in [
         SignalKind::hangup(),
@@ -228,20 +298,53 @@ fn spawn_signals(tx: UnboundedSender<Action>, signalled: Arc<AtomicBool>) {
     }
 }
 
-fn spawn_load(root: PathBuf, tx: UnboundedSender<Action>) {
+/// The review screen's values in the derived cache: all it shows, its
+/// outline (codebook and counts), and the agreement view's figures.
+const REVIEW: &str = "review";
+const OUTLINE: &str = "review-outline";
+const AGREEMENT: &str = "review-agreement";
+
+/// Read the study for the screen; `first`: nothing is shown yet, so the
+/// outline may be (a reload keeps the screen as it is until it is done).
+fn spawn_load(root: PathBuf, tx: UnboundedSender<Action>, first: bool) {
     tokio::task::spawn_blocking(move || {
         let _ = tx.send(Action::Progress("reading files".into()));
-        let files = match read_study(&root) {
-            Ok(f) => f,
+        let reads = FileReads::default();
+        let opened = match Opened::open(&root, &reads) {
+            Ok(o) => o,
             Err(e) => {
                 let _ = tx.send(Action::LoadFailed(e.to_string()));
                 return;
             }
         };
-        let _ = tx.send(Action::Progress("checking the study".into()));
-        let loaded = study::check(&files);
-        let _ = tx.send(Action::Progress("finding review units".into()));
-        let data = ReviewData::build(loaded.study, loaded.problems.len());
+        // What the screen shows of a study that has not changed since it
+        // was last opened: kept whole in the derived cache.
+        // The outline first (codebook and counts: a small value), so the
+        // screen is usable while the units are read.
+        let outline = first
+            .then(|| opened.cached::<ReviewData>(OUTLINE))
+            .flatten();
+        if let Some(outline) = outline.filter(|o| o.is_outline()) {
+            let _ = tx.send(Action::Loaded {
+                data: Box::new(outline),
+                last_commit: None,
+            });
+        }
+        let data = match opened.cached::<ReviewData>(REVIEW) {
+            Some(data) => data,
+            None => {
+                let files = opened.files();
+                let _ = tx.send(Action::Progress("checking the study".into()));
+                let loaded = study::check_owned(files);
+                let _ = tx.send(Action::Progress("finding review units".into()));
+                let data = ReviewData::build(loaded.study, loaded.problems.len());
+                opened.keep(OUTLINE, &data.outline());
+                opened.keep(REVIEW, &data);
+                data
+            }
+        };
+        let mut data = data;
+        data.loaded_key = opened.key().map(str::to_string);
         let last_commit = last_decision_commit(&root);
         let _ = tx.send(Action::Loaded {
             data: Box::new(data),
@@ -264,6 +367,7 @@ pub fn read_history(
             progress(format!("reading the history: {done} of {all} commits"));
         }
     })?;
+    walker.keep_figures();
     let uncommitted = walker.uncommitted()?.unwrap_or_default();
     Ok(HistoryData {
         records,
@@ -313,7 +417,11 @@ fn start(
 ) {
     let Some(data) = &state.data else { return };
     match effect {
-        Effect::Reload => spawn_load(session.root.clone(), tx),
+        Effect::Reload => spawn_load(session.root.clone(), tx, false),
+        Effect::Sync => crate::tui::sync_task::spawn_sync(session.root.clone(), tx),
+        Effect::CountAheadBehind => {
+            crate::tui::sync_task::spawn_ahead_behind(session.root.clone(), tx)
+        }
         Effect::LoadHistory => {
             let root = session.root.clone();
             tokio::task::spawn_blocking(move || {
@@ -327,10 +435,29 @@ fn start(
                 let _ = tx.send(action);
             });
         }
+        // The outline has no codings to measure: the full data follows.
+        Effect::ComputeAgreement if data.is_outline() => {}
         Effect::ComputeAgreement => {
             let study = data.study.clone();
+            let key = data.loaded_key.clone();
+            let root = session.root.clone();
             tokio::task::spawn_blocking(move || {
-                let summary = AgreementSummary::compute(&study);
+                // From the cache only if the files are still those the
+                // screen's study was read from (same key as at loading).
+                let reads = FileReads::default();
+                let opened = Opened::open(&root, &reads)
+                    .ok()
+                    .filter(|o| key.is_some() && o.key() == key.as_deref());
+                let summary = match opened.as_ref().and_then(|o| o.cached(AGREEMENT)) {
+                    Some(s) => s,
+                    None => {
+                        let s = AgreementSummary::compute(&study);
+                        if let Some(o) = &opened {
+                            o.keep(AGREEMENT, &s);
+                        }
+                        s
+                    }
+                };
                 let _ = tx.send(Action::AgreementReady(Box::new(summary)));
             });
         }

@@ -25,6 +25,10 @@ pub enum Screen {
     Agreement,
     /// The history of one code (`h`).
     History,
+    /// A whole transcript with each coder's coding stripes (`v`).
+    Transcript,
+    /// Nothing is open: the figures before and after reconciliation.
+    Complete,
 }
 
 /// The study's history, read in the background once the study is loaded.
@@ -151,6 +155,8 @@ pub struct State {
     pub agreement: Option<AgreementSummary>,
     pub screen: Screen,
     pub help: bool,
+    /// Rows the help is scrolled by (it scrolls when it does not fit).
+    pub help_scroll: usize,
     pub focus: Pane,
     pub expanded: BTreeSet<String>,
     pub tree_cursor: usize,
@@ -158,6 +164,12 @@ pub struct State {
     pub unit: Option<usize>,
     /// First code row shown in the agreement view.
     pub agreement_scroll: usize,
+    /// The agreement view's cursor (a row of `agreement_list::rows`).
+    pub agreement_cursor: usize,
+    /// Lines the unit view's difference pane is scrolled by (J K); back to 0 on another unit.
+    pub difference_scroll: usize,
+    /// The agreement view's order (`s`).
+    pub agreement_sort: crate::tui::agreement_list::SortBy,
     pub filter: StandingFilter,
     pub class_filter: Option<UnitClass>,
     pub prompt: Option<Prompt>,
@@ -187,12 +199,24 @@ pub struct State {
     /// The revision the codebook pane marks changes since (a record
     /// index); None: the commit where the codings last changed.
     pub baseline: Option<usize>,
+    /// After a decision in the unit view, go on to the next open disagreement.
+    pub advance: bool,
+    /// Filters by transcript and coder pair (standing and class above).
+    pub filters: crate::tui::filters::Filters,
+    /// The last search and its matches.
+    pub search: Option<crate::tui::search::Search>,
+    /// The whole-transcript view, while open.
+    pub transcript_view: Option<crate::tui::transcript::TranscriptView>,
+    /// The keys in force: the keymap with the user's overrides.
+    pub keymap: crate::tui::keys::Keymap,
     /// Live reload: the study is being read again behind the screen.
     pub reloading: bool,
     /// Live reload: it changed again meanwhile (or a commit was in flight): read it once more.
     pub reload_again: bool,
     /// The reviewer asked for the reload (`R`): say what it found, even nothing.
     pub reload_asked: bool,
+    /// Sharing with the remote: ahead/behind, a sync running (tui/sync.rs).
+    pub sync: crate::tui::sync::SyncStatus,
     /// Quit was asked for with something unsaved: the question shown, until answered.
     pub confirm_quit: Option<String>,
 }
@@ -205,11 +229,15 @@ impl State {
             agreement: None,
             screen: Screen::Browse,
             help: false,
+            help_scroll: 0,
             focus: Pane::Codebook,
             expanded: BTreeSet::new(),
             tree_cursor: 0,
             unit: None,
             agreement_scroll: 0,
+            agreement_cursor: 0,
+            difference_scroll: 0,
+            agreement_sort: Default::default(),
             filter: StandingFilter::Open,
             class_filter: None,
             prompt: None,
@@ -231,9 +259,15 @@ impl State {
             history: HistoryLoad::NotAsked,
             history_view: None,
             baseline: None,
+            advance: true,
+            filters: Default::default(),
+            search: None,
+            transcript_view: None,
+            keymap: crate::tui::keys::Keymap::default(),
             reloading: false,
             reload_again: false,
             reload_asked: false,
+            sync: Default::default(),
             confirm_quit: None,
         }
     }
@@ -263,6 +297,7 @@ impl State {
         let admit = |&i: &usize| {
             self.filter.admits(&data.standings[i])
                 && self.class_filter.is_none_or(|c| data.units[i].class == c)
+                && self.filters.admits(data, &data.units[i])
         };
         match self.scope() {
             None => (0..data.units.len()).filter(admit).collect(),
@@ -271,6 +306,15 @@ impl State {
                 .get(&code)
                 .map(|v| v.iter().copied().filter(admit).collect())
                 .unwrap_or_default(),
+        }
+    }
+
+    /// The units of the scope before any filter: the "of 208" of "37 of 208".
+    pub fn scope_units(&self) -> usize {
+        let Some(data) = &self.data else { return 0 };
+        match self.scope() {
+            None => data.units.len(),
+            Some(code) => data.units_of_code.get(&code).map_or(0, Vec::len),
         }
     }
 

@@ -14,6 +14,41 @@ pub enum Depth {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Theme {
     pub depth: Depth,
+    pub palette: Palette,
+}
+
+/// The colours that are not the codebook's: the user may override each in
+/// the config file's `[colors]` (see `tui/config.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Palette {
+    /// Coder n's mark, in concord.toml order (cycling after the sixth).
+    pub coders: [Color; 6],
+    pub dim: Color,
+    pub warn: Color,
+    pub error: Color,
+    pub success: Color,
+    /// The background of text every coder took in.
+    pub overlap: Color,
+}
+
+impl Default for Palette {
+    fn default() -> Palette {
+        Palette {
+            coders: [
+                Color::Cyan,
+                Color::Magenta,
+                Color::Yellow,
+                Color::Green,
+                Color::Blue,
+                Color::Red,
+            ],
+            dim: Color::DarkGray,
+            warn: Color::Yellow,
+            error: Color::Red,
+            success: Color::Green,
+            overlap: Color::Gray,
+        }
+    }
 }
 
 impl Theme {
@@ -31,17 +66,30 @@ impl Theme {
             } else {
                 Depth::Basic16
             },
+            palette: Palette::default(),
         }
     }
 
     pub fn plain() -> Theme {
-        Theme { depth: Depth::None }
+        Theme {
+            depth: Depth::None,
+            palette: Palette::default(),
+        }
     }
 
     fn fg(&self, c: Color) -> Style {
         match self.depth {
             Depth::None => Style::default(),
-            _ => Style::default().fg(c),
+            _ => Style::default().fg(self.fit(c)),
+        }
+    }
+
+    /// A colour the terminal can show: `#rrggbb` from the config becomes
+    /// the nearest basic colour without 24-bit colour.
+    fn fit(&self, c: Color) -> Color {
+        match (self.depth, c) {
+            (Depth::Basic16, Color::Rgb(r, g, b)) => nearest_basic(r, g, b),
+            _ => c,
         }
     }
 
@@ -59,21 +107,13 @@ impl Theme {
 
     /// The mark of coder `i` (0-based): gutter and one-coder-only text.
     pub fn coder(&self, i: usize) -> Style {
-        const COLOURS: [Color; 6] = [
-            Color::Cyan,
-            Color::Magenta,
-            Color::Yellow,
-            Color::Green,
-            Color::Blue,
-            Color::Red,
-        ];
         match self.depth {
             Depth::None => {
                 // Without colour, coders differ by emphasis.
                 const MODS: [Modifier; 3] = [Modifier::UNDERLINED, Modifier::ITALIC, Modifier::DIM];
                 Style::default().add_modifier(MODS[i % MODS.len()])
             }
-            _ => Style::default().fg(COLOURS[i % COLOURS.len()]),
+            _ => Style::default().fg(self.fit(self.palette.coders[i % self.palette.coders.len()])),
         }
     }
 
@@ -83,7 +123,7 @@ impl Theme {
             Depth::None => Style::default().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
             _ => Style::default()
                 .fg(Color::Black)
-                .bg(Color::Gray)
+                .bg(self.fit(self.palette.overlap))
                 .add_modifier(Modifier::BOLD),
         }
     }
@@ -97,17 +137,17 @@ impl Theme {
     pub fn dim(&self) -> Style {
         match self.depth {
             Depth::None => Style::default(),
-            _ => Style::default().fg(Color::DarkGray),
+            _ => Style::default().fg(self.fit(self.palette.dim)),
         }
     }
     pub fn error(&self) -> Style {
-        self.fg(Color::Red).add_modifier(Modifier::BOLD)
+        self.fg(self.palette.error).add_modifier(Modifier::BOLD)
     }
     pub fn success(&self) -> Style {
-        self.fg(Color::Green)
+        self.fg(self.palette.success)
     }
     pub fn warn(&self) -> Style {
-        self.fg(Color::Yellow)
+        self.fg(self.palette.warn)
     }
     pub fn added(&self) -> Style {
         self.fg(Color::Green).add_modifier(Modifier::UNDERLINED)
@@ -166,6 +206,7 @@ mod tests {
     fn basic_colours_are_nearest() {
         let t = Theme {
             depth: Depth::Basic16,
+            palette: Palette::default(),
         };
         assert_eq!(t.code("#e93541").fg, Some(Color::LightRed));
         assert_eq!(t.code("#3162d3").fg, Some(Color::LightBlue));

@@ -12,12 +12,13 @@ use crate::review::{Choice, Standing};
 use crate::study::{Action as DecisionAction, Decision, ResultSpan};
 use crate::tui::data::{AgreementSummary, ReviewData};
 use crate::tui::history::{HistoryData, TimelineRow};
-use crate::tui::keymap::{Command, EditCommand, edit_command, review_command};
+use crate::tui::keymap::{Command, EditCommand};
 use crate::tui::layout;
 use crate::tui::state::{
     Edit, HistoryLoad, HistoryView, Pane, Phase, Picker, Prompt, PromptKind, Screen,
     StandingFilter, State, Tone, TreeRow,
 };
+use crate::tui::{filters, queue, search, transcript};
 
 #[derive(Debug)]
 pub enum Action {
@@ -56,6 +57,18 @@ pub enum Action {
     /// Live reload: the runtime's watcher saw the study change on disk (a
     /// commit on the branch, a saved file); read it again behind the screen.
     StudyChanged,
+    /// A sync in the background: its stage, its end, its failure (tui/sync.rs).
+    SyncProgress(String),
+    Synced {
+        sentence: String,
+        /// The local branch moved (something came in).
+        moved: bool,
+    },
+    SyncFailed(String),
+    /// The `[sync] interval` came round.
+    SyncDue,
+    /// Commits ahead of and behind the upstream (None: no upstream).
+    AheadBehind(Option<(usize, usize)>),
 }
 
 /// Work for the runtime.
@@ -84,6 +97,10 @@ pub enum Effect {
     ComputeAgreement,
     /// Read the study's history from git (commits, codebook changes, trend).
     LoadHistory,
+    /// Sync with the remote in the background (`S`, or the interval).
+    Sync,
+    /// Count ahead and behind the upstream for the status line.
+    CountAheadBehind,
 }
 
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
@@ -93,6 +110,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Resize { width, height } => {
             state.size = (width, height);
             state.page = (height as usize).saturating_sub(12).max(3);
+            transcript::resize(state);
             Vec::new()
         }
         Action::Progress(text) => {
@@ -103,7 +121,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::Loaded { data, last_commit } => {
-            let reloading = state.data.is_some();
+            // After the outline (codebook and counts from the cache) the
+            // full data is the first load, not a reload.
+            let reloading = state.data.as_ref().is_some_and(|d| !d.is_outline());
             let mut recompute = true;
             if reloading {
                 recompute = reloaded(state, &data);
@@ -131,6 +151,8 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
             state.data = Some(*data);
             state.phase = Phase::Ready;
+            search::refresh(state);
+            transcript::refresh(state);
             let mut effects = if recompute {
                 vec![Effect::ComputeAgreement]
             } else {
@@ -144,6 +166,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 state.history = HistoryLoad::Loading("reading the history".into());
                 effects.push(Effect::LoadHistory);
             }
+            effects.push(Effect::CountAheadBehind);
             effects
         }
         Action::HistoryProgress(text) => {
@@ -171,6 +194,17 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::StudyChanged => ask_reload(state),
+        Action::SyncProgress(stage) => {
+            crate::tui::sync::on_progress(state, stage);
+            Vec::new()
+        }
+        Action::Synced { sentence, moved } => crate::tui::sync::on_synced(state, sentence, moved),
+        Action::SyncFailed(e) => crate::tui::sync::on_sync_failed(state, e),
+        Action::SyncDue => crate::tui::sync::on_sync_due(state),
+        Action::AheadBehind(ab) => {
+            state.sync.ahead_behind = ab;
+            Vec::new()
+        }
         Action::AgreementReady(a) => {
             state.agreement = Some(*a);
             Vec::new()
@@ -197,15 +231,18 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
             state.last_commit = Some(commit.clone());
             state.say(format!("✓ {summary}"), Tone::Success);
+            queue::after_recorded(state, &decisions);
             if reload || state.reloading {
                 // A reload read meanwhile may not hold this commit: read once more.
                 state.reload_again = true;
             }
-            if state.reload_again {
+            let mut effects = if state.reload_again {
                 ask_reload(state)
             } else {
                 Vec::new()
-            }
+            };
+            effects.push(Effect::CountAheadBehind);
+            effects
         }
         Action::RecordFailed {
             unit,
@@ -281,7 +318,9 @@ fn reloaded(state: &mut State, new: &ReviewData) -> bool {
     let recompute =
         incoming.codings_changed || incoming.codebook_changed || incoming.transcripts_changed;
     let asked = std::mem::take(&mut state.reload_asked);
+    let after_sync = std::mem::take(&mut state.sync.keep_message);
     match incoming.summary() {
+        Some(_) if after_sync => {}
         Some(text) => state.say(text, Tone::Success),
         None if asked => state.say("read the study again: nothing new", Tone::Info),
         None => {}
@@ -409,20 +448,37 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         return on_edit_key(state, key);
     }
     if state.help {
-        state.help = false;
-        if review_command(&key) == Some(Command::Quit) {
-            ask_quit(state);
+        // j/k and paging scroll a help taller than the screen; any other key closes it.
+        match state.keymap.review_command(&key) {
+            Some(Command::Down) => state.help_scroll += 1,
+            Some(Command::PageDown) => state.help_scroll += state.page,
+            Some(Command::Up) => state.help_scroll = state.help_scroll.saturating_sub(1),
+            Some(Command::PageUp) => {
+                state.help_scroll = state.help_scroll.saturating_sub(state.page)
+            }
+            other => {
+                state.help = false;
+                state.help_scroll = 0;
+                if other == Some(Command::Quit) {
+                    ask_quit(state);
+                }
+            }
         }
         return Vec::new();
     }
-    let Some(command) = review_command(&key) else {
+    let Some(command) = state.keymap.review_command(&key) else {
         return Vec::new();
     };
     if state.phase != Phase::Ready && !matches!(command, Command::Quit | Command::Help) {
         return Vec::new();
     }
     state.message = None;
-    on_command(state, command)
+    let before = state.unit;
+    let effects = on_command(state, command);
+    if state.unit != before {
+        state.difference_scroll = 0;
+    }
+    effects
 }
 
 fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
@@ -434,6 +490,7 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
             state.reload_asked = true;
             return ask_reload(state);
         }
+        Command::Sync => return crate::tui::sync::on_sync_key(state),
         Command::Help => state.help = true,
         Command::Up => move_cursor(state, -1),
         Command::Down => move_cursor(state, 1),
@@ -453,15 +510,21 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
             }
         }
         Command::Open => match (state.screen, state.focus) {
+            (Screen::Agreement, _) => drill_down(state),
             (Screen::Browse, Pane::Codebook) => {
                 state.focus = Pane::Units;
                 ensure_unit_selected(state);
             }
             (Screen::Browse, Pane::Units) if state.unit.is_some() => state.screen = Screen::Unit,
+            (Screen::Transcript, _) => transcript::open_unit(state),
             _ => {}
         },
         Command::Back => match state.screen {
-            Screen::Unit | Screen::Agreement | Screen::History => state.screen = Screen::Browse,
+            Screen::Unit
+            | Screen::Agreement
+            | Screen::History
+            | Screen::Transcript
+            | Screen::Complete => state.screen = Screen::Browse,
             Screen::Browse => state.focus = Pane::Codebook,
         },
         Command::Fold => {
@@ -476,8 +539,8 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
                 }
             }
         }
-        Command::NextOpen => jump_open(state, true),
-        Command::PrevOpen => jump_open(state, false),
+        Command::NextOpen => queue::next_open(state, true),
+        Command::PrevOpen => queue::next_open(state, false),
         Command::Accept(n) => {
             let Some(coder) = state
                 .data
@@ -525,10 +588,16 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
                 text: String::new(),
             })
         }
-        Command::SearchNext => match state.last_search.clone() {
-            Some(q) => search(state, &q),
-            None => state.say("nothing searched yet: press /", Tone::Info),
-        },
+        Command::SearchNext => search::step(state, 1),
+        Command::SearchPrev => search::step(state, -1),
+        Command::FilterTranscript if state.screen == Screen::Transcript => {
+            transcript::next_transcript(state)
+        }
+        Command::FilterTranscript | Command::FilterPair | Command::ClearFilters => {
+            filters::on_filter_key(state, command)
+        }
+        Command::ToggleAdvance => queue::toggle_advance(state),
+        Command::TranscriptView => transcript::open(state),
         Command::FilterStanding => {
             state.filter = state.filter.next();
             state.say(format!("showing {} units", state.filter.word()), Tone::Info);
@@ -578,9 +647,39 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
                 .map(|h| h.records[row.record].info.short.clone())
                 .unwrap_or_default();
             state.say(
-                format!("baseline {short}: Δ marks codes changed since"),
+                format!(
+                    "baseline {short}: Δ marks the codes whose definition changed since this commit"
+                ),
                 Tone::Info,
             );
+        }
+        Command::DetailDown => {
+            if state.screen == Screen::Unit {
+                state.difference_scroll = (state.difference_scroll + 3).min(200);
+            }
+        }
+        Command::DetailUp => state.difference_scroll = state.difference_scroll.saturating_sub(3),
+        Command::Sort => {
+            if state.screen == Screen::Agreement {
+                // Keep the code under the cursor under it.
+                let here = agreement_rows(state).get(state.agreement_cursor).cloned();
+                state.agreement_sort = state.agreement_sort.next();
+                let rows = agreement_rows(state);
+                state.agreement_cursor = here
+                    .and_then(|id| rows.iter().position(|r| *r == id))
+                    .unwrap_or(0);
+                state.agreement_scroll = crate::tui::agreement_list::follow(
+                    0,
+                    state.agreement_cursor,
+                    crate::tui::agreement_list::body_rows(state.size.1),
+                );
+                state.say(
+                    format!("sorted by {}", state.agreement_sort.word()),
+                    Tone::Info,
+                );
+            } else {
+                state.say("s sorts the agreement view (a)", Tone::Info);
+            }
         }
         Command::Agreement => {
             state.screen = if state.screen == Screen::Agreement {
@@ -620,15 +719,71 @@ fn move_cursor(state: &mut State, by: isize) {
                 v.cursor = shift(v.cursor, len);
             }
         }
+        (Screen::Transcript, _) => transcript::move_cursor(state, by),
+        (Screen::Complete, _) => {}
         (Screen::Agreement, _) => {
-            let len = state
-                .data
-                .as_ref()
-                .map(|d| d.study.codebook.codes.len())
-                .unwrap_or(0);
-            state.agreement_scroll = shift(state.agreement_scroll, len);
+            let len = agreement_rows(state).len();
+            state.agreement_cursor = shift(state.agreement_cursor, len);
+            state.agreement_scroll = crate::tui::agreement_list::follow(
+                state.agreement_scroll,
+                state.agreement_cursor,
+                crate::tui::agreement_list::body_rows(state.size.1),
+            );
         }
     }
+}
+
+/// The agreement view's code rows, in the order shown.
+pub fn agreement_rows(state: &State) -> Vec<String> {
+    match &state.data {
+        Some(d) => {
+            crate::tui::agreement_list::rows(d, state.agreement.as_ref(), state.agreement_sort)
+        }
+        None => Vec::new(),
+    }
+}
+
+/// Enter on a code row of the agreement view: that code's open
+/// disagreements, transcript by transcript, in the units pane.
+fn drill_down(state: &mut State) {
+    let Some(code) = agreement_rows(state).get(state.agreement_cursor).cloned() else {
+        return;
+    };
+    let Some(data) = &state.data else { return };
+    // Unfold its ancestors so it shows in the codebook pane.
+    let mut cur = data
+        .study
+        .codebook
+        .get(&code)
+        .and_then(|c| c.parent.clone());
+    while let Some(p) = cur {
+        cur = data.study.codebook.get(&p).and_then(|c| c.parent.clone());
+        state.expanded.insert(p);
+    }
+    let name = data
+        .study
+        .codebook
+        .get(&code)
+        .map(|c| c.name().to_string())
+        .unwrap_or_default();
+    if let Some(row) = state
+        .tree_rows()
+        .iter()
+        .position(|r| matches!(r, TreeRow::Code { id, .. } if *id == code))
+    {
+        state.tree_cursor = row;
+    }
+    state.filter = StandingFilter::Open;
+    state.class_filter = None;
+    state.screen = Screen::Browse;
+    state.focus = Pane::Units;
+    state.unit = None;
+    ensure_unit_selected(state);
+    let n = state.visible_units().len();
+    state.say(
+        format!("{name}: {n} open, by transcript (Esc: codebook, a: back to the figures)"),
+        Tone::Info,
+    );
 }
 
 /// The timeline of the code in the history view, newest first.
@@ -698,7 +853,7 @@ fn selected_unit(state: &State) -> Option<usize> {
     }
 }
 
-fn jump_open(state: &mut State, forward: bool) {
+pub(crate) fn jump_open(state: &mut State, forward: bool) {
     let Some(data) = &state.data else { return };
     let n = data.units.len();
     if n == 0 {
@@ -840,8 +995,7 @@ fn on_prompt_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             return match kind {
                 PromptKind::Search => {
                     if !text.is_empty() {
-                        state.last_search = Some(text.clone());
-                        search(state, &text);
+                        search::start(state, text);
                     }
                     Vec::new()
                 }
@@ -905,77 +1059,6 @@ fn note(state: &mut State, text: String, discuss: bool) -> Vec<Effect> {
     }
 }
 
-/// Find `query` among code names and ids (after the codebook cursor), else
-/// in the text of the units (after the selected one).
-fn search(state: &mut State, query: &str) {
-    let Some(data) = &state.data else { return };
-    let q = query.to_lowercase();
-    let codes = &data.study.codebook.codes;
-    let current = state.scope();
-    let from = current
-        .as_ref()
-        .and_then(|id| codes.iter().position(|c| c.id() == id))
-        .map(|p| p + 1)
-        .unwrap_or(0);
-    let n = codes.len();
-    let hit = (0..n).map(|k| (from + k) % n.max(1)).find(|&i| {
-        codes[i].name().to_lowercase().contains(&q) || codes[i].id().to_lowercase().contains(&q)
-    });
-    if state.focus == Pane::Codebook && state.screen == Screen::Browse {
-        if let Some(i) = hit {
-            let id = codes[i].id().to_string();
-            // Unfold its ancestors so it shows.
-            let mut cur = codes[i].parent.clone();
-            while let Some(p) = cur {
-                state.expanded.insert(p.clone());
-                cur = data.study.codebook.get(&p).and_then(|c| c.parent.clone());
-            }
-            if let Some(row) = state
-                .tree_rows()
-                .iter()
-                .position(|r| matches!(r, TreeRow::Code { id: rid, .. } if *rid == id))
-            {
-                state.tree_cursor = row;
-                state.unit = None;
-                state.say(format!("code: {}", codes[i].name()), Tone::Info);
-                return;
-            }
-        }
-    }
-    // The text of the units.
-    let units = &data.units;
-    let m = units.len();
-    let from = state.unit.map(|u| u + 1).unwrap_or(0);
-    let found = (0..m).map(|k| (from + k) % m.max(1)).find(|&i| {
-        let u = &units[i];
-        data.study
-            .transcript(&u.transcript)
-            .and_then(|t| crate::study::text::char_slice(&t.text, u.start, u.end))
-            .is_some_and(|s| s.to_lowercase().contains(&q))
-    });
-    match found {
-        Some(i) => {
-            state.unit = Some(i);
-            if !state.visible_units().contains(&i) {
-                state.tree_cursor = 0;
-                state.filter = StandingFilter::All;
-                state.class_filter = None;
-            }
-            if state.screen == Screen::Browse {
-                state.focus = Pane::Units;
-            }
-            state.say(
-                format!(
-                    "text: {} {}-{}",
-                    units[i].transcript, units[i].start, units[i].end
-                ),
-                Tone::Info,
-            );
-        }
-        None => state.say(format!("“{query}” is in no code and no unit"), Tone::Info),
-    }
-}
-
 fn start_edit(state: &mut State) {
     let Some(i) = selected_unit(state) else {
         state.say("select a unit first", Tone::Info);
@@ -1007,7 +1090,7 @@ fn start_edit(state: &mut State) {
 }
 
 fn on_edit_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
-    let Some(command) = edit_command(&key) else {
+    let Some(command) = state.keymap.edit_command(&key) else {
         return Vec::new();
     };
     let Some(data) = &state.data else {
@@ -1017,12 +1100,9 @@ fn on_edit_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         return Vec::new();
     };
     let unit = &data.units[edit.unit];
-    let text = data
-        .study
-        .transcript(&unit.transcript)
-        .map(|t| t.text.as_str())
-        .unwrap_or("");
-    let len = text.chars().count();
+    let no_text = crate::study::Transcript::new("", "");
+    let text = data.study.transcript(&unit.transcript).unwrap_or(&no_text);
+    let len = text.chars;
     match command {
         EditCommand::Cancel => {
             state.edit = None;
@@ -1093,23 +1173,25 @@ fn on_edit_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
 }
 
 /// The next word start (forward) or previous word start (backward) from
-/// character `pos`.
-fn word_boundary(text: &str, pos: usize, forward: bool) -> usize {
-    let chars: Vec<char> = text.chars().collect();
-    let len = chars.len();
-    let mut p = pos.min(len);
+/// character `pos`, walking from `pos` only (not from the text's start).
+fn word_boundary(text: &crate::study::Transcript, pos: usize, forward: bool) -> usize {
+    let pos = pos.min(text.chars);
+    let at = text.byte_of(pos).unwrap_or(text.text.len());
+    let mut p = pos;
     if forward {
-        while p < len && !chars[p].is_whitespace() {
+        let mut it = text.text[at..].chars().peekable();
+        while it.next_if(|c| !c.is_whitespace()).is_some() {
             p += 1;
         }
-        while p < len && chars[p].is_whitespace() {
+        while it.next_if(|c| c.is_whitespace()).is_some() {
             p += 1;
         }
     } else {
-        while p > 0 && chars[p - 1].is_whitespace() {
+        let mut it = text.text[..at].chars().rev().peekable();
+        while it.next_if(|c| c.is_whitespace()).is_some() {
             p -= 1;
         }
-        while p > 0 && !chars[p - 1].is_whitespace() {
+        while it.next_if(|c| !c.is_whitespace()).is_some() {
             p -= 1;
         }
     }

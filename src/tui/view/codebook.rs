@@ -111,6 +111,14 @@ pub fn draw_detail(state: &State, frame: &mut Frame, area: Rect) {
                 data.decided_count()
             )),
             Line::from(format!("Coders: {}", coders.join(", "))),
+            progress_line(state, None),
+            Line::from(
+                crate::tui::queue::by_transcript(data)
+                    .iter()
+                    .map(|(id, p)| format!("{} {}/{}", printable(id), p.settled, p.to_review))
+                    .collect::<Vec<_>>()
+                    .join(" · "),
+            ),
             Line::from(Span::styled(
                 "Enter or Tab: the units · ] next open disagreement · a agreement · ? help",
                 t.dim(),
@@ -134,7 +142,7 @@ pub fn draw_detail(state: &State, frame: &mut Frame, area: Rect) {
         format!(" {} ", printable(&path)),
         t.code(&code.header.color).patch(t.title()),
     ));
-    let mut lines = Vec::new();
+    let mut lines = vec![progress_line(state, Some(&id))];
     if state.changed_since_baseline().contains(&id) {
         lines.push(Line::from(Span::styled(
             format!(
@@ -152,7 +160,7 @@ pub fn draw_detail(state: &State, frame: &mut Frame, area: Rect) {
             }
         }
     }
-    if lines.is_empty() {
+    if lines.len() == 1 {
         lines.push(Line::from(Span::styled(
             "(no definition written yet)",
             t.dim(),
@@ -195,4 +203,46 @@ fn baseline_line(state: &State) -> String {
             String::new()
         }
     }
+}
+
+/// "Review: 5 of 8 settled ████░░ 3 open": how far the code (or the study) has come.
+fn progress_line(state: &State, code: Option<&str>) -> Line<'static> {
+    let t = &state.theme;
+    let Some(data) = &state.data else {
+        return Line::from("");
+    };
+    let p = crate::tui::queue::of_code(data, code);
+    if p.to_review == 0 {
+        return Line::from(Span::styled(
+            "Review: nothing to settle (no disagreement)",
+            t.dim(),
+        ));
+    }
+    Line::from(vec![
+        Span::styled("Review: ", t.title()),
+        Span::raw(format!("{} of {} settled ", p.settled, p.to_review)),
+        Span::styled(
+            crate::tui::view::bar(p.fraction(), 10)
+                .trim_end()
+                .to_string(),
+            t.success(),
+        ),
+        Span::styled(
+            "░".repeat(
+                10 - crate::tui::view::bar(p.fraction(), 10)
+                    .trim_end()
+                    .chars()
+                    .count(),
+            ),
+            t.dim(),
+        ),
+        Span::styled(
+            format!(" {} open", p.to_review - p.settled),
+            if p.settled < p.to_review {
+                t.warn()
+            } else {
+                t.success()
+            },
+        ),
+    ])
 }

@@ -26,7 +26,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         .and_then(|d| d.study.codebook.get(&view.code))
         .map(|c| printable(c.name()))
         .unwrap_or_else(|| printable(&view.code));
-    let title = format!(" History: {name} `{}` ", printable(&view.code));
+    let title = format!(" History: {name} ({}) ", printable(&view.code));
     let history = match &state.history {
         HistoryLoad::Ready(h) => h,
         HistoryLoad::Loading(what) => {
@@ -245,7 +245,15 @@ fn diff_lines(state: &State, old: &str, new: &str) -> Vec<Line<'static>> {
     let t = &state.theme;
     let plain = t.depth == Depth::None;
     let mut lines = vec![Line::default()];
+    let mut previous = Op::Same;
     for p in word_diff(old, new) {
+        // A word replaced: the old and the new apart, not run together.
+        if previous == Op::Removed && p.op == Op::Added {
+            if let Some(line) = lines.last_mut() {
+                line.spans.push(Span::raw(" "));
+            }
+        }
+        previous = p.op;
         let (style, open, close) = match p.op {
             Op::Same => (Style::default(), "", ""),
             Op::Removed => (t.removed(), "[-", "-]"),

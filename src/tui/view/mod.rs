@@ -3,10 +3,15 @@
 
 mod agreement;
 mod codebook;
+mod complete;
+mod done;
 mod help;
+pub use help::LEGEND;
 mod history;
+mod keybar;
 mod passage;
 mod status;
+mod transcript;
 mod unit;
 mod units;
 
@@ -19,8 +24,18 @@ use crate::study::text::printable;
 use crate::tui::state::{Phase, PromptKind, Screen, State};
 
 pub fn view(state: &State, frame: &mut Frame) {
-    let [main, bottom] =
-        Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(frame.area());
+    let area = frame.area();
+    let (min_w, min_h) = crate::tui::layout::MIN_SIZE;
+    if area.width < min_w || area.height < min_h {
+        too_small(state, frame, area);
+        return;
+    }
+    let [main, bottom, keys] = Layout::vertical([
+        Constraint::Min(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(frame.area());
     match &state.phase {
         Phase::Loading(what) => loading(state, frame, main, what),
         Phase::Failed(e) => failed(state, frame, main, e),
@@ -29,8 +44,11 @@ pub fn view(state: &State, frame: &mut Frame) {
             Screen::Unit => unit::draw(state, frame, main),
             Screen::Agreement => agreement::draw(state, frame, main),
             Screen::History => history::draw(state, frame, main),
+            Screen::Transcript => transcript::draw(state, frame, main),
+            Screen::Complete => complete::draw(state, frame, main),
         },
     }
+    keybar::draw(state, frame, keys);
     match &state.prompt {
         _ if state.confirm_quit.is_some() => {
             let what = state.confirm_quit.clone().unwrap_or_default();
@@ -67,6 +85,22 @@ pub fn view(state: &State, frame: &mut Frame) {
     if state.help {
         help::draw(state, frame, main);
     }
+}
+
+fn too_small(state: &State, frame: &mut Frame, area: Rect) {
+    let (min_w, min_h) = crate::tui::layout::MIN_SIZE;
+    let text = vec![
+        Line::from(Span::styled("Terminal too small", state.theme.warn())),
+        Line::from(format!(
+            "{}x{} here; concord needs at least {min_w}x{min_h}.",
+            area.width, area.height
+        )),
+        Line::from("Make the window larger (nothing is lost meanwhile); q quits."),
+    ];
+    frame.render_widget(
+        Paragraph::new(text).wrap(Wrap { trim: true }),
+        centred(area, area.width, 4),
+    );
 }
 
 fn browse(state: &State, frame: &mut Frame, area: Rect) {

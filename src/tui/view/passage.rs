@@ -7,24 +7,35 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use crate::align::ReviewUnit;
+use crate::study::Transcript;
 use crate::tui::theme::Theme;
 
 /// Characters of context shown before and after the unit's turns, at most.
 const CONTEXT: usize = 280;
 
+/// Characters on either side of the unit that are laid out at all: a turn
+/// longer than this is cut here, so a transcript of 50 MB costs a frame
+/// what the screen shows, not the whole text.
+const WINDOW: usize = 4096;
+
 /// The passage's lines, and the index of the first line that shows any of
 /// the unit's text (so the caller can keep it in view).
 pub fn passage_lines(
     t: &Theme,
-    text: &str,
+    transcript: &Transcript,
     unit: &ReviewUnit,
     coders: &[String],
     width: usize,
     extra: Option<(usize, usize)>,
 ) -> (Vec<Line<'static>>, usize) {
-    let chars: Vec<char> = text.chars().collect();
+    // Positions below are within the window, which starts at `lo`.
+    let hi = unit.end.saturating_add(WINDOW).min(transcript.chars);
+    let lo = unit.start.saturating_sub(WINDOW).min(hi);
+    let shift = |p: usize| p.saturating_sub(lo);
+    let chars: Vec<char> = transcript.slice(lo, hi).unwrap_or("").chars().collect();
     let len = chars.len();
-    let (start, end) = (unit.start.min(len), unit.end.min(len));
+    let (start, end) = (shift(unit.start).min(len), shift(unit.end).min(len));
+    let extra = extra.map(|(s, e)| (shift(s), shift(e)));
     // From the turn before the unit's to the turn after it, clipped.
     let line_start = |p: usize| {
         chars[..p]
@@ -76,7 +87,7 @@ pub fn passage_lines(
         let Some(ci) = coders.iter().position(|c| *c == e.coder) else {
             continue;
         };
-        for p in e.start.max(from)..e.end.min(to) {
+        for p in shift(e.start).max(from)..shift(e.end).min(to) {
             cover[p - from] |= 1 << ci.min(31);
         }
     }

@@ -36,6 +36,11 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         }
         parts.push((counts, t.warn(), 0));
     }
+    if let Some(stage) = &state.sync.running {
+        parts.push((format!("⇅ {stage}…"), t.warn(), 0));
+    } else if let Some(arrows) = state.sync.arrows() {
+        parts.push((arrows, Style::default(), 1));
+    }
     if let Some(hash) = &state.last_commit {
         parts.push((hash.clone(), Style::default(), 2));
     }

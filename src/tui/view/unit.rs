@@ -5,13 +5,12 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
-use similar::{ChangeTag, TextDiff};
 
-use crate::agreement::spans::merge;
 use crate::align::{ReviewUnit, UnitClass};
 use crate::review::Standing;
-use crate::study::Section;
+use crate::review::boundary::boundary_difference;
 use crate::study::text::{char_slice, printable, shorten};
+use crate::study::{Section, Transcript};
 use crate::tui::data::ReviewData;
 use crate::tui::state::State;
 use crate::tui::theme::Theme;
@@ -26,11 +25,8 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     };
     let unit = &data.units[i];
     let standing = &data.standings[i];
-    let text = data
-        .study
-        .transcript(&unit.transcript)
-        .map(|t| t.text.as_str())
-        .unwrap_or("");
+    let no_text = Transcript::new("", "");
+    let text = data.study.transcript(&unit.transcript).unwrap_or(&no_text);
     let coders: Vec<String> = data.coders.iter().map(|c| c.id.clone()).collect();
 
     let title = Line::from(vec![
@@ -49,21 +45,46 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         ),
         Span::styled(format!("{} ", standing.word()), standing_style(t, standing)),
     ]);
+    let mut title = title;
+    if let Some((n, of)) = crate::tui::queue::position(state) {
+        // The queue in view: where this unit is in the units pane's list.
+        title
+            .spans
+            .push(Span::styled(format!("· unit {n} of {of} "), t.dim()));
+    }
+    if let Some(s) = state.search.as_ref().filter(|s| s.highlight(i).is_some()) {
+        title.spans.push(Span::styled(
+            format!("· match {} of {} ", s.current + 1, s.matches.len()),
+            t.warn(),
+        ));
+    }
+    title
+        .spans
+        .extend(super::done::done_span(t, &data.study, &unit.transcript));
     let block = Block::bordered().title(title);
     let inner = block.inner(area);
     frame.render_widget(block, area);
 
     let coder_rows = coders.len() as u16;
-    let diff_rows = if inner.height >= 30 { 8 } else { 5 };
+    let content = difference(t, data, unit, &text.text);
     let has_note = state.drafts.contains_key(&unit.id)
         || !matches!(standing, Standing::Open | Standing::Agreed);
     let decision_rows = if state.edit.is_some() {
         4
+    } else if matches!(standing, Standing::Conflict(_)) {
+        // The header, each decision's what / who and when / note side by side, the keys.
+        5
     } else if has_note {
         3
     } else {
         2
     };
+    // The difference pane as tall as its content, leaving the passage at least 4 lines.
+    let room = inner
+        .height
+        .saturating_sub(coder_rows + 1 + decision_rows + 4)
+        .max(2);
+    let diff_rows = (content.rows(inner.width as usize) as u16 + 1).clamp(2, room);
     let [passage_area, coders_area, diff_area, decision_area] = Layout::vertical([
         Constraint::Min(3),
         Constraint::Length(coder_rows + 1),
@@ -72,11 +93,13 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     ])
     .areas(inner);
 
+    // The span being edited, else the search match shown in this unit.
     let extra = state
         .edit
         .as_ref()
         .and_then(|e| e.spans.get(e.selected))
-        .map(|s| (s.start, s.end));
+        .map(|s| (s.start, s.end))
+        .or_else(|| state.search.as_ref().and_then(|s| s.highlight(i)));
     let (lines, unit_line) =
         passage_lines(t, text, unit, &coders, passage_area.width as usize, extra);
     let unit_line = scroll_to_unit(lines.len(), unit_line, passage_area.height as usize);
@@ -86,7 +109,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     );
 
     draw_coders(t, data, unit, frame, coders_area);
-    draw_difference(t, data, unit, text, frame, diff_area);
+    draw_difference(state, content, frame, diff_area);
     match &state.edit {
         Some(_) => draw_edit(state, data, frame, decision_area),
         None => draw_decision(state, data, unit, standing, frame, decision_area),
@@ -143,43 +166,46 @@ fn draw_coders(t: &Theme, data: &ReviewData, unit: &ReviewUnit, frame: &mut Fram
     );
 }
 
-/// One coder's text in the unit: their excerpts merged, in order.
-fn coder_text(unit: &ReviewUnit, coder: &str, text: &str) -> String {
-    let mut spans: Vec<(usize, usize)> = unit
-        .excerpts
+/// Rows `lines` take when wrapped at `width` (an estimate by characters).
+fn wrapped_rows(lines: &[Line], width: usize) -> usize {
+    lines
         .iter()
-        .filter(|e| e.coder == coder)
-        .map(|e| (e.start, e.end))
-        .collect();
-    spans.sort();
-    merge(&spans)
-        .iter()
-        .filter_map(|&(s, e)| char_slice(text, s, e))
-        .collect::<Vec<_>>()
-        .join(" … ")
+        .map(|l| {
+            let n: usize = l.spans.iter().map(|s| s.content.chars().count()).sum();
+            n.div_ceil(width.max(1)).max(1)
+        })
+        .sum()
 }
 
-fn draw_difference(
-    t: &Theme,
-    data: &ReviewData,
-    unit: &ReviewUnit,
-    text: &str,
-    frame: &mut Frame,
-    area: Rect,
-) {
-    let block = Block::default().borders(Borders::TOP).title(" Difference ");
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
+/// What the difference pane shows: one column, or two side by side.
+enum Difference {
+    One(Vec<Line<'static>>),
+    Two(Vec<Line<'static>>, Vec<Line<'static>>),
+}
+
+impl Difference {
+    /// Rows it needs inside a pane of `width` columns.
+    fn rows(&self, width: usize) -> usize {
+        match self {
+            Difference::One(l) => wrapped_rows(l, width),
+            Difference::Two(a, b) => {
+                let half = width.saturating_sub(2) / 2;
+                wrapped_rows(a, half).max(wrapped_rows(b, half))
+            }
+        }
+    }
+}
+
+/// The pane's content for the unit's class.
+fn difference(t: &Theme, data: &ReviewData, unit: &ReviewUnit, text: &str) -> Difference {
     let coded: Vec<usize> = (0..data.coders.len())
         .filter(|&ci| unit.excerpts.iter().any(|e| e.coder == data.coders[ci].id))
         .collect();
     match unit.class {
         UnitClass::Code => {
-            // What a reviewer weighs: the definitions of the codes in play, side by side.
-            let halves =
-                Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
-                    .split(inner);
-            for (half, &ci) in halves.iter().zip(coded.iter().take(2)) {
+            // What a reviewer weighs: every code each coder applied, with
+            // its definition and when (not) to use it, side by side.
+            let column = |ci: usize| -> Vec<Line<'static>> {
                 let coder = &data.coders[ci];
                 let mut codes: Vec<&str> = unit
                     .excerpts
@@ -187,67 +213,101 @@ fn draw_difference(
                     .filter(|e| e.coder == coder.id)
                     .map(|e| e.code.as_str())
                     .collect();
+                codes.sort();
                 codes.dedup();
                 let mut lines = Vec::new();
                 for c in codes {
-                    if let Some(code) = data.study.codebook.get(c) {
+                    let Some(code) = data.study.codebook.get(c) else {
+                        lines.push(Line::from(format!(
+                            "{} {}: not in the codebook",
+                            ci + 1,
+                            printable(c)
+                        )));
+                        continue;
+                    };
+                    if !lines.is_empty() {
+                        lines.push(Line::from(""));
+                    }
+                    lines.push(Line::from(vec![
+                        Span::styled(format!("{} ", ci + 1), t.coder(ci)),
+                        Span::styled(
+                            printable(code.name()),
+                            t.code(&code.header.color).patch(t.title()),
+                        ),
+                    ]));
+                    for section in [
+                        Section::Definition,
+                        Section::WhenToUse,
+                        Section::WhenNotToUse,
+                    ] {
+                        let body = code.section(section).unwrap_or("").trim();
+                        if body.is_empty() {
+                            continue;
+                        }
+                        let label = match section {
+                            Section::Definition => "",
+                            Section::WhenToUse => "Use: ",
+                            _ => "Not: ",
+                        };
                         lines.push(Line::from(vec![
-                            Span::styled(format!("{} ", ci + 1), t.coder(ci)),
-                            Span::styled(
-                                printable(code.name()),
-                                t.code(&code.header.color).patch(t.title()),
-                            ),
+                            Span::styled(label, t.dim()),
+                            Span::raw(printable(&body.replace('\n', " "))),
                         ]));
-                        let def = code.section(Section::Definition).unwrap_or("");
-                        lines.push(Line::from(printable(def)));
                     }
                 }
-                frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), *half);
+                lines
+            };
+            match coded.as_slice() {
+                [a, b, ..] => Difference::Two(column(*a), column(*b)),
+                [a] => Difference::One(column(*a)),
+                [] => Difference::One(Vec::new()),
             }
         }
         UnitClass::Boundary if coded.len() >= 2 => {
-            let a = coder_text(unit, &data.coders[coded[0]].id, text);
-            let b = coder_text(unit, &data.coders[coded[1]].id, text);
-            let diff = TextDiff::from_chars(a.as_str(), b.as_str());
-            let mut a_only = Vec::new();
-            let mut b_only = Vec::new();
-            let mut inline = vec![];
-            // Consecutive characters of one kind make one run.
-            let mut runs: Vec<(ChangeTag, String)> = Vec::new();
-            for change in diff.iter_all_changes() {
-                match runs.last_mut() {
-                    Some((tag, s)) if *tag == change.tag() => s.push_str(change.value()),
-                    _ => runs.push((change.tag(), change.value().to_string())),
+            let (ca, cb) = (coded[0], coded[1]);
+            let d = boundary_difference(unit, &data.coders[ca].id, &data.coders[cb].id);
+            let ranges = |v: &[(usize, usize)]| -> String {
+                if v.is_empty() {
+                    return "(nothing)".into();
                 }
-            }
-            for (tag, run) in runs {
-                let s = printable(&run);
-                match tag {
-                    ChangeTag::Delete => {
-                        a_only.push(s.clone());
-                        inline.push(Span::styled(s, t.removed()));
-                    }
-                    ChangeTag::Insert => {
-                        b_only.push(s.clone());
-                        inline.push(Span::styled(s, t.added()));
-                    }
-                    ChangeTag::Equal => inline.push(Span::raw(s)),
-                }
-            }
-            let (na, nb) = (coded[0] + 1, coded[1] + 1);
-            let width = inner.width as usize;
+                v.iter()
+                    .map(|&(s, e)| {
+                        let quote = char_slice(text, s, e).unwrap_or("");
+                        format!("{s}–{e} “{}”", shorten(&printable(quote), 40))
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            };
             let mut lines = vec![
                 Line::from(vec![
-                    Span::styled(format!("only {na}: "), t.coder(coded[0])),
-                    Span::raw(fit(&quote_runs(&a_only), width.saturating_sub(8))),
+                    Span::styled(format!("only {}: ", ca + 1), t.coder(ca)),
+                    Span::raw(ranges(&d.first_only)),
                 ]),
                 Line::from(vec![
-                    Span::styled(format!("only {nb}: "), t.coder(coded[1])),
-                    Span::raw(fit(&quote_runs(&b_only), width.saturating_sub(8))),
+                    Span::styled(format!("only {}: ", cb + 1), t.coder(cb)),
+                    Span::raw(ranges(&d.second_only)),
                 ]),
             ];
-            lines.push(Line::from(inline));
-            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+            // The passage both coded, with what each alone included marked.
+            let plain = t.depth == crate::tui::theme::Depth::None;
+            let mut pieces: Vec<(usize, usize, u8)> = Vec::new();
+            pieces.extend(d.both.iter().map(|&(s, e)| (s, e, 0)));
+            pieces.extend(d.first_only.iter().map(|&(s, e)| (s, e, 1)));
+            pieces.extend(d.second_only.iter().map(|&(s, e)| (s, e, 2)));
+            pieces.sort();
+            let mut marked = Vec::new();
+            for (s, e, who) in pieces {
+                let piece = printable(char_slice(text, s, e).unwrap_or(""));
+                match who {
+                    0 => marked.push(Span::raw(piece)),
+                    1 if plain => marked.push(Span::raw(format!("[{}:{piece}]", ca + 1))),
+                    1 => marked.push(Span::styled(piece, t.removed())),
+                    _ if plain => marked.push(Span::raw(format!("[{}:{piece}]", cb + 1))),
+                    _ => marked.push(Span::styled(piece, t.added())),
+                }
+            }
+            lines.push(Line::from(marked));
+            Difference::One(lines)
         }
         UnitClass::Omission => {
             let missing: Vec<String> = data
@@ -272,26 +332,55 @@ fn draw_difference(
                     ]));
                 }
             }
-            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
+            Difference::One(lines)
         }
-        _ => {
-            let line = Line::from(Span::styled(
-                "Every coder coded this passage the same way.",
-                t.success(),
-            ));
-            frame.render_widget(Paragraph::new(line), inner);
-        }
+        _ => Difference::One(vec![Line::from(Span::styled(
+            "Every coder coded this passage the same way.",
+            t.success(),
+        ))]),
     }
 }
 
-fn quote_runs(runs: &[String]) -> String {
-    if runs.is_empty() {
-        return "(nothing)".into();
+fn draw_difference(state: &State, content: Difference, frame: &mut Frame, area: Rect) {
+    let t = &state.theme;
+    let inner_width = area.width as usize;
+    let rows = content.rows(inner_width);
+    let height = area.height.saturating_sub(1) as usize;
+    let scroll = state.difference_scroll.min(rows.saturating_sub(height));
+    let title = if rows > height {
+        format!(
+            " Difference · lines {}–{} of {} · J K scroll ",
+            scroll + 1,
+            (scroll + height).min(rows),
+            rows
+        )
+    } else {
+        " Difference ".to_string()
+    };
+    let block = Block::default()
+        .borders(Borders::TOP)
+        .title(Span::styled(title, t.dim()));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let para = |lines: Vec<Line<'static>>| {
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: true })
+            .scroll((scroll as u16, 0))
+    };
+    match content {
+        Difference::One(lines) => frame.render_widget(para(lines), inner),
+        Difference::Two(a, b) => {
+            // Two columns and a gutter between them, so the definitions never run together.
+            let [l, _, r] = Layout::horizontal([
+                Constraint::Fill(1),
+                Constraint::Length(2),
+                Constraint::Fill(1),
+            ])
+            .areas(inner);
+            frame.render_widget(para(a), l);
+            frame.render_widget(para(b), r);
+        }
     }
-    runs.iter()
-        .map(|r| format!("“{r}”"))
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 fn draw_decision(
@@ -304,6 +393,7 @@ fn draw_decision(
 ) {
     let t = &state.theme;
     let mut lines = Vec::new();
+    let mut conflict: Option<Vec<String>> = None;
     if state.pending.contains(&unit.id) {
         lines.push(Line::from(Span::styled(
             "Committing the decision…",
@@ -313,38 +403,8 @@ fn draw_decision(
         match standing {
             Standing::Decided(id) => {
                 if let Some(d) = data.decision(id) {
-                    let what = match d.action {
-                        crate::study::Action::Accept => format!(
-                            "accepted {}",
-                            data.coders
-                                .iter()
-                                .find(|c| Some(&c.id) == d.chosen.as_ref())
-                                .map(|c| printable(&c.name))
-                                .unwrap_or_default()
-                        ),
-                        crate::study::Action::Union => "accepted both (the union)".into(),
-                        crate::study::Action::Reject => "rejected: nothing coded here".into(),
-                        _ if d.result.is_empty() => "custom result: nothing coded".into(),
-                        _ => {
-                            let spans: Vec<String> = d
-                                .result
-                                .iter()
-                                .map(|r| {
-                                    let name = data
-                                        .study
-                                        .codebook
-                                        .get(&r.code)
-                                        .map(|c| printable(c.name()))
-                                        .unwrap_or_else(|| printable(&r.code));
-                                    format!("{name} {}–{}", r.start, r.end)
-                                })
-                                .collect();
-                            format!("custom result: {}", spans.join("; "))
-                        }
-                    };
-                    let when = d.at.replace('T', " ");
-                    let when = when.get(..16).unwrap_or(&when).to_string();
-                    let who = printable(d.reviewer.split(" <").next().unwrap_or(""));
+                    let what = decision_words(data, d);
+                    let (who, when) = who_and_when(d);
                     lines.push(Line::from(vec![
                         Span::styled("✓ Decided: ", t.success()),
                         Span::raw(what),
@@ -359,14 +419,16 @@ fn draw_decision(
                 "Stale: decided before a coder recoded this passage; decide again.",
                 t.error(),
             ))),
-            Standing::Conflict(ids) => lines.push(Line::from(Span::styled(
-                format!(
-                    "Conflict: {} decisions hold for this unit ({}); decide again to settle it.",
-                    ids.len(),
-                    ids.join(", ")
-                ),
-                t.error(),
-            ))),
+            Standing::Conflict(ids) => {
+                lines.push(Line::from(Span::styled(
+                    format!(
+                        "Conflict: {} decisions hold for this unit; decide again to settle it.",
+                        ids.len()
+                    ),
+                    t.error(),
+                )));
+                conflict = Some(ids.clone());
+            }
             Standing::Discussion(id) => {
                 let note = data
                     .decision(id)
@@ -400,11 +462,27 @@ fn draw_decision(
         .collect();
     lines.push(Line::from(Span::styled(
         format!(
-            "{} · b both · x reject · e edit · c note · d ⚑ discuss · u undo · ] next",
+            "{} · b both · x reject · e edit · c note · d ⚑ · u undo · ] next",
             coders.join(" · ")
         ),
         t.dim(),
     )));
+    if let Some(ids) = conflict.filter(|_| area.height >= 4) {
+        // The header, the decisions side by side, the keys.
+        let keys = lines.pop();
+        let [head, columns, foot] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Min(1),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        frame.render_widget(Paragraph::new(lines), head);
+        draw_conflicting(t, data, &ids, frame, columns);
+        if let Some(keys) = keys {
+            frame.render_widget(Paragraph::new(keys), foot);
+        }
+        return;
+    }
     let lines: Vec<Line> = lines
         .into_iter()
         .rev()
@@ -412,6 +490,79 @@ fn draw_decision(
         .rev()
         .collect();
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
+}
+
+/// A decision's result in words: "accepted Priya Raman", "rejected: ...".
+fn decision_words(data: &ReviewData, d: &crate::study::Decision) -> String {
+    match d.action {
+        crate::study::Action::Accept => format!(
+            "accepted {}",
+            data.coders
+                .iter()
+                .find(|c| Some(&c.id) == d.chosen.as_ref())
+                .map(|c| printable(&c.name))
+                .unwrap_or_default()
+        ),
+        crate::study::Action::Union => "accepted both (the union)".into(),
+        crate::study::Action::Reject => "rejected: nothing coded here".into(),
+        _ if d.result.is_empty() => "custom result: nothing coded".into(),
+        _ => {
+            let spans: Vec<String> = d
+                .result
+                .iter()
+                .map(|r| {
+                    let name = data
+                        .study
+                        .codebook
+                        .get(&r.code)
+                        .map(|c| printable(c.name()))
+                        .unwrap_or_else(|| printable(&r.code));
+                    format!("{name} {}–{}", r.start, r.end)
+                })
+                .collect();
+            format!("custom result: {}", spans.join("; "))
+        }
+    }
+}
+
+/// The reviewer's name and the time (to the minute), printable.
+fn who_and_when(d: &crate::study::Decision) -> (String, String) {
+    let when = d.at.replace('T', " ");
+    let when = when.get(..16).unwrap_or(&when).to_string();
+    let who = printable(d.reviewer.split(" <").next().unwrap_or(""));
+    (who, printable(&when))
+}
+
+/// The decisions of a conflict side by side: what, who and when, the note.
+fn draw_conflicting(t: &Theme, data: &ReviewData, ids: &[String], frame: &mut Frame, area: Rect) {
+    let decisions: Vec<&crate::study::Decision> =
+        ids.iter().filter_map(|id| data.decision(id)).collect();
+    if decisions.is_empty() {
+        return;
+    }
+    let n = decisions.len() as u32;
+    let columns = Layout::horizontal((0..n).map(|_| Constraint::Ratio(1, n))).split(area);
+    for (k, (d, column)) in decisions.iter().zip(columns.iter()).enumerate() {
+        let (who, when) = who_and_when(d);
+        let mut lines = vec![
+            Line::from(vec![
+                Span::styled(format!("{}. ", (b'A' + k as u8) as char), t.error()),
+                Span::raw(decision_words(data, d)),
+            ]),
+            Line::from(Span::styled(format!("{who}, {when}"), t.dim())),
+        ];
+        if !d.note.is_empty() {
+            lines.push(Line::from(format!(
+                "\u{201c}{}\u{201d}",
+                printable(&d.note)
+            )));
+        }
+        let inner = Rect {
+            width: column.width.saturating_sub(1),
+            ..*column
+        };
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
+    }
 }
 
 fn draw_edit(state: &State, data: &ReviewData, frame: &mut Frame, area: Rect) {

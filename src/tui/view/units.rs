@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Paragraph};
 
 use crate::align::UnitClass;
 use crate::review::Standing;
-use crate::study::text::{char_slice, printable};
+use crate::study::text::printable;
 use crate::tui::data::ReviewData;
 use crate::tui::state::{Pane, Screen, State};
 use crate::tui::theme::Theme;
@@ -27,14 +27,33 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         None => data.open_count(),
         Some(id) => data.counts(&id).map(|c| c.open).unwrap_or(0),
     };
-    let mut title = format!(
-        " Units: {scope_name} · {open_here} open · showing {}",
-        state.filter.word()
-    );
+    let mut shown = state.filter.word().to_string();
     if let Some(c) = state.class_filter {
-        title.push_str(&format!(", {}", c.name()));
+        shown.push_str(&format!(", {}", c.name()));
     }
-    title.push(' ');
+    if let Some(f) = state.filters.describe_short() {
+        shown.push_str(&format!(", {}", printable(&f)));
+    }
+    // The filtered count, always, first: "37 of 208"; the rest is cut on a
+    // narrow screen, the label and the open count first.
+    let count = format!("{} of {}", visible.len(), state.scope_units());
+    let room = area.width.saturating_sub(4) as usize;
+    // "208 open" says something only when the list is not the open units.
+    let open_part = if state.filter == crate::tui::state::StandingFilter::Open {
+        String::new()
+    } else {
+        format!(" · {open_here} open")
+    };
+    let mut title = format!(" Units: {count} · {scope_name} · {shown}{open_part} ");
+    if title.chars().count() > room {
+        title = format!(" {count} · {scope_name} · {shown}{open_part} ");
+    }
+    if title.chars().count() > room {
+        title = format!(" {count} · {scope_name} · {shown} ");
+    }
+    if title.chars().count() > room {
+        title = format!(" {} ", fit(title.trim(), room.saturating_sub(2)));
+    }
     let focused = state.focus == Pane::Units && state.screen == Screen::Browse;
     let block = Block::bordered().title(Span::styled(
         title,
@@ -105,7 +124,7 @@ fn unit_row(
     let text = data
         .study
         .transcript(&u.transcript)
-        .and_then(|tr| char_slice(&tr.text, u.start, u.end.min(u.start + 200)))
+        .and_then(|tr| tr.slice(u.start, u.end.min(u.start + 200)))
         .unwrap_or("");
     let word = match standing {
         _ if state.pending.contains(&u.id) => "saving",

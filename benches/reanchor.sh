@@ -1,0 +1,54 @@
+#!/bin/sh
+# Time `concord reanchor` on the large generated study: 1,000 transcripts
+# of 60,000 characters, 3 coders, 150 excerpts per transcript per coder,
+# committed; then one random edit in each transcript (a word inserted,
+# deleted or replaced at a seeded random place, inside codings or not),
+# and concord moves all 450,000 codings.
+# Usage: benches/reanchor.sh [DIR]   (DIR defaults to a temporary folder)
+set -eu
+cd "$(dirname "$0")/.."
+cargo build --release --quiet
+bin=$PWD/target/release/concord
+dir=${1:-$(mktemp -d)/large-study}
+if [ ! -f "$dir/concord.toml" ]; then
+    "$bin" generate --transcripts 1000 --chars 60000 --coders 3 --excerpts 150 --seed 1 --path "$dir"
+fi
+cd "$dir"
+if [ ! -d .git ]; then
+    git init -q -b main
+    git config user.name "Bench Editor"
+    git config user.email bench@example.org
+    git add -A
+    git commit -qm "the generated study"
+fi
+git reset -q --hard
+echo "study: $dir ($(du -sh --exclude=.git . | cut -f1))"
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+python3 - <<'EOF'
+import glob, random
+rng = random.Random(7)
+for path in sorted(glob.glob("transcripts/*.txt")):
+    text = open(path, encoding="utf-8").read()
+    at = rng.randrange(len(text))
+    kind = rng.randrange(3)
+    if kind == 0:
+        text = text[:at] + "indeed " + text[at:]
+    elif kind == 1:
+        text = text[:at] + text[at + rng.randrange(1, 12):]
+    else:
+        text = text[:at] + "[name]" + text[at + rng.randrange(1, 12):]
+    open(path, "w", encoding="utf-8", newline="\n").write(text)
+EOF
+run() {
+    /usr/bin/time -v "$bin" "$@" >/dev/null 2>/tmp/concord-time.$$ || true
+    wall=$(grep 'Elapsed (wall clock)' /tmp/concord-time.$$ | sed 's/.*: //')
+    user=$(grep 'User time' /tmp/concord-time.$$ | sed 's/.*: //')
+    rss=$(grep 'Maximum resident' /tmp/concord-time.$$ | sed 's/.*: //')
+    said=$(grep 'transcript(s) edited' /tmp/concord-time.$$ || true)
+    printf '%-32s wall %s  user %ss  peak %s MB\n    %s\n' "concord $*" "$wall" "$user" "$((rss / 1024))" "$said"
+    rm -f /tmp/concord-time.$$
+}
+run reanchor --dry-run
+run reanchor --dry-run
+run reanchor
+git reset -q --hard HEAD~1

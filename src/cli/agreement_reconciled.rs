@@ -1,0 +1,95 @@
+//! `concord agreement`: the after-reconciliation section, each coder
+//! against the consensus and how the units were settled.
+
+use crate::agreement::input::Input;
+use crate::review::reconciled::{Reconciled, reconciled};
+use crate::study::Study;
+use crate::study::text::{printable, shorten};
+
+/// The figures on the study's review units and decisions (only the
+/// transcripts `input` has).
+pub fn compute(study: &Study, input: &Input) -> Reconciled {
+    let transcripts: Vec<&str> = input.transcripts.iter().map(|t| t.id.as_str()).collect();
+    let units: Vec<_> = crate::align::review_units(study)
+        .into_iter()
+        .filter(|u| transcripts.contains(&u.transcript.as_str()))
+        .collect();
+    let codes: Vec<String> = input
+        .codable_codes()
+        .into_iter()
+        .map(|c| input.codes[c].id.clone())
+        .collect();
+    let characters = input.transcripts.iter().map(|t| t.length as u64).sum();
+    reconciled(&units, &study.decisions, &input.coders, &codes, characters)
+}
+
+/// The text section under the table; nothing when nothing was decided.
+pub fn text(r: &Reconciled) -> String {
+    if r.decided == 0 {
+        return String::new();
+    }
+    let actions: Vec<String> = r
+        .by_action
+        .iter()
+        .map(|(a, n)| format!("{} {n}", printable(a)))
+        .collect();
+    let mut out = format!(
+        "\nAfter reconciliation: {} units, {} coded alike, {} decided ({}), {} not settled yet\n",
+        r.units,
+        r.agreed,
+        r.decided,
+        actions.join(", "),
+        r.unsettled
+    );
+    let reviewers: Vec<String> = r
+        .by_reviewer
+        .iter()
+        .map(|(who, n)| format!("{} {n}", printable(who)))
+        .collect();
+    out.push_str(&format!("Decided by: {}\n", reviewers.join(", ")));
+    out.push_str(
+        "Each coder's coded characters that stood in the consensus, and κ against it (settled units):\n",
+    );
+    out.push_str(&format!("{:<29}", "Code"));
+    for c in &r.coders {
+        out.push_str(&format!("{:>16}", shorten(&printable(&c.coder), 15)));
+    }
+    out.push('\n');
+    // Codes in the order of the first coder's rows, then any another coder has.
+    let mut codes: Vec<Option<&str>> = Vec::new();
+    for c in &r.coders {
+        for row in &c.codes {
+            if !codes.contains(&row.code.as_deref()) && row.code.is_some() {
+                codes.push(row.code.as_deref());
+            }
+        }
+    }
+    codes.push(None);
+    for code in codes {
+        out.push_str(&format!(
+            "{:<29}",
+            shorten(&printable(code.unwrap_or("overall")), 28)
+        ));
+        for c in &r.coders {
+            let cell = c
+                .codes
+                .iter()
+                .find(|row| row.code.as_deref() == code)
+                .map(|row| {
+                    let share = row
+                        .stood_share
+                        .value()
+                        .map_or("–".to_string(), |s| format!("{:.0}%", s * 100.0));
+                    let kappa = row
+                        .kappa
+                        .value()
+                        .map_or("–".to_string(), |k| format!("{k:.2}"));
+                    format!("{share} κ {kappa}")
+                })
+                .unwrap_or_else(|| "–".to_string());
+            out.push_str(&format!("{cell:>16}"));
+        }
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,401 @@
+//! The derived cache: what concord computes from a study (the checked
+//! study, its problems, review units, agreement figures, a command's
+//! summary), kept under `.git/concord/` between runs and keyed by the git
+//! object ids of the files it was computed from, so a command on a study
+//! that has not changed reads no study file.
+//!
+//! The key of a study is the blob id of each of its files (and what was
+//! skipped, and why). A file's blob id comes from the git index when the
+//! file's `stat` data (mtime, ctime, size, inode) still match the index
+//! entry and the entry is not "racily clean" (modified in the same instant
+//! the index was written: git's own rule); otherwise the file is read and
+//! hashed. So after `git commit` (or `git add`) nothing is read; a file
+//! edited since is read (and only it), and any change of content is a new
+//! key. Untracked files are always hashed.
+//!
+//! Each value is one file `.git/concord/<name>.bin`: a header (magic,
+//! [`FORMAT`], concord's version, the study key, the payload's length) and
+//! the value in MessagePack (`rmp-serde`, with field names, so the types'
+//! optional fields round-trip). A value from another version or format, for
+//! another key, truncated or undecodable is ignored and recomputed, never
+//! trusted; a value that cannot be written is simply not kept. Never in the
+//! working tree, never committed. Bump [`FORMAT`] whenever a cached type
+//! changes shape.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use git2::{ObjectType, Oid, Repository};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::repo::RepoError;
+use crate::repo::read::{FileReads, Listing, list_study, read_file, read_listed};
+use crate::study::{self, Loaded, StudyFiles};
+
+/// The layout of a cache file; bump it when a cached type changes shape.
+pub const FORMAT: u32 = 2;
+const MAGIC: &[u8; 14] = b"concord-cache\n";
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+/// The cached checked study (the largest value).
+const STUDY: &str = "study";
+
+/// A study opened through the cache: its listing and key, and the checked
+/// study itself only once something needs it.
+pub struct Opened<'r> {
+    root: PathBuf,
+    listing: Listing,
+    reads: &'r FileReads,
+    /// `None` outside a git repository: then nothing is cached.
+    store: Option<Store>,
+    /// Files read to hash them while keying: not read twice.
+    read_while_keying: HashMap<String, Vec<u8>>,
+    loaded: std::cell::OnceCell<Loaded>,
+    /// Keep the checked study in the cache when it is computed.
+    keep_study: bool,
+}
+
+struct Store {
+    dir: PathBuf,
+    key: String,
+}
+
+impl<'r> Opened<'r> {
+    /// List the study at `root` and find its key (reading only files whose
+    /// blob id the index cannot vouch for).
+    pub fn open(root: &Path, reads: &'r FileReads) -> Result<Opened<'r>, RepoError> {
+        let listing = list_study(root)?;
+        let mut read_while_keying = HashMap::new();
+        let store = if disabled() {
+            None
+        } else {
+            key_of(root, &listing, reads, &mut read_while_keying)
+        };
+        Ok(Opened {
+            root: root.to_path_buf(),
+            listing,
+            reads,
+            store,
+            read_while_keying,
+            loaded: std::cell::OnceCell::new(),
+            keep_study: false,
+        })
+    }
+
+    /// Keep the checked study itself in the cache when it has to be
+    /// computed (the review screen and filtered figures need all of it;
+    /// `check` and `status` need only their summaries, and writing the
+    /// whole study would slow their first run).
+    pub fn keep_study(&mut self) {
+        self.keep_study = true;
+    }
+
+    /// Whether values are cached at all (the study is in a git repository).
+    pub fn caches(&self) -> bool {
+        self.store.is_some()
+    }
+
+    /// The study key (the hash of its files' blob ids), if cached.
+    pub fn key(&self) -> Option<&str> {
+        self.store.as_ref().map(|s| s.key.as_str())
+    }
+
+    /// The checked study: from the cache, or read and checked.
+    pub fn loaded(&self) -> &Loaded {
+        self.loaded.get_or_init(|| self.compute_loaded())
+    }
+
+    fn compute_loaded(&self) -> Loaded {
+        if let Some(l) = self.get::<Loaded>(STUDY) {
+            return l;
+        }
+        let loaded = study::check_owned(self.files());
+        if self.keep_study {
+            self.put(STUDY, &loaded);
+        }
+        loaded
+    }
+
+    /// The study's files, read (those read while keying are not read again).
+    pub fn files(&self) -> StudyFiles {
+        let mut files = StudyFiles {
+            skipped: self.listing.skipped.clone(),
+            ..StudyFiles::default()
+        };
+        let rest = Listing {
+            files: self
+                .listing
+                .files
+                .iter()
+                .filter(|(rel, _)| !self.read_while_keying.contains_key(rel))
+                .map(|(rel, m)| (rel.clone(), m.clone()))
+                .collect(),
+            skipped: Vec::new(),
+        };
+        let read = read_listed(&self.root, &rest, self.reads);
+        files.files = read.files;
+        files.skipped.extend(read.skipped);
+        for (rel, bytes) in &self.read_while_keying {
+            files.files.insert(rel.clone(), bytes.clone());
+        }
+        files
+    }
+
+    /// The value `name` of this study: from the cache if it was computed
+    /// for the same files by this version, else made from the checked
+    /// study and kept.
+    pub fn derived<T: Serialize + DeserializeOwned>(
+        &self,
+        name: &str,
+        make: impl FnOnce(&Loaded) -> T,
+    ) -> T {
+        if let Some(v) = self.get::<T>(name) {
+            return v;
+        }
+        let v = make(self.loaded());
+        self.put(name, &v);
+        v
+    }
+
+    /// The checked study, computed now if it was not yet (read and
+    /// checked, or from the cache), owned: for a caller that derives its
+    /// own value from it and keeps that ([`Opened::keep`]).
+    pub fn into_loaded(mut self) -> Loaded {
+        match self.loaded.take() {
+            Some(l) => l,
+            None => self.compute_loaded(),
+        }
+    }
+
+    /// The value `name`, if the cache holds it for this study and version.
+    pub fn cached<T: DeserializeOwned>(&self, name: &str) -> Option<T> {
+        self.get(name)
+    }
+
+    /// Keep `value` as the value `name` of this study.
+    pub fn keep<T: Serialize>(&self, name: &str, value: &T) {
+        self.put(name, value)
+    }
+
+    fn get<T: DeserializeOwned>(&self, name: &str) -> Option<T> {
+        let store = self.store.as_ref()?;
+        read_value(&store.dir, name, &store.key)
+    }
+
+    fn put<T: Serialize>(&self, name: &str, value: &T) {
+        if let Some(store) = &self.store {
+            write_value(&store.dir, name, &store.key, value);
+        }
+    }
+}
+
+/// `CONCORD_NO_CACHE` set: nothing is read from or kept in the cache (for
+/// comparing figures, and for benchmarks of the cold path).
+fn disabled() -> bool {
+    std::env::var_os("CONCORD_NO_CACHE").is_some()
+}
+
+/// The cache folder of a repository whose git folder is `git_dir`.
+pub fn cache_dir(git_dir: &Path) -> PathBuf {
+    git_dir.join("concord")
+}
+
+/// The value `name` in the cache folder `dir`, if it was kept for `key` by
+/// this version of concord (for values keyed by something other than the
+/// study's files, such as the trend's figures by tree ids).
+pub fn read_value<T: DeserializeOwned>(dir: &Path, name: &str, key: &str) -> Option<T> {
+    if disabled() {
+        return None;
+    }
+    let bytes = std::fs::read(dir.join(format!("{name}.bin"))).ok()?;
+    decode(&bytes, key)
+}
+
+/// Keep `value` as `name` for `key` in the cache folder `dir`. A cache that
+/// cannot be written is not kept; the command's work is done either way.
+pub fn write_value<T: Serialize>(dir: &Path, name: &str, key: &str, value: &T) {
+    if disabled() {
+        return;
+    }
+    if let Some(bytes) = encode(value, key) {
+        let _ = write_replacing(&dir.join(format!("{name}.bin")), &bytes);
+    }
+}
+
+/// Write to a temporary file beside `path`, then rename it over `path`: a
+/// reader sees the old value or the new one. Not flushed to disk (it is a
+/// cache: a torn file fails the length check and is recomputed).
+fn write_replacing(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// The header and the value.
+pub fn encode<T: Serialize>(value: &T, key: &str) -> Option<Vec<u8>> {
+    let payload = rmp_serde::to_vec_named(value).ok()?;
+    let mut out = Vec::with_capacity(payload.len() + 128);
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&FORMAT.to_le_bytes());
+    for field in [VERSION.as_bytes(), key.as_bytes()] {
+        out.extend_from_slice(&(field.len() as u32).to_le_bytes());
+        out.extend_from_slice(field);
+    }
+    out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+    out.extend_from_slice(&payload);
+    Some(out)
+}
+
+/// The value, if `bytes` hold one of this format and version for `key`.
+pub fn decode<T: DeserializeOwned>(bytes: &[u8], key: &str) -> Option<T> {
+    let rest = bytes.strip_prefix(MAGIC.as_slice())?;
+    let (format, mut rest) = rest.split_at_checked(4)?;
+    if u32::from_le_bytes(format.try_into().ok()?) != FORMAT {
+        return None;
+    }
+    for expected in [VERSION.as_bytes(), key.as_bytes()] {
+        let (len, after) = rest.split_at_checked(4)?;
+        let len = u32::from_le_bytes(len.try_into().ok()?) as usize;
+        let (field, after) = after.split_at_checked(len)?;
+        if field != expected {
+            return None;
+        }
+        rest = after;
+    }
+    let (len, payload) = rest.split_at_checked(8)?;
+    if u64::from_le_bytes(len.try_into().ok()?) != payload.len() as u64 {
+        return None;
+    }
+    rmp_serde::from_slice(payload).ok()
+}
+
+/// The study's key and where its values live, or `None` when it is not in
+/// a git repository with a working tree (or the index cannot be read).
+fn key_of(
+    root: &Path,
+    listing: &Listing,
+    reads: &FileReads,
+    read_while_keying: &mut HashMap<String, Vec<u8>>,
+) -> Option<Store> {
+    let repo = Repository::discover(root).ok()?;
+    let workdir = repo.workdir()?.canonicalize().ok()?;
+    let root_abs = root.canonicalize().ok()?;
+    let prefix = root_abs.strip_prefix(&workdir).ok()?;
+    let prefix = prefix.to_str()?.replace(std::path::MAIN_SEPARATOR, "/");
+    let prefix = if prefix.is_empty() {
+        String::new()
+    } else {
+        format!("{prefix}/")
+    };
+    let index = repo.index().ok()?;
+    let index_written = std::fs::metadata(repo.path().join("index"))
+        .ok()
+        .and_then(|m| stat_of(&m))
+        .map(|s| s.mtime);
+    let mut listed = String::new();
+    for (rel, meta) in &listing.files {
+        let from_index = index
+            .get_path(Path::new(&format!("{prefix}{rel}")), 0)
+            .filter(|e| {
+                let Some(stat) = stat_of(meta) else {
+                    return false;
+                };
+                let entry = Stat {
+                    mtime: (e.mtime.seconds() as i64, e.mtime.nanoseconds()),
+                    ctime: (e.ctime.seconds() as i64, e.ctime.nanoseconds()),
+                    size: e.file_size as u64,
+                    ino: e.ino as u64,
+                };
+                // Racily clean: written in the same instant as the index,
+                // it may have changed after its entry was made.
+                let racy = index_written.is_none_or(|w| stat.mtime >= w);
+                !racy && stat.same_as(&entry)
+            })
+            .map(|e| e.id);
+        let id = match from_index {
+            Some(id) => id,
+            None => {
+                let bytes = read_file(root, rel, reads).ok()?;
+                let id = Oid::hash_object(ObjectType::Blob, &bytes).ok()?;
+                read_while_keying.insert(rel.clone(), bytes);
+                id
+            }
+        };
+        listed.push_str(&format!("{id} {rel}\n"));
+    }
+    for (rel, why) in &listing.skipped {
+        listed.push_str(&format!("skipped {rel}: {why}\n"));
+    }
+    let key = Oid::hash_object(ObjectType::Blob, listed.as_bytes()).ok()?;
+    Some(Store {
+        dir: cache_dir(repo.path()),
+        key: key.to_string(),
+    })
+}
+
+/// The `stat` data git keeps in its index, to tell an unchanged file.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Stat {
+    mtime: (i64, u32),
+    ctime: (i64, u32),
+    size: u64,
+    ino: u64,
+}
+
+impl Stat {
+    /// As git compares them: sizes are kept in 32 bits, and an inode of 0
+    /// means the index did not record one.
+    fn same_as(&self, entry: &Stat) -> bool {
+        self.mtime == entry.mtime
+            && self.ctime == entry.ctime
+            && (self.size & 0xffff_ffff) == entry.size
+            && (entry.ino == 0 || (self.ino & 0xffff_ffff) == entry.ino)
+    }
+}
+
+#[cfg(unix)]
+fn stat_of(m: &std::fs::Metadata) -> Option<Stat> {
+    use std::os::unix::fs::MetadataExt;
+    Some(Stat {
+        mtime: (m.mtime(), m.mtime_nsec() as u32),
+        ctime: (m.ctime(), m.ctime_nsec() as u32),
+        size: m.size(),
+        ino: m.ino(),
+    })
+}
+
+/// Elsewhere every file is hashed: no `stat` data to compare.
+#[cfg(not(unix))]
+fn stat_of(_: &std::fs::Metadata) -> Option<Stat> {
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_value_round_trips_and_a_foreign_or_broken_one_is_refused() {
+        let v = vec![("a".to_string(), Some(3u32)), ("b".into(), None)];
+        let bytes = encode(&v, "k1").unwrap();
+        assert_eq!(decode::<Vec<(String, Option<u32>)>>(&bytes, "k1"), Some(v));
+        // Another study key, a truncated file, a flipped format number.
+        assert_eq!(decode::<Vec<(String, Option<u32>)>>(&bytes, "k2"), None);
+        assert_eq!(
+            decode::<Vec<(String, Option<u32>)>>(&bytes[..bytes.len() - 1], "k1"),
+            None
+        );
+        let mut other = bytes.clone();
+        other[MAGIC.len()] ^= 1;
+        assert_eq!(decode::<Vec<(String, Option<u32>)>>(&other, "k1"), None);
+        // Another version of concord.
+        let mut old = bytes.clone();
+        let at = MAGIC.len() + 4 + 4;
+        old[at] ^= 1;
+        assert_eq!(decode::<Vec<(String, Option<u32>)>>(&old, "k1"), None);
+    }
+}

@@ -1,0 +1,237 @@
+//! `concord reanchor` in the effects layer: for each transcript, the text
+//! its codings were made on (the transcript at the newest commit that
+//! changed any of its codings files) and the text in the working tree; the
+//! pure core ([`crate::study::reanchor`]) moves the codings and decisions
+//! between the two, and the moved files are written and committed in one
+//! commit.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use git2::{DiffOptions, Oid, Sort};
+
+use crate::repo::RepoError;
+use crate::repo::at_commit::GitStudy;
+use crate::repo::git::Person;
+use crate::repo::write::write_atomically;
+use crate::study::files::{FileRole, codings_path, decisions_path, role_of, transcript_path};
+use crate::study::reanchor::{OffsetMap, Reanchored, move_decision, reanchor_with};
+use crate::study::write::{codings_text, decisions_text};
+use crate::study::{Decision, Study};
+
+/// The newest commit (from `HEAD`) that changed a codings file of each of
+/// `wanted`, by transcript id. A transcript whose codings were never
+/// committed is absent.
+pub fn codings_commits(
+    gs: &GitStudy,
+    wanted: &BTreeSet<String>,
+) -> Result<BTreeMap<String, Oid>, RepoError> {
+    let mut found = BTreeMap::new();
+    let head = match gs.repo.head().and_then(|h| h.peel_to_commit()) {
+        Ok(c) => c,
+        Err(_) => return Ok(found),
+    };
+    let mut walk = gs.repo.revwalk()?;
+    walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
+    walk.push(head.id())?;
+    let prefix = if gs.prefix.is_empty() {
+        String::new()
+    } else {
+        format!("{}/", gs.prefix)
+    };
+    for oid in walk {
+        let oid = oid?;
+        let commit = gs.repo.find_commit(oid)?;
+        let tree = commit.tree()?;
+        let parent_tree = match commit.parents().next() {
+            Some(p) => Some(p.tree()?),
+            None => None,
+        };
+        let mut opts = DiffOptions::new();
+        opts.pathspec(format!("{prefix}codings/"));
+        let diff = gs
+            .repo
+            .diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), Some(&mut opts))?;
+        for delta in diff.deltas() {
+            let Some(path) = delta.new_file().path().or(delta.old_file().path()) else {
+                continue;
+            };
+            let path = path.to_string_lossy().replace('\\', "/");
+            let Some(rel) = path.strip_prefix(&prefix) else {
+                continue;
+            };
+            if let FileRole::Codings { transcript, .. } = role_of(rel) {
+                if wanted.contains(&transcript) {
+                    found.entry(transcript).or_insert(oid);
+                }
+            }
+        }
+        if found.len() == wanted.len() {
+            break;
+        }
+    }
+    Ok(found)
+}
+
+/// The text of study file `rel` at `commit`, if it is there and UTF-8.
+pub fn text_at(gs: &GitStudy, commit: Oid, rel: &str) -> Result<Option<String>, RepoError> {
+    let Some(tree) = gs.study_tree(commit)? else {
+        return Ok(None);
+    };
+    let Ok(entry) = tree.get_path(Path::new(rel)) else {
+        return Ok(None);
+    };
+    let Ok(blob) = gs.repo.find_blob(entry.id()) else {
+        return Ok(None);
+    };
+    Ok(String::from_utf8(blob.content().to_vec()).ok())
+}
+
+/// What re-anchoring one transcript did.
+#[derive(Debug, Clone)]
+pub struct TranscriptReanchored {
+    pub transcript: String,
+    /// The commit whose text the codings were made on.
+    pub since: Oid,
+    /// By coder, every coding (moved or not), in file order.
+    pub codings: BTreeMap<String, Vec<Reanchored>>,
+    /// The decisions log with unit and result spans moved.
+    pub decisions: Option<Vec<Decision>>,
+    pub decisions_moved: usize,
+}
+
+impl TranscriptReanchored {
+    pub fn all(&self) -> impl Iterator<Item = (&str, &Reanchored)> {
+        self.codings
+            .iter()
+            .flat_map(|(coder, v)| v.iter().map(move |r| (coder.as_str(), r)))
+    }
+}
+
+/// Re-anchor every transcript of `study` (or only `only`) whose working text
+/// differs from the text at its codings' last commit.
+pub fn plan(
+    gs: &GitStudy,
+    study: &Study,
+    only: Option<&str>,
+) -> Result<Vec<TranscriptReanchored>, RepoError> {
+    let wanted: BTreeSet<String> = study
+        .codings
+        .iter()
+        .map(|f| f.transcript.clone())
+        .filter(|t| only.is_none_or(|o| o == t))
+        .collect();
+    if let Some(o) = only {
+        if study.transcript(o).is_none() {
+            return Err(RepoError::Refused(format!(
+                "there is no transcript {o:?} (transcripts/{o}.txt); concord status lists them"
+            )));
+        }
+    }
+    let since = codings_commits(gs, &wanted)?;
+    let mut out = Vec::new();
+    for (t, commit) in since {
+        let Some(now) = study.transcript(&t) else {
+            continue;
+        };
+        let Some(then) = text_at(gs, commit, &transcript_path(&t))? else {
+            continue;
+        };
+        if then == now.text {
+            continue;
+        }
+        let map = OffsetMap::between(&then, &now.text);
+        let codings = study
+            .codings
+            .iter()
+            .filter(|f| f.transcript == t)
+            .map(|f| {
+                (
+                    f.coder.clone(),
+                    reanchor_with(&map, &then, &now.text, &f.codings),
+                )
+            })
+            .collect();
+        let (decisions, decisions_moved) = match study.decisions.iter().find(|f| f.transcript == t)
+        {
+            Some(f) => {
+                let moved: Vec<Decision> =
+                    f.decisions.iter().map(|d| move_decision(&map, d)).collect();
+                let n = moved
+                    .iter()
+                    .zip(&f.decisions)
+                    .filter(|(a, b)| a != b)
+                    .count();
+                (Some(moved), n)
+            }
+            None => (None, 0),
+        };
+        out.push(TranscriptReanchored {
+            transcript: t,
+            since: commit,
+            codings,
+            decisions,
+            decisions_moved,
+        });
+    }
+    Ok(out)
+}
+
+/// Write the moved codings and decisions (canonical form) and commit them
+/// with the edited transcripts, in one commit authored by `author`.
+pub fn write_and_commit(
+    gs: &GitStudy,
+    done: &[TranscriptReanchored],
+    author: &Person,
+    message: &str,
+) -> Result<Option<Oid>, RepoError> {
+    let root = gs
+        .root
+        .as_ref()
+        .ok_or_else(|| RepoError::Refused("the repository has no working tree".into()))?;
+    let mut paths: Vec<PathBuf> = Vec::new();
+    let in_repo = |rel: &str| -> PathBuf {
+        if gs.prefix.is_empty() {
+            PathBuf::from(rel)
+        } else {
+            Path::new(&gs.prefix).join(rel)
+        }
+    };
+    for t in done {
+        paths.push(in_repo(&transcript_path(&t.transcript)));
+        for (coder, codings) in &t.codings {
+            let rel = codings_path(coder, &t.transcript);
+            let moved: Vec<_> = codings.iter().map(|r| r.coding.clone()).collect();
+            write_atomically(&root.join(&rel), codings_text(&moved).as_bytes())?;
+            paths.push(in_repo(&rel));
+        }
+        if let Some(d) = &t.decisions {
+            let rel = decisions_path(&t.transcript);
+            write_atomically(&root.join(&rel), decisions_text(d).as_bytes())?;
+            paths.push(in_repo(&rel));
+        }
+    }
+    if paths.is_empty() {
+        return Ok(None);
+    }
+    // Staged file by file: `add_all` with thousands of path specs matches
+    // every file of the tree against every spec.
+    let mut index = gs.repo.index()?;
+    for p in &paths {
+        index.add_path(p)?;
+    }
+    index.write()?;
+    let tree = gs.repo.find_tree(index.write_tree()?)?;
+    let parent = gs.repo.head()?.peel_to_commit()?;
+    let sig = git2::Signature::now(&author.name, &author.email)?;
+    // git2 moves HEAD only if it still points at `parent`: a commit made
+    // meanwhile is not overwritten (the command fails and can be run again).
+    Ok(Some(gs.repo.commit(
+        Some("HEAD"),
+        &sig,
+        &sig,
+        message,
+        &tree,
+        &[&parent],
+    )?))
+}

@@ -1,0 +1,109 @@
+//! `concord reanchor`: a transcript edited outside concord, its codings and
+//! decisions moved in one commit; codings whose text changed kept and named.
+
+mod common;
+
+use common::*;
+
+/// The valid study committed in a new repository with its own identity.
+fn committed_study() -> (tempfile::TempDir, git2::Repository) {
+    let dir = study(&valid_files());
+    let repo = git2::Repository::init(dir.path()).unwrap();
+    {
+        let mut cfg = repo.config().unwrap();
+        cfg.set_str("user.name", "Pat Editor").unwrap();
+        cfg.set_str("user.email", "pat@example.org").unwrap();
+    }
+    let mut index = repo.index().unwrap();
+    index
+        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+        .unwrap();
+    index.write().unwrap();
+    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+    let sig = git2::Signature::now("Pat Editor", "pat@example.org").unwrap();
+    repo.commit(Some("HEAD"), &sig, &sig, "study", &tree, &[])
+        .unwrap();
+    drop(tree);
+    (dir, repo)
+}
+
+fn edit_transcript(dir: &std::path::Path, from: &str, to: &str) {
+    let p = dir.join("transcripts/t1.txt");
+    let text = std::fs::read_to_string(&p).unwrap();
+    assert!(text.contains(from));
+    std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn codings_and_decisions_follow_an_edit_before_them_in_one_commit() {
+    let (dir, repo) = committed_study();
+    edit_transcript(dir.path(), "How did it go?", "How did it go for you?");
+    // Before: check sees the codings off their quotes.
+    assert_eq!(run_in(dir.path(), &["check"]).status.code(), Some(1));
+
+    let dry = run_in(dir.path(), &["reanchor", "--dry-run"]);
+    assert_eq!(dry.status.code(), Some(0), "{}", stderr(&dry));
+    assert!(
+        repo.statuses(None).unwrap().iter().count() == 1,
+        "--dry-run wrote something"
+    );
+
+    let out = run_in(dir.path(), &["reanchor", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["moved"], 2);
+    assert_eq!(v["need_a_human"], 0);
+
+    let a = std::fs::read_to_string(dir.path().join("codings/coder-a/t1.jsonl")).unwrap();
+    assert!(a.contains("\"start\":33,\"end\":80"), "{a}");
+    let d = std::fs::read_to_string(dir.path().join("decisions/t1.jsonl")).unwrap();
+    assert!(d.contains("\"unit\":\"t1:33-80:ab12\""), "{d}");
+    assert!(d.contains("\"start\":33,\"end\":80"), "{d}");
+
+    let check = run_in(dir.path(), &["check"]);
+    assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
+    assert!(
+        repo.statuses(None).unwrap().is_empty(),
+        "git status not clean"
+    );
+    let head = repo.head().unwrap().peel_to_commit().unwrap();
+    assert!(head.message().unwrap().starts_with("reanchor:"));
+    assert_eq!(head.author().name().unwrap(), "Pat Editor");
+    assert_eq!(head.parent_count(), 1, "one commit");
+
+    // Nothing more to do.
+    let again = run_in(dir.path(), &["reanchor"]);
+    assert_eq!(again.status.code(), Some(0));
+    assert!(
+        stderr(&again).contains("nothing to move"),
+        "{}",
+        stderr(&again)
+    );
+}
+
+#[test]
+fn a_coding_whose_text_changed_is_kept_and_named_by_check() {
+    let (dir, _repo) = committed_study();
+    // "bad" is inside both coders' codings.
+    edit_transcript(dir.path(), "bad weeks", "hard weeks");
+    let out = run_in(dir.path(), &["reanchor"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let said = stdout(&out);
+    assert!(
+        said.contains("c-1") && said.contains("needs a human"),
+        "{said}"
+    );
+    let a = std::fs::read_to_string(dir.path().join("codings/coder-a/t1.jsonl")).unwrap();
+    assert!(a.contains("\"id\":\"c-1\""), "kept: {a}");
+    assert!(
+        a.contains("bad weeks"),
+        "the old quote is kept for the human: {a}"
+    );
+    let check = run_in(dir.path(), &["check"]);
+    assert_eq!(check.status.code(), Some(1));
+    assert!(
+        stdout(&check).contains("codings/coder-a/t1.jsonl:1"),
+        "{}",
+        stdout(&check)
+    );
+}

@@ -1,0 +1,201 @@
+//! `concord report`: the methods report of the demo study, as the real
+//! binary writes it. Its figures are `concord agreement --json`'s; the
+//! Markdown is snapshotted; the HTML opens in headless Chromium without a
+//! console error, shows the chart, and prints to PDF.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{run_in, stderr, stdout};
+use serde_json::Value;
+
+fn demo() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_in(dir.path(), &["demo", "--path", "demo"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let path = dir.path().join("demo");
+    (dir, path)
+}
+
+/// Every reliability figure and interval in the report is the one
+/// `concord agreement --json --ci` gives with the same resamples and seed.
+#[test]
+fn report_figures_equal_agreement_json() {
+    let (_dir, demo) = demo();
+    let md = stdout(&run_in(&demo, &["report", "--boot", "200", "--seed", "3"]));
+    let json: Value = serde_json::from_str(&stdout(&run_in(
+        &demo,
+        &[
+            "agreement",
+            "--json",
+            "--ci",
+            "0.95",
+            "--boot",
+            "200",
+            "--seed",
+            "3",
+        ],
+    )))
+    .unwrap();
+    let mut checked = 0;
+    for row in json["rows"].as_array().unwrap() {
+        if !row["transcript"].is_null() || row["character"].is_null() {
+            continue;
+        }
+        let name = row["code"].as_str().unwrap_or("overall");
+        let line = md
+            .lines()
+            .find(|l| l.starts_with(&format!("| {name} | ")))
+            .unwrap_or_else(|| panic!("no reliability row for {name}:\n{md}"));
+        for key in ["character.cohen_kappa", "character.gwet_ac1", "turn.alpha"] {
+            let (group, figure) = key.split_once('.').unwrap();
+            let Some(v) = row[group][figure].as_f64() else {
+                continue;
+            };
+            let i = &row["intervals"][key];
+            let expected = format!(
+                "{v:.3} [{:.3}, {:.3}]",
+                i["low"].as_f64().unwrap(),
+                i["high"].as_f64().unwrap()
+            );
+            assert!(
+                line.contains(&expected),
+                "{name} {key}: {expected} not in {line}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 50, "{checked}");
+}
+
+/// The Markdown report of the demo study (commits are dated, so their ids
+/// are stable).
+#[test]
+fn markdown_report_of_the_demo_study() {
+    let (_dir, demo) = demo();
+    let md = stdout(&run_in(&demo, &["report", "--boot", "100"]));
+    insta::assert_snapshot!(md);
+}
+
+/// Debian's chromium, or a reason to skip.
+fn chromium() -> Option<PathBuf> {
+    ["chromium", "chromium-browser"].iter().find_map(|name| {
+        let out = Command::new("sh")
+            .args(["-c", &format!("command -v {name}")])
+            .output()
+            .ok()?;
+        out.status
+            .success()
+            .then(|| PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()))
+    })
+}
+
+fn headless(browser: &Path, profile: &Path, args: &[&str]) -> std::process::Output {
+    // `timeout`: a browser that hangs must fail the test, not stall CI.
+    Command::new("timeout")
+        .arg("90")
+        .arg(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--enable-logging=stderr",
+            "--v=0",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(args)
+        .output()
+        .expect("run chromium")
+}
+
+#[test]
+fn html_report_opens_in_chromium_shows_the_chart_and_prints() {
+    let Some(browser) = chromium() else {
+        eprintln!("skipped: no chromium (Debian's chromium package; .ci/run installs it)");
+        return;
+    };
+    let (dir, demo) = demo();
+    let html = dir.path().join("report.html");
+    let out = run_in(
+        &demo,
+        &[
+            "report",
+            "--format",
+            "html",
+            "--boot",
+            "100",
+            "-o",
+            html.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = std::fs::read_to_string(&html).unwrap();
+    assert!(!text.contains("<script"), "the report runs no scripts");
+    let url = format!("file://{}", html.display());
+
+    // No console errors while loading; the DOM has the chart.
+    let profile = tempfile::tempdir().unwrap();
+    let dom = headless(&browser, profile.path(), &["--dump-dom", &url]);
+    let log = String::from_utf8_lossy(&dom.stderr);
+    let console: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("CONSOLE") || l.contains("Uncaught"))
+        .collect();
+    assert!(console.is_empty(), "console messages: {console:?}");
+    let dom = String::from_utf8_lossy(&dom.stdout);
+    assert!(
+        dom.contains("<svg") && dom.contains("polyline"),
+        "no chart in the DOM"
+    );
+
+    // A screenshot of the page is not blank where the chart is: the kappa
+    // line's blue (#1f4e9c, used nowhere else) is drawn.
+    let png = dir.path().join("chart.png");
+    let profile = tempfile::tempdir().unwrap();
+    let shot = headless(
+        &browser,
+        profile.path(),
+        &[
+            &format!("--screenshot={}", png.display()),
+            "--window-size=1000,9000",
+            &url,
+        ],
+    );
+    assert!(
+        png.exists(),
+        "no screenshot: {}",
+        String::from_utf8_lossy(&shot.stderr)
+    );
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&png).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let channels = info.color_type.samples();
+    let pixels = &buf[..info.buffer_size()];
+    let blue = pixels
+        .chunks(channels)
+        .filter(|p| p[0] < 80 && p[1] < 120 && p[2] > 120 && p[2] > p[0] + 60)
+        .count();
+    assert!(
+        blue > 200,
+        "the chart area looks blank: {blue} pixels of the kappa line"
+    );
+
+    // It prints.
+    let pdf = dir.path().join("report.pdf");
+    let profile = tempfile::tempdir().unwrap();
+    let printed = headless(
+        &browser,
+        profile.path(),
+        &[&format!("--print-to-pdf={}", pdf.display()), &url],
+    );
+    let bytes = std::fs::read(&pdf)
+        .unwrap_or_else(|e| panic!("no PDF ({e}): {}", String::from_utf8_lossy(&printed.stderr)));
+    assert!(bytes.starts_with(b"%PDF"), "not a PDF");
+}

@@ -1,0 +1,115 @@
+//! The review screen on a warm derived cache: the second launch on an
+//! unchanged study shows the same screen as the first, from the cache
+//! (`.git/concord/review.bin`), and a decision there is recorded as ever.
+
+mod common;
+#[path = "common/pty.rs"]
+mod pty;
+
+use common::{concord, stderr};
+use pty::Tui;
+
+const REVIEWER: &str = "Test Reviewer <test@example.org>";
+
+/// The units pane lists units (the outline has none: the full data is in)
+/// and the screen is drawn to its status line.
+fn units_listed(screen: &str) -> bool {
+    screen.lines().any(|l| l.contains("│fg1 "))
+        && screen.contains("review units (")
+        && screen.contains("0 decided │ ? help")
+}
+
+/// The codebook and units panes (the history's marks below may come later).
+fn panes(screen: &str) -> String {
+    screen.lines().take(20).collect::<Vec<_>>().join("\n")
+}
+
+#[test]
+fn a_second_launch_opens_from_the_cache_and_decides_as_the_first() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("study");
+    let out = concord(home.path())
+        .args(["demo", "--path"])
+        .arg(&root)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let open = || {
+        let args = [root.to_str().unwrap(), "--reviewer", REVIEWER];
+        Tui::spawn(pty::command(home.path(), &root, &args), 100, 30)
+    };
+
+    let mut first = open();
+    let cold = first.wait_for("the units, read and checked", units_listed);
+    first.keys("q");
+    assert!(first.wait_exit().success());
+    let cache = root.join(".git/concord");
+    assert!(
+        cache.join("review.bin").exists(),
+        "the screen's data is kept"
+    );
+    assert!(cache.join("review-outline.bin").exists());
+
+    let mut second = open();
+    // The same panes, whichever way the data came.
+    second.wait_for("the same units, from the cache", |s| {
+        units_listed(s) && panes(s) == panes(&cold)
+    });
+    second.keys("]");
+    second.keys("x");
+    second.wait_for("one decision recorded", |s| s.contains(" 1 decided"));
+    second.keys("q");
+    assert!(second.wait_exit().success());
+    let log = std::fs::read_dir(root.join("decisions"))
+        .unwrap()
+        .filter_map(|e| std::fs::read_to_string(e.unwrap().path()).ok())
+        .collect::<String>();
+    assert!(log.contains("\"reject\""), "{log}");
+}
+
+/// The outline first (codebook and counts, no units), then the full data:
+/// the codebook pane and the counts are there at once, and the full data
+/// is the first load, not a reload that "came in".
+#[test]
+fn the_outline_then_the_units_is_one_load() {
+    use concord::study;
+    use concord::tui::data::ReviewData;
+    use concord::tui::state::State;
+    use concord::tui::theme::Theme;
+    use concord::tui::update::{Action, update};
+
+    let loaded = study::check(&concord::sample::sample_study());
+    let data = ReviewData::build(loaded.study, loaded.problems.len());
+    let mut state = State::new("S".into(), "R".into(), "main".into(), Theme::plain());
+    let outline = data.outline();
+    assert!(outline.units.is_empty() && outline.study.codings.is_empty());
+    update(
+        &mut state,
+        Action::Loaded {
+            data: Box::new(outline),
+            last_commit: None,
+        },
+    );
+    let shown = state.data.as_ref().unwrap();
+    assert_eq!(shown.open_count(), data.open_count());
+    assert!(
+        state.tree_rows().len() > 1,
+        "the codebook pane has its codes"
+    );
+    update(
+        &mut state,
+        Action::Loaded {
+            data: Box::new(data.clone()),
+            last_commit: None,
+        },
+    );
+    assert_eq!(state.data.as_ref().unwrap().units, data.units);
+    let said = state
+        .message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default();
+    assert!(!said.contains("came in"), "{said}");
+}
