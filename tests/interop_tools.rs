@@ -342,6 +342,89 @@ fn agreement_csv_has_one_level_column_and_one_measure_per_column() {
 /// The last columns of agreement.csv, text: the code's name and path, the pair.
 const TEXT_COLUMNS_AT_END: [&str; 3] = ["code_name", "code_path", "pair"];
 
+/// A clean synthetic study of three coders, in a folder of its own.
+fn three_coder_study() -> tempfile::TempDir {
+    let files = concord::sample::synthetic::synthetic_study(&concord::sample::synthetic::Params {
+        transcripts: 3,
+        chars: 2000,
+        coders: 3,
+        excerpts: 10,
+        seed: 11,
+    });
+    let dir = tempfile::tempdir().unwrap();
+    for (rel, bytes) in &files.files {
+        let p = dir.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn agreement_csv_keeps_each_pair_of_coders_as_rows_with_a_pair_column() {
+    let dir = three_coder_study();
+    let out = export_csv(dir.path(), &[]);
+    let file = out.path().join("agreement.csv");
+    let mut r = ::csv::Reader::from_path(&file).unwrap();
+    let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let rows: Vec<::csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    let pairs: BTreeSet<&str> = rows.iter().map(|r| &r[col("pair")]).collect();
+    let want: BTreeSet<&str> = ["", "coder-a+coder-b", "coder-a+coder-c", "coder-b+coder-c"].into();
+    assert_eq!(pairs, want, "all coders (empty) and every pair");
+    for pair in ["coder-a+coder-b", "coder-b+coder-c"] {
+        let of = |level: &str| {
+            rows.iter()
+                .filter(|r| &r[col("pair")] == pair && &r[col("level")] == level)
+                .count()
+        };
+        assert_eq!(of("overall"), 1, "{pair}: one overall row");
+        // A pair's rows are pooled over transcripts.
+        assert!(of("code") > 0 && of("transcript") == 0, "{pair}");
+        // A pair is two coders: Cohen's kappa, not Fleiss'.
+        let overall = rows
+            .iter()
+            .find(|r| &r[col("pair")] == pair && &r[col("level")] == "overall")
+            .unwrap();
+        assert!(
+            !overall[col("character_cohen_kappa")].is_empty(),
+            "{overall:?}"
+        );
+        assert!(
+            overall[col("character_fleiss_kappa")].is_empty(),
+            "{overall:?}"
+        );
+    }
+    let all = rows
+        .iter()
+        .find(|r| r[col("pair")].is_empty() && &r[col("level")] == "overall")
+        .unwrap();
+    assert!(!all[col("character_fleiss_kappa")].is_empty(), "{all:?}");
+    // The notes say which pair's figure they explain.
+    let notes = out.path().join("agreement_notes.csv");
+    let mut n = ::csv::Reader::from_path(&notes).unwrap();
+    let nh: Vec<String> = n.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(
+        nh,
+        ["level", "code", "transcript", "pair", "measure", "note"]
+    );
+
+    // `concord agreement --csv --code` keeps that code's rows, every pair's too.
+    let code = rows
+        .iter()
+        .find(|r| &r[col("level")] == "code" && !r[col("character_both")].is_empty())
+        .map(|r| r[col("code")].to_string())
+        .unwrap();
+    let out = run_in(dir.path(), &["agreement", "--csv", "--code", &code]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let mut r = ::csv::Reader::from_reader(text.as_bytes());
+    let got: Vec<::csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    assert!(got.iter().all(|r| r[col("code")] == *code), "{text}");
+    let pairs: BTreeSet<&str> = got.iter().map(|r| &r[col("pair")]).collect();
+    assert_eq!(pairs, want, "{text}");
+}
+
 #[test]
 fn pandas_reads_every_table_with_numbers_as_numbers_and_text_exact() {
     let Some(python) = venv_program("python", "CONCORD_REQUIRE_PANDAS") else {

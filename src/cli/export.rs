@@ -133,7 +133,10 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
             outdir, excel_safe, ..
         } => {
             let units = review_units(study);
-            let table = report(&Input::from_study(study), Measures::ALL);
+            let input = Input::from_study(study);
+            let mut table = report(&input, Measures::ALL);
+            // Each pair of coders' rows too (3+ coders), as `agreement --csv` has them.
+            table.pairs = crate::agreement::pairs::pairs(&input, Measures::ALL);
             let style = csv::Style { excel_safe };
             let files = [
                 ("codings.csv", csv::codings(study, style)),
