@@ -140,3 +140,11 @@ fn decide_settles_the_open_units_of_one_group_only() {
     let again = repo.head().unwrap().peel_to_commit().unwrap();
     assert_eq!(again.id(), head.id());
 }
+
+#[test]
+fn the_trend_refuses_where_rather_than_ignore_it() {
+    let (_d, root) = demo_with_cases();
+    let out = run(&root, &["agreement", "--trend", "--where", "group=first"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(stderr(&out).contains("--where"), "{}", stderr(&out));
+}

@@ -93,7 +93,7 @@ pub struct Args {
     #[arg(long, requires = "csv")]
     pub excel_safe: bool,
     /// Character kappa and binary uα per code and overall at every commit that changed the codebook or the codings, oldest first (see concord history)
-    #[arg(long, conflicts_with_all = ["transcript", "csv", "measure"])]
+    #[arg(long, conflicts_with_all = ["transcript", "csv", "measure", "where_"])]
     pub trend: bool,
     /// Confidence intervals at this level (e.g. 0.95) for every pooled figure: cluster bootstrap over transcripts; the turn alpha by Hayes and Krippendorff's bootstrap; Cohen's kappa also κ ± z·SE
     #[arg(long, value_name = "LEVEL", value_parser = level)]
