@@ -170,6 +170,46 @@ fn transcript_and_pair_filters_with_the_count_shown() {
 }
 
 #[test]
+fn a_case_variable_filter_keeps_the_transcripts_with_that_value() {
+    // Without cases.toml, W says there is nothing to filter by.
+    let mut state = loaded();
+    press(&mut state, "W");
+    assert!(state.filters.case.is_none());
+    let said = &state.message.as_ref().unwrap().text;
+    assert!(said.contains("no case variables"), "{said}");
+    // Focus groups 1 and 3 met in the evening, the others by day.
+    let mut study = concord::study::check(&concord::sample::sample_study()).study;
+    study.cases = concord::study::cases::parse_cases(
+        "cases.toml",
+        b"[transcript.fg1]\nsession = \"evening\"\n\n[transcript.fg2]\nsession = \"day\"\n\n[transcript.fg3]\nsession = \"evening\"\n",
+    )
+    .unwrap();
+    let mut state = opened(study, 80, 24, None).0;
+    press(&mut state, "F");
+    let all = state.visible_units().len();
+    press(&mut state, "W");
+    let data = state.data.as_ref().unwrap();
+    let day = state.visible_units();
+    assert!(!day.is_empty());
+    assert!(day.iter().all(|&i| data.units[i].transcript == "fg2"));
+    let said = &state.message.as_ref().unwrap().text;
+    assert!(said.contains("session=day (1 transcript)"), "{said}");
+    press(&mut state, "W");
+    let data = state.data.as_ref().unwrap();
+    let evening = state.visible_units();
+    assert!(
+        evening
+            .iter()
+            .all(|&i| ["fg1", "fg3"].contains(&data.units[i].transcript.as_str()))
+    );
+    assert!(evening.iter().any(|&i| data.units[i].transcript == "fg3"));
+    // Every value once, then every transcript again.
+    press(&mut state, "W");
+    assert!(state.filters.case.is_none());
+    assert_eq!(state.visible_units().len(), all);
+}
+
+#[test]
 fn search_counts_every_match_and_steps_through_them() {
     let mut state = loaded();
     press(&mut state, "/car park\n");

@@ -102,7 +102,7 @@ pub fn fits(kind: &str, v: &toml::Value) -> bool {
 }
 
 /// `VAR=VALUE` of `--where`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Where {
     pub variable: String,
     pub value: String,
@@ -172,9 +172,41 @@ pub fn ids_where<'a>(
         .collect())
 }
 
+/// Every `variable=value` some transcript has (through its own table or
+/// a case it belongs to), by variable then value: what the review screen's
+/// case filter steps through.
+pub fn conditions(c: &Cases) -> Vec<Where> {
+    let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
+    for values in c.transcript.values() {
+        for (k, v) in values {
+            seen.insert((k.clone(), value_text(v)));
+        }
+    }
+    for case in c.cases.iter().filter(|k| !k.transcripts.is_empty()) {
+        for (k, v) in &case.values {
+            seen.insert((k.clone(), value_text(v)));
+        }
+    }
+    seen.into_iter()
+        .map(|(variable, value)| Where { variable, value })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_value_a_transcript_has_is_a_condition() {
+        let c = parse_cases(CASES_FILE, FILE.as_bytes()).unwrap();
+        let all: Vec<String> = conditions(&c)
+            .iter()
+            .map(|w| format!("{}={}", w.variable, w.value))
+            .collect();
+        assert_eq!(all, ["age=34", "group=fg1", "group=fg2"]);
+        let fg2 = ids_where(&c, ["fg1", "fg2"].into_iter(), &[conditions(&c)[2].clone()]);
+        assert_eq!(fg2.unwrap().into_iter().collect::<Vec<_>>(), ["fg2"]);
+    }
 
     const FILE: &str = "[[variable]]\nname = \"group\"\ntype = \"text\"\n\n[[variable]]\nname = \"age\"\ntype = \"integer\"\n\n[[case]]\nid = \"p07\"\nname = \"P07\"\ntranscripts = [\"fg2\"]\n\n[case.values]\nage = 34\ngroup = \"fg2\"\n\n[transcript.fg1]\ngroup = \"fg1\"\n";
 

@@ -1,8 +1,12 @@
-//! The units pane's filters beyond standing and class: one transcript, and
-//! one pair of coders (the units where those two differ). Pure; `State`
+//! The units pane's filters beyond standing and class: one transcript,
+//! one pair of coders (the units where those two differ), and one case
+//! variable's value (the transcripts `cases.toml` gives it, as `--where`). Pure; `State`
 //! holds a [`Filters`] and `visible_units` asks it.
 
+use std::collections::BTreeSet;
+
 use crate::align::{ReviewUnit, UnitClass};
+use crate::study::cases::{Where, conditions, ids_where};
 use crate::tui::data::ReviewData;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -11,6 +15,8 @@ pub struct Filters {
     pub transcript: Option<String>,
     /// Only units where these two coders (indices into `data.coders`) differ.
     pub pair: Option<(usize, usize)>,
+    /// Only units of the transcripts with this `variable=value`, and those transcripts.
+    pub case: Option<(Where, BTreeSet<String>)>,
 }
 
 impl Filters {
@@ -21,10 +27,32 @@ impl Filters {
             && self
                 .pair
                 .is_none_or(|(a, b)| pair_differs(data, unit, a, b))
+            && self
+                .case
+                .as_ref()
+                .is_none_or(|(_, ts)| ts.contains(&unit.transcript))
     }
 
     pub fn is_empty(&self) -> bool {
-        self.transcript.is_none() && self.pair.is_none()
+        self.transcript.is_none() && self.pair.is_none() && self.case.is_none()
+    }
+
+    /// The next `variable=value` of the study's cases, then none.
+    pub fn next_case(&mut self, data: &ReviewData) {
+        let all = conditions(&data.study.cases);
+        let next = match &self.case {
+            None => all.first(),
+            Some((cur, _)) => all
+                .iter()
+                .position(|w| w == cur)
+                .and_then(|i| all.get(i + 1)),
+        };
+        self.case = next.map(|w| {
+            let ids = data.study.transcripts.iter().map(|t| t.id.as_str());
+            let set =
+                ids_where(&data.study.cases, ids, std::slice::from_ref(w)).unwrap_or_default();
+            (w.clone(), set)
+        });
     }
 
     /// The next transcript in study order, then none.
@@ -70,6 +98,9 @@ impl Filters {
         if let Some((a, b)) = self.pair {
             parts.push(format!("coders {}–{}", a + 1, b + 1));
         }
+        if let Some((w, _)) = &self.case {
+            parts.push(format!("{}={}", w.variable, w.value));
+        }
         (!parts.is_empty()).then(|| parts.join(", "))
     }
 
@@ -82,6 +113,15 @@ impl Filters {
         if let Some((a, b)) = self.pair {
             let name = |i: usize| data.coders.get(i).map_or("?", |c| c.name.as_str());
             parts.push(format!("{} vs {}", name(a), name(b)));
+        }
+        if let Some((w, ts)) = &self.case {
+            let n = ts.len();
+            parts.push(format!(
+                "{}={} ({n} transcript{})",
+                w.variable,
+                w.value,
+                if n == 1 { "" } else { "s" }
+            ));
         }
         (!parts.is_empty()).then(|| parts.join(", "))
     }
@@ -121,6 +161,16 @@ pub fn on_filter_key(state: &mut crate::tui::state::State, command: crate::tui::
                 return;
             }
             state.filters.next_pair(data)
+        }
+        Command::FilterCase => {
+            if conditions(&data.study.cases).is_empty() {
+                state.say(
+                    "no case variables: cases.toml gives transcripts variables (docs/format.md)",
+                    Tone::Info,
+                );
+                return;
+            }
+            state.filters.next_case(data)
         }
         Command::ClearFilters => {
             state.filters = Filters::default();

@@ -51,6 +51,9 @@ pub enum Command {
     FilterTranscript,
     /// Units where one pair of coders differ, the next pair each time, then all.
     FilterPair,
+    /// Units of the transcripts with one case variable's value (cases.toml),
+    /// the next `variable=value` each time, then all.
+    FilterCase,
     /// Clear every filter of the units pane.
     ClearFilters,
     /// Go on to the next open disagreement after each decision, or stay.
@@ -229,6 +232,11 @@ pub const REVIEW: &[Binding<Command>] = &[
         keys: &[Key::Char('P')],
         command: Command::FilterPair,
         help: "filter by coder pair",
+    },
+    Binding {
+        keys: &[Key::Char('W')],
+        command: Command::FilterCase,
+        help: "filter by case variable",
     },
     Binding {
         keys: &[Key::Char('F')],

@@ -593,9 +593,10 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
         Command::FilterTranscript if state.screen == Screen::Transcript => {
             transcript::next_transcript(state)
         }
-        Command::FilterTranscript | Command::FilterPair | Command::ClearFilters => {
-            filters::on_filter_key(state, command)
-        }
+        Command::FilterTranscript
+        | Command::FilterPair
+        | Command::FilterCase
+        | Command::ClearFilters => filters::on_filter_key(state, command),
         Command::ToggleAdvance => queue::toggle_advance(state),
         Command::TranscriptView => transcript::open(state),
         Command::FilterStanding => {
