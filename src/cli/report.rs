@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
+use crate::agreement::chosen_measure::ChosenMeasure;
 use crate::agreement::input::Input;
 use crate::agreement::interval::Settings;
 use crate::agreement::report::{Measures, report_with};
@@ -50,8 +51,10 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
     let oid = gs.resolve(&args.rev)?;
     let commit = gs.repo.find_commit(oid)?;
     let info = commit_info(&commit);
-    let loaded = load(&gs.files_at(oid)?);
+    let files = gs.files_at(oid)?;
+    let loaded = load(&files);
     let study = &loaded.study;
+    let (measure, measure_named) = chosen_measure(&loaded, &files)?;
     let input = Input::from_study(study);
     let settings = Settings {
         level: 0.95,
@@ -189,6 +192,8 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
         transcripts,
         codes,
         agreement,
+        measure,
+        measure_named,
         settings,
         units_by_class,
         reconciled,
@@ -293,4 +298,36 @@ fn checklist(
             "codings/, decisions/, git log",
         ),
     ]
+}
+
+/// The measure `concord.toml` names (`[agreement] measure`), or the
+/// default; an unknown name stops the report with validation's message
+/// (file, line, the names there are), since a table led by another figure
+/// than the team asked for would be wrong in a paper.
+fn chosen_measure(
+    loaded: &crate::study::Loaded,
+    files: &crate::study::StudyFiles,
+) -> Result<(ChosenMeasure, bool), RepoError> {
+    let Some(m) = loaded.study.manifest.as_ref() else {
+        return Ok((ChosenMeasure::default(), false));
+    };
+    let text = files
+        .files
+        .get(crate::study::files::MANIFEST)
+        .and_then(|b| std::str::from_utf8(b).ok())
+        .unwrap_or("");
+    if let Some(p) = crate::study::validate::chosen_measure_problem(m, text) {
+        return Err(RepoError::Refused(p.to_string()));
+    }
+    Ok(
+        match m
+            .agreement
+            .measure
+            .as_deref()
+            .and_then(ChosenMeasure::parse)
+        {
+            Some(chosen) => (chosen, true),
+            None => (ChosenMeasure::default(), false),
+        },
+    )
 }
