@@ -126,7 +126,10 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
         }
         Format::Csv { outdir, .. } => {
             let units = review_units(study);
-            let table = report(&Input::from_study(study), Measures::ALL);
+            let input = Input::from_study(study);
+            let mut table = report(&input, Measures::ALL);
+            // The same rows as `concord agreement --csv`, pairs included.
+            table.pairs = crate::agreement::pairs::pairs(&input, Measures::ALL);
             let files = [
                 ("codings.csv", csv::codings(study)),
                 ("decisions.csv", csv::decisions(study)),
