@@ -40,48 +40,26 @@ pub fn pair_input(input: &Input, a: usize, b: usize) -> Input {
 }
 
 /// Each pair (i < j, study order) with three or more coders; none with two.
-/// The pairs are independent: they are computed side by side (each report
-/// also splits its measures over two threads, unevenly, so a second pair
-/// fills the core the first leaves idle); the result is the same in any
-/// order.
+/// One pair after the other: side by side they held several pairs' rows
+/// at once (peak memory 697 MB instead of 537 MB on the large study,
+/// docs/performance.md) for the same CPU time.
 pub fn pairs(input: &Input, measures: Measures) -> Vec<PairReport> {
     let m = input.coders.len();
     if m < 3 {
         return Vec::new();
     }
-    let which: Vec<(usize, usize)> = (0..m)
-        .flat_map(|a| (a + 1..m).map(move |b| (a, b)))
-        .collect();
-    let threads = std::thread::available_parallelism()
-        .map_or(2, |n| n.get())
-        .clamp(1, which.len());
-    let one = |(a, b): (usize, usize)| {
-        let mut r = report(&pair_input(input, a, b), measures);
-        r.rows.retain(|row| row.transcript.is_none());
-        PairReport {
-            coders: [input.coders[a].clone(), input.coders[b].clone()],
-            rows: r.rows,
+    let mut out = Vec::new();
+    for a in 0..m {
+        for b in a + 1..m {
+            let mut r = report(&pair_input(input, a, b), measures);
+            r.rows.retain(|row| row.transcript.is_none());
+            out.push(PairReport {
+                coders: [input.coders[a].clone(), input.coders[b].clone()],
+                rows: r.rows,
+            });
         }
-    };
-    let mut out: Vec<Option<PairReport>> = vec![None; which.len()];
-    std::thread::scope(|scope| {
-        let chunks: Vec<_> = out
-            .chunks_mut(which.len().div_ceil(threads))
-            .zip(which.chunks(which.len().div_ceil(threads)))
-            .map(|(slots, pairs)| {
-                scope.spawn(move || {
-                    for (slot, &p) in slots.iter_mut().zip(pairs) {
-                        *slot = Some(one(p));
-                    }
-                })
-            })
-            .collect();
-        for c in chunks {
-            // A panic there is a bug, not a property of the data.
-            c.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
-        }
-    });
-    out.into_iter().flatten().collect()
+    }
+    out
 }
 
 #[cfg(test)]

@@ -63,7 +63,16 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
         minimum: None,
     };
     let mut agreement = report_with(&input, Measures::ALL, Some(&settings));
-    agreement.pairs = crate::agreement::pairs::pairs(&input, Measures::ALL);
+    // The report's pair table is each pair's Cohen's kappa on characters.
+    agreement.pairs = crate::agreement::pairs::pairs(
+        &input,
+        Measures {
+            character: true,
+            segment: false,
+            alpha: false,
+            turn: false,
+        },
+    );
     let units = crate::align::review_units(study);
     let standing = standings(&units, &study.decisions);
     let mut units_by_class: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
