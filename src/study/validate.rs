@@ -612,6 +612,41 @@ impl Validator<'_> {
     }
 }
 
+/// Where the `nth` line `key = ...` of `text` (the file `file`) is: line
+/// and column; the file alone when there is no such line.
+fn toml_key_location(text: &str, file: &str, key: &str, nth: usize) -> Location {
+    text.split('\n')
+        .enumerate()
+        .filter(|(_, l)| {
+            l.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|r| r.trim_start().starts_with('='))
+        })
+        .nth(nth)
+        .map(|(i, l)| Location::at(file, i + 1, l.len() - l.trim_start().len() + 1))
+        .unwrap_or_else(|| Location::file(file))
+}
+
+/// An `[agreement] measure` that names no measure concord reports, as a
+/// problem at its line of `concord.toml` (`text`). `concord check` reports
+/// it; `concord report` stops on it (it reads the study at a commit and
+/// does not validate the rest).
+pub fn chosen_measure_problem(m: &crate::study::Manifest, text: &str) -> Option<Problem> {
+    use crate::agreement::chosen_measure::ChosenMeasure;
+    let name = m.agreement.measure.as_deref()?;
+    if ChosenMeasure::parse(name).is_some() {
+        return None;
+    }
+    Some(Problem::new(
+        toml_key_location(text, MANIFEST, "measure", 0),
+        format!("measure = {name:?} is not a measure concord reports"),
+        format!(
+            "write one of {} (docs/format.md), or leave the key out for kappa",
+            ChosenMeasure::names()
+        ),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -655,39 +690,4 @@ mod tests {
         assert!(!is_valid_id("a b"));
         assert!(!is_valid_id(".hidden"));
     }
-}
-
-/// Where the `nth` line `key = ...` of `text` (the file `file`) is: line
-/// and column; the file alone when there is no such line.
-fn toml_key_location(text: &str, file: &str, key: &str, nth: usize) -> Location {
-    text.split('\n')
-        .enumerate()
-        .filter(|(_, l)| {
-            l.trim_start()
-                .strip_prefix(key)
-                .is_some_and(|r| r.trim_start().starts_with('='))
-        })
-        .nth(nth)
-        .map(|(i, l)| Location::at(file, i + 1, l.len() - l.trim_start().len() + 1))
-        .unwrap_or_else(|| Location::file(file))
-}
-
-/// An `[agreement] measure` that names no measure concord reports, as a
-/// problem at its line of `concord.toml` (`text`). `concord check` reports
-/// it; `concord report` stops on it (it reads the study at a commit and
-/// does not validate the rest).
-pub fn chosen_measure_problem(m: &crate::study::Manifest, text: &str) -> Option<Problem> {
-    use crate::agreement::chosen_measure::ChosenMeasure;
-    let name = m.agreement.measure.as_deref()?;
-    if ChosenMeasure::parse(name).is_some() {
-        return None;
-    }
-    Some(Problem::new(
-        toml_key_location(text, MANIFEST, "measure", 0),
-        format!("measure = {name:?} is not a measure concord reports"),
-        format!(
-            "write one of {} (docs/format.md), or leave the key out for kappa",
-            ChosenMeasure::names()
-        ),
-    ))
 }
