@@ -20,8 +20,8 @@ use crate::study::load::load;
 
 pub const LONG_ABOUT: &str = "Write the methods report of the study: the codebook version (commit, date, \
 author) the figures were computed on, concord's version and the command that reproduces the report; \
-coders, reviewers, transcripts and codes; the reliability table with 95% intervals per code and overall \
-and the pairs of coders; disagreements by class and how they were settled; the codebook's history with \
+coders, reviewers, transcripts and codes; the reliability table with 95% intervals per code and overall, \
+led by the measure concord.toml names ([agreement] measure), and the pairs of coders; disagreements by class and how they were settled; the codebook's history with \
 the agreement trend; and the COREQ items 24-27 and SRQR item 16 answered from the repository, each with \
 its source. Markdown renders on a Git host; HTML is one self-contained file (inline SVG chart, no \
 scripts) that prints. Every figure equals concord agreement --json on the same revision.";
