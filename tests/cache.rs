@@ -60,13 +60,17 @@ fn commit_all(root: &Path) {
         .unwrap();
 }
 
-const COMMANDS: [&[&str]; 6] = [
+// The table before --json and after it: with three coders the table's
+// pairs (character level) and --json's (every measure) are kept apart.
+const COMMANDS: [&[&str]; 8] = [
     &["check"],
     &["status", "--json"],
     &["units", "--json"],
+    &["agreement"],
     &["agreement", "--json"],
     &["agreement", "--csv", "--code", "g1c1s1"],
     &["agreement", "--measure", "character", "--json"],
+    &["agreement"],
 ];
 
 /// (exit code, stdout, stderr) of every command.

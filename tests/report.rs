@@ -199,3 +199,117 @@ fn html_report_opens_in_chromium_shows_the_chart_and_prints() {
         .unwrap_or_else(|e| panic!("no PDF ({e}): {}", String::from_utf8_lossy(&printed.stderr)));
     assert!(bytes.starts_with(b"%PDF"), "not a PDF");
 }
+
+/// `concord.toml` with `[agreement] measure = NAME`, committed (the
+/// report reads the study at a commit).
+fn choose_measure(demo: &Path, name: &str) {
+    let toml = demo.join("concord.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    let line = format!("measure = \"{name}\"");
+    let text = if text.contains("[agreement]") {
+        text.replacen("[agreement]", &format!("[agreement]\n{line}"), 1)
+    } else {
+        format!("{text}\n[agreement]\n{line}\n")
+    };
+    std::fs::write(&toml, text).unwrap();
+    let git = |args: &[&str]| {
+        let out = Command::new("git")
+            .current_dir(demo)
+            .args(["-c", "user.name=T", "-c", "user.email=t@example.org"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git {args:?}: {}", stderr(&out));
+    };
+    git(&["commit", "-q", "-am", "measure"]);
+}
+
+/// The team's measure leads the reliability table, with the same figure
+/// and interval as `concord agreement --json --ci`, and the report says
+/// where the choice was made.
+#[test]
+fn the_reliability_table_leads_with_the_measure_concord_toml_names() {
+    let (_dir, demo) = demo();
+    let before = stdout(&run_in(&demo, &["report", "--boot", "50", "--seed", "3"]));
+    assert!(before.contains("concord's default"), "{before}");
+    choose_measure(&demo, "ac1");
+    let md = stdout(&run_in(&demo, &["report", "--boot", "50", "--seed", "3"]));
+    assert!(
+        md.contains("[agreement] measure = \"ac1\"`): Gwet's AC1 (characters)"),
+        "{md}"
+    );
+    let head = md
+        .lines()
+        .skip_while(|l| !l.starts_with("## Reliability"))
+        .find(|l| l.starts_with("| Code | "))
+        .expect("a reliability table");
+    assert!(
+        head.starts_with("| Code | Gwet's AC1 (characters) |"),
+        "{head}"
+    );
+    let json: Value = serde_json::from_str(&stdout(&run_in(
+        &demo,
+        &[
+            "agreement",
+            "--json",
+            "--ci",
+            "0.95",
+            "--boot",
+            "50",
+            "--seed",
+            "3",
+        ],
+    )))
+    .unwrap();
+    let overall = json["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"].is_null() && r["transcript"].is_null())
+        .unwrap();
+    let i = &overall["intervals"]["character.gwet_ac1"];
+    let expected = format!(
+        "| overall | {:.3} [{:.3}, {:.3}] |",
+        overall["character"]["gwet_ac1"].as_f64().unwrap(),
+        i["low"].as_f64().unwrap(),
+        i["high"].as_f64().unwrap()
+    );
+    assert!(md.contains(&expected), "{expected} not in:\n{md}");
+    let html = stdout(&run_in(
+        &demo,
+        &["report", "--format", "html", "--boot", "50", "--seed", "3"],
+    ));
+    assert!(
+        html.contains("<thead><tr><th>Code</th><th>Gwet's AC1 (characters)</th>"),
+        "no AC1 column first in the HTML's reliability table"
+    );
+}
+
+/// An unknown measure: `concord report` stops, naming concord.toml, the
+/// line and the names there are; `concord check` reports it too.
+#[test]
+fn an_unknown_measure_is_an_error_with_its_line() {
+    let (_dir, demo) = demo();
+    choose_measure(&demo, "alpha");
+    let line = std::fs::read_to_string(demo.join("concord.toml"))
+        .unwrap()
+        .lines()
+        .position(|l| l.starts_with("measure"))
+        .unwrap()
+        + 1;
+    let out = run_in(&demo, &["report"]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!("concord.toml:{line}:1: measure = \"alpha\"")),
+        "{err}"
+    );
+    assert!(err.contains("\"binary-u-alpha\""), "{err}");
+    let check = run_in(&demo, &["check"]);
+    assert_eq!(check.status.code(), Some(1), "{}", stdout(&check));
+    assert!(
+        format!("{}{}", stdout(&check), stderr(&check)).contains("measure = \"alpha\""),
+        "{}",
+        stdout(&check)
+    );
+}

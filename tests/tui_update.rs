@@ -781,16 +781,16 @@ fn the_agreement_view_is_a_list_with_its_own_cursor_sort_and_drill_down() {
     assert_eq!((state.agreement_cursor, state.agreement_scroll), (0, 0));
     let rows = concord::tui::update::agreement_rows(&state);
     assert!(
-        rows.len() > body_rows(24),
+        rows.len() > body_rows(24, 2),
         "the list is longer than the screen"
     );
     press(&mut state, "G");
     assert_eq!(state.agreement_cursor, rows.len() - 1);
-    assert_eq!(state.agreement_scroll, rows.len() - body_rows(24));
+    assert_eq!(state.agreement_scroll, rows.len() - body_rows(24, 2));
     press(&mut state, "k");
     assert_eq!(
         state.agreement_scroll,
-        rows.len() - body_rows(24),
+        rows.len() - body_rows(24, 2),
         "the window moves only when the cursor leaves it"
     );
     press(&mut state, "g");

@@ -14,10 +14,12 @@
 //! - [`interval`], [`bootstrap`]: confidence intervals (cluster bootstrap
 //!   over transcripts; Hayes and Krippendorff's bootstrap for the turn alpha);
 //! - [`pairs`]: with three or more coders, each pair's two-coder figures;
+//! - [`chosen_measure`]: the figure a team reports (`concord.toml`);
 //! - [`report`]: all of them as the rows of `concord agreement`.
 
 pub mod bootstrap;
 pub mod character;
+pub mod chosen_measure;
 pub mod estimate;
 pub mod gwet;
 pub mod input;

@@ -864,6 +864,23 @@ mod tests {
         assert!(close(&f.cu_alpha, 1.0), "{:?}", f.cu_alpha);
     }
 
+    /// cuα with three coders, on the pairwise reading (docs/agreement.md,
+    /// "cuα with three or more coders"): L = 30, x = 0 and y = 1;
+    /// A: x[0,10) y[10,20), B: x[0,10) y[12,20), C: x[0,5) y[5,20).
+    /// The oracle (tests/oracle/unitized_alpha.py, self-check) gives
+    /// exactly 764/1085; squaring the part of each unit the union of the
+    /// other coders covers would give 3079/4340 instead.
+    #[test]
+    fn cu_alpha_of_three_coders_is_the_pairwise_reading() {
+        let a = vec![seg(0, 10, 0), seg(10, 20, 1)];
+        let b = vec![seg(0, 10, 0), seg(12, 20, 1)];
+        let c = vec![seg(0, 5, 0), seg(5, 20, 1)];
+        let f = family(&[a, b, c], 30, 2);
+        let v = f.cu_alpha.value().unwrap();
+        assert!((v - 764.0 / 1085.0).abs() < 1e-12, "{v}");
+        assert!((v - 3079.0 / 4340.0).abs() > 1e-3, "{v}");
+    }
+
     #[test]
     fn identical_coding_is_perfect_and_nothing_is_undefined() {
         let a = vec![seg(0, 10, 0), seg(20, 30, 1)];

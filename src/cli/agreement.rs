@@ -126,9 +126,10 @@ fn level(s: &str) -> Result<f64, String> {
 }
 
 /// What `agreement` keeps in the derived cache: all measures on the
-/// whole study (with every pair's figures and the after-reconciliation
-/// section), what the table needs of the codebook, and how many codings
-/// the figures could not use.
+/// whole study (with the after-reconciliation section), what the table
+/// needs of the codebook, and how many codings the figures could not use.
+/// The pairs' figures are kept apart ([`pair_figures`]): only the outputs
+/// that show them compute them.
 #[derive(serde::Serialize, serde::Deserialize)]
 struct Figures {
     report: Report,
@@ -155,8 +156,7 @@ fn figures(
     settings: Option<&Settings>,
 ) -> Figures {
     let input = input_of(loaded, selection);
-    let mut report = report_with(&input, measures, settings);
-    report.pairs = crate::agreement::pairs::pairs(&input, measures);
+    let report = report_with(&input, measures, settings);
     Figures {
         report,
         after: crate::cli::agreement_reconciled::compute(&loaded.study, &input),
@@ -166,6 +166,42 @@ fn figures(
         problems: loaded.problems.len(),
         left_out: LeftOut::of_agreement(&loaded.study, loaded.unparsed_codings),
     }
+}
+
+/// The pairs' figures an output shows, with three or more coders: all of
+/// them in `--json` and `--csv` (each pair's rows), Cohen's kappa on
+/// characters in the table (its pair table); none with `--explain` or with
+/// `--ci --csv` (the intervals). Computing only those keeps the table as
+/// fast as without pairs but for the character level.
+fn pair_measures(args: &Args, measures: Measures, settings: Option<&Settings>) -> Measures {
+    let none = Measures {
+        character: false,
+        segment: false,
+        alpha: false,
+        turn: false,
+    };
+    if args.explain.is_some() || (args.csv && settings.is_some()) {
+        none
+    } else if args.json || args.csv {
+        measures
+    } else {
+        Measures {
+            character: measures.character,
+            ..none
+        }
+    }
+}
+
+fn pair_figures(
+    loaded: &crate::study::Loaded,
+    selection: &Selection,
+    measures: Measures,
+) -> Vec<crate::agreement::pairs::PairReport> {
+    let nothing = !(measures.character || measures.segment || measures.alpha || measures.turn);
+    if nothing {
+        return Vec::new();
+    }
+    crate::agreement::pairs::pairs(&input_of(loaded, selection), measures)
 }
 
 fn input_of(loaded: &crate::study::Loaded, selection: &Selection) -> Input {
@@ -235,10 +271,22 @@ pub fn run(mut args: Args) -> Result<u8, RepoError> {
         && settings.is_none()
         && args.explain.is_none();
     let mut selection = Selection::default();
+    let wanted = pair_measures(&args, measures, settings.as_ref());
+    let mut pairs = Vec::new();
     let f: Figures = if whole {
-        open.study.derived("agreement", |l| {
+        let f = open.study.derived("agreement", |l| {
             figures(l, &Selection::default(), Measures::ALL, None)
-        })
+        });
+        if f.coders >= 3 && wanted != Measures::ALL && wanted.character {
+            pairs = open.study.derived("agreement-pairs-character", |l| {
+                pair_figures(l, &Selection::default(), wanted)
+            });
+        } else if f.coders >= 3 && wanted == Measures::ALL {
+            pairs = open.study.derived("agreement-pairs", |l| {
+                pair_figures(l, &Selection::default(), wanted)
+            });
+        }
+        f
     } else {
         open.study.keep_study();
         let loaded = open.study.loaded();
@@ -261,6 +309,7 @@ pub fn run(mut args: Args) -> Result<u8, RepoError> {
             selection.keep =
                 Some(transcripts_where(&loaded.study, &args.where_).map_err(RepoError::Refused)?);
         }
+        pairs = pair_figures(loaded, &selection, wanted);
         figures(loaded, &selection, measures, settings.as_ref())
     };
     // A name or path becomes the id the rows carry.
@@ -271,6 +320,7 @@ pub fn run(mut args: Args) -> Result<u8, RepoError> {
         args.explain = Some(code_arg::resolve(&f.codebook, c)?);
     }
     let mut r = f.report;
+    r.pairs = pairs;
     if let Some(c) = &args.code {
         r.rows.retain(|row| row.code.as_deref() == Some(c.as_str()));
         for p in &mut r.pairs {

@@ -135,7 +135,7 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
             let units = review_units(study);
             let input = Input::from_study(study);
             let mut table = report(&input, Measures::ALL);
-            // Each pair of coders' rows too (3+ coders), as `agreement --csv` has them.
+            // The same rows as `concord agreement --csv`, pairs included.
             table.pairs = crate::agreement::pairs::pairs(&input, Measures::ALL);
             let style = csv::Style { excel_safe };
             let files = [

@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
+use crate::agreement::chosen_measure::ChosenMeasure;
 use crate::agreement::input::Input;
 use crate::agreement::interval::Settings;
 use crate::agreement::report::{Measures, report_with};
@@ -19,8 +20,8 @@ use crate::study::load::load;
 
 pub const LONG_ABOUT: &str = "Write the methods report of the study: the codebook version (commit, date, \
 author) the figures were computed on, concord's version and the command that reproduces the report; \
-coders, reviewers, transcripts and codes; the reliability table with 95% intervals per code and overall \
-and the pairs of coders; disagreements by class and how they were settled; the codebook's history with \
+coders, reviewers, transcripts and codes; the reliability table with 95% intervals per code and overall, \
+led by the measure concord.toml names ([agreement] measure), and the pairs of coders; disagreements by class and how they were settled; the codebook's history with \
 the agreement trend; and the COREQ items 24-27 and SRQR item 16 answered from the repository, each with \
 its source. Markdown renders on a Git host; HTML is one self-contained file (inline SVG chart, no \
 scripts) that prints. Every figure equals concord agreement --json on the same revision.";
@@ -50,8 +51,10 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
     let oid = gs.resolve(&args.rev)?;
     let commit = gs.repo.find_commit(oid)?;
     let info = commit_info(&commit);
-    let loaded = load(&gs.files_at(oid)?);
+    let files = gs.files_at(oid)?;
+    let loaded = load(&files);
     let study = &loaded.study;
+    let (measure, measure_named) = chosen_measure(&loaded, &files)?;
     let input = Input::from_study(study);
     let settings = Settings {
         level: 0.95,
@@ -60,7 +63,16 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
         minimum: None,
     };
     let mut agreement = report_with(&input, Measures::ALL, Some(&settings));
-    agreement.pairs = crate::agreement::pairs::pairs(&input, Measures::ALL);
+    // The report's pair table is each pair's Cohen's kappa on characters.
+    agreement.pairs = crate::agreement::pairs::pairs(
+        &input,
+        Measures {
+            character: true,
+            segment: false,
+            alpha: false,
+            turn: false,
+        },
+    );
     let units = crate::align::review_units(study);
     let standing = standings(&units, &study.decisions);
     let mut units_by_class: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
@@ -189,6 +201,8 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
         transcripts,
         codes,
         agreement,
+        measure,
+        measure_named,
         settings,
         units_by_class,
         reconciled,
@@ -293,4 +307,36 @@ fn checklist(
             "codings/, decisions/, git log",
         ),
     ]
+}
+
+/// The measure `concord.toml` names (`[agreement] measure`), or the
+/// default; an unknown name stops the report with validation's message
+/// (file, line, the names there are), since a table led by another figure
+/// than the team asked for would be wrong in a paper.
+fn chosen_measure(
+    loaded: &crate::study::Loaded,
+    files: &crate::study::StudyFiles,
+) -> Result<(ChosenMeasure, bool), RepoError> {
+    let Some(m) = loaded.study.manifest.as_ref() else {
+        return Ok((ChosenMeasure::default(), false));
+    };
+    let text = files
+        .files
+        .get(crate::study::files::MANIFEST)
+        .and_then(|b| std::str::from_utf8(b).ok())
+        .unwrap_or("");
+    if let Some(p) = crate::study::validate::chosen_measure_problem(m, text) {
+        return Err(RepoError::Refused(p.to_string()));
+    }
+    Ok(
+        match m
+            .agreement
+            .measure
+            .as_deref()
+            .and_then(ChosenMeasure::parse)
+        {
+            Some(chosen) => (chosen, true),
+            None => (ChosenMeasure::default(), false),
+        },
+    )
 }

@@ -2,7 +2,7 @@
 //! agreement trend as inline SVG, no scripts and nothing fetched; readable
 //! printed (print styles keep tables whole and the chart in black).
 
-use crate::methods_report::{MethodsReport, cell, columns, figure, with_interval};
+use crate::methods_report::{MethodsReport, cell, chosen_sentence, columns, figure, with_interval};
 use crate::study::text::printable;
 
 /// Study text is data: made visible and escaped.
@@ -123,7 +123,11 @@ pub fn html(r: &MethodsReport) -> String {
         r.settings.resamples,
         r.settings.seed
     ));
-    let cols = columns(r.coders.len());
+    out.push_str(&format!(
+        "<p>{}</p>\n",
+        esc(&chosen_sentence(r).replace('`', ""))
+    ));
+    let cols = columns(r.coders.len(), r.measure);
     let mut head = vec!["Code".to_string()];
     head.extend(cols.iter().map(|(h, _)| esc(h)));
     let rows: Vec<Vec<String>> = r

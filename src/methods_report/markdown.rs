@@ -1,7 +1,7 @@
 //! The methods report as Markdown (GitHub-flavoured tables: it renders on
 //! a Git host).
 
-use crate::methods_report::{MethodsReport, cell, columns, figure, with_interval};
+use crate::methods_report::{MethodsReport, cell, chosen_sentence, columns, figure, with_interval};
 use crate::study::text::printable;
 
 /// Study text is data: control characters made visible, and the
@@ -100,7 +100,8 @@ pub fn markdown(r: &MethodsReport) -> String {
         r.settings.resamples,
         r.settings.seed
     ));
-    let cols = columns(r.coders.len());
+    out.push_str(&format!("{}\n\n", chosen_sentence(r)));
+    let cols = columns(r.coders.len(), r.measure);
     let heads: Vec<String> = cols.iter().map(|(h, _)| md(h)).collect();
     let mut head = vec!["Code"];
     head.extend(heads.iter().map(String::as_str));

@@ -9,6 +9,7 @@ pub mod markdown;
 
 use std::collections::BTreeMap;
 
+use crate::agreement::chosen_measure::ChosenMeasure;
 use crate::agreement::interval::Settings;
 use crate::agreement::report::{Report, Row};
 use crate::review::reconciled::Reconciled;
@@ -61,6 +62,10 @@ pub struct MethodsReport {
     /// (id, depth, codable, excerpts per coder in `coders` order)
     pub codes: Vec<(String, usize, bool, Vec<usize>)>,
     pub agreement: Report,
+    /// The figure the reliability table leads with, and whether
+    /// `concord.toml` named it (otherwise it is the default).
+    pub measure: ChosenMeasure,
+    pub measure_named: bool,
     pub settings: Settings,
     /// Units by class, and by standing within each class.
     pub units_by_class: BTreeMap<String, BTreeMap<String, usize>>,
@@ -75,25 +80,38 @@ pub fn figure(v: Option<f64>) -> String {
     v.map_or("–".to_string(), |v| format!("{v:.3}"))
 }
 
-/// The reliability table's columns: (heading, key in the row).
-pub fn columns(coders: usize) -> Vec<(&'static str, &'static str)> {
-    vec![
-        (
-            if coders >= 3 {
-                "Fleiss' κ (characters)"
-            } else {
-                "Cohen's κ (characters)"
-            },
-            if coders >= 3 {
-                "character.fleiss_kappa"
-            } else {
-                "character.cohen_kappa"
-            },
-        ),
-        ("Gwet's AC1 (characters)", "character.gwet_ac1"),
-        ("|uα", "alpha.binary_u_alpha"),
-        ("α (turns)", "turn.alpha"),
-    ]
+/// The reliability table's columns: (heading, key in the row). The
+/// team's measure (`concord.toml`) first, then the others concord reports
+/// beside it.
+pub fn columns(coders: usize, chosen: ChosenMeasure) -> Vec<(&'static str, &'static str)> {
+    let mut out = vec![(chosen.heading(coders), chosen.key(coders))];
+    for m in [
+        ChosenMeasure::Kappa,
+        ChosenMeasure::Ac1,
+        ChosenMeasure::BinaryUAlpha,
+        ChosenMeasure::TurnAlpha,
+    ] {
+        if m != chosen {
+            out.push((m.heading(coders), m.key(coders)));
+        }
+    }
+    out
+}
+
+/// The sentence that says which measure leads the table and where that
+/// choice was made.
+pub fn chosen_sentence(r: &MethodsReport) -> String {
+    let heading = r.measure.heading(r.coders.len());
+    if r.measure_named {
+        format!(
+            "The team's measure, named in concord.toml (`[agreement] measure = \"{}\"`): {heading}.",
+            r.measure.name()
+        )
+    } else {
+        format!(
+            "The first column, {heading}, is concord's default; a team names its measure in concord.toml (`[agreement] measure = ...`)."
+        )
+    }
 }
 
 /// A row's figure by key (`character.cohen_kappa`), and its interval.

@@ -113,6 +113,11 @@ pub struct AgreementSettings {
     /// excerpts that their overlap must reach for them to count as the same.
     #[serde(default = "default_segment_overlap")]
     pub segment_overlap: f64,
+    /// The figure the team reports (`concord report` puts it first), by its
+    /// name in [`crate::agreement::chosen_measure::ChosenMeasure`]; checked
+    /// by validation, so an unknown name is a problem with its line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measure: Option<String>,
 }
 
 fn default_segment_overlap() -> f64 {
@@ -123,6 +128,7 @@ impl Default for AgreementSettings {
     fn default() -> Self {
         AgreementSettings {
             segment_overlap: default_segment_overlap(),
+            measure: None,
         }
     }
 }

@@ -182,16 +182,7 @@ impl Validator<'_> {
             .get(file)
             .and_then(|b| std::str::from_utf8(b).ok())
             .unwrap_or("");
-        text.split('\n')
-            .enumerate()
-            .filter(|(_, l)| {
-                l.trim_start()
-                    .strip_prefix(key)
-                    .is_some_and(|r| r.trim_start().starts_with('='))
-            })
-            .nth(nth)
-            .map(|(i, l)| Location::at(file, i + 1, l.len() - l.trim_start().len() + 1))
-            .unwrap_or_else(|| Location::file(file))
+        toml_key_location(text, file, key, nth)
     }
 
     /// `cases.toml`: transcripts that exist, values of declared types.
@@ -313,6 +304,14 @@ impl Validator<'_> {
                     "keep one [[source]] table per transcript",
                 );
             }
+        }
+        let text = self
+            .files
+            .get(MANIFEST)
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .unwrap_or("");
+        if let Some(p) = chosen_measure_problem(m, text) {
+            self.problems.push(p);
         }
     }
 
@@ -701,6 +700,41 @@ impl Validator<'_> {
             }
         }
     }
+}
+
+/// Where the `nth` line `key = ...` of `text` (the file `file`) is: line
+/// and column; the file alone when there is no such line.
+fn toml_key_location(text: &str, file: &str, key: &str, nth: usize) -> Location {
+    text.split('\n')
+        .enumerate()
+        .filter(|(_, l)| {
+            l.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|r| r.trim_start().starts_with('='))
+        })
+        .nth(nth)
+        .map(|(i, l)| Location::at(file, i + 1, l.len() - l.trim_start().len() + 1))
+        .unwrap_or_else(|| Location::file(file))
+}
+
+/// An `[agreement] measure` that names no measure concord reports, as a
+/// problem at its line of `concord.toml` (`text`). `concord check` reports
+/// it; `concord report` stops on it (it reads the study at a commit and
+/// does not validate the rest).
+pub fn chosen_measure_problem(m: &crate::study::Manifest, text: &str) -> Option<Problem> {
+    use crate::agreement::chosen_measure::ChosenMeasure;
+    let name = m.agreement.measure.as_deref()?;
+    if ChosenMeasure::parse(name).is_some() {
+        return None;
+    }
+    Some(Problem::new(
+        toml_key_location(text, MANIFEST, "measure", 0),
+        format!("measure = {name:?} is not a measure concord reports"),
+        format!(
+            "write one of {} (docs/format.md), or leave the key out for kappa",
+            ChosenMeasure::names()
+        ),
+    ))
 }
 
 #[cfg(test)]

@@ -1,6 +1,9 @@
 //! The agreement view as a list: which code rows it has, in which order
-//! (`s` sorts by a column), where its cursor is and which rows show. Pure,
-//! shared by `update` (moving, drilling down) and `view` (drawing).
+//! (`s` sorts by a column), where its cursor is and which rows show, and
+//! whose figures it shows: the whole team's, or with three or more coders
+//! one pair's (`P`, the pair filter of the units pane, so that Enter then
+//! lists the units where those two differ). Pure, shared by `update`
+//! (moving, drilling down) and `view` (drawing).
 
 use crate::tui::data::{AgreementSummary, Figures, ReviewData};
 
@@ -45,10 +48,57 @@ impl SortBy {
 /// the list, and the overall row and three legend lines below it.
 pub const CHROME_ROWS: usize = 1 + 1 + 3;
 
+/// [`CHROME_ROWS`], and with three or more coders the line of the pairs'
+/// kappas of the code under the cursor.
+pub fn chrome_rows(coders: usize) -> usize {
+    CHROME_ROWS + usize::from(coders >= 3)
+}
+
+/// The ids of the pair whose figures the view shows (the units pane's
+/// pair filter), when the study has three or more coders: with two, the
+/// one pair's figures are the team's.
+pub fn shown_pair(data: &ReviewData, pair: Option<(usize, usize)>) -> Option<[&str; 2]> {
+    let (a, b) = pair?;
+    if data.coders.len() < 3 {
+        return None;
+    }
+    Some([
+        data.coders.get(a)?.id.as_str(),
+        data.coders.get(b)?.id.as_str(),
+    ])
+}
+
+/// The figures of `code` (None: overall), the team's or the pair's.
+pub fn figures_of<'a>(
+    summary: &'a AgreementSummary,
+    code: Option<&str>,
+    pair: Option<[&str; 2]>,
+) -> Option<&'a Figures> {
+    match pair {
+        Some(p) => summary.of_pair(code, p),
+        None => summary.of(code),
+    }
+}
+
+/// The character kappa the first column shows: Fleiss' for a team of
+/// three or more, Cohen's for two coders or one pair.
+pub fn kappa(f: &Figures, team_of_three: bool) -> Option<f64> {
+    if team_of_three {
+        f.fleiss_kappa
+    } else {
+        f.character_kappa
+    }
+}
+
 /// The code ids the view lists, in order. In codebook order the groups and
 /// constructs come as headings (they are not coded themselves); sorted by
 /// a figure, only codable codes, undefined figures last.
-pub fn rows(data: &ReviewData, summary: Option<&AgreementSummary>, sort: SortBy) -> Vec<String> {
+pub fn rows(
+    data: &ReviewData,
+    summary: Option<&AgreementSummary>,
+    sort: SortBy,
+    pair: Option<[&str; 2]>,
+) -> Vec<String> {
     let codes = &data.study.codebook.codes;
     if sort == SortBy::Codebook {
         return codes
@@ -57,12 +107,11 @@ pub fn rows(data: &ReviewData, summary: Option<&AgreementSummary>, sort: SortBy)
             .map(|c| c.id().to_string())
             .collect();
     }
-    let three = data.coders.len() >= 3;
+    let team_of_three = data.coders.len() >= 3 && pair.is_none();
     let key = |id: &str| -> Option<f64> {
-        let f: Option<&Figures> = summary.and_then(|s| s.of(Some(id)));
+        let f: Option<&Figures> = summary.and_then(|s| figures_of(s, Some(id), pair));
         match sort {
-            SortBy::Kappa if three => f.and_then(|f| f.fleiss_kappa),
-            SortBy::Kappa => f.and_then(|f| f.character_kappa),
+            SortBy::Kappa => f.and_then(|f| kappa(f, team_of_three)),
             SortBy::Segment => f.and_then(|f| f.segment_agreement),
             SortBy::Alpha => f.and_then(|f| f.binary_u_alpha),
             SortBy::Open => Some(-(data.counts(id).map(|c| c.open).unwrap_or(0) as f64)),
@@ -97,8 +146,11 @@ pub fn follow(offset: usize, cursor: usize, height: usize) -> usize {
     }
 }
 
-/// How many code rows fit in the agreement view on a terminal of `height` rows.
-pub fn body_rows(height: u16) -> usize {
+/// How many code rows fit in the agreement view on a terminal of `height`
+/// rows, for a study of `coders` coders.
+pub fn body_rows(height: u16, coders: usize) -> usize {
     // The status line, the border, and the heading, overall and legend.
-    (height as usize).saturating_sub(1 + 2 + CHROME_ROWS).max(1)
+    (height as usize)
+        .saturating_sub(1 + 2 + chrome_rows(coders))
+        .max(1)
 }

@@ -312,6 +312,18 @@ impl ReviewData {
 pub struct AgreementSummary {
     /// Code id (None for overall) to (character kappa, segment agreement, binary uα).
     pub rows: Vec<(Option<String>, Figures)>,
+    /// With three or more coders: each pair's two-coder figures
+    /// ([`crate::agreement::pairs`]), pairs in study order.
+    #[serde(default)]
+    pub pairs: Vec<PairSummary>,
+}
+
+/// One pair of coders' rows, as if the study had had those two only.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PairSummary {
+    /// The two coders' ids, in study order.
+    pub coders: [String; 2],
+    pub rows: Vec<(Option<String>, Figures)>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -323,45 +335,66 @@ pub struct Figures {
     pub fleiss_kappa: Option<f64>,
 }
 
+/// The measures the view shows (turns are not among them).
+const SHOWN: Measures = Measures {
+    character: true,
+    segment: true,
+    alpha: true,
+    turn: false,
+};
+
+/// The pooled rows of a report as the view's figures.
+fn figure_rows(rows: Vec<crate::agreement::report::Row>) -> Vec<(Option<String>, Figures)> {
+    rows.into_iter()
+        .filter(|row| row.transcript.is_none())
+        .map(|row| {
+            let character = row.character.as_ref();
+            let figures = Figures {
+                character_kappa: character
+                    .and_then(|c| c.cohen_kappa.as_ref())
+                    .and_then(|e| e.value()),
+                fleiss_kappa: character
+                    .and_then(|c| c.fleiss_kappa.as_ref())
+                    .and_then(|e| e.value()),
+                segment_agreement: row
+                    .segment
+                    .as_ref()
+                    .and_then(|s| s.percent_agreement.value()),
+                binary_u_alpha: row
+                    .alpha
+                    .as_ref()
+                    .and_then(|a| a.binary_u_alpha.as_ref())
+                    .and_then(|e| e.value()),
+            };
+            (row.code, figures)
+        })
+        .collect()
+}
+
 impl AgreementSummary {
     pub fn compute(study: &Study) -> AgreementSummary {
         let input = Input::from_study(study);
-        let r = report(
-            &input,
-            Measures {
-                character: true,
-                segment: true,
-                alpha: true,
-                turn: false,
-            },
-        );
-        let rows = r
-            .rows
+        let rows = figure_rows(report(&input, SHOWN).rows);
+        let pairs = crate::agreement::pairs::pairs(&input, SHOWN)
             .into_iter()
-            .filter(|row| row.transcript.is_none())
-            .map(|row| {
-                let character = row.character.as_ref();
-                let figures = Figures {
-                    character_kappa: character
-                        .and_then(|c| c.cohen_kappa.as_ref())
-                        .and_then(|e| e.value()),
-                    fleiss_kappa: character
-                        .and_then(|c| c.fleiss_kappa.as_ref())
-                        .and_then(|e| e.value()),
-                    segment_agreement: row
-                        .segment
-                        .as_ref()
-                        .and_then(|s| s.percent_agreement.value()),
-                    binary_u_alpha: row
-                        .alpha
-                        .as_ref()
-                        .and_then(|a| a.binary_u_alpha.as_ref())
-                        .and_then(|e| e.value()),
-                };
-                (row.code, figures)
+            .map(|p| PairSummary {
+                coders: p.coders,
+                rows: figure_rows(p.rows),
             })
             .collect();
-        AgreementSummary { rows }
+        AgreementSummary { rows, pairs }
+    }
+
+    /// The figures of `code` (None: overall) of the pair of coders with
+    /// these ids, when the summary has that pair.
+    pub fn of_pair(&self, code: Option<&str>, pair: [&str; 2]) -> Option<&Figures> {
+        self.pairs
+            .iter()
+            .find(|p| p.coders[0] == pair[0] && p.coders[1] == pair[1])?
+            .rows
+            .iter()
+            .find(|(c, _)| c.as_deref() == code)
+            .map(|(_, f)| f)
     }
 
     pub fn of(&self, code: Option<&str>) -> Option<&Figures> {

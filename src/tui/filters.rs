@@ -153,6 +153,15 @@ pub fn on_filter_key(state: &mut crate::tui::state::State, command: crate::tui::
     use crate::tui::keymap::Command;
     use crate::tui::state::{StandingFilter, Tone};
     let Some(data) = &state.data else { return };
+    let agreement = state.screen == crate::tui::state::Screen::Agreement;
+    // The agreement view keeps the code under its cursor under it.
+    let here = agreement
+        .then(|| {
+            crate::tui::update::agreement_rows(state)
+                .get(state.agreement_cursor)
+                .cloned()
+        })
+        .flatten();
     match command {
         Command::FilterTranscript => state.filters.next_transcript(data),
         Command::FilterPair => {
@@ -178,6 +187,27 @@ pub fn on_filter_key(state: &mut crate::tui::state::State, command: crate::tui::
             state.filter = StandingFilter::All;
         }
         _ => return,
+    }
+    if agreement {
+        crate::tui::update::agreement_keep_cursor(state, here);
+        let Some(data) = &state.data else { return };
+        let whose = match crate::tui::agreement_list::shown_pair(data, state.filters.pair) {
+            Some(_) => {
+                let (a, b) = state.filters.pair.unwrap_or_default();
+                let name = |i: usize| data.coders.get(i).map_or("?", |c| c.name.as_str());
+                format!(
+                    "figures of {} and {} alone (P: next pair)",
+                    name(a),
+                    name(b)
+                )
+            }
+            None if data.coders.len() >= 3 => {
+                "figures of all coders (P: one pair's figures)".to_string()
+            }
+            None => "figures of both coders".to_string(),
+        };
+        state.say(whose, Tone::Info);
+        return;
     }
     // The selection follows the filter: the unit stays if it still shows.
     let visible = state.visible_units();

@@ -231,7 +231,7 @@ pub const REVIEW: &[Binding<Command>] = &[
     Binding {
         keys: &[Key::Char('P')],
         command: Command::FilterPair,
-        help: "filter by coder pair",
+        help: "pair: units and figures",
     },
     Binding {
         keys: &[Key::Char('W')],

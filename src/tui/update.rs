@@ -665,15 +665,7 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
                 // Keep the code under the cursor under it.
                 let here = agreement_rows(state).get(state.agreement_cursor).cloned();
                 state.agreement_sort = state.agreement_sort.next();
-                let rows = agreement_rows(state);
-                state.agreement_cursor = here
-                    .and_then(|id| rows.iter().position(|r| *r == id))
-                    .unwrap_or(0);
-                state.agreement_scroll = crate::tui::agreement_list::follow(
-                    0,
-                    state.agreement_cursor,
-                    crate::tui::agreement_list::body_rows(state.size.1),
-                );
+                agreement_keep_cursor(state, here);
                 state.say(
                     format!("sorted by {}", state.agreement_sort.word()),
                     Tone::Info,
@@ -728,18 +720,39 @@ fn move_cursor(state: &mut State, by: isize) {
             state.agreement_scroll = crate::tui::agreement_list::follow(
                 state.agreement_scroll,
                 state.agreement_cursor,
-                crate::tui::agreement_list::body_rows(state.size.1),
+                crate::tui::agreement_list::body_rows(state.size.1, coder_count(state)),
             );
         }
     }
 }
 
 /// The agreement view's code rows, in the order shown.
+/// After the agreement view's rows were reordered (sort, pair): the
+/// cursor on the code it was on, and that row in the window.
+pub fn agreement_keep_cursor(state: &mut State, here: Option<String>) {
+    let rows = agreement_rows(state);
+    state.agreement_cursor = here
+        .and_then(|id| rows.iter().position(|r| *r == id))
+        .unwrap_or(0);
+    state.agreement_scroll = crate::tui::agreement_list::follow(
+        0,
+        state.agreement_cursor,
+        crate::tui::agreement_list::body_rows(state.size.1, coder_count(state)),
+    );
+}
+
+fn coder_count(state: &State) -> usize {
+    state.data.as_ref().map_or(0, |d| d.coders.len())
+}
+
 pub fn agreement_rows(state: &State) -> Vec<String> {
     match &state.data {
-        Some(d) => {
-            crate::tui::agreement_list::rows(d, state.agreement.as_ref(), state.agreement_sort)
-        }
+        Some(d) => crate::tui::agreement_list::rows(
+            d,
+            state.agreement.as_ref(),
+            state.agreement_sort,
+            crate::tui::agreement_list::shown_pair(d, state.filters.pair),
+        ),
         None => Vec::new(),
     }
 }

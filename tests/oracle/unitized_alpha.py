@@ -329,6 +329,7 @@ def cu_and_k(units_by_coder):
     T_tot = sum(T.values())
     out["observed"] = l
     out["l_c"] = l_c
+    out["T"] = T
     if l_tot == 0:
         reason = "cuα: no two coders' units intersect"
         out["cu_alpha"] = (None, reason)
@@ -484,6 +485,21 @@ def self_check():
 
     # Merging: overlapping and touching same-value units merge, not across a
     # transcript boundary, and different values never merge.
+    # cuα with three coders, pairwise reading (section 4's reading note;
+    # docs/agreement.md "cuα with three or more coders"); the Rust test
+    # cu_alpha_of_three_coders_is_the_pairwise_reading asserts the same value.
+    three = [[("x", 0, 10), ("y", 10, 20)],
+             [("x", 0, 10), ("y", 12, 20)],
+             [("x", 0, 5), ("y", 5, 20)]]
+    ck = cu_and_k(three)
+    assert ck["cu_alpha"][0] == Fraction(764, 1085), ck["cu_alpha"]
+    # On this reading the m-coder matrices are the pairs' two-coder
+    # matrices summed and divided by m - 1, as uα's are: l* and T alike.
+    pairs = [cu_and_k([three[a], three[b]]) for a, b in [(0, 1), (0, 2), (1, 2)]]
+    for c in ("x", "y"):
+        assert ck["T"][c] == sum(p["T"][c] for p in pairs) / 2, c
+        for k in ("x", "y"):
+            assert ck["observed"][(c, k)] == sum(p["observed"][(c, k)] for p in pairs) / 2
     assert merge_units([("x", 0, 5), ("x", 5, 8), ("x", 7, 9), ("y", 9, 10)]) == \
         [("x", 0, 9), ("y", 9, 10)]
     assert merge_units([("x", 0, 5), ("x", 5, 8)], boundaries=[5]) == \

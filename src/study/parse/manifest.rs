@@ -11,7 +11,7 @@ pub fn parse_manifest(path: &str, bytes: &[u8]) -> Result<Manifest, Problem> {
     toml::from_str::<Manifest>(text).map_err(|e| toml_problem(path, text, 0, &e, MANIFEST_HINT))
 }
 
-const MANIFEST_HINT: &str = "fix the TOML; the manifest needs [study] name = \"...\", one [[coder]] table (id, name) per coder, and optionally [agreement] segment_overlap (see docs/format.md)";
+const MANIFEST_HINT: &str = "fix the TOML; the manifest needs [study] name = \"...\", one [[coder]] table (id, name) per coder, and optionally [agreement] segment_overlap and measure (see docs/format.md)";
 
 /// A TOML error as a problem at the position the parser gives, shifted by
 /// `line_offset` lines (front matter starts below its `+++` line).

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use crate::study::text::printable;
-use crate::tui::agreement_list::{CHROME_ROWS, follow};
+use crate::tui::agreement_list::{chrome_rows, figures_of, follow, kappa, shown_pair};
 use crate::tui::data::Figures;
 use crate::tui::state::State;
 use crate::tui::update::agreement_rows;
@@ -17,13 +17,27 @@ use crate::tui::view::{bar, fit};
 pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let t = &state.theme;
     let Some(data) = &state.data else { return };
-    let block = Block::bordered().title(Span::styled(
-        format!(
+    let pair = shown_pair(data, state.filters.pair);
+    let coder_name = |id: &str| {
+        data.coders
+            .iter()
+            .find(|c| c.id == id)
+            .map_or(id.to_string(), |c| printable(&c.name))
+    };
+    // One pair's title names the two; "pooled" would not fit beside them.
+    let title = match pair {
+        Some([a, b]) => format!(
+            " Agreement of {} and {} · {} ",
+            coder_name(a),
+            coder_name(b),
+            state.agreement_sort.word()
+        ),
+        None => format!(
             " Agreement (pooled over transcripts) · {} ",
             state.agreement_sort.word()
         ),
-        t.title(),
-    ));
+    };
+    let block = Block::bordered().title(Span::styled(title, t.title()));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let Some(summary) = &state.agreement else {
@@ -32,6 +46,8 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     };
     let width = inner.width as usize;
     let three = data.coders.len() >= 3;
+    // One pair's figures are two-coder figures: Cohen's kappa, not Fleiss'.
+    let team_of_three = three && pair.is_none();
     // Columns: name, then three figures each "0.00 ████", then open units.
     let bar_w = if width >= 110 {
         12
@@ -43,7 +59,11 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let cell = 7 + bar_w;
     let open_w = 6;
     let name_w = width.saturating_sub(3 * cell + open_w).max(12);
-    let first = if three { "Fleiss κ" } else { "char κ" };
+    let first = if team_of_three {
+        "Fleiss κ"
+    } else {
+        "char κ"
+    };
     let mut lines = vec![Line::from(Span::styled(
         format!(
             "{:<name_w$}{:<cell$}{:<cell$}{:<cell$}{:>open_w$}",
@@ -66,11 +86,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         ];
         // A group or construct is not coded itself: its name only.
         if let Some(f) = f.cloned() {
-            let k = if three {
-                f.fleiss_kappa
-            } else {
-                f.character_kappa
-            };
+            let k = kappa(&f, team_of_three);
             for (v, percent) in [
                 (k, false),
                 (f.segment_agreement, true),
@@ -95,7 +111,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         Line::from(spans)
     };
     let ids = agreement_rows(state);
-    let body = inner.height.saturating_sub(CHROME_ROWS as u16) as usize;
+    let body = (inner.height as usize).saturating_sub(chrome_rows(data.coders.len()));
     let first_row = follow(state.agreement_scroll, state.agreement_cursor, body)
         .min(ids.len().saturating_sub(body));
     let indent = state.agreement_sort == crate::tui::agreement_list::SortBy::Codebook;
@@ -106,7 +122,11 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         let depth = if indent { code.depth } else { 0 };
         let label = format!("{}{}", "  ".repeat(depth), printable(code.name()));
         let f = if code.header.codable {
-            Some(summary.of(Some(code.id())).cloned().unwrap_or_default())
+            Some(
+                figures_of(summary, Some(code.id()), pair)
+                    .cloned()
+                    .unwrap_or_default(),
+            )
         } else {
             None
         };
@@ -128,7 +148,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     while lines.len() < 1 + body {
         lines.push(Line::from(""));
     }
-    let overall = summary.of(None).cloned().unwrap_or_default();
+    let overall = figures_of(summary, None, pair).cloned().unwrap_or_default();
     lines.push(row(
         "Overall".into(),
         Some(&overall),
@@ -152,9 +172,17 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             ids.len()
         )
     };
+    if three {
+        lines.push(pair_line(
+            state,
+            summary,
+            ids.get(state.agreement_cursor),
+            width,
+        ));
+    }
     for text in [
         format!(
-            "{} decided · {} open · {} units · {shown} · s sort · Enter: units",
+            "{} decided · {} open · {} units · {shown}",
             data.decided_count(),
             data.open_count(),
             data.units.len(),
@@ -165,6 +193,75 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         lines.push(Line::from(Span::styled(fit(&text, width), t.dim())));
     }
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// "κ by pair of coders, Trust: 1–2 0.81 · 1–3 0.55 · 2–3 –": every
+/// pair's Cohen's kappa of the code under the cursor (overall when there
+/// is none), the pair the list shows marked. Coders by number, as the
+/// accept keys and the pair filter name them (names would not fit).
+fn pair_line(
+    state: &State,
+    summary: &crate::tui::data::AgreementSummary,
+    code: Option<&String>,
+    width: usize,
+) -> Line<'static> {
+    let t = &state.theme;
+    let Some(data) = &state.data else {
+        return Line::from("");
+    };
+    let shown = shown_pair(data, state.filters.pair);
+    let number = |id: &str| {
+        data.coders
+            .iter()
+            .position(|c| c.id == id)
+            .map_or("?".to_string(), |i| (i + 1).to_string())
+    };
+    // A group or construct heading has no figures of its own: overall.
+    let code = code.filter(|id| {
+        data.study
+            .codebook
+            .get(id)
+            .is_some_and(|c| c.header.codable)
+    });
+    let label = match code.and_then(|id| data.study.codebook.get(id)) {
+        Some(c) => printable(c.name()),
+        None => "overall".to_string(),
+    };
+    let mut spans = vec![Span::styled(
+        format!("κ by pair of coders, {label}: "),
+        t.dim(),
+    )];
+    for (i, p) in summary.pairs.iter().enumerate() {
+        let v = summary
+            .of_pair(code.map(String::as_str), [&p.coders[0], &p.coders[1]])
+            .and_then(|f| f.character_kappa);
+        let num = v.map_or("–".to_string(), |x| format!("{x:.2}"));
+        let text = format!("{}–{} {num}", number(&p.coders[0]), number(&p.coders[1]));
+        if i > 0 {
+            spans.push(Span::styled(" · ", t.dim()));
+        }
+        let marked = shown == Some([p.coders[0].as_str(), p.coders[1].as_str()]);
+        let style = if marked {
+            figure_style(t, v).patch(t.selected())
+        } else {
+            figure_style(t, v)
+        };
+        spans.push(Span::styled(text, style));
+    }
+    // Cut at the width, as `fit` does for plain lines.
+    let mut used = 0;
+    let mut out = Vec::new();
+    for s in spans {
+        let n = s.content.chars().count();
+        if used + n > width {
+            let room = width.saturating_sub(used);
+            out.push(Span::styled(fit(&s.content, room), s.style));
+            break;
+        }
+        used += n;
+        out.push(s);
+    }
+    Line::from(out)
 }
 
 fn figure_style(t: &crate::tui::theme::Theme, v: Option<f64>) -> Style {

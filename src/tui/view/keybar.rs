@@ -112,11 +112,20 @@ fn items(state: &State) -> Vec<(String, &'static str)> {
             (first(Command::Up), "up"),
             (first(Command::PageDown), "page"),
         ],
-        (Screen::Agreement, _) => vec![
-            (first(Command::Down), "down"),
-            (first(Command::Up), "up"),
-            (first(Command::Back), "back"),
-        ],
+        (Screen::Agreement, _) => {
+            let mut keys = vec![
+                (first(Command::Down), "down"),
+                (first(Command::Up), "up"),
+                (first(Command::Open), "units"),
+                (first(Command::Sort), "sort"),
+            ];
+            // One pair's figures exist only beside the team's, with three or more.
+            if state.data.as_ref().is_some_and(|d| d.coders.len() >= 3) {
+                keys.push((first(Command::FilterPair), "pair"));
+            }
+            keys.push((first(Command::Back), "back"));
+            keys
+        }
         (Screen::History, _) => vec![
             (first(Command::Down), "down"),
             (first(Command::Up), "up"),
