@@ -8,18 +8,19 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::align::{ReviewUnit, review_units};
+use crate::align::ReviewUnit;
 use crate::cli::exit;
 use crate::cli::reviewer::reviewer;
 use crate::repo::RepoError;
+use crate::repo::cache::Opened;
 use crate::repo::git::Person;
 use crate::repo::locate::find_study_root;
-use crate::repo::read::read_study;
+use crate::repo::read::FileReads;
 use crate::repo::record::{RecordError, record_in_logs};
 use crate::repo::recover::recover_interrupted;
 use crate::review::standing::{Standing, standings};
 use crate::study::text::printable;
-use crate::study::{self, Decision, Study};
+use crate::study::{Decision, Study};
 
 /// The study, ready for deciding.
 pub struct Deciding {
@@ -56,9 +57,10 @@ impl Deciding {
         for said in recover_interrupted(&root, &reviewer)? {
             eprintln!("concord: {said}");
         }
-        let files = read_study(&root)?;
-        let study = study::check(&files).study;
-        let units = review_units(&study);
+        // Through the derived cache: the transcripts' parts (their units
+        // among them) come from it; only the decision logs are read anew.
+        let reads = FileReads::default();
+        let (study, units) = Opened::open(&root, &reads)?.into_study_and_units();
         let standings = standings(&units, &study.decisions);
         Ok(Deciding {
             root,

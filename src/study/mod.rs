@@ -6,6 +6,7 @@ pub mod codebook;
 pub mod files;
 pub mod load;
 pub mod parse;
+pub mod parts;
 pub mod problem;
 pub mod reanchor;
 pub mod text;

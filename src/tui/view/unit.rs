@@ -304,12 +304,14 @@ fn difference(t: &Theme, data: &ReviewData, unit: &ReviewUnit, text: &str) -> Di
                     // Marked in the coder's own colour, as the "only N" line above it.
                     1 => marked.push(Span::styled(
                         piece,
-                        t.coder(ca).add_modifier(ratatui::style::Modifier::UNDERLINED),
+                        t.coder(ca)
+                            .add_modifier(ratatui::style::Modifier::UNDERLINED),
                     )),
                     _ if plain => marked.push(Span::raw(format!("[{}:{piece}]", cb + 1))),
                     _ => marked.push(Span::styled(
                         piece,
-                        t.coder(cb).add_modifier(ratatui::style::Modifier::UNDERLINED),
+                        t.coder(cb)
+                            .add_modifier(ratatui::style::Modifier::UNDERLINED),
                     )),
                 }
             }
