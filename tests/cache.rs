@@ -10,6 +10,7 @@ use std::path::Path;
 use common::*;
 use concord::repo::cache::Opened;
 use concord::repo::read::FileReads;
+use concord::review::standing::standings;
 use concord::sample::synthetic::{Params, synthetic_study};
 use concord::study::Problem;
 
@@ -306,6 +307,26 @@ fn a_study_from_its_parts_is_the_study_checked_whole() {
         let (study, from_parts) = Opened::open(root, &reads).unwrap().into_study_and_units();
         assert_eq!(study, whole.study, "{what}, for deciding");
         assert_eq!(from_parts, units, "{what}, for deciding");
+        // One transcript's part, for deciding one of its units: the same
+        // units, and each stands as it does in the whole study.
+        let everywhere = standings(&units, &whole.study.decisions);
+        for t in &whole.study.transcripts {
+            let reads = FileReads::default();
+            let opened = Opened::open(root, &reads).unwrap();
+            let (one, of_t) = opened.study_of_one(&t.id).unwrap();
+            let expected: Vec<_> = units
+                .iter()
+                .filter(|u| u.transcript == t.id)
+                .cloned()
+                .collect();
+            assert_eq!(of_t, expected, "{what}: units of {}", t.id);
+            assert_eq!(one.decisions, whole.study.decisions, "{what}");
+            assert_eq!(one.transcript(&t.id), Some(t), "{what}");
+            let here = standings(&of_t, &one.decisions);
+            for u in &of_t {
+                assert_eq!(here.get(&u.id), everywhere.get(&u.id), "{what}: {}", u.id);
+            }
+        }
     };
     for seed in 1..=6 {
         let dir = generated(seed);
@@ -320,9 +341,29 @@ fn a_study_from_its_parts_is_the_study_checked_whole() {
         compare(root, &format!("seed {seed}, odd files"));
         std::fs::create_dir_all(root.join("decisions")).unwrap();
         std::fs::write(root.join("decisions/t0001.jsonl"), "").unwrap();
-        commit_edit(root, "decisions/t0001.jsonl", |_| {
-            "{\"id\":\"d1\",\"unit\":\"t0001:1-2:0000\",\"basis\":[],\"action\":\"reject\",\"chosen\":null,\"result\":[],\"reviewer\":\"R <r@e.org>\",\"at\":\"2026-01-01T00:00:00Z\",\"note\":\"\"}\n".to_string()
-        });
+        // A decision on a unit of t0001 as it is, one whose basis moved (stale)
+        // and one on a unit that is not there.
+        let whole = concord::study::check(&concord::repo::read::read_study(root).unwrap());
+        let units = concord::align::review_units(&whole.study);
+        let mut of_t = units.iter().filter(|u| u.transcript == "t0001");
+        let line = |n: usize, unit: &str, basis: Vec<String>| {
+            serde_json::json!({"id": format!("d{n}"), "unit": unit, "basis": basis,
+                "action": "reject", "result": [], "reviewer": "R <r@e.org>",
+                "at": "2026-01-01T00:00:00Z", "note": ""})
+            .to_string()
+        };
+        let ids = |u: &concord::align::ReviewUnit| -> Vec<String> {
+            u.excerpts.iter().map(|e| e.coding.clone()).collect()
+        };
+        let mut log = String::new();
+        if let Some(u) = of_t.next() {
+            log += &format!("{}\n", line(1, &u.id, ids(u)));
+        }
+        if let Some(u) = of_t.next() {
+            log += &format!("{}\n", line(2, &format!("{}x", u.id), ids(u)));
+        }
+        log += &format!("{}\n", line(3, "t0001:1-2:0000", vec![]));
+        commit_edit(root, "decisions/t0001.jsonl", |_| log);
         compare(root, &format!("seed {seed}, a decision"));
     }
 }

@@ -112,6 +112,49 @@ impl Opened<'_> {
         Some((loaded, units))
     }
 
+    /// The study with only the transcript `id` of all its transcripts (its
+    /// text, codings and units; every decision log), for deciding one of
+    /// its units: that unit's standing depends on its transcript's units
+    /// and the decisions alone (unless two transcripts share a coding id,
+    /// which `check` reports). `None` when the study is not cached.
+    pub fn study_of_one(&self, id: &str) -> Option<(Study, Vec<ReviewUnit>)> {
+        let store = self.store.as_ref()?;
+        let dir = store.dir.join("parts");
+        let mut paths: Vec<&str> = Vec::new();
+        let mut others = StudyFiles {
+            skipped: self.listing.skipped.clone(),
+            ..StudyFiles::default()
+        };
+        for (rel, _) in &self.listing.files {
+            match part_of(rel) {
+                Some(of) if of == id => paths.push(rel),
+                Some(_) => {}
+                None => others.insert(rel.as_str(), self.bytes_of(rel)?),
+            }
+        }
+        let whole = load(&others);
+        let coders = coders_for_units(
+            &whole.study,
+            self.listing.files.iter().map(|(rel, _)| rel.as_str()),
+        );
+        let context = context_of(&others, &store.ids, &coders);
+        let key = part_key(&context, &paths, &store.ids);
+        let wanted = Wanted {
+            root: &self.root,
+            reads: self.reads,
+            read_while_keying: &self.read_while_keying,
+            dir: &dir,
+            whole: &whole.study,
+            coders: &coders,
+        };
+        let (mut part, _) = wanted.part(id, &paths, &key)?;
+        // Its units as made for the whole study's coders (the study of
+        // one transcript may not have every coder's codings).
+        let units = std::mem::take(&mut part.units);
+        let (loaded, _) = assemble(whole, vec![(id.to_string(), part)], &coders);
+        Some((loaded.study, units))
+    }
+
     /// A listed file's bytes: those read while keying, else read now.
     fn bytes_of(&self, rel: &str) -> Option<Vec<u8>> {
         match self.read_while_keying.get(rel) {
