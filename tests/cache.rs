@@ -10,6 +10,7 @@ use std::path::Path;
 use common::*;
 use concord::repo::cache::Opened;
 use concord::repo::read::FileReads;
+use concord::review::standing::standings;
 use concord::sample::synthetic::{Params, synthetic_study};
 use concord::study::Problem;
 
@@ -118,9 +119,7 @@ fn every_command_prints_the_same_with_and_without_the_cache() {
         assert_eq!(outputs(root, true), edited, "seed {seed}, after an edit");
 
         // A cache that is garbage, or cut short, is recomputed, not trusted.
-        let dir_of_cache = root.join(".git/concord");
-        for (k, entry) in std::fs::read_dir(&dir_of_cache).unwrap().enumerate() {
-            let p = entry.unwrap().path();
+        for (k, p) in cache_files(root).into_iter().enumerate() {
             let bytes = std::fs::read(&p).unwrap();
             let broken = if k % 2 == 0 {
                 bytes[..bytes.len() / 2].to_vec()
@@ -133,6 +132,275 @@ fn every_command_prints_the_same_with_and_without_the_cache() {
             std::fs::write(&p, broken).unwrap();
         }
         assert_eq!(outputs(root, true), edited, "seed {seed}, corrupt cache");
+    }
+}
+
+/// Every file of the derived cache of the study at `root` (its values and
+/// the transcripts' parts).
+fn cache_files(root: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut dirs = vec![root.join(".git/concord")];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Rewrite the study file `rel` and commit it, as a coder or the lead would.
+fn commit_edit(root: &Path, rel: &str, edit: impl FnOnce(String) -> String) {
+    let path = root.join(rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let changed = edit(text.clone());
+    assert_ne!(changed, text, "{rel} is changed");
+    std::fs::write(&path, changed).unwrap();
+    let repo = git2::Repository::open(root).unwrap();
+    let mut index = repo.index().unwrap();
+    index
+        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+        .unwrap();
+    index.write().unwrap();
+    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+    let who = git2::Signature::now("Test", "test@example.org").unwrap();
+    let parent = repo.head().unwrap().peel_to_commit().unwrap();
+    repo.commit(Some("HEAD"), &who, &who, "edit", &tree, &[&parent])
+        .unwrap();
+}
+
+/// A code file of the study at `root`.
+fn a_code_file(root: &Path) -> String {
+    let mut found: Vec<String> = cache_files_under(&root.join("codebook"))
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .map(|p| p.strip_prefix(root).unwrap().to_str().unwrap().to_string())
+        .collect();
+    found.sort();
+    found.remove(0)
+}
+
+fn cache_files_under(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut dirs = vec![dir.to_path_buf()];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+/// Between runs that keep the cache, one file changes at a time (a
+/// decision recorded, one coder's codings, the codebook) and the cached
+/// parts are made foreign or broken: every command still prints what it
+/// prints without the cache.
+#[test]
+fn one_file_changed_between_runs_gives_the_same_output() {
+    for seed in [1, 5] {
+        let dir = generated(seed);
+        let root = dir.path();
+        let same = |what: &str| {
+            let fresh = outputs(root, false);
+            assert_eq!(outputs(root, true), fresh, "seed {seed}, {what}");
+            fresh
+        };
+        same("first run");
+
+        // A decision, recorded by `concord decide` (which reads the study
+        // through the cache too).
+        let home = tempfile::tempdir().unwrap();
+        let open = concord(home.path())
+            .args(["units", "--open"])
+            .current_dir(root)
+            .output()
+            .unwrap();
+        let unit = stdout(&open).lines().next().unwrap().to_string();
+        let before = same("before the decision");
+        let out = concord(home.path())
+            .args([
+                "decide",
+                &unit,
+                "--union",
+                "--reviewer",
+                "Rev <rev@example.org>",
+            ])
+            .current_dir(root)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let decided = same("after a decision");
+        assert_ne!(
+            decided[1], before[1],
+            "seed {seed}: status counts the decision"
+        );
+
+        // One coder's codings of one transcript: a coding fewer.
+        commit_edit(root, "codings/coder-a/t0001.jsonl", |t| {
+            let mut lines: Vec<&str> = t.lines().collect();
+            lines.pop();
+            lines.iter().map(|l| format!("{l}\n")).collect()
+        });
+        let recoded = same("after one coder's codings changed");
+        assert_ne!(recoded[2], decided[2], "seed {seed}: the units changed");
+
+        // The codebook: a code renamed.
+        let code = a_code_file(root);
+        commit_edit(root, &code, |t| {
+            t.replacen("name = \"", "name = \"Renamed ", 1)
+        });
+        same("after a codebook edit");
+
+        // Parts from another version of concord, or cut short: the values
+        // of the whole study are removed so the parts are read.
+        let parts: Vec<_> = cache_files(root)
+            .into_iter()
+            .filter(|p| p.parent().unwrap().ends_with("parts"))
+            .collect();
+        assert!(!parts.is_empty(), "the transcripts' parts are kept");
+        for (k, p) in parts.iter().enumerate() {
+            let mut bytes = std::fs::read(p).unwrap();
+            if k % 2 == 0 {
+                // The version field follows the magic and the format number.
+                let at = b"concord-cache\n".len() + 4 + 4;
+                bytes[at] ^= 1;
+            } else {
+                bytes.truncate(bytes.len() - 7);
+            }
+            std::fs::write(p, bytes).unwrap();
+        }
+        for p in cache_files(root) {
+            if !p.parent().unwrap().ends_with("parts") {
+                std::fs::remove_file(p).unwrap();
+            }
+        }
+        same("with foreign and broken parts");
+    }
+}
+
+/// The study put together from the transcripts' parts is the study read
+/// and checked whole, with the same units, problems and all: on random
+/// studies, then with a coder folder the manifest does not list whose
+/// codings repeat another coder's ids, a transcript not in UTF-8, and a
+/// decision recorded (so the parts are reused).
+#[test]
+fn a_study_from_its_parts_is_the_study_checked_whole() {
+    let compare = |root: &Path, what: &str| {
+        let whole = concord::study::check(&concord::repo::read::read_study(root).unwrap());
+        let units = concord::align::review_units(&whole.study);
+        let reads = FileReads::default();
+        let (loaded, from_parts) = Opened::open(root, &reads).unwrap().into_checked();
+        assert_eq!(loaded.study, whole.study, "{what}");
+        assert_eq!(loaded.problems, whole.problems, "{what}");
+        assert_eq!(
+            loaded.unreadable_transcripts, whole.unreadable_transcripts,
+            "{what}"
+        );
+        assert_eq!(from_parts, units, "{what}");
+        let reads = FileReads::default();
+        let (study, from_parts) = Opened::open(root, &reads).unwrap().into_study_and_units();
+        assert_eq!(study, whole.study, "{what}, for deciding");
+        assert_eq!(from_parts, units, "{what}, for deciding");
+        // One transcript's part, for deciding one of its units: the same
+        // units, and each stands as it does in the whole study.
+        let everywhere = standings(&units, &whole.study.decisions);
+        for t in &whole.study.transcripts {
+            let reads = FileReads::default();
+            let opened = Opened::open(root, &reads).unwrap();
+            let (one, of_t) = opened.study_of_one(&t.id).unwrap();
+            let expected: Vec<_> = units
+                .iter()
+                .filter(|u| u.transcript == t.id)
+                .cloned()
+                .collect();
+            assert_eq!(of_t, expected, "{what}: units of {}", t.id);
+            assert_eq!(one.decisions, whole.study.decisions, "{what}");
+            assert_eq!(one.transcript(&t.id), Some(t), "{what}");
+            let here = standings(&of_t, &one.decisions);
+            for u in &of_t {
+                assert_eq!(here.get(&u.id), everywhere.get(&u.id), "{what}: {}", u.id);
+            }
+        }
+    };
+    for seed in 1..=6 {
+        let dir = generated(seed);
+        let root = dir.path();
+        compare(root, &format!("seed {seed}"));
+        compare(root, &format!("seed {seed}, again"));
+        let a = std::fs::read_to_string(root.join("codings/coder-a/t0001.jsonl")).unwrap();
+        std::fs::create_dir_all(root.join("codings/zed")).unwrap();
+        std::fs::write(root.join("codings/zed/t0001.jsonl"), a).unwrap();
+        std::fs::write(root.join("transcripts/t0002.txt"), b"caf\xe9\n").unwrap();
+        commit_edit(root, "concord.toml", |t| format!("{t}\n"));
+        compare(root, &format!("seed {seed}, odd files"));
+        std::fs::create_dir_all(root.join("decisions")).unwrap();
+        std::fs::write(root.join("decisions/t0001.jsonl"), "").unwrap();
+        // A decision on a unit of t0001 as it is, one whose basis moved (stale)
+        // and one on a unit that is not there.
+        let whole = concord::study::check(&concord::repo::read::read_study(root).unwrap());
+        let units = concord::align::review_units(&whole.study);
+        let mut of_t = units.iter().filter(|u| u.transcript == "t0001");
+        let line = |n: usize, unit: &str, basis: Vec<String>| {
+            serde_json::json!({"id": format!("d{n}"), "unit": unit, "basis": basis,
+                "action": "reject", "result": [], "reviewer": "R <r@e.org>",
+                "at": "2026-01-01T00:00:00Z", "note": ""})
+            .to_string()
+        };
+        let ids = |u: &concord::align::ReviewUnit| -> Vec<String> {
+            u.excerpts.iter().map(|e| e.coding.clone()).collect()
+        };
+        let mut log = String::new();
+        if let Some(u) = of_t.next() {
+            log += &format!("{}\n", line(1, &u.id, ids(u)));
+        }
+        if let Some(u) = of_t.next() {
+            log += &format!("{}\n", line(2, &format!("{}x", u.id), ids(u)));
+        }
+        log += &format!("{}\n", line(3, "t0001:1-2:0000", vec![]));
+        commit_edit(root, "decisions/t0001.jsonl", |_| log);
+        compare(root, &format!("seed {seed}, a decision"));
+    }
+}
+
+/// After one run, a run on a study where one coder's codings of one
+/// transcript changed reads that transcript's files and the files of no
+/// transcript (manifest, codebook, logs), and no other transcript's.
+#[test]
+fn a_run_after_one_transcripts_codings_changed_reads_only_its_files() {
+    let dir = generated(6);
+    let root = dir.path();
+    let (first, reads) = problems(root);
+    assert!(
+        reads.transcripts() >= 2,
+        "the first run reads every transcript"
+    );
+    commit_edit(root, "codings/coder-b/t0001.jsonl", |t| {
+        t.replacen("\"quote\":\"", "\"quote\":\"z", 1)
+    });
+    let (second, reads) = problems(root);
+    assert_eq!(second.len(), first.len() + 1, "the broken quote is found");
+    let read = reads.paths();
+    assert_eq!(reads.transcripts(), 1, "one transcript read: {read:?}");
+    assert!(
+        read.contains(&"transcripts/t0001.txt".to_string()),
+        "{read:?}"
+    );
+    for p in &read {
+        let of = concord::study::parts::part_of(p);
+        assert!(
+            of.is_none() || of.as_deref() == Some("t0001"),
+            "{p} is another transcript's file"
+        );
     }
 }
 

@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::agreement::spans::merge;
-use crate::study::Study;
+use crate::study::{CodingFile, Study};
 pub use unit_id::unit_id;
 
 #[derive(
@@ -94,44 +94,62 @@ pub struct ReviewUnit {
 /// Every review unit of the study, transcript by transcript (study order),
 /// by position within each.
 pub fn review_units(study: &Study) -> Vec<ReviewUnit> {
+    let coders = unit_coders(study);
+    let mut by_transcript: BTreeMap<&str, Vec<UnitExcerpt>> = BTreeMap::new();
+    for f in &study.codings {
+        let list = by_transcript.entry(f.transcript.as_str()).or_default();
+        list.extend(excerpts_of(f));
+    }
+    let mut units = Vec::new();
+    for t in transcript_order(study) {
+        if let Some(excerpts) = by_transcript.remove(t) {
+            units.extend(units_of_transcript(t, &coders, excerpts));
+        }
+    }
+    units
+}
+
+/// The coders units are made for: the manifest's, then any coder folder
+/// with codings that the manifest does not list (in the study's order).
+pub fn unit_coders(study: &Study) -> Vec<String> {
     let mut coders: Vec<String> = study.coders().iter().map(|c| c.id.clone()).collect();
     for f in &study.codings {
         if !coders.contains(&f.coder) {
             coders.push(f.coder.clone());
         }
     }
-    let mut by_transcript: BTreeMap<&str, Vec<UnitExcerpt>> = BTreeMap::new();
-    for f in &study.codings {
-        let list = by_transcript.entry(f.transcript.as_str()).or_default();
-        for c in &f.codings {
-            if c.start < c.end {
-                list.push(UnitExcerpt {
-                    coder: f.coder.clone(),
-                    coding: c.id.clone(),
-                    code: c.code.clone(),
-                    start: c.start,
-                    end: c.end,
-                });
-            }
-        }
-    }
-    let mut units = Vec::new();
-    // Study order first, then any transcript that has codings but no text.
+    coders
+}
+
+/// The excerpts of a codings file that can be in a unit (not empty or reversed).
+pub fn excerpts_of(f: &CodingFile) -> impl Iterator<Item = UnitExcerpt> + '_ {
+    f.codings
+        .iter()
+        .filter(|c| c.start < c.end)
+        .map(|c| UnitExcerpt {
+            coder: f.coder.clone(),
+            coding: c.id.clone(),
+            code: c.code.clone(),
+            start: c.start,
+            end: c.end,
+        })
+}
+
+/// The order of the transcripts' units in [`review_units`]: the study's
+/// transcripts, then any transcript that has codings but no text, by id.
+pub fn transcript_order(study: &Study) -> Vec<&str> {
     let mut order: Vec<&str> = study.transcripts.iter().map(|t| t.id.as_str()).collect();
     // A set, not `order.contains`: that made a study of 5,000 transcripts
     // cost 25 million comparisons here.
     let with_text: std::collections::HashSet<&str> = order.iter().copied().collect();
-    for t in by_transcript.keys() {
-        if !with_text.contains(t) {
-            order.push(t);
-        }
-    }
-    for t in order {
-        if let Some(excerpts) = by_transcript.remove(t) {
-            units.extend(units_of_transcript(t, &coders, excerpts));
-        }
-    }
-    units
+    let without: std::collections::BTreeSet<&str> = study
+        .codings
+        .iter()
+        .map(|f| f.transcript.as_str())
+        .filter(|t| !with_text.contains(t))
+        .collect();
+    order.extend(without);
+    order
 }
 
 /// The units of one transcript from all coders' excerpts of it.

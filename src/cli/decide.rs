@@ -90,7 +90,7 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
             "which unit? Give its id (concord units --open lists them) or a bulk rule (--code, --transcript, --class, --where)".into(),
         ));
     }
-    let d = Deciding::open(path.as_deref(), args.reviewer.as_deref())?;
+    let d = Deciding::open_for(path.as_deref(), args.reviewer.as_deref(), unit.as_deref())?;
     let choice = choice(&args, &d)?;
     let note = args.note.clone().unwrap_or_default();
     let units: Vec<&ReviewUnit> = match &unit {

@@ -8,18 +8,19 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::align::{ReviewUnit, review_units};
+use crate::align::ReviewUnit;
 use crate::cli::exit;
 use crate::cli::reviewer::reviewer;
 use crate::repo::RepoError;
+use crate::repo::cache::Opened;
 use crate::repo::git::Person;
 use crate::repo::locate::find_study_root;
-use crate::repo::read::read_study;
+use crate::repo::read::FileReads;
 use crate::repo::record::{RecordError, record_in_logs};
 use crate::repo::recover::recover_interrupted;
 use crate::review::standing::{Standing, standings};
 use crate::study::text::printable;
-use crate::study::{self, Decision, Study};
+use crate::study::{Decision, Study};
 
 /// The study, ready for deciding.
 pub struct Deciding {
@@ -47,6 +48,18 @@ impl Deciding {
     /// after finishing or putting back a decision a killed concord left
     /// half-recorded (said on standard error).
     pub fn open(path: Option<&Path>, given_reviewer: Option<&str>) -> Result<Deciding, RepoError> {
+        Deciding::open_for(path, given_reviewer, None)
+    }
+
+    /// [`Deciding::open`] for deciding the one unit `unit` (an id as
+    /// `units` prints it): only its transcript's part of the study is
+    /// read, from the derived cache, so a decision costs what its
+    /// transcript is, not the study. Other units are not in it.
+    pub fn open_for(
+        path: Option<&Path>,
+        given_reviewer: Option<&str>,
+        unit: Option<&str>,
+    ) -> Result<Deciding, RepoError> {
         let cwd = std::env::current_dir().map_err(|source| RepoError::Read {
             path: PathBuf::from("."),
             source,
@@ -56,9 +69,17 @@ impl Deciding {
         for said in recover_interrupted(&root, &reviewer)? {
             eprintln!("concord: {said}");
         }
-        let files = read_study(&root)?;
-        let study = study::check(&files).study;
-        let units = review_units(&study);
+        // Through the derived cache: the transcripts' parts (their units
+        // among them) come from it; only the decision logs are read anew.
+        let reads = FileReads::default();
+        let opened = Opened::open(&root, &reads)?;
+        let one = unit
+            .and_then(transcript_of_unit)
+            .and_then(|t| opened.study_of_one(t));
+        let (study, units) = match one {
+            Some(one) => one,
+            None => opened.into_study_and_units(),
+        };
         let standings = standings(&units, &study.decisions);
         Ok(Deciding {
             root,
@@ -175,6 +196,14 @@ impl Refusal {
         }
         exit::PROBLEMS
     }
+}
+
+/// The transcript of a unit id (`fg1:1500-1800:9c2e`: all before the span
+/// and the hash), if it has that form.
+fn transcript_of_unit(unit: &str) -> Option<&str> {
+    let mut parts = unit.rsplitn(3, ':');
+    let (_hash, _span, transcript) = (parts.next()?, parts.next()?, parts.next()?);
+    Some(transcript).filter(|t| !t.is_empty())
 }
 
 /// A unit that `decide` or `discuss` may settle or mark: open, stale (its

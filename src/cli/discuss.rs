@@ -40,7 +40,7 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
         ));
     }
     let (path, unit) = split_targets(&args.targets, true);
-    let d = Deciding::open(path.as_deref(), args.reviewer.as_deref())?;
+    let d = Deciding::open_for(path.as_deref(), args.reviewer.as_deref(), unit.as_deref())?;
     let unit = match d.current_unit(unit.as_deref().unwrap_or_default()) {
         Ok(u) => u,
         Err(r) => return Ok(r.report(args.json)),

@@ -29,9 +29,10 @@ use git2::{ObjectType, Oid, Repository};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::align::{ReviewUnit, review_units};
 use crate::repo::RepoError;
 use crate::repo::read::{FileReads, Listing, list_study, read_file, read_listed};
-use crate::study::{self, Loaded, StudyFiles};
+use crate::study::{self, Loaded, Study, StudyFiles};
 
 /// The layout of a cache file; bump it when a cached type changes shape.
 pub const FORMAT: u32 = 3;
@@ -43,21 +44,26 @@ const STUDY: &str = "study";
 /// A study opened through the cache: its listing and key, and the checked
 /// study itself only once something needs it.
 pub struct Opened<'r> {
-    root: PathBuf,
-    listing: Listing,
-    reads: &'r FileReads,
+    pub(super) root: PathBuf,
+    pub(super) listing: Listing,
+    pub(super) reads: &'r FileReads,
     /// `None` outside a git repository: then nothing is cached.
-    store: Option<Store>,
+    pub(super) store: Option<Store>,
     /// Files read to hash them while keying: not read twice.
-    read_while_keying: HashMap<String, Vec<u8>>,
+    pub(super) read_while_keying: HashMap<String, Vec<u8>>,
     loaded: std::cell::OnceCell<Loaded>,
+    /// The review units, when the study was put together from cached
+    /// parts (`repo/parts.rs`), which hold them.
+    units: std::cell::OnceCell<Vec<ReviewUnit>>,
     /// Keep the checked study in the cache when it is computed.
     keep_study: bool,
 }
 
-struct Store {
-    dir: PathBuf,
+pub(super) struct Store {
+    pub(super) dir: PathBuf,
     key: String,
+    /// Each listed file's blob id.
+    pub(super) ids: HashMap<String, Oid>,
 }
 
 impl<'r> Opened<'r> {
@@ -78,6 +84,7 @@ impl<'r> Opened<'r> {
             store,
             read_while_keying,
             loaded: std::cell::OnceCell::new(),
+            units: std::cell::OnceCell::new(),
             keep_study: false,
         })
     }
@@ -109,11 +116,61 @@ impl<'r> Opened<'r> {
         if let Some(l) = self.get::<Loaded>(STUDY) {
             return l;
         }
-        let loaded = study::check_owned(self.files());
+        let loaded = match self.check_by_parts(true) {
+            Some((loaded, units)) => {
+                let _ = self.units.set(units);
+                loaded
+            }
+            None => study::check_owned(self.files()),
+        };
         if self.keep_study {
             self.put(STUDY, &loaded);
         }
         loaded
+    }
+
+    /// The study's review units: kept with the transcripts' parts when the
+    /// study is cached, else made from the checked study.
+    pub fn units(&self) -> &[ReviewUnit] {
+        let loaded = self.loaded();
+        self.units.get_or_init(|| review_units(&loaded.study))
+    }
+
+    /// The checked study and its review units, owned.
+    pub fn into_checked(mut self) -> (Loaded, Vec<ReviewUnit>) {
+        let loaded = match self.loaded.take() {
+            Some(l) => l,
+            None => self.compute_loaded(),
+        };
+        let units = match self.units.take() {
+            Some(u) => u,
+            None => review_units(&loaded.study),
+        };
+        (loaded, units)
+    }
+
+    /// The checked study and its units, computed now and not kept here (for
+    /// a caller that keeps what it derives from them).
+    pub fn checked_now(&self) -> (Loaded, Vec<ReviewUnit>) {
+        if let Some(checked) = self.check_by_parts(true) {
+            return checked;
+        }
+        let loaded = study::check_owned(self.files());
+        let units = review_units(&loaded.study);
+        (loaded, units)
+    }
+
+    /// The study and its review units, without the checks across files
+    /// (for deciding, which needs no problems): the same study as
+    /// [`Opened::into_checked`], sooner.
+    pub fn into_study_and_units(self) -> (Study, Vec<ReviewUnit>) {
+        if self.loaded.get().is_none()
+            && let Some((loaded, units)) = self.check_by_parts(false)
+        {
+            return (loaded.study, units);
+        }
+        let (loaded, units) = self.into_checked();
+        (loaded.study, units)
     }
 
     /// The study's files, read (those read while keying are not read again).
@@ -225,7 +282,7 @@ pub fn write_value<T: Serialize>(dir: &Path, name: &str, key: &str, value: &T) {
 /// Write to a temporary file beside `path`, then rename it over `path`: a
 /// reader sees the old value or the new one. Not flushed to disk (it is a
 /// cache: a torn file fails the length check and is recomputed).
-fn write_replacing(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(super) fn write_replacing(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
@@ -297,6 +354,7 @@ fn key_of(
         .and_then(|m| stat_of(&m))
         .map(|s| s.mtime);
     let mut listed = String::new();
+    let mut ids = HashMap::with_capacity(listing.files.len());
     for (rel, meta) in &listing.files {
         let from_index = index
             .get_path(Path::new(&format!("{prefix}{rel}")), 0)
@@ -326,6 +384,7 @@ fn key_of(
             }
         };
         listed.push_str(&format!("{id} {rel}\n"));
+        ids.insert(rel.clone(), id);
     }
     for (rel, why) in &listing.skipped {
         listed.push_str(&format!("skipped {rel}: {why}\n"));
@@ -334,6 +393,7 @@ fn key_of(
     Some(Store {
         dir: cache_dir(repo.path()),
         key: key.to_string(),
+        ids,
     })
 }
 

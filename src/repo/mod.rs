@@ -8,6 +8,7 @@ pub mod error;
 pub mod git;
 pub mod history;
 pub mod locate;
+pub mod parts;
 pub mod read;
 pub mod reanchor;
 pub mod record;

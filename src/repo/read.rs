@@ -33,6 +33,8 @@ pub struct Listing {
 pub struct FileReads {
     transcripts: AtomicUsize,
     others: AtomicUsize,
+    /// Which files, in the order read.
+    paths: std::sync::Mutex<Vec<String>>,
 }
 
 impl FileReads {
@@ -42,7 +44,14 @@ impl FileReads {
     pub fn others(&self) -> usize {
         self.others.load(Ordering::Relaxed)
     }
+    /// The study-relative paths read, in order.
+    pub fn paths(&self) -> Vec<String> {
+        self.paths.lock().map(|p| p.clone()).unwrap_or_default()
+    }
     fn count(&self, rel: &str) {
+        if let Ok(mut p) = self.paths.lock() {
+            p.push(rel.to_string());
+        }
         let which = match role_of(rel) {
             FileRole::Transcript { .. } => &self.transcripts,
             _ => &self.others,

@@ -33,6 +33,17 @@ pub struct Loaded {
 }
 
 pub fn load(files: &StudyFiles) -> Loaded {
+    load_with(files, true)
+}
+
+/// [`load`] of some of a study's files (one transcript's, or all but the
+/// transcripts' and codings'): without the problems of the study as a
+/// whole (files skipped, no manifest), which the caller says once.
+pub fn load_some(files: &StudyFiles) -> Loaded {
+    load_with(files, false)
+}
+
+fn load_with(files: &StudyFiles, whole: bool) -> Loaded {
     let mut problems = Vec::new();
     let mut manifest = None;
     let mut code_files = Vec::new();
@@ -44,14 +55,14 @@ pub fn load(files: &StudyFiles) -> Loaded {
     let mut unreadable_transcripts = BTreeSet::new();
     let mut unparsed_codings = 0;
 
-    for (path, reason) in &files.skipped {
+    for (path, reason) in files.skipped.iter().filter(|_| whole) {
         problems.push(Problem::new(
             Location::file(path),
             format!("not read: {reason}"),
             "keep study files as regular files inside the study folder",
         ));
     }
-    if files.get(MANIFEST).is_none() {
+    if whole && files.get(MANIFEST).is_none() {
         problems.push(Problem::new(
             Location::file(MANIFEST),
             "missing manifest: there is no concord.toml in the study folder",

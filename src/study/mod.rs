@@ -9,6 +9,7 @@ pub mod left_out;
 pub mod load;
 pub mod palette;
 pub mod parse;
+pub mod parts;
 pub mod problem;
 pub mod reanchor;
 pub mod text;

@@ -17,11 +17,50 @@ use crate::study::types::{Action, Code, CodingFile, Study, Transcript};
 const SHOWN: usize = 60;
 
 pub fn validate(loaded: &Loaded, files: &StudyFiles) -> Vec<Problem> {
+    validate_with(loaded, files, true)
+}
+
+/// [`validate`] without the checks of each coding against its code and
+/// transcript ([`coding_problems`]): what depends on more than one
+/// transcript's files, for a study put together from per-transcript parts
+/// (`study::parts`) whose own checks were made, or kept, with them.
+/// `files` needs the bytes of the manifest, codebook, decisions and done
+/// marks, and of any codings file a problem here points into.
+pub fn validate_across(loaded: &Loaded, files: &StudyFiles) -> Vec<Problem> {
+    validate_with(loaded, files, false)
+}
+
+/// What [`validate`] says of the codings files `codings` of one transcript
+/// alone: their codes against `study`'s codebook, their offsets and quotes
+/// against `transcript` (`None`: missing or unreadable). `files` holds the
+/// codings files' bytes (for lines and columns).
+pub fn coding_problems(
+    study: &Study,
+    files: &StudyFiles,
+    codings: &[CodingFile],
+    transcript: Option<&Transcript>,
+) -> Vec<Problem> {
+    let v = Validator {
+        study,
+        files,
+        problems: Vec::new(),
+        line_starts: Default::default(),
+        per_coding: true,
+    };
+    let codes: HashMap<&str, &Code> = study.codebook.codes.iter().map(|c| (c.id(), c)).collect();
+    codings
+        .iter()
+        .flat_map(|f| v.coding_file_problems(f, transcript, &codes))
+        .collect()
+}
+
+fn validate_with(loaded: &Loaded, files: &StudyFiles, per_coding: bool) -> Vec<Problem> {
     let mut v = Validator {
         study: &loaded.study,
         files,
         problems: Vec::new(),
         line_starts: Default::default(),
+        per_coding,
     };
     v.manifest();
     v.codebook();
@@ -125,6 +164,9 @@ struct Validator<'a> {
     problems: Vec<Problem>,
     /// Byte offsets of each line of a file with problems, by path.
     line_starts: std::sync::Mutex<HashMap<String, std::sync::Arc<Vec<usize>>>>,
+    /// Check each coding against its code and transcript (not when they
+    /// were checked per transcript: [`validate_across`]).
+    per_coding: bool,
 }
 
 /// The byte offsets just after each `\n` of `text`.
@@ -418,6 +460,9 @@ impl Validator<'_> {
                     first_id.insert(&coding.id, (file_index, line));
                 }
             }
+        }
+        if !self.per_coding {
+            return;
         }
         // The checks of each coding against its code and transcript need
         // nothing from other files: they run on every core.

@@ -56,6 +56,13 @@ pub struct ReviewData {
 
 impl ReviewData {
     pub fn build(study: Study, problems: usize) -> ReviewData {
+        let units = review_units(&study);
+        ReviewData::build_with_units(study, problems, units)
+    }
+
+    /// [`ReviewData::build`] with the study's units already made (they come
+    /// with the derived cache's parts).
+    pub fn build_with_units(study: Study, problems: usize, units: Vec<ReviewUnit>) -> ReviewData {
         let mut coders: Vec<Coder> = study.coders().to_vec();
         for f in &study.codings {
             if !coders.iter().any(|c| c.id == f.coder) {
@@ -66,7 +73,6 @@ impl ReviewData {
                 });
             }
         }
-        let units = review_units(&study);
         let index: HashMap<&str, usize> = study
             .codebook
             .codes

@@ -30,7 +30,7 @@ use crate::repo::read::FileReads;
 use crate::repo::record::{RecordError, new_decision_id, now, record_decisions};
 use crate::review::decide::{commit_message, describe_undo};
 use crate::review::{decision_for, describe, revert_of};
-use crate::study::{self, Decision};
+use crate::study::Decision;
 use crate::tui::data::{AgreementSummary, ReviewData};
 use crate::tui::history::HistoryData;
 use crate::tui::state::{State, Tone};
@@ -333,11 +333,10 @@ fn spawn_load(root: PathBuf, tx: UnboundedSender<Action>, first: bool) {
         let data = match opened.cached::<ReviewData>(REVIEW) {
             Some(data) => data,
             None => {
-                let files = opened.files();
                 let _ = tx.send(Action::Progress("checking the study".into()));
-                let loaded = study::check_owned(files);
+                let (loaded, units) = opened.checked_now();
                 let _ = tx.send(Action::Progress("finding review units".into()));
-                let data = ReviewData::build(loaded.study, loaded.problems.len());
+                let data = ReviewData::build_with_units(loaded.study, loaded.problems.len(), units);
                 opened.keep(OUTLINE, &data.outline());
                 opened.keep(REVIEW, &data);
                 data
