@@ -397,3 +397,45 @@ fn the_codebook_pane_scrolls_to_the_code_at_the_cursor() {
         insta::assert_snapshot!(format!("code_codebook_scrolled_{w}x{h}"), screen);
     }
 }
+
+#[test]
+fn changing_a_codings_code_keeps_its_span_and_undo_brings_the_old_code_back() {
+    let mut s = opened(sample(), "coder-a", 120, 40);
+    press(&mut s, "]");
+    let was = s.focused().unwrap().clone();
+    let fx = press(&mut s, "cgoals\n");
+    let [CodingChange::Replace { was: w, now }] = records(&fx)[..] else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(w, &was);
+    assert_eq!(now.code, "ta-goals");
+    assert_eq!(
+        (now.start, now.end, &now.quote),
+        (was.start, was.end, &was.quote)
+    );
+    assert!(render(&s, 120, 40).contains("recode"));
+    let fx = press(&mut s, "u");
+    assert!(
+        matches!(records(&fx)[..], [CodingChange::Replace { now, .. }] if *now == was),
+        "{fx:?}"
+    );
+}
+
+#[test]
+fn a_coding_whose_text_was_edited_is_listed_for_the_coder() {
+    let mut study = sample();
+    // The transcript edited under coder-a's first coding (as `concord reanchor` leaves one).
+    let file = study
+        .codings
+        .iter_mut()
+        .find(|f| f.coder == "coder-a" && f.transcript == "fg1")
+        .unwrap();
+    file.codings.sort_by_key(|c| c.start);
+    file.codings[0].quote = format!("{} (before the edit)", file.codings[0].quote);
+    let mut s = opened(study, "coder-a", 120, 40);
+    let screen = render(&s, 120, 40);
+    assert!(screen.contains("1 need you (text changed)"), "{screen}");
+    press(&mut s, "]");
+    let screen = render(&s, 120, 40);
+    assert!(screen.contains("text changed: needs you"), "{screen}");
+}

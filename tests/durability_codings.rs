@@ -264,3 +264,56 @@ fn codings_acknowledged_before_a_kill_are_in_git_and_the_next_start_is_clean() {
     fsck(&root);
     study_checks_clean(&root);
 }
+
+#[test]
+fn a_hang_up_commits_the_batch_before_the_screen_ends() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("study");
+    let out = concord(home.path())
+        .args(["demo", "--path"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    with_identity(home.path(), "Priya Raman", "priya@example.org");
+    let before = head(&root).unwrap();
+    let mut tui = Tui::spawn(pty::command(home.path(), &root, &["code"]), 100, 30);
+    tui.wait_for("the coding screen", |s| s.contains("Priya Raman (coder-a)"));
+    // By batch: two codings wait, uncommitted, when the terminal goes away.
+    tui.keys("B");
+    tui.wait_for("batch mode", |s| s.contains("batch"));
+    tui.keys("}}}wvww\r");
+    tui.wait_for("the picker", |s| s.contains("Apply a code"));
+    tui.keys("bond\r");
+    tui.wait_for("one waiting", |s| s.contains("1 waiting"));
+    tui.keys("\rgoals\r");
+    tui.wait_for("two waiting", |s| s.contains("2 waiting"));
+    assert_eq!(
+        head(&root),
+        Some(before),
+        "nothing is committed before the batch ends"
+    );
+    // SAFETY: a signal to the child this test started.
+    unsafe {
+        libc::kill(tui.pid() as libc::pid_t, libc::SIGHUP);
+    }
+    tui.wait_exit();
+    let repo = git2::Repository::open(&root).unwrap();
+    let tip = repo.head().unwrap().peel_to_commit().unwrap();
+    assert_eq!(
+        tip.parent_id(0).unwrap(),
+        before,
+        "one commit for the batch"
+    );
+    assert_eq!(tip.author().name().ok(), Some("Priya Raman"));
+    let text = std::fs::read_to_string(root.join("codings/coder-a/fg1.jsonl")).unwrap();
+    for code in ["\"ta-bond\"", "\"ta-goals\""] {
+        assert!(
+            text.lines()
+                .any(|l| l.contains(code) && l.contains("\"quote\":\"Okay, I\"")),
+            "{code} on “Okay, I” not in the file: {text}"
+        );
+    }
+    git_status_clean(&root).unwrap();
+}
