@@ -229,7 +229,13 @@ fn units_lists_and_filters_by_class() {
     assert_eq!(v.as_array().unwrap().len(), 1);
     let out = run_in(dir.path(), &["units", "--class", "boundary"]);
     assert!(stdout(&out).contains("a: x; b: x"));
-    assert!(stderr(&out).contains("3 units"));
+    let listed = stdout(&out)
+        .lines()
+        .filter(|l| l.starts_with("t1:"))
+        .count();
+    assert_eq!(listed, 3, "{}", stdout(&out));
+    // Piped, the list is not followed by a count on standard error.
+    assert!(!stderr(&out).contains("units"), "{}", stderr(&out));
 }
 
 #[test]

@@ -175,11 +175,13 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
                 return Ok(exit::OK);
             }
         }
-        eprintln!(
-            "{} open unit{}",
-            units.len(),
-            if units.len() == 1 { "" } else { "s" }
-        );
+        if counted_for_a_person() {
+            eprintln!(
+                "{} open unit{}",
+                units.len(),
+                if units.len() == 1 { "" } else { "s" }
+            );
+        }
         return Ok(exit::OK);
     }
     let shown: Vec<Shown> = units
@@ -211,12 +213,22 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
     for s in &shown {
         print!("{}", human(s));
     }
-    eprintln!(
-        "{} unit{}",
-        shown.len(),
-        if shown.len() == 1 { "" } else { "s" }
-    );
+    if counted_for_a_person() {
+        eprintln!(
+            "{} unit{}",
+            shown.len(),
+            if shown.len() == 1 { "" } else { "s" }
+        );
+    }
     Ok(exit::OK)
+}
+
+/// The count under the list is for a person reading it; a pipeline
+/// (`concord units | head -1`, `wc -l`) counts for itself, and a line on
+/// standard error there would only be noise.
+fn counted_for_a_person() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdout().is_terminal()
 }
 
 /// Three lines per unit, within 80 columns: id, class and span; each

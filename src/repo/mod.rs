@@ -15,6 +15,7 @@ pub mod record_codings;
 pub mod recover;
 pub mod remote;
 pub mod sync;
+pub mod trees;
 pub mod watch;
 pub mod write;
 

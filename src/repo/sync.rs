@@ -24,11 +24,12 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-use git2::{DiffOptions, ErrorCode, Oid, Repository, Tree};
+use git2::{ErrorCode, Oid, Repository, Tree};
 
 use crate::repo::RepoError;
 use crate::repo::at_commit;
 use crate::repo::remote::{self, Pushed};
+use crate::repo::trees::{changed_paths, edit_tree};
 use crate::repo::write::write_atomically;
 use crate::review::standing::{Standing, standings};
 use crate::review::sync_summary::{
@@ -430,34 +431,6 @@ then sync again{more}",
     Ok(repo.commit(None, &sig, &sig, &message, &tree, &[&ours, &theirs])?)
 }
 
-/// Paths (repository-relative, with `/`) whose blob differs between two
-/// trees, optionally only under `under`.
-fn changed_paths(
-    repo: &Repository,
-    old: Option<&Tree>,
-    new: &Tree,
-    under: Option<&str>,
-) -> Result<Vec<String>, RepoError> {
-    let mut opts = DiffOptions::new();
-    opts.ignore_submodules(true);
-    if let Some(u) = under {
-        opts.pathspec(u).disable_pathspec_match(false);
-    }
-    let diff = repo.diff_tree_to_tree(old, Some(new), Some(&mut opts))?;
-    let mut out = Vec::new();
-    for d in diff.deltas() {
-        for f in [d.old_file(), d.new_file()] {
-            if let Some(p) = f.path().and_then(Path::to_str) {
-                let p = p.replace('\\', "/");
-                if !out.contains(&p) {
-                    out.push(p);
-                }
-            }
-        }
-    }
-    Ok(out)
-}
-
 /// The blob id and mode at `path` in `tree`.
 fn entry_at(tree: &Tree, path: &str) -> Option<(Oid, i32)> {
     tree.get_path(Path::new(path))
@@ -482,42 +455,6 @@ fn text_at(repo: &Repository, tree: &Tree, path: &str) -> Result<Option<String>,
         Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
         Err(e) => Err(e.into()),
     }
-}
-
-/// `tree` with each path set to the bytes (or removed for `None`).
-fn edit_tree<'r>(
-    repo: &'r Repository,
-    tree: &Tree,
-    edits: Vec<(String, Option<Vec<u8>>)>,
-) -> Result<Tree<'r>, RepoError> {
-    let mut index = git2::Index::new()?;
-    index.read_tree(tree)?;
-    for (path, bytes) in edits {
-        match bytes {
-            Some(bytes) => {
-                let mode = entry_at(tree, &path).map_or(0o100644, |(_, m)| m as u32);
-                let id = repo.blob(&bytes)?;
-                index.add(&git2::IndexEntry {
-                    ctime: git2::IndexTime::new(0, 0),
-                    mtime: git2::IndexTime::new(0, 0),
-                    dev: 0,
-                    ino: 0,
-                    mode,
-                    uid: 0,
-                    gid: 0,
-                    file_size: bytes.len() as u32,
-                    id,
-                    flags: 0,
-                    flags_extended: 0,
-                    path: path.into_bytes(),
-                })?;
-            }
-            None => {
-                index.remove_path(Path::new(&path))?;
-            }
-        }
-    }
-    Ok(repo.find_tree(index.write_tree_to(repo)?)?)
 }
 
 /// Move the branch from `from` to `to` if it is still at `from` (false if

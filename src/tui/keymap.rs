@@ -206,19 +206,19 @@ pub const REVIEW: &[Binding<Command>] = &[
         help: "next search match",
     },
     Binding {
+        keys: &[Key::Char('N')],
+        command: Command::SearchPrev,
+        help: "previous search match",
+    },
+    Binding {
         keys: &[Key::Char('f')],
         command: Command::FilterStanding,
-        help: "open / decided / all",
+        help: "show open / decided / all",
     },
     Binding {
         keys: &[Key::Char('t')],
         command: Command::FilterClass,
         help: "filter units by class",
-    },
-    Binding {
-        keys: &[Key::Char('N')],
-        command: Command::SearchPrev,
-        help: "previous search match",
     },
     Binding {
         keys: &[Key::Char('T')],

@@ -301,9 +301,18 @@ fn difference(t: &Theme, data: &ReviewData, unit: &ReviewUnit, text: &str) -> Di
                 match who {
                     0 => marked.push(Span::raw(piece)),
                     1 if plain => marked.push(Span::raw(format!("[{}:{piece}]", ca + 1))),
-                    1 => marked.push(Span::styled(piece, t.removed())),
+                    // Marked in the coder's own colour, as the "only N" line above it.
+                    1 => marked.push(Span::styled(
+                        piece,
+                        t.coder(ca)
+                            .add_modifier(ratatui::style::Modifier::UNDERLINED),
+                    )),
                     _ if plain => marked.push(Span::raw(format!("[{}:{piece}]", cb + 1))),
-                    _ => marked.push(Span::styled(piece, t.added())),
+                    _ => marked.push(Span::styled(
+                        piece,
+                        t.coder(cb)
+                            .add_modifier(ratatui::style::Modifier::UNDERLINED),
+                    )),
                 }
             }
             lines.push(Line::from(marked));
