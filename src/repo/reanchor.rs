@@ -129,7 +129,9 @@ pub fn plan(
         }
     }
     let since = codings_commits(gs, &wanted)?;
-    let mut out = Vec::new();
+    // The texts the codings were made on, read here (git2 is one thread's);
+    // the diffs and moves, pure, on every core.
+    let mut edited = Vec::new();
     for (t, commit) in since {
         let Some(now) = study.transcript(&t) else {
             continue;
@@ -137,44 +139,46 @@ pub fn plan(
         let Some(then) = text_at(gs, commit, &transcript_path(&t))? else {
             continue;
         };
-        if then == now.text {
-            continue;
+        if then != now.text {
+            edited.push((t, commit, then, now));
         }
-        let map = OffsetMap::between(&then, &now.text);
-        let codings = study
-            .codings
-            .iter()
-            .filter(|f| f.transcript == t)
-            .map(|f| {
-                (
-                    f.coder.clone(),
-                    reanchor_with(&map, &then, &now.text, &f.codings),
-                )
-            })
-            .collect();
-        let (decisions, decisions_moved) = match study.decisions.iter().find(|f| f.transcript == t)
-        {
-            Some(f) => {
-                let moved: Vec<Decision> =
-                    f.decisions.iter().map(|d| move_decision(&map, d)).collect();
-                let n = moved
-                    .iter()
-                    .zip(&f.decisions)
-                    .filter(|(a, b)| a != b)
-                    .count();
-                (Some(moved), n)
-            }
-            None => (None, 0),
-        };
-        out.push(TranscriptReanchored {
-            transcript: t,
-            since: commit,
-            codings,
-            decisions,
-            decisions_moved,
-        });
     }
+    let out = crate::agreement::interval::on_every_core(edited.len(), |i| {
+        let (t, commit, then, now) = &edited[i];
+        reanchor_one(study, t, *commit, then, &now.text)
+    });
     Ok(out)
+}
+
+/// One transcript's codings (every coder's) and decisions moved from the
+/// text `then` (at `since`) to `now`.
+fn reanchor_one(study: &Study, t: &str, since: Oid, then: &str, now: &str) -> TranscriptReanchored {
+    let map = OffsetMap::between(then, now);
+    let codings = study
+        .codings
+        .iter()
+        .filter(|f| f.transcript == t)
+        .map(|f| (f.coder.clone(), reanchor_with(&map, then, now, &f.codings)))
+        .collect();
+    let (decisions, decisions_moved) = match study.decisions.iter().find(|f| f.transcript == t) {
+        Some(f) => {
+            let moved: Vec<Decision> = f.decisions.iter().map(|d| move_decision(&map, d)).collect();
+            let n = moved
+                .iter()
+                .zip(&f.decisions)
+                .filter(|(a, b)| a != b)
+                .count();
+            (Some(moved), n)
+        }
+        None => (None, 0),
+    };
+    TranscriptReanchored {
+        transcript: t.to_string(),
+        since,
+        codings,
+        decisions,
+        decisions_moved,
+    }
 }
 
 /// Commit the moved codings and decisions (canonical form) with the edited
