@@ -114,9 +114,10 @@ fn csv_has_a_header_and_a_row_per_figure_set() {
         lines
             .next()
             .unwrap()
-            .starts_with("code,transcript,domain,character_both")
+            .starts_with("level,code,transcript,character_both")
     );
-    assert_eq!(lines.count(), 2, "{text}"); // x in t1, x pooled
+    let levels: Vec<&str> = lines.map(|l| l.split(',').next().unwrap()).collect();
+    assert_eq!(levels, ["transcript", "code"], "{text}"); // x in t1, x pooled
 }
 
 #[test]

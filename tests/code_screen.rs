@@ -439,3 +439,40 @@ fn a_coding_whose_text_was_edited_is_listed_for_the_coder() {
     let screen = render(&s, 120, 40);
     assert!(screen.contains("text changed: needs you"), "{screen}");
 }
+
+#[test]
+fn a_memo_or_a_recode_keeps_the_selection_another_tool_gave_the_coding() {
+    // Every coding of coder-a came from another tool (a REFI-QDA import):
+    // the selection's GUIDs and its name (qc's `line:N`) are in `refi`.
+    let mut study = sample();
+    for f in study.codings.iter_mut().filter(|f| f.coder == "coder-a") {
+        for (i, c) in f.codings.iter_mut().enumerate() {
+            c.refi = Some(concord::study::SelectionIds {
+                selection: format!("SEL-{i}"),
+                name: Some(format!("line:{}", i + 1)),
+                coding: Some(format!("COD-{i}")),
+            });
+        }
+    }
+    let mut s = opened(study, "coder-a", 120, 40);
+    press(&mut s, "]");
+    let focused = s.focused().cloned().unwrap();
+    assert!(focused.refi.is_some());
+
+    let fx = press(&mut s, "mfrom NVivo\n");
+    let [CodingChange::Replace { was, now }] = records(&fx)[..] else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(now.memo, "from NVivo");
+    assert_eq!(now.refi, was.refi, "a memo keeps the foreign selection");
+
+    let fx = press(&mut s, "cgoals\n");
+    let [CodingChange::Replace { was, now }] = records(&fx)[..] else {
+        panic!("{fx:?}")
+    };
+    assert_ne!(now.code, was.code);
+    assert_eq!(
+        now.refi, focused.refi,
+        "a recode is the same passage: an export puts it back in its selection"
+    );
+}

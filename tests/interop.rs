@@ -21,7 +21,10 @@ use proptest::prelude::*;
 
 /// `../shared/refi` beside the repository, if it is there.
 fn shared_refi() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/refi");
+    // Or where CONCORD_SHARED_REFI says (a worktree has no ../shared).
+    let p = std::env::var_os("CONCORD_SHARED_REFI")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/refi"));
     if p.is_dir() {
         Some(p)
     } else {
@@ -158,27 +161,43 @@ fn a_codebook_round_trips_through_qdc() {
     let s = study::check(&original).study;
     let qdc = export::qdc(&s);
     let (project, entries) = parse_exchange("c.qdc", qdc.as_bytes()).unwrap();
-    let empty = StudyFiles::default();
-    let plan = import::plan(
-        "c.qdc",
-        &project,
-        &entries,
-        &empty,
-        &study::check(&empty).study,
-        &import::Options::default(),
-    )
-    .unwrap();
+    let plan_into = |files: &StudyFiles| {
+        import::plan(
+            "c.qdc",
+            &project,
+            &entries,
+            files,
+            &study::check(files).study,
+            &import::Options::default(),
+        )
+        .unwrap()
+    };
+    // Into the study it came from: every code found again by its GUID.
+    let same = plan_into(&original);
+    assert_eq!(same.report.codes_matched, s.codebook.codes.len());
+    assert!(same.writes.is_empty(), "{:?}", same.writes.keys());
+    // Into a new study (a bare .qdc carries no ids): the same tree of
+    // names, with the same colours, codability and bodies.
     let mut back = StudyFiles::default();
-    for (p, b) in plan.writes {
+    for (p, b) in plan_into(&StudyFiles::default()).writes {
         back.insert(p, b);
     }
-    let codebook = |f: &StudyFiles| {
-        content(f)
-            .into_iter()
-            .filter(|(p, _)| p.starts_with("codebook/"))
+    let b = study::check(&back).study;
+    let tree = |s: &concord::study::Study| {
+        s.codebook
+            .codes
+            .iter()
+            .map(|c| {
+                (
+                    s.codebook.name_path(c.id()).unwrap(),
+                    c.header.color.clone(),
+                    c.header.codable,
+                    c.body.clone(),
+                )
+            })
             .collect::<Vec<_>>()
     };
-    assert_eq!(codebook(&original), codebook(&back));
+    assert_eq!(tree(&s), tree(&b));
 }
 
 /// A random canonical study: a codebook of up to three levels, transcripts
@@ -295,6 +314,7 @@ fn arb_study() -> impl Strategy<Value = StudyFiles> {
                             end,
                             quote: chars[start..end].iter().collect(),
                             memo: memo.clone(),
+                            refi: None,
                         });
                 }
                 for (p, cs) in by_file {

@@ -75,6 +75,7 @@ fn coding() -> impl Strategy<Value = Coding> {
             end,
             quote,
             memo,
+            refi: None,
         })
 }
 

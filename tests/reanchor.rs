@@ -3,11 +3,12 @@
 //! a coding whose text survived the edit lands on text equal to its quote
 //! (exactly where the text went, when the quote occurs once); every other
 //! coding is kept and either still lies on its quote or is reported; a
-//! decision's unit follows the codings of its basis.
+//! decision's unit follows the codings of its basis; a coding imported
+//! from another tool keeps its selection's GUIDs and name (`refi`).
 
 use concord::align::unit_id;
 use concord::study::reanchor::{OffsetMap, Outcome, move_decision, reanchor_with};
-use concord::study::{Action, Coding, Decision};
+use concord::study::{Action, Coding, Decision, SelectionIds};
 use proptest::prelude::*;
 
 /// A small alphabet, so that repeats (and so ambiguous diffs) are common,
@@ -116,6 +117,12 @@ fn codings(text: &str, spans: &[(usize, usize)]) -> Vec<Coding> {
             end: e,
             quote: text.chars().skip(s).take(e - s).collect(),
             memo: String::new(),
+            // Every other coding came from another tool, with its selection's identity.
+            refi: (i % 2 == 0).then(|| SelectionIds {
+                selection: format!("SEL-{i}"),
+                name: Some(format!("line:{i}")),
+                coding: Some(format!("COD-{i}")),
+            }),
         })
         .collect()
 }
@@ -134,10 +141,11 @@ proptest! {
         let map = OffsetMap::between(&old, &new);
         let after = reanchor_with(&map, &old, &new, &before);
 
-        // None dropped, none renamed, quotes kept.
+        // None dropped, none renamed, quotes and foreign identities kept.
         prop_assert_eq!(after.len(), before.len());
         for (b, a) in before.iter().zip(&after) {
             prop_assert_eq!(&a.coding.id, &b.id);
+            prop_assert_eq!(&a.coding.refi, &b.refi);
             prop_assert_eq!(&a.coding.quote, &b.quote);
             prop_assert_eq!(a.was, (b.start, b.end));
             let lies_on_quote = at(&new, a.coding.start, a.coding.end).as_deref() == Some(b.quote.as_str());

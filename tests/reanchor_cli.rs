@@ -107,3 +107,33 @@ fn a_coding_whose_text_changed_is_kept_and_named_by_check() {
         stdout(&check)
     );
 }
+
+#[test]
+fn a_moved_coding_keeps_the_selection_another_tool_gave_it() {
+    let (dir, _repo) = committed_study();
+    // coder-a's coding came from a REFI-QDA import: its selection's GUIDs
+    // and name (qc places codings by `line:N`) are on its line.
+    let path = dir.path().join("codings/coder-a/t1.jsonl");
+    let line = std::fs::read_to_string(&path).unwrap();
+    let refi = r#""refi":{"selection":"5E1EC7ED-0000-0000-0000-000000000001","name":"line:2","coding":"C0D1A600-0000-0000-0000-000000000001"}"#;
+    std::fs::write(
+        &path,
+        line.replace("\"memo\":\"\"}", &format!("\"memo\":\"\",{refi}}}")),
+    )
+    .unwrap();
+    assert_eq!(run_in(dir.path(), &["check"]).status.code(), Some(0));
+    let out = run_in(dir.path(), &["reanchor"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("nothing to move"), "{}", stderr(&out));
+
+    edit_transcript(dir.path(), "How did it go?", "How did it go for you?");
+    let out = run_in(dir.path(), &["reanchor", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let moved = std::fs::read_to_string(&path).unwrap();
+    assert!(moved.contains("\"start\":33,\"end\":80"), "{moved}");
+    assert!(
+        moved.contains(refi),
+        "the foreign selection is kept: {moved}"
+    );
+    assert_eq!(run_in(dir.path(), &["check"]).status.code(), Some(0));
+}

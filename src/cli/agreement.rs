@@ -13,6 +13,8 @@ use crate::cli::exit;
 use crate::cli::{code_arg, study_arg};
 use crate::repo::RepoError;
 use crate::study::Codebook;
+use crate::study::cases::{Where, transcripts_where};
+use crate::study::left_out::LeftOut;
 use crate::study::text::{printable, shorten};
 
 /// The report as `--json` prints it: each row with its code's name and
@@ -74,6 +76,9 @@ pub struct Args {
     /// Compute on this transcript alone
     #[arg(long, value_name = "ID")]
     pub transcript: Option<String>,
+    /// Compute on the transcripts whose case (or own value) has this value of a variable of cases.toml; repeatable, all must hold
+    #[arg(long = "where", value_name = "VARIABLE=VALUE", value_parser = Where::parse)]
+    pub where_: Vec<Where>,
     /// Which measures to compute
     #[arg(long, value_name = "MEASURE", default_value = "all",
           value_parser = ["character", "segment", "alpha", "turn", "all"])]
@@ -81,11 +86,14 @@ pub struct Args {
     /// Print one JSON object: {"coders": [...], "rows": [...]}
     #[arg(long, conflicts_with = "csv")]
     pub json: bool,
-    /// Print the rows as CSV, one column per figure, for R and SPSS
+    /// Print the rows as CSV, one column per figure, for R and SPSS (why a figure is empty goes to standard error)
     #[arg(long)]
     pub csv: bool,
+    /// With --csv, for spreadsheets: put a ' before a field that begins with = + - or @ (changes the data)
+    #[arg(long, requires = "csv")]
+    pub excel_safe: bool,
     /// Character kappa and binary uα per code and overall at every commit that changed the codebook or the codings, oldest first (see concord history)
-    #[arg(long, conflicts_with_all = ["transcript", "csv", "measure"])]
+    #[arg(long, conflicts_with_all = ["transcript", "csv", "measure", "where_"])]
     pub trend: bool,
     /// Confidence intervals at this level (e.g. 0.95) for every pooled figure: cluster bootstrap over transcripts; the turn alpha by Hayes and Krippendorff's bootstrap; Cohen's kappa also κ ± z·SE
     #[arg(long, value_name = "LEVEL", value_parser = level)]
@@ -119,7 +127,8 @@ fn level(s: &str) -> Result<f64, String> {
 
 /// What `agreement` keeps in the derived cache: all measures on the
 /// whole study (with every pair's figures and the after-reconciliation
-/// section), and what the table needs of the codebook.
+/// section), what the table needs of the codebook, and how many codings
+/// the figures could not use.
 #[derive(serde::Serialize, serde::Deserialize)]
 struct Figures {
     report: Report,
@@ -128,15 +137,24 @@ struct Figures {
     codebook: Codebook,
     coders: usize,
     problems: usize,
+    left_out: LeftOut,
+}
+
+/// Which transcripts the figures are computed on: one (`--transcript`,
+/// by its index) and those `--where` keeps (by id).
+#[derive(Default)]
+struct Selection {
+    transcript: Option<usize>,
+    keep: Option<std::collections::BTreeSet<String>>,
 }
 
 fn figures(
     loaded: &crate::study::Loaded,
-    transcript: Option<usize>,
+    selection: &Selection,
     measures: Measures,
     settings: Option<&Settings>,
 ) -> Figures {
-    let input = input_of(loaded, transcript);
+    let input = input_of(loaded, selection);
     let mut report = report_with(&input, measures, settings);
     report.pairs = crate::agreement::pairs::pairs(&input, measures);
     Figures {
@@ -146,15 +164,19 @@ fn figures(
         codebook: loaded.study.codebook.clone(),
         coders: input.coders.len(),
         problems: loaded.problems.len(),
+        left_out: LeftOut::of_agreement(&loaded.study, loaded.unparsed_codings),
     }
 }
 
-fn input_of(loaded: &crate::study::Loaded, transcript: Option<usize>) -> Input {
-    let input = Input::from_study(&loaded.study);
-    match transcript {
-        Some(index) => only_transcript(input, index),
-        None => input,
+fn input_of(loaded: &crate::study::Loaded, selection: &Selection) -> Input {
+    let mut input = Input::from_study(&loaded.study);
+    if let Some(index) = selection.transcript {
+        input = only_transcript(input, index);
     }
+    if let Some(keep) = &selection.keep {
+        input = only_transcripts(input, keep);
+    }
+    input
 }
 
 pub fn run(mut args: Args) -> Result<u8, RepoError> {
@@ -208,17 +230,19 @@ pub fn run(mut args: Args) -> Result<u8, RepoError> {
     // are; any other selection (and --explain) is computed from the
     // (cached) checked study.
     let whole = args.transcript.is_none()
+        && args.where_.is_empty()
         && measures == Measures::ALL
         && settings.is_none()
         && args.explain.is_none();
-    let mut index = None;
+    let mut selection = Selection::default();
     let f: Figures = if whole {
-        open.study
-            .derived("agreement", |l| figures(l, None, Measures::ALL, None))
+        open.study.derived("agreement", |l| {
+            figures(l, &Selection::default(), Measures::ALL, None)
+        })
     } else {
         open.study.keep_study();
         let loaded = open.study.loaded();
-        index = match &args.transcript {
+        selection.transcript = match &args.transcript {
             Some(t) => Some(
                 loaded
                     .study
@@ -233,7 +257,11 @@ pub fn run(mut args: Args) -> Result<u8, RepoError> {
             ),
             None => None,
         };
-        figures(loaded, index, measures, settings.as_ref())
+        if !args.where_.is_empty() {
+            selection.keep =
+                Some(transcripts_where(&loaded.study, &args.where_).map_err(RepoError::Refused)?);
+        }
+        figures(loaded, &selection, measures, settings.as_ref())
     };
     // A name or path becomes the id the rows carry.
     if let Some(c) = &args.code {
@@ -250,7 +278,7 @@ pub fn run(mut args: Args) -> Result<u8, RepoError> {
         }
     }
     if let Some(code) = &args.explain {
-        let input = input_of(open.study.loaded(), index);
+        let input = input_of(open.study.loaded(), &selection);
         print!(
             "{}",
             crate::cli::agreement_explain::explain(&input, &r, code)
@@ -258,6 +286,8 @@ pub fn run(mut args: Args) -> Result<u8, RepoError> {
         return Ok(exit::OK);
     }
     if args.json {
+        // The rows by name, every pair, the reconciliation, and how many
+        // codings the figures could not use ("left_out").
         let mut v = serde_json::to_value(named(&r, &f.codebook)).unwrap_or_default();
         if let Some(map) = v.as_object_mut() {
             if !r.pairs.is_empty() {
@@ -270,6 +300,7 @@ pub fn run(mut args: Args) -> Result<u8, RepoError> {
                 "reconciliation".into(),
                 serde_json::to_value(&f.after).unwrap_or_default(),
             );
+            map.insert("left_out".into(), serde_json::json!(f.left_out));
         }
         println!("{}", crate::cli::json::pretty(&v));
     } else if let (true, Some(settings)) = (args.csv, &settings) {
@@ -279,9 +310,23 @@ pub fn run(mut args: Args) -> Result<u8, RepoError> {
         print!("{text}");
     } else if args.csv {
         // One writer for this and `concord export csv`'s agreement.csv.
-        let text = crate::interop::csv::agreement(&r, &f.codebook)
+        let style = crate::interop::csv::Style {
+            excel_safe: args.excel_safe,
+        };
+        let text = crate::interop::csv::agreement(&r, &f.codebook, style)
             .map_err(|e| RepoError::Refused(e.to_string()))?;
         print!("{text}");
+        let empty: usize = r
+            .rows
+            .iter()
+            .chain(r.pairs.iter().flat_map(|p| &p.rows))
+            .map(|row| row.notes.len())
+            .sum();
+        if empty > 0 {
+            eprintln!(
+                "concord: {empty} figure(s) are empty because they are undefined on these data; why: --json (notes), or agreement_notes.csv of concord export csv"
+            );
+        }
     } else {
         print!(
             "{}",
@@ -293,13 +338,32 @@ pub fn run(mut args: Args) -> Result<u8, RepoError> {
             print!("{}", crate::cli::agreement_intervals::text(&r, settings));
         }
     }
-    if f.problems > 0 {
+    if let Some(s) = f.left_out.sentence() {
+        eprintln!("concord: {s}");
+    } else if f.problems > 0 {
         eprintln!(
-            "concord: the study has {} problem(s); codings concord check reports are left out (run concord check)",
+            "concord: the study has {} problem(s) (run concord check)",
             f.problems
         );
     }
     Ok(exit::OK)
+}
+
+/// The input restricted to some transcripts (excerpts re-indexed).
+fn only_transcripts(mut input: Input, keep: &std::collections::BTreeSet<String>) -> Input {
+    let old = std::mem::take(&mut input.transcripts);
+    let mut index = HashMap::new();
+    for (i, t) in old.into_iter().enumerate() {
+        if keep.contains(&t.id) {
+            index.insert(i, input.transcripts.len());
+            input.transcripts.push(t);
+        }
+    }
+    input.excerpts.retain(|e| index.contains_key(&e.transcript));
+    for e in &mut input.excerpts {
+        e.transcript = index[&e.transcript];
+    }
+    input.sorted()
 }
 
 /// The input restricted to one transcript (excerpts re-indexed).

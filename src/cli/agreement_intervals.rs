@@ -56,7 +56,7 @@ pub fn csv(r: &Report, settings: &Settings) -> Result<String, InteropError> {
             ]);
         }
     }
-    crate::interop::csv::table(&HEADER, &lines)
+    crate::interop::csv::table(&HEADER, &lines, crate::interop::csv::Style::default())
 }
 
 fn cell(i: Option<&Interval>) -> String {

@@ -1,5 +1,5 @@
 //! `concord decide [PATH] UNIT (--accept CODER | --union | --reject | --edit SPEC) [--note TEXT] [--json]`
-//! and the bulk rules (`--code`, `--transcript`, `--class` without a UNIT):
+//! and the bulk rules (`--code`, `--transcript`, `--class`, `--where` without a UNIT):
 //! the review screen's decisions, for scripts and for a team settling a
 //! list in a meeting. The same code as the screen: `review::decision_for`,
 //! `review::describe`, `repo::record`.
@@ -11,6 +11,7 @@ use crate::repo::RepoError;
 use crate::repo::record::{new_decision_id, now};
 use crate::review::{Choice, decision_for, describe};
 use crate::study::ResultSpan;
+use crate::study::cases::{Where, transcripts_where};
 use crate::study::text::printable;
 
 pub const LONG_ABOUT: &str = "Decide a review unit from the command line, as the review screen does: \
@@ -19,8 +20,8 @@ coded there), or put in an edited result. The decision is a line in decisions/<t
 a git commit, authored by the reviewer (--reviewer, else git's user.name and user.email).\n\n\
 UNIT is an id as `concord units --open` prints them, one per line, so a shell loop can work through \
 the queue:\n\n    concord units --open --class boundary | while read u; do concord decide \"$u\" --union; done\n\n\
-Without a UNIT, --code, --transcript and --class choose every open unit that matches (all given must \
-match), decided alike in one commit: `concord decide --code se-maintenance --accept coder-b`, \
+Without a UNIT, --code, --transcript, --class and --where (a variable of cases.toml, as in units) \
+choose every open unit that matches (all given must match), decided alike in one commit: `concord decide --code se-maintenance --accept coder-b`, \
 `concord decide --class boundary --union`. Open means what `units --open` lists: not decided, or \
 decided on codings that have changed since (stale), or marked for discussion.\n\n\
 --edit SPEC gives the result as CODE:START-END[,CODE:START-END...]: code ids of the codebook and \
@@ -65,6 +66,9 @@ pub struct Args {
     /// Bulk: every open unit of this class
     #[arg(long, value_name = "CLASS", value_parser = ["agreement", "boundary", "code", "omission"])]
     pub class: Option<String>,
+    /// Bulk: every open unit of the transcripts whose case (or own value) has this value of a variable of cases.toml; repeatable
+    #[arg(long = "where", value_name = "VARIABLE=VALUE", value_parser = Where::parse)]
+    pub where_: Vec<Where>,
     /// Who is deciding, as "Name <email>" (default: git's user.name and user.email)
     #[arg(long, value_name = "NAME <EMAIL>")]
     pub reviewer: Option<String>,
@@ -74,16 +78,16 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<u8, RepoError> {
-    let bulk = args.code.is_some() || args.transcript.is_some() || args.class.is_some();
+    let bulk = is_bulk(&args);
     let (path, unit) = split_targets(&args.targets, !bulk);
     if bulk && unit.is_some() {
         return Err(RepoError::Refused(
-            "give a UNIT or a bulk rule (--code, --transcript, --class), not both".into(),
+            "give a UNIT or a bulk rule (--code, --transcript, --class, --where), not both".into(),
         ));
     }
     if !bulk && unit.is_none() {
         return Err(RepoError::Refused(
-            "which unit? Give its id (concord units --open lists them) or a bulk rule (--code, --transcript, --class)".into(),
+            "which unit? Give its id (concord units --open lists them) or a bulk rule (--code, --transcript, --class, --where)".into(),
         ));
     }
     let d = Deciding::open(path.as_deref(), args.reviewer.as_deref())?;
@@ -165,7 +169,7 @@ fn choice(args: &Args, d: &Deciding) -> Result<Choice, RepoError> {
         return Ok(Choice::Reject);
     }
     let spec = args.edit.as_deref().unwrap_or_default();
-    if args.code.is_some() || args.transcript.is_some() || args.class.is_some() {
+    if is_bulk(args) {
         return Err(RepoError::Refused(
             "--edit gives one unit's result; it does not go with a bulk rule".into(),
         ));
@@ -256,6 +260,14 @@ fn check_edit(d: &Deciding, unit: &ReviewUnit, spans: &[ResultSpan]) -> Result<(
     Ok(())
 }
 
+/// Whether a bulk rule chooses the units (rather than a UNIT).
+fn is_bulk(args: &Args) -> bool {
+    args.code.is_some()
+        || args.transcript.is_some()
+        || args.class.is_some()
+        || !args.where_.is_empty()
+}
+
 /// The open units the bulk rule matches (every rule given must match).
 fn chosen_by_rule<'a>(args: &Args, d: &'a Deciding) -> Result<Vec<&'a ReviewUnit>, RepoError> {
     if let Some(t) = &args.transcript {
@@ -274,11 +286,17 @@ fn chosen_by_rule<'a>(args: &Args, d: &'a Deciding) -> Result<Vec<&'a ReviewUnit
             )));
         }
     }
+    let keep = if args.where_.is_empty() {
+        None
+    } else {
+        Some(transcripts_where(&d.study, &args.where_).map_err(RepoError::Refused)?)
+    };
     let class = args.class.as_deref().and_then(UnitClass::parse);
     Ok(d.units
         .iter()
         .filter(|u| waiting(d.standing(&u.id)))
         .filter(|u| args.transcript.as_ref().is_none_or(|t| &u.transcript == t))
+        .filter(|u| keep.as_ref().is_none_or(|k| k.contains(&u.transcript)))
         .filter(|u| {
             args.code
                 .as_ref()
@@ -298,6 +316,9 @@ fn rule_words(args: &Args) -> String {
     }
     if let Some(c) = &args.class {
         words.push(format!("class {c}"));
+    }
+    for w in &args.where_ {
+        words.push(format!("where {}={}", w.variable, w.value));
     }
     words.join(", ")
 }

@@ -19,8 +19,10 @@ qdpx: a REFI-QDA project that ATLAS.ti, MAXQDA, NVivo and QualCoder open: a user
 as plain-text sources, and every coding as a coded selection by its coder. --consensus adds the \
 reconciled result as the codings of a \"Consensus\" user.\n\
 qdc: the codebook alone, as a REFI-QDA codebook.\n\
-csv: a folder with codings.csv, decisions.csv, units.csv and agreement.csv, for R (read.csv), SPSS \
-and spreadsheets.\n\n\
+csv: a folder of tidy tables for R (read.csv), pandas and SPSS: codings.csv, decisions.csv with \
+decision_results.csv, units.csv with unit_codings.csv, agreement.csv (a level column, one measure per \
+column) with agreement_notes.csv. The data are exact; --excel-safe guards fields a spreadsheet would \
+run as formulas.\n\n\
 The same study always exports to the same bytes, so exports kept in git diff cleanly. An existing \
 output file is replaced. The study must be free of problems (concord check).";
 
@@ -55,12 +57,15 @@ pub enum Format {
         /// The study folder (default: the nearest folder with a concord.toml, from here upward)
         path: Option<PathBuf>,
     },
-    /// CSV tables: codings.csv, decisions.csv, units.csv, agreement.csv
+    /// CSV tables for R and SPSS: codings, decisions (and their results), units (and their codings), agreement (and its notes)
     Csv {
-        /// The folder to write them in (created if missing; the four files are replaced)
+        /// The folder to write them in (created if missing; the files are replaced)
         outdir: PathBuf,
         /// The study folder (default: the nearest folder with a concord.toml, from here upward)
         path: Option<PathBuf>,
+        /// For spreadsheets: put a ' before a field that begins with = + - or @, so that it is not run as a formula (this changes the data; R and SPSS want the files without it)
+        #[arg(long)]
+        excel_safe: bool,
     },
 }
 
@@ -124,22 +129,41 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
                 study.codebook.codes.len()
             );
         }
-        Format::Csv { outdir, .. } => {
+        Format::Csv {
+            outdir, excel_safe, ..
+        } => {
             let units = review_units(study);
-            let table = report(&Input::from_study(study), Measures::ALL);
+            let input = Input::from_study(study);
+            let mut table = report(&input, Measures::ALL);
+            // Each pair of coders' rows too (3+ coders), as `agreement --csv` has them.
+            table.pairs = crate::agreement::pairs::pairs(&input, Measures::ALL);
+            let style = csv::Style { excel_safe };
             let files = [
-                ("codings.csv", csv::codings(study)),
-                ("decisions.csv", csv::decisions(study)),
-                ("units.csv", csv::units(study, &units)),
-                ("agreement.csv", csv::agreement(&table, &study.codebook)),
+                ("codings.csv", csv::codings(study, style)),
+                ("decisions.csv", csv::decisions(study, style)),
+                ("decision_results.csv", csv::decision_results(study, style)),
+                ("units.csv", csv::units(study, &units, style)),
+                ("unit_codings.csv", csv::unit_codings(&units, style)),
+                (
+                    "agreement.csv",
+                    csv::agreement(&table, &study.codebook, style),
+                ),
+                ("agreement_notes.csv", csv::agreement_notes(&table, style)),
             ];
+            let names: Vec<&str> = files.iter().map(|f| f.0).collect();
             for (name, text) in files {
                 let text = text.map_err(refused)?;
                 write_shared(&outdir.join(name), text.as_bytes())?;
             }
             println!(
-                "Wrote codings.csv, decisions.csv, units.csv and agreement.csv in {}.",
-                display_dir(&outdir)
+                "Wrote {} in {}{}.",
+                names.join(", "),
+                display_dir(&outdir),
+                if excel_safe {
+                    " (fields that begin with = + - @ have a leading ' for spreadsheets)"
+                } else {
+                    ""
+                }
             );
         }
     }

@@ -54,6 +54,12 @@ pub struct Args {
     /// The study's name, when the import creates the study (default: the project's name)
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
+    /// The user (name, id or GUID) whose codings are a reconciled result, not a coder's: they are not imported as a coder (concord's own "Consensus" user is always recognised)
+    #[arg(long, value_name = "NAME")]
+    pub consensus_user: Option<String>,
+    /// Print the report as one JSON object (what came in, what matched, and every kind of element not imported, counted) instead of lines
+    #[arg(long)]
+    pub json: bool,
 }
 
 fn parse_coder(s: &str) -> Result<(String, String), String> {
@@ -92,6 +98,7 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
         coder_map: args.coder.clone(),
         replace: args.replace,
         study_name: args.name.clone(),
+        consensus_user: args.consensus_user.clone(),
     };
     let mut plan =
         plan(&shown, &project, &entries, &files, &before.study, &options).map_err(refused)?;
@@ -106,12 +113,19 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
         && plan.report.sources_added == 0
         && plan.report.codings_total() == 0
         && plan.removes.is_empty()
-        && !plan.writes.contains_key(MANIFEST);
-    for line in &plan.report.lines {
-        println!("{}", printable(line));
+        && !plan.writes.contains_key(MANIFEST)
+        && !plan.writes.contains_key(crate::study::cases::CASES_FILE);
+    if !args.json {
+        for line in &plan.report.lines {
+            println!("{}", printable(line));
+        }
     }
     if nothing {
-        println!("Nothing new to import; the study is unchanged.");
+        if args.json {
+            print_json(&plan, false);
+        } else {
+            println!("Nothing new to import; the study is unchanged.");
+        }
         return Ok(exit::OK);
     }
 
@@ -168,6 +182,10 @@ Run: git config --global user.name \"Your Name\" && git config --global user.ema
         }
     };
     write_and_commit(&repo, &root, &files, &plan, &who, &message(&shown, &plan))?;
+    if args.json {
+        print_json(&plan, true);
+        return Ok(exit::OK);
+    }
     let r = &plan.report;
     let coders: Vec<String> = r
         .codings
@@ -196,6 +214,15 @@ Run: git config --global user.name \"Your Name\" && git config --global user.ema
     );
     println!("Committed as one commit by {who}. Next: concord check, concord status.");
     Ok(exit::OK)
+}
+
+/// `{"imported": bool, "report": {...}}` on standard output.
+fn print_json(plan: &Plan, imported: bool) {
+    let value = serde_json::json!({ "imported": imported, "report": plan.report });
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&value).unwrap_or_default()
+    );
 }
 
 fn no_study(e: RepoError) -> RepoError {

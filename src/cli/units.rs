@@ -12,6 +12,8 @@ use crate::cli::exit;
 use crate::cli::{code_arg, study_arg};
 use crate::repo::RepoError;
 use crate::review::{Standing, standings};
+use crate::study::cases::{Cases, Where, ids_where};
+use crate::study::left_out::LeftOut;
 use crate::study::text::{printable, shorten};
 use crate::study::{Codebook, Decision};
 
@@ -31,6 +33,9 @@ pub struct Args {
     /// Only units in which some coder applied this code (or one below it): its id, name or path
     #[arg(long, value_name = "CODE")]
     pub code: Option<String>,
+    /// Only units of transcripts whose case (or own value) has this value of a variable of cases.toml; repeatable
+    #[arg(long = "where", value_name = "VARIABLE=VALUE", value_parser = Where::parse)]
+    pub where_: Vec<Where>,
     /// Only units of this class; or, by where they stand: conflict (two live
     /// decisions, as after two reviewers' logs were merged), stale (a coder
     /// recoded since the decision), decided
@@ -76,9 +81,14 @@ struct Listed {
     standings: Vec<Option<Standing>>,
     /// The live decisions named by a conflict.
     in_conflict: Vec<Decision>,
+    /// cases.toml, for `--where`.
+    cases: Cases,
+    /// The codings the units could not use.
+    left_out: LeftOut,
 }
 
-fn listed(study: &crate::study::Study) -> Listed {
+fn listed(loaded: &crate::study::Loaded) -> Listed {
+    let study = &loaded.study;
     let units = review_units(study);
     let by_id = standings(&units, &study.decisions);
     let standings: Vec<Option<Standing>> =
@@ -116,13 +126,15 @@ fn listed(study: &crate::study::Study) -> Listed {
         quotes,
         standings,
         in_conflict,
+        cases: study.cases.clone(),
+        left_out: LeftOut::of_units(study, loaded.unparsed_codings),
     }
 }
 
 pub fn run(args: Args) -> Result<u8, RepoError> {
     let reads = crate::repo::read::FileReads::default();
     let open = study_arg::open_cached(args.path.as_deref(), &reads)?;
-    let all: Listed = open.study.derived("units", |l| listed(&l.study));
+    let all: Listed = open.study.derived("units", listed);
     if let Some(t) = &args.transcript {
         if !all.transcripts.contains(t) {
             return Err(RepoError::Refused(format!(
@@ -145,6 +157,18 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
             .collect(),
         None => Vec::new(),
     };
+    let keep = if args.where_.is_empty() {
+        None
+    } else {
+        Some(
+            ids_where(
+                &all.cases,
+                all.transcripts.iter().map(String::as_str),
+                &args.where_,
+            )
+            .map_err(RepoError::Refused)?,
+        )
+    };
     let class = args.class.as_deref().and_then(UnitClass::parse);
     let standing_word = args.class.as_deref().filter(|_| class.is_none());
     let units: Vec<(&ReviewUnit, &String, Standing, bool)> = all
@@ -157,6 +181,7 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
             (u, q, s.clone().unwrap_or(Standing::Open), waits)
         })
         .filter(|(u, ..)| args.transcript.as_ref().is_none_or(|t| u.transcript == *t))
+        .filter(|(u, ..)| keep.as_ref().is_none_or(|k| k.contains(&u.transcript)))
         .filter(|(u, ..)| {
             code.is_none() || u.excerpts.iter().any(|e| wanted.contains(&e.code.as_str()))
         })
@@ -206,8 +231,12 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
             }
         })
         .collect();
+    let left_out = all.left_out.sentence();
     if args.json {
         println!("{}", crate::cli::json::pretty(&shown));
+        if let Some(s) = left_out {
+            eprintln!("concord: {s}");
+        }
         return Ok(exit::OK);
     }
     for s in &shown {
@@ -219,6 +248,10 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
             shown.len(),
             if shown.len() == 1 { "" } else { "s" }
         );
+    }
+    // Codings left out are a problem of the data: said wherever the list goes.
+    if let Some(s) = left_out {
+        eprintln!("concord: {s}");
     }
     Ok(exit::OK)
 }

@@ -2,15 +2,16 @@
 //! stable study data ([`guid::of`]), every list is in a fixed order, and
 //! the archive has fixed times, so the same study exports to the same bytes.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use crate::align::review_units;
-use crate::interop::import::trailer_line;
+use crate::interop::carried::{self, CodePlace};
+use crate::interop::import::is_heading;
 use crate::interop::refi::{self, Project, Selection, Source, TextSource, User};
 use crate::interop::{InteropError, archive, guid};
 use crate::review::consensus;
 use crate::study::files::INDEX_FILE;
-use crate::study::{Code, Study};
+use crate::study::{Code, SelectionIds, Study};
 
 /// The coder id and name of the reconciled result in an export.
 pub const CONSENSUS_ID: &str = "consensus";
@@ -43,22 +44,12 @@ pub fn origin() -> String {
 /// The codebook as REFI codes, in the study's tree order.
 pub fn codes(study: &Study) -> Vec<refi::Code> {
     fn build(study: &Study, code: &Code) -> refi::Code {
-        let mut description = code.body.clone();
-        if !description.is_empty() && !description.ends_with('\n') {
-            description.push('\n');
-        }
-        description.push_str(&trailer_line(
-            code.id(),
-            stem(code),
-            code.file.ends_with(INDEX_FILE),
-            code.header.weight,
-        ));
         refi::Code {
             guid: code_guid(code),
             name: code.name().to_string(),
             codable: code.header.codable,
             color: Some(code.header.color.clone()),
-            description: Some(description),
+            description: description_of(&code.body),
             children: study
                 .codebook
                 .children(code.id())
@@ -72,6 +63,41 @@ pub fn codes(study: &Study) -> Vec<refi::Code> {
         .iter()
         .filter(|c| c.parent.is_none())
         .map(|c| build(study, c))
+        .collect()
+}
+
+/// A code's REFI Description: its Markdown body as the team wrote it; none
+/// for an empty body. A body that is only a `## Definition` section goes
+/// out as the definition's text (what other tools show as the code's
+/// description); an import adds the heading back (`import::own_body`).
+pub fn description_of(body: &str) -> Option<String> {
+    if body.is_empty() {
+        return None;
+    }
+    if let Some(inner) = body
+        .strip_prefix("## Definition\n")
+        .and_then(|r| r.strip_suffix('\n'))
+    {
+        if !inner.is_empty() && inner == inner.trim() && !inner.lines().any(is_heading) {
+            return Some(inner.to_string());
+        }
+    }
+    Some(body.to_string())
+}
+
+/// Where each code lives, for concord's own import of the export.
+pub fn code_places(study: &Study) -> Vec<CodePlace> {
+    study
+        .codebook
+        .codes
+        .iter()
+        .map(|c| CodePlace {
+            guid: code_guid(c),
+            id: c.id().to_string(),
+            file: stem(c).to_string(),
+            folder: c.file.ends_with(INDEX_FILE),
+            weight: c.header.weight,
+        })
         .collect()
 }
 
@@ -128,7 +154,28 @@ pub fn project(
         coders: coders.iter().map(|c| c.to_string()).collect(),
         ..Summary::default()
     };
-    let user_guid = |id: &str| guid::of("coder", id);
+    // A coder imported from another tool keeps that user's GUID.
+    let guids: HashMap<&str, String> = study
+        .coders()
+        .iter()
+        .map(|c| {
+            (
+                c.id.as_str(),
+                c.guid.clone().unwrap_or_else(|| guid::of("coder", &c.id)),
+            )
+        })
+        .collect();
+    let user_guid = |id: &str| {
+        guids
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| guid::of("coder", id))
+    };
+    let sources_info = study
+        .manifest
+        .as_ref()
+        .map(|m| m.sources.as_slice())
+        .unwrap_or(&[]);
     let mut users: Vec<User> = study
         .coders()
         .iter()
@@ -145,7 +192,7 @@ pub fn project(
     });
     if consensus.is_some() {
         users.push(User {
-            guid: user_guid(CONSENSUS_ID),
+            guid: guid::of("coder", CONSENSUS_ID),
             name: Some(CONSENSUS_NAME.into()),
             id: Some(CONSENSUS_ID.into()),
         });
@@ -159,9 +206,21 @@ pub fn project(
     let mut sources = Vec::new();
     let mut files = Vec::new();
     let mut notes = Vec::new();
+    let transcript_guid = |id: &str| {
+        sources_info
+            .iter()
+            .find(|s| s.transcript == id)
+            .and_then(|s| s.guid.clone())
+            .unwrap_or_else(|| guid::of("transcript", id))
+    };
+    let (variables, cases, mut values) =
+        crate::interop::cases::to_refi(&study.cases, &transcript_guid);
     for t in &study.transcripts {
-        let tguid = guid::of("transcript", &t.id);
-        let path = format!("{tguid}.txt");
+        let info = sources_info.iter().find(|s| s.transcript == t.id);
+        let tguid = info
+            .and_then(|s| s.guid.clone())
+            .unwrap_or_else(|| guid::of("transcript", &t.id));
+        let path = format!("{}.txt", guid::normal(&tguid));
         files.push((format!("sources/{path}"), t.text.clone().into_bytes()));
         // (start, end, coder rank, code, id) keeps the order total.
         let mut sels: Vec<(SelectionKey, Selection)> = Vec::new();
@@ -191,7 +250,15 @@ pub fn project(
                 summary.codings += 1;
                 sels.push((
                     (c.start, c.end, rank, c.code.clone(), c.id.clone()),
-                    selection(&c.id, c.start, c.end, &user_guid(coder), code, note_refs),
+                    selection(
+                        &c.id,
+                        c.start,
+                        c.end,
+                        &user_guid(coder),
+                        code,
+                        note_refs,
+                        c.refi.as_ref(),
+                    ),
                 ));
             }
         }
@@ -207,16 +274,28 @@ pub fn project(
                 summary.consensus_codings += 1;
                 sels.push((
                     (s.start, s.end, usize::MAX, s.code.clone(), id.clone()),
-                    selection(&id, s.start, s.end, &user_guid(CONSENSUS_ID), code, vec![]),
+                    selection(
+                        &id,
+                        s.start,
+                        s.end,
+                        &guid::of("coder", CONSENSUS_ID),
+                        code,
+                        vec![],
+                        None,
+                    ),
                 ));
             }
         }
         sels.sort_by(|a, b| a.0.cmp(&b.0));
         sources.push(Source::Text(TextSource {
             guid: tguid,
-            name: Some(t.id.clone()),
+            name: Some(
+                info.and_then(|s| s.name.clone())
+                    .unwrap_or_else(|| t.id.clone()),
+            ),
             plain_text_path: Some(format!("internal://{path}")),
-            selections: sels.into_iter().map(|(_, s)| s).collect(),
+            selections: one_selection_per_guid(sels.into_iter().map(|(_, s)| s)),
+            values: values.remove(&t.id).unwrap_or_default(),
             ..TextSource::default()
         }));
     }
@@ -235,12 +314,17 @@ pub fn project(
             codes: codes(study),
             sources,
             notes,
+            variables,
+            cases,
+            unread: Default::default(),
         },
         files,
         summary,
     ))
 }
 
+/// The selection of one coding: the foreign selection it came from (its
+/// GUIDs and name), else one concord derives from the coding's id.
 fn selection(
     id: &str,
     start: usize,
@@ -248,21 +332,59 @@ fn selection(
     user: &str,
     code: &str,
     note_refs: Vec<String>,
+    foreign: Option<&SelectionIds>,
 ) -> Selection {
     Selection {
-        guid: guid::of("selection", id),
-        name: Some(id.to_string()),
+        guid: foreign
+            .map(|f| f.selection.clone())
+            .unwrap_or_else(|| guid::of("selection", id)),
+        name: match foreign {
+            Some(f) => f.name.clone(),
+            None => Some(id.to_string()),
+        },
         start: start as i64,
         end: end as i64,
         creating_user: Some(user.to_string()),
         codings: vec![refi::Coding {
-            guid: guid::of("coding", id),
+            guid: foreign
+                .and_then(|f| f.coding.clone())
+                .unwrap_or_else(|| guid::of("coding", id)),
             creating_user: Some(user.to_string()),
             code: code.to_string(),
             note_refs,
         }],
         note_refs: vec![],
     }
+}
+
+/// Codings that came from one foreign selection (several codes on one
+/// passage) go back into that one selection; a GUID is never written twice
+/// (a coding whose passage was since changed gets a selection of its own).
+fn one_selection_per_guid(sels: impl Iterator<Item = Selection>) -> Vec<Selection> {
+    let mut out: Vec<Selection> = Vec::new();
+    let mut at: HashMap<String, usize> = HashMap::new();
+    let mut coding_guids: BTreeSet<String> = BTreeSet::new();
+    for mut s in sels {
+        for c in &mut s.codings {
+            if !coding_guids.insert(guid::normal(&c.guid)) {
+                c.guid = guid::of("coding", &format!("{}:{}", c.guid, out.len()));
+            }
+        }
+        match at.get(&guid::normal(&s.guid)) {
+            Some(&i) if (out[i].start, out[i].end) == (s.start, s.end) => {
+                out[i].codings.append(&mut s.codings);
+            }
+            Some(_) => {
+                s.guid = guid::of("selection", &format!("{}:{}", s.guid, out.len()));
+                out.push(s);
+            }
+            None => {
+                at.insert(guid::normal(&s.guid), out.len());
+                out.push(s);
+            }
+        }
+    }
+    out
 }
 
 /// The `.qdpx` archive's bytes.
@@ -273,6 +395,10 @@ pub fn qdpx(study: &Study, options: &Options) -> Result<(Vec<u8>, Summary), Inte
         refi::project_xml(&project).into_bytes(),
     )];
     entries.extend(sources);
+    entries.push((
+        carried::ENTRY.to_string(),
+        carried::entry(code_places(study)),
+    ));
     Ok((archive::write(&entries)?, summary))
 }
 

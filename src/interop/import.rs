@@ -10,13 +10,16 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::interop::InteropError;
 use crate::interop::archive::Entries;
+use crate::interop::carried::{self, CodePlace};
 use crate::interop::guid;
 use crate::interop::refi::{self, Project, Source, TextSource};
+use crate::study::cases::{CASES_FILE, cases_text};
 use crate::study::files::{CODEBOOK_DIR, INDEX_FILE, MANIFEST, codings_path, transcript_path};
 use crate::study::validate::is_valid_id;
 use crate::study::write::{code_file_text, codings_text, manifest_text};
 use crate::study::{
-    AgreementSettings, CodeHeader, Coder, Coding, Manifest, Study, StudyFiles, StudyInfo,
+    AgreementSettings, CodeHeader, Coder, Coding, Manifest, SelectionIds, SourceInfo, Study,
+    StudyFiles, StudyInfo,
 };
 
 /// What the person running the import asked for.
@@ -29,6 +32,10 @@ pub struct Options {
     pub replace: bool,
     /// The study's name when the import creates the study.
     pub study_name: Option<String>,
+    /// The name (or id, or GUID) of the user whose codings are a reconciled
+    /// result, not a coder's work (besides the "Consensus" user of concord's
+    /// own `--consensus` export, which is always recognised).
+    pub consensus_user: Option<String>,
 }
 
 /// What an import will write, and what it says about it.
@@ -41,7 +48,7 @@ pub struct Plan {
     pub report: Report,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Report {
     /// One line per thing worth saying, in order.
     pub lines: Vec<String>,
@@ -57,25 +64,30 @@ pub struct Report {
     pub coders_added: Vec<String>,
     /// Transcripts whose offsets were shifted for CRLF line ends.
     pub offsets_adjusted: usize,
+    /// Cases in the study's cases.toml after the import (0: unchanged).
+    pub cases: usize,
+    /// What the file holds that was not imported, counted by kind
+    /// (`case`, `code memo`, `user without codings`, ...).
+    pub not_imported: BTreeMap<String, usize>,
 }
 
 impl Report {
     fn say(&mut self, line: impl Into<String>) {
         self.lines.push(line.into());
     }
+    fn not_imported(&mut self, kind: &str, n: usize) {
+        if n > 0 {
+            *self.not_imported.entry(kind.to_string()).or_default() += n;
+        }
+    }
     pub fn codings_total(&self) -> usize {
         self.codings.values().sum()
     }
 }
 
-/// The colours given to codes that come without one (Tableau 10).
-const PALETTE: [&str; 10] = [
-    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
-    "#9c755f", "#bab0ac",
-];
-
-/// The key line concord adds at the end of a code's REFI description, so
-/// that an export comes back as the same code file.
+/// The key line that concord before 0.2 added at the end of a code's REFI
+/// description; still read, so that those exports come back as the same
+/// code files. Exports now carry this in [`carried::ENTRY`] instead.
 pub const TRAILER: &str = "concord:";
 
 /// What the trailer of a description says.
@@ -113,6 +125,23 @@ pub fn body_of(description: Option<&str>) -> (String, Option<Trailer>) {
     }
 }
 
+/// A code's body from the Description of concord's own export (its
+/// [`carried`] entry names the code): the description as written, with the
+/// `## Definition` heading back that the export leaves out of a body that
+/// is only a definition (see [`crate::interop::export::description_of`]).
+pub fn own_body(description: Option<&str>) -> String {
+    match description {
+        None => String::new(),
+        Some(d) if d.lines().any(is_heading) => d.to_string(),
+        Some(d) => format!("## Definition\n{d}\n"),
+    }
+}
+
+/// A Markdown heading line of level 1 or 2.
+pub fn is_heading(line: &str) -> bool {
+    line.starts_with("# ") || line.starts_with("## ")
+}
+
 fn parse_trailer(line: &str) -> Option<Trailer> {
     let rest = line.strip_prefix(TRAILER)?;
     let mut t = Trailer::default();
@@ -129,16 +158,6 @@ fn parse_trailer(line: &str) -> Option<Trailer> {
         }
     }
     Some(t)
-}
-
-/// The trailer line for a code (see [`body_of`]); `folder` when the code
-/// is a folder's `_index.md`.
-pub fn trailer_line(id: &str, file: &str, folder: bool, weight: Option<i64>) -> String {
-    let slash = if folder { "/" } else { "" };
-    match weight {
-        Some(w) => format!("{TRAILER} id={id} file={file}{slash} weight={w}"),
-        None => format!("{TRAILER} id={id} file={file}{slash}"),
-    }
 }
 
 /// A name as an id: ASCII letters and digits kept (lower case), `_` kept,
@@ -190,10 +209,12 @@ struct Book {
     taken_names: BTreeSet<String>,
     /// The project's code GUIDs (normal form) -> code id.
     mapped: HashMap<String, String>,
+    /// Where concord's own export says each code lives.
+    places: HashMap<String, CodePlace>,
 }
 
 impl Book {
-    fn new(study: &Study) -> Book {
+    fn new(study: &Study, places: HashMap<String, CodePlace>) -> Book {
         let mut book = Book {
             codes: Vec::new(),
             index: HashMap::new(),
@@ -201,6 +222,7 @@ impl Book {
             by_path: HashMap::new(),
             taken_names: BTreeSet::new(),
             mapped: HashMap::new(),
+            places,
         };
         for c in &study.codebook.codes {
             let guid = c
@@ -264,7 +286,18 @@ impl Book {
             ));
             return;
         }
-        let (body, trailer) = body_of(c.description.as_deref());
+        let (body, trailer) = match self.places.get(&g) {
+            Some(p) => (
+                own_body(c.description.as_deref()),
+                Some(Trailer {
+                    id: Some(p.id.clone()),
+                    file: Some(p.file.clone()),
+                    folder: p.folder,
+                    weight: p.weight,
+                }),
+            ),
+            None => body_of(c.description.as_deref()),
+        };
         let matched = self
             .by_guid
             .get(&g)
@@ -306,7 +339,7 @@ impl Book {
                     }
                 };
                 self.taken_names.insert(format!("{folder}/{stem}"));
-                let color = colour(c.color.as_deref(), self.codes.len());
+                let color = colour(c.color.as_deref(), &id);
                 let own_guid = if guid::normal(&c.guid) == guid::of("code", &id) {
                     None
                 } else {
@@ -422,8 +455,9 @@ fn name_of_file(file: &str) -> String {
     }
 }
 
-/// A REFI colour as concord's `#rrggbb`; a palette colour when there is none.
-fn colour(c: Option<&str>, n: usize) -> String {
+/// A REFI colour as concord's `#rrggbb`; the palette's colour for the
+/// code's id when there is none (as for a code file without `color`).
+fn colour(c: Option<&str>, id: &str) -> String {
     if let Some(c) = c.map(str::trim) {
         let hex = c.strip_prefix('#').unwrap_or("");
         if hex.chars().all(|h| h.is_ascii_hexdigit()) {
@@ -436,7 +470,7 @@ fn colour(c: Option<&str>, n: usize) -> String {
             }
         }
     }
-    PALETTE[n % PALETTE.len()].to_string()
+    crate::study::palette::colour_of(id).to_string()
 }
 
 // ------------------------------------------------------------ line ends
@@ -562,7 +596,7 @@ pub fn plan(
     let mut plan = Plan::default();
 
     // The codebook.
-    let mut book = Book::new(study);
+    let mut book = Book::new(study, carried::code_places(entries));
     let mut top_new = Vec::new();
     for c in &project.codes {
         book.walk(c, None, "", &mut top_new, &mut report);
@@ -589,23 +623,59 @@ pub fn plan(
     let mut coder_of_user: HashMap<Option<String>, String> = HashMap::new();
     let mut used_map: BTreeSet<usize> = BTreeSet::new();
 
-    // Users concord wrote (they carry a coder id) become coders in their
-    // order, codings or not; other users when their first coding comes.
-    for u in project.users.iter().filter(|u| u.id.is_some()) {
+    // The reconciled result of a `--consensus` export (or the user named
+    // with --consensus-user) is not a coder.
+    let consensus_user: Option<String> = project
+        .users
+        .iter()
+        .find(|u| is_consensus_user(u, options))
+        .map(|u| guid::normal(&u.guid));
+    let from_concord = project
+        .origin
+        .as_deref()
+        .is_some_and(|o| o.starts_with("concord"));
+    // concord's own users are its coders: they become coders in their
+    // order, codings or not. Other users become coders when their first
+    // coding comes; a user without codings is reported, not added.
+    for u in project.users.iter().filter(|u| {
+        from_concord
+            && Some(guid::normal(&u.guid)) != consensus_user
+            && concord_coder_id(u).is_some()
+    }) {
         let key = Some(guid::normal(&u.guid));
-        let coder = coder_for(Some(u), key.as_deref(), options, &mut used_map, &coders);
-        add_coder(&mut coders, &mut report, &coder, u.name.as_deref());
+        let coder = coder_for(
+            Some(u),
+            key.as_deref(),
+            options,
+            &mut used_map,
+            &coders,
+            true,
+        );
+        add_coder(&mut coders, &mut report, &coder, u);
         coder_of_user.insert(key, coder);
     }
+    let mut consensus_codings = 0usize;
 
-    // Transcripts of the study, by text, for matching.
-    let mut by_text: HashMap<&str, String> = HashMap::new();
+    // Transcripts of the study, by GUID and by text, for matching. Only the
+    // study's transcripts are matched: two sources of one file are two
+    // transcripts, even with the same text (two interviews can be alike).
+    let source_infos: Vec<SourceInfo> = study
+        .manifest
+        .as_ref()
+        .map(|m| m.sources.clone())
+        .unwrap_or_default();
+    let mut by_guid: HashMap<String, String> = HashMap::new();
+    let mut by_text: HashMap<&str, Vec<String>> = HashMap::new();
     for t in &study.transcripts {
+        by_guid.insert(transcript_guid(&source_infos, &t.id), t.id.clone());
         by_text
             .entry(t.text.as_str())
-            .or_insert_with(|| t.id.clone());
+            .or_default()
+            .push(t.id.clone());
     }
-    let mut new_texts: HashMap<String, String> = HashMap::new();
+    let mut matched_transcripts: BTreeSet<String> = BTreeSet::new();
+    let mut new_sources: Vec<SourceInfo> = Vec::new();
+    let mut transcript_of_source: HashMap<String, String> = HashMap::new();
     let mut transcript_ids: BTreeSet<String> =
         study.transcripts.iter().map(|t| t.id.clone()).collect();
     // Ids this import has given out, and the ids the study has, by the
@@ -633,11 +703,19 @@ pub fn plan(
 
     for (n, source) in project.sources.iter().enumerate() {
         let t = match source {
-            Source::Other { kind, name, .. } => {
+            Source::Other {
+                kind,
+                name,
+                codings,
+                ..
+            } => {
                 report.sources_skipped += 1;
+                let kind_word = kind.trim_end_matches("Source").to_lowercase();
+                report.not_imported(&format!("{kind_word} source"), 1);
+                report.not_imported("coding of a skipped source", *codings);
+                report.codings_missed += codings;
                 report.say(format!(
-                    "skipped {} {:?}: not plain text (concord codes plain-text transcripts only)",
-                    kind.trim_end_matches("Source").to_lowercase(),
+                    "skipped {kind_word} {:?}: not plain text (concord codes plain-text transcripts only); its {codings} coding(s) were not imported",
                     name.as_deref().unwrap_or("(unnamed)")
                 ));
                 continue;
@@ -668,13 +746,30 @@ pub fn plan(
             .collect();
         let norm = normalise(&raw, &sels);
         let text = norm.text.clone();
-        // Which transcript: the same text, else a new one by name.
-        let existing = by_text
-            .get(text.as_str())
-            .cloned()
-            .or_else(|| new_texts.get(&text).cloned());
+        // Which transcript: the one with this source's GUID (the same
+        // text), else one with the same text not matched yet (the one of
+        // the source's name first), else a new one by name.
+        let wanted = transcript_id_of(t, n);
+        let same_text = by_text.get(text.as_str());
+        let existing = by_guid
+            .get(&guid::normal(&t.guid))
+            .filter(|id| same_text.is_some_and(|ids| ids.contains(id)))
+            .or_else(|| {
+                let free: Vec<&String> = same_text
+                    .into_iter()
+                    .flatten()
+                    .filter(|id| !matched_transcripts.contains(*id))
+                    .collect();
+                free.iter()
+                    .find(|id| ***id == wanted)
+                    .or(free.first())
+                    .copied()
+            })
+            .filter(|id| !matched_transcripts.contains(*id))
+            .cloned();
         let transcript = match existing {
             Some(id) => {
+                matched_transcripts.insert(id.clone());
                 report.sources_matched += 1;
                 report.say(format!(
                     "source {label:?}: same text as transcript {id}, matched"
@@ -682,7 +777,6 @@ pub fn plan(
                 id
             }
             None => {
-                let wanted = transcript_id_of(t, n);
                 if study.transcript(&wanted).is_some() {
                     let codings: usize = t.selections.iter().map(|s| s.codings.len()).sum();
                     report.codings_missed += codings;
@@ -699,7 +793,15 @@ pub fn plan(
                     k += 1;
                 }
                 transcript_ids.insert(id.clone());
-                new_texts.insert(text.clone(), id.clone());
+                let info = SourceInfo {
+                    transcript: id.clone(),
+                    guid: (guid::normal(&t.guid) != guid::of("transcript", &id))
+                        .then(|| t.guid.clone()),
+                    name: t.name.clone().filter(|name| *name != id),
+                };
+                if info.guid.is_some() || info.name.is_some() {
+                    new_sources.push(info);
+                }
                 plan.writes
                     .insert(transcript_path(&id), text.clone().into_bytes());
                 report.sources_added += 1;
@@ -710,6 +812,7 @@ pub fn plan(
                 id
             }
         };
+        transcript_of_source.insert(guid::normal(&t.guid), transcript.clone());
         if norm.has_crlf() {
             report.offsets_adjusted += usize::from(norm.two_chars);
             report.say(if norm.two_chars {
@@ -721,6 +824,7 @@ pub fn plan(
         let chars: Vec<char> = text.chars().collect();
         // A coding of the whole source is a selection of all its text.
         let raw_len = raw.chars().count() as i64;
+        let whole_guids: BTreeSet<String> = t.whole.iter().map(|c| c.guid.clone()).collect();
         let whole: Vec<refi::Selection> = t
             .whole
             .iter()
@@ -774,17 +878,27 @@ pub fn plan(
                     .or_else(|| t.creating_user.clone())
                     .or_else(|| (project.users.len() == 1).then(|| project.users[0].guid.clone()))
                     .map(|g| guid::normal(&g));
+                if user.is_some() && user == consensus_user {
+                    consensus_codings += 1;
+                    continue;
+                }
                 let coder = match coder_of_user.get(&user) {
                     Some(c) => c.clone(),
                     None => {
                         let u = user.as_ref().and_then(|g| users.get(g)).copied();
-                        let coder = coder_for(u, user.as_deref(), options, &mut used_map, &coders);
-                        add_coder(
-                            &mut coders,
-                            &mut report,
-                            &coder,
-                            u.and_then(|u| u.name.as_deref()),
+                        let coder = coder_for(
+                            u,
+                            user.as_deref(),
+                            options,
+                            &mut used_map,
+                            &coders,
+                            from_concord,
                         );
+                        let fallback = refi::User {
+                            guid: user.clone().unwrap_or_default(),
+                            ..refi::User::default()
+                        };
+                        add_coder(&mut coders, &mut report, &coder, u.unwrap_or(&fallback));
                         let who = u
                             .and_then(|u| u.name.clone())
                             .or(user.clone())
@@ -803,6 +917,7 @@ pub fn plan(
                 };
                 let id = coding_id(sel, c, &taken);
                 used_coding_ids.insert(id.clone());
+                let refi = foreign_ids(sel, c, &id, whole_guids.contains(&c.guid));
                 coded_codes.insert(code.clone());
                 out.entry((coder.clone(), transcript.clone()))
                     .or_default()
@@ -813,9 +928,86 @@ pub fn plan(
                         end,
                         quote: quote.clone(),
                         memo,
+                        refi,
                     });
             }
         }
+    }
+
+    // Cases and variables.
+    let mut cases = study.cases.clone();
+    if crate::interop::cases::merge(&mut cases, project, &transcript_of_source) {
+        report.say(format!(
+            "{CASES_FILE}: {} variable(s), {} case(s) ({} in the file)",
+            cases.variables.len(),
+            cases.cases.len(),
+            project.cases.len()
+        ));
+        report.cases = cases.cases.len();
+        plan.writes
+            .insert(CASES_FILE.to_string(), cases_text(&cases).into_bytes());
+    }
+
+    // What did not come in, so that nothing is dropped in silence.
+    if consensus_codings > 0 {
+        let who = consensus_user
+            .as_ref()
+            .and_then(|g| users.get(g))
+            .and_then(|u| u.name.clone())
+            .unwrap_or_else(|| "Consensus".into());
+        report.not_imported("consensus coding", consensus_codings);
+        report.say(format!(
+            "user {who:?}: {consensus_codings} coding(s) are a reconciled result, not a coder's work; not imported as a coder (the study's decisions are its reconciliation: concord review)"
+        ));
+    }
+    for u in &project.users {
+        let key = Some(guid::normal(&u.guid));
+        if key != consensus_user && !coder_of_user.contains_key(&key) {
+            report.not_imported("user without codings", 1);
+            report.say(format!(
+                "user {:?} has no codings in this file; not made a coder",
+                u.name.as_deref().or(u.id.as_deref()).unwrap_or(&u.guid)
+            ));
+        }
+    }
+    let referred: BTreeSet<String> = project
+        .sources
+        .iter()
+        .filter_map(|s| match s {
+            Source::Text(t) => Some(t),
+            Source::Other { .. } => None,
+        })
+        .flat_map(|t| {
+            t.selections
+                .iter()
+                .flat_map(|s| {
+                    s.note_refs
+                        .iter()
+                        .chain(s.codings.iter().flat_map(|c| &c.note_refs))
+                })
+                .chain(t.whole.iter().flat_map(|c| &c.note_refs))
+        })
+        .map(|g| guid::normal(g))
+        .collect();
+    let loose_notes = project
+        .notes
+        .iter()
+        .filter(|n| !referred.contains(&guid::normal(&n.guid)))
+        .count();
+    report.not_imported("note not on a coding", loose_notes);
+    for (kind, n) in &project.unread {
+        report.not_imported(kind, *n);
+    }
+    let dropped: Vec<String> = report
+        .not_imported
+        .iter()
+        .map(|(k, n)| format!("{n} {k}"))
+        .collect();
+    if !dropped.is_empty() {
+        report.say(format!(
+            "not imported (concord has no place for them; see docs/interop.md): {}",
+            dropped.join(", ")
+        ));
     }
 
     // A code the project marks not codable but that has codings becomes codable.
@@ -893,6 +1085,7 @@ pub fn plan(
                 agreement: AgreementSettings::default(),
                 reviewers: Vec::new(),
                 sync: None,
+                sources: new_sources.clone(),
                 coding: Default::default(),
             };
             plan.writes
@@ -903,7 +1096,7 @@ pub fn plan(
                 .iter()
                 .filter(|c| !existing_coders.contains(&c.id))
                 .collect();
-            if !added.is_empty() {
+            if !added.is_empty() || !new_sources.is_empty() {
                 // Appended as text, so the manifest's comments stay.
                 let mut text = files
                     .get(MANIFEST)
@@ -918,8 +1111,25 @@ pub fn plan(
                         toml_string(&c.id),
                         toml_string(&c.name)
                     ));
+                    if let Some(g) = &c.guid {
+                        text.push_str(&format!("guid = {}\n", toml_string(g)));
+                    }
+                }
+                for s in &new_sources {
+                    text.push_str(&format!(
+                        "\n[[source]]\ntranscript = {}\n",
+                        toml_string(&s.transcript)
+                    ));
+                    if let Some(g) = &s.guid {
+                        text.push_str(&format!("guid = {}\n", toml_string(g)));
+                    }
+                    if let Some(n) = &s.name {
+                        text.push_str(&format!("name = {}\n", toml_string(n)));
+                    }
                 }
                 plan.writes.insert(MANIFEST.to_string(), text.into_bytes());
+            }
+            if !added.is_empty() {
                 report.say(format!(
                     "added to {MANIFEST}: coder(s) {}",
                     added
@@ -1006,14 +1216,19 @@ fn transcript_id_of(t: &TextSource, n: usize) -> String {
         .unwrap_or_else(|| format!("source-{}", n + 1))
 }
 
-/// The coder a REFI user's codings go to: as mapped with --coder, else
-/// the user's id, else their name as an id.
+/// The coder a REFI user's codings go to, the same person whatever tool
+/// exported them: as mapped with --coder; else the study's coder with the
+/// user's GUID (kept from an earlier import, or concord's own); else, in a
+/// file concord wrote, the coder id it wrote in `@id`; else the study's
+/// coder with the user's name; else a new coder named after the user.
+/// Another tool's `@id` is not an id (NVivo writes the initials there).
 fn coder_for(
     user: Option<&refi::User>,
     guid: Option<&str>,
     options: &Options,
     used_map: &mut BTreeSet<usize>,
     coders: &[Coder],
+    from_concord: bool,
 ) -> String {
     for (i, (key, id)) in options.coder_map.iter().enumerate() {
         let hit = user.is_some_and(|u| {
@@ -1024,11 +1239,20 @@ fn coder_for(
             return id.clone();
         }
     }
-    if let Some(id) = user.and_then(|u| u.id.clone()).filter(|i| is_valid_id(i)) {
+    if let Some(g) = guid {
+        if let Some(c) = coders.iter().find(|c| coder_guid(c) == g) {
+            return c.id.clone();
+        }
+    }
+    if let Some(id) = user.and_then(concord_coder_id) {
         return id;
     }
+    if from_concord {
+        if let Some(id) = user.and_then(|u| u.id.clone()).filter(|i| is_valid_id(i)) {
+            return id;
+        }
+    }
     if let Some(name) = user.and_then(|u| u.name.as_deref()) {
-        // A coder of the study with this name.
         if let Some(c) = coders.iter().find(|c| c.name == name) {
             return c.id.clone();
         }
@@ -1037,7 +1261,40 @@ fn coder_for(
             return s;
         }
     }
+    if let Some(id) = user
+        .and_then(|u| u.id.as_deref())
+        .map(slug)
+        .filter(|s| !s.is_empty())
+    {
+        return id;
+    }
     "imported".to_string()
+}
+
+/// A coder's REFI GUID (normal form): kept from an import, else concord's own.
+pub fn coder_guid(c: &Coder) -> String {
+    c.guid
+        .as_deref()
+        .map(guid::normal)
+        .unwrap_or_else(|| guid::of("coder", &c.id))
+}
+
+/// The coder id of a user concord wrote: its `@id`, when the user's GUID is
+/// the one concord derives from that id.
+fn concord_coder_id(u: &refi::User) -> Option<String> {
+    let id = u.id.as_deref().filter(|i| is_valid_id(i))?;
+    (guid::normal(&u.guid) == guid::of("coder", id)).then(|| id.to_string())
+}
+
+/// Whether a user's codings are a reconciled result (see [`Options::consensus_user`]).
+fn is_consensus_user(u: &refi::User, options: &Options) -> bool {
+    let g = guid::normal(&u.guid);
+    if g == guid::of("coder", crate::interop::export::CONSENSUS_ID) {
+        return true;
+    }
+    options.consensus_user.as_deref().is_some_and(|k| {
+        u.name.as_deref() == Some(k) || u.id.as_deref() == Some(k) || g == guid::normal(k)
+    })
 }
 
 /// A coding's memo: the notes its Coding (then its selection) refers to.
@@ -1069,20 +1326,55 @@ fn memo_of(
 /// A coding's id: the selection's name when concord wrote it (`c-...`, one
 /// coding per selection), else derived from the Coding's GUID.
 /// A coder the study does not have yet joins it, named after the export's
-/// user (or by its id when the user has no name).
-fn add_coder(coders: &mut Vec<Coder>, report: &mut Report, coder: &str, name: Option<&str>) {
+/// user (or by its id when the user has no name), keeping the user's GUID
+/// when it is not the one concord derives from the coder id.
+fn add_coder(coders: &mut Vec<Coder>, report: &mut Report, coder: &str, user: &refi::User) {
     if coders.iter().any(|x| x.id == coder) {
         return;
     }
-    let name = name
+    let name = user
+        .name
+        .as_deref()
         .filter(|n| !n.trim().is_empty())
         .unwrap_or(coder)
         .to_string();
+    let g = guid::normal(&user.guid);
+    let guid = (!user.guid.is_empty() && g != guid::of("coder", coder)).then(|| user.guid.clone());
     coders.push(Coder {
         id: coder.to_string(),
         name,
+        guid,
     });
     report.coders_added.push(coder.to_string());
+}
+
+/// The foreign selection a coding came from, unless it is the one concord
+/// derives from the coding's id (concord's own export) or the coding is of
+/// a whole source (no selection to keep).
+fn foreign_ids(
+    sel: &refi::Selection,
+    c: &refi::Coding,
+    id: &str,
+    whole: bool,
+) -> Option<SelectionIds> {
+    if whole || guid::normal(&sel.guid) == guid::of("selection", id) {
+        return None;
+    }
+    Some(SelectionIds {
+        selection: sel.guid.clone(),
+        name: sel.name.clone(),
+        coding: (guid::normal(&c.guid) != guid::of("coding", id)).then(|| c.guid.clone()),
+    })
+}
+
+/// A transcript's REFI GUID (normal form): kept from an import, else concord's own.
+pub fn transcript_guid(sources: &[SourceInfo], id: &str) -> String {
+    sources
+        .iter()
+        .find(|s| s.transcript == id)
+        .and_then(|s| s.guid.as_deref())
+        .map(guid::normal)
+        .unwrap_or_else(|| guid::of("transcript", id))
 }
 
 fn coding_id(sel: &refi::Selection, c: &refi::Coding, taken: &dyn Fn(&str) -> bool) -> String {

@@ -10,6 +10,8 @@
 //! CLI's, through [`crate::repo`].
 
 pub mod archive;
+pub mod carried;
+pub mod cases;
 pub mod csv;
 pub mod error;
 pub mod exchange;

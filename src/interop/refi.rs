@@ -2,6 +2,8 @@
 //! inside a `.qdpx`) or a codebook (`.qdc`) says, read from an element tree
 //! and written back as XML in the schema's element order.
 
+use std::collections::BTreeMap;
+
 use crate::interop::InteropError;
 use crate::interop::xml::{Element, escape_attr, escape_text};
 
@@ -16,6 +18,41 @@ pub struct Project {
     pub codes: Vec<Code>,
     pub sources: Vec<Source>,
     pub notes: Vec<Note>,
+    pub variables: Vec<Variable>,
+    pub cases: Vec<Case>,
+    /// Elements concord does not take in, counted by kind (`case`,
+    /// `variable`, `code memo`, ...), so that the import can say so.
+    pub unread: BTreeMap<String, usize>,
+}
+
+/// `Variables/Variable`: an attribute of cases and sources.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Variable {
+    pub guid: String,
+    pub name: String,
+    /// `typeOfVariable`: Text, Boolean, Integer, Float, Date, DateTime.
+    pub kind: String,
+    pub description: Option<String>,
+}
+
+/// A `VariableValue`: the variable's GUID and the value as written.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Value {
+    pub variable: String,
+    /// The value element's name (`TextValue`, `IntegerValue`, ...) and text.
+    pub kind: String,
+    pub text: String,
+}
+
+/// `Cases/Case`: a participant (or site, group) and its sources.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Case {
+    pub guid: String,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub values: Vec<Value>,
+    /// `SourceRef` targets.
+    pub sources: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -43,6 +80,8 @@ pub enum Source {
         kind: String,
         name: Option<String>,
         guid: String,
+        /// Its codings (of selections and of the whole source).
+        codings: usize,
     },
 }
 
@@ -57,6 +96,8 @@ pub struct TextSource {
     pub selections: Vec<Selection>,
     /// Codings of the whole source (a `Coding` right under `TextSource`).
     pub whole: Vec<Coding>,
+    /// The source's own variable values.
+    pub values: Vec<Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -145,6 +186,30 @@ pub fn project_from(file: &str, root: &Element) -> Result<Project, InteropError>
     if let Some(book) = root.child("CodeBook") {
         p.codes = codes_from(file, book)?;
     }
+    if let Some(vars) = root.child("Variables") {
+        for v in vars.children_named("Variable") {
+            p.variables.push(Variable {
+                guid: required(file, v, "guid")?,
+                name: required(file, v, "name")?,
+                kind: required(file, v, "typeOfVariable")?,
+                description: v.child("Description").map(|d| d.text.clone()),
+            });
+        }
+    }
+    if let Some(cases) = root.child("Cases") {
+        for c in cases.children_named("Case") {
+            p.cases.push(Case {
+                guid: required(file, c, "guid")?,
+                name: opt(c, "name"),
+                description: c.child("Description").map(|d| d.text.clone()),
+                values: values_of(c),
+                sources: c
+                    .children_named("SourceRef")
+                    .filter_map(|r| r.attr("targetGUID").map(str::to_string))
+                    .collect(),
+            });
+        }
+    }
     if let Some(sources) = root.child("Sources") {
         for s in &sources.children {
             match s.name.as_str() {
@@ -154,6 +219,7 @@ pub fn project_from(file: &str, root: &Element) -> Result<Project, InteropError>
                         kind: s.name.clone(),
                         name: opt(s, "name"),
                         guid: s.attr("guid").unwrap_or("").to_string(),
+                        codings: count_named(s, "Coding"),
                     })
                 }
                 _ => {}
@@ -170,7 +236,86 @@ pub fn project_from(file: &str, root: &Element) -> Result<Project, InteropError>
             });
         }
     }
+    p.unread = unread(root);
     Ok(p)
+}
+
+/// The `VariableValue` children of an element.
+fn values_of(e: &Element) -> Vec<Value> {
+    e.children_named("VariableValue")
+        .filter_map(|v| {
+            let variable = v.child("VariableRef")?.attr("targetGUID")?.to_string();
+            let value = v.children.iter().find(|c| c.name.ends_with("Value"))?;
+            Some(Value {
+                variable,
+                kind: value.name.clone(),
+                text: value.text.clone(),
+            })
+        })
+        .collect()
+}
+
+/// Descendants of `e` named `name`, at any depth.
+fn count_named(e: &Element, name: &str) -> usize {
+    e.children
+        .iter()
+        .map(|c| usize::from(c.name == name) + count_named(c, name))
+        .sum()
+}
+
+/// The elements of a project that concord does not import, by kind.
+fn unread(root: &Element) -> BTreeMap<String, usize> {
+    let mut out: BTreeMap<String, usize> = BTreeMap::new();
+    let mut add = |kind: &str, n: usize| {
+        if n > 0 {
+            *out.entry(kind.to_string()).or_default() += n;
+        }
+    };
+    let under = |parent: &str, child: &str| {
+        root.child(parent)
+            .map_or(0, |p| p.children_named(child).count())
+    };
+    if let Some(cases) = root.child("Cases") {
+        for c in cases.children_named("Case") {
+            add("case code ref", c.children_named("CodeRef").count());
+            add(
+                "case selection ref",
+                c.children_named("SelectionRef").count(),
+            );
+        }
+    }
+    add("set", under("Sets", "Set"));
+    add("link", under("Links", "Link"));
+    add("graph", under("Graphs", "Graph"));
+    add(
+        "project description",
+        root.children_named("Description").count(),
+    );
+    add("project memo", root.children_named("NoteRef").count());
+    fn code_memos(e: &Element) -> usize {
+        e.children_named("Code")
+            .map(|c| c.children_named("NoteRef").count() + code_memos(c))
+            .sum()
+    }
+    if let Some(codes) = root.child("CodeBook").and_then(|b| b.child("Codes")) {
+        add("code memo", code_memos(codes));
+    }
+    if let Some(sources) = root.child("Sources") {
+        for s in sources.children_named("TextSource") {
+            add("source memo", s.children_named("NoteRef").count());
+            add(
+                "source description",
+                s.children_named("Description").count(),
+            );
+            for sel in s.children_named("PlainTextSelection") {
+                add(
+                    "selection description",
+                    sel.children_named("Description").count(),
+                );
+            }
+        }
+    }
+    out
 }
 
 /// The code tree of a `<CodeBook>` element (in a project or a `.qdc`).
@@ -217,6 +362,7 @@ fn text_source(file: &str, e: &Element) -> Result<TextSource, InteropError> {
         rich_text_path: opt(e, "richTextPath"),
         content: e.child("PlainTextContent").map(|c| c.text.clone()),
         creating_user: opt(e, "creatingUser"),
+        values: values_of(e),
         ..TextSource::default()
     };
     for sel in e.children_named("PlainTextSelection") {
@@ -291,6 +437,50 @@ pub fn project_xml(p: &Project) -> String {
         w.push_str("  <CodeBook>\n");
         codes_xml(&mut w, &p.codes, 2);
         w.push_str("  </CodeBook>\n");
+    }
+    if !p.variables.is_empty() {
+        w.push_str("  <Variables>\n");
+        for v in &p.variables {
+            w.push_str(&format!(
+                "    <Variable guid=\"{}\" name=\"{}\" typeOfVariable=\"{}\"",
+                escape_attr(&v.guid),
+                escape_attr(&v.name),
+                escape_attr(&v.kind)
+            ));
+            match &v.description {
+                Some(d) => w.push_str(&format!(
+                    "><Description>{}</Description></Variable>\n",
+                    escape_text(d)
+                )),
+                None => w.push_str("/>\n"),
+            }
+        }
+        w.push_str("  </Variables>\n");
+    }
+    if !p.cases.is_empty() {
+        w.push_str("  <Cases>\n");
+        for c in &p.cases {
+            w.push_str(&format!("    <Case guid=\"{}\"", escape_attr(&c.guid)));
+            if let Some(n) = &c.name {
+                w.push_str(&format!(" name=\"{}\"", escape_attr(n)));
+            }
+            w.push_str(">\n");
+            if let Some(d) = &c.description {
+                w.push_str(&format!(
+                    "      <Description>{}</Description>\n",
+                    escape_text(d)
+                ));
+            }
+            values_xml(&mut w, &c.values, "      ");
+            for s in &c.sources {
+                w.push_str(&format!(
+                    "      <SourceRef targetGUID=\"{}\"/>\n",
+                    escape_attr(s)
+                ));
+            }
+            w.push_str("    </Case>\n");
+        }
+        w.push_str("  </Cases>\n");
     }
     if !p.sources.is_empty() {
         w.push_str("  <Sources>\n");
@@ -372,6 +562,17 @@ fn code_xml(w: &mut String, c: &Code, depth: usize) {
     w.push_str(&format!("{pad}</Code>\n"));
 }
 
+fn values_xml(w: &mut String, values: &[Value], pad: &str) {
+    for v in values {
+        w.push_str(&format!(
+            "{pad}<VariableValue><VariableRef targetGUID=\"{}\"/><{k}>{}</{k}></VariableValue>\n",
+            escape_attr(&v.variable),
+            escape_text(&v.text),
+            k = v.kind
+        ));
+    }
+}
+
 fn text_source_xml(w: &mut String, t: &TextSource) {
     w.push_str(&format!(
         "    <TextSource guid=\"{}\"",
@@ -383,7 +584,7 @@ fn text_source_xml(w: &mut String, t: &TextSource) {
     if let Some(p) = &t.plain_text_path {
         w.push_str(&format!(" plainTextPath=\"{}\"", escape_attr(p)));
     }
-    if t.content.is_none() && t.selections.is_empty() {
+    if t.content.is_none() && t.selections.is_empty() && t.values.is_empty() {
         w.push_str("/>\n");
         return;
     }
@@ -429,6 +630,7 @@ fn text_source_xml(w: &mut String, t: &TextSource) {
         }
         w.push_str("      </PlainTextSelection>\n");
     }
+    values_xml(w, &t.values, "      ");
     w.push_str("    </TextSource>\n");
 }
 
@@ -488,6 +690,24 @@ mod tests {
                 content: Some("memo\ttext".into()),
                 plain_text_path: None,
             }],
+            variables: vec![Variable {
+                guid: "00000000-0000-0000-0000-000000000008".into(),
+                name: "group".into(),
+                kind: "Text".into(),
+                description: Some("Focus group".into()),
+            }],
+            cases: vec![Case {
+                guid: "00000000-0000-0000-0000-000000000009".into(),
+                name: Some("P01".into()),
+                description: None,
+                values: vec![Value {
+                    variable: "00000000-0000-0000-0000-000000000008".into(),
+                    kind: "TextValue".into(),
+                    text: "fg1 & <2>".into(),
+                }],
+                sources: vec!["00000000-0000-0000-0000-000000000004".into()],
+            }],
+            unread: Default::default(),
         };
         let xml = project_xml(&p);
         let back = project_from(

@@ -141,6 +141,7 @@ impl GitStudy {
             commit,
             &[
                 MANIFEST,
+                crate::study::cases::CASES_FILE,
                 CODEBOOK_DIR,
                 TRANSCRIPTS_DIR,
                 CODINGS_DIR,

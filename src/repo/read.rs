@@ -73,6 +73,7 @@ pub fn list_study(root: &Path) -> Result<Listing, RepoError> {
         source,
     })?;
     list_entry(root, MANIFEST, &mut listing);
+    list_entry(root, crate::study::cases::CASES_FILE, &mut listing);
     for dir in [CODEBOOK_DIR, TRANSCRIPTS_DIR, CODINGS_DIR, DECISIONS_DIR] {
         list_entry(root, dir, &mut listing);
     }

@@ -142,6 +142,7 @@ mod tests {
             end,
             quote: "q".repeat(end - start),
             memo: String::new(),
+            refi: None,
         }
     }
 

@@ -118,6 +118,7 @@ mod tests {
             end,
             quote: String::new(),
             memo: String::new(),
+            refi: None,
         }
     }
 
@@ -136,17 +137,21 @@ mod tests {
                     Coder {
                         id: "a".into(),
                         name: "A".into(),
+                        guid: None,
                     },
                     Coder {
                         id: "b".into(),
                         name: "B".into(),
+                        guid: None,
                     },
                 ],
                 agreement: Default::default(),
                 reviewers: Vec::new(),
                 sync: None,
+                sources: Vec::new(),
                 coding: Default::default(),
             }),
+            cases: Default::default(),
             codebook: Default::default(),
             transcripts: vec![Transcript::new("t", "x".repeat(100))],
             codings: vec![

@@ -210,6 +210,7 @@ mod tests {
             end,
             quote: String::new(),
             memo: String::new(),
+            refi: None,
         }
     }
 
@@ -228,6 +229,7 @@ mod tests {
         let coder = |id: &str| Coder {
             id: id.into(),
             name: id.to_uppercase(),
+            guid: None,
         };
         let study = Study {
             manifest: Some(Manifest {
@@ -236,8 +238,10 @@ mod tests {
                 agreement: Default::default(),
                 reviewers: Vec::new(),
                 sync: None,
+                sources: Vec::new(),
                 coding: Default::default(),
             }),
+            cases: Default::default(),
             codebook: Default::default(),
             transcripts: vec![Transcript::new("t", "x".repeat(100))],
             codings: vec![

@@ -82,11 +82,13 @@ pub fn synthetic_study(p: &Params) -> StudyFiles {
             .map(|c| Coder {
                 id: c.clone(),
                 name: format!("Coder {c}"),
+                guid: None,
             })
             .collect(),
         agreement: AgreementSettings::default(),
         reviewers: Vec::new(),
         sync: None,
+        sources: Vec::new(),
         coding: Default::default(),
     };
     files.insert("concord.toml", manifest_text(&manifest));
@@ -156,6 +158,7 @@ pub fn synthetic_study(p: &Params) -> StudyFiles {
                     end: e,
                     quote: chars[s..e].iter().collect(),
                     memo: String::new(),
+                    refi: None,
                 });
             }
             files.insert(codings_path(coder, &tid), codings_text(&codings));

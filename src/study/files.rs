@@ -36,6 +36,8 @@ impl StudyFiles {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FileRole {
     Manifest,
+    /// `cases.toml`: cases and variables.
+    Cases,
     /// A code file: Markdown with front matter under `codebook/`.
     Code,
     Transcript {
@@ -64,6 +66,7 @@ pub fn role_of(path: &str) -> FileRole {
     let parts: Vec<&str> = path.split('/').collect();
     match parts.as_slice() {
         [MANIFEST] => FileRole::Manifest,
+        [crate::study::cases::CASES_FILE] => FileRole::Cases,
         [CODEBOOK_DIR, rest @ ..] if !rest.is_empty() => {
             let name = rest[rest.len() - 1];
             if name.ends_with(".md") && !is_hidden(name) && name != "README.md" {

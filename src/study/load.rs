@@ -3,6 +3,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::study::cases::{Cases, parse_cases};
 use crate::study::codebook::{CodeFile, build_codebook};
 use crate::study::files::{FileRole, MANIFEST, StudyFiles, role_of};
 use crate::study::parse::code_file::parse_code_file;
@@ -26,6 +27,9 @@ pub struct Loaded {
     /// Transcripts that exist but could not be read (not UTF-8): their
     /// codings are not checked against text.
     pub unreadable_transcripts: BTreeSet<String>,
+    /// Lines of codings files that did not parse (their codings are not in
+    /// the study; see [`crate::study::left_out`]).
+    pub unparsed_codings: usize,
 }
 
 pub fn load(files: &StudyFiles) -> Loaded {
@@ -35,8 +39,10 @@ pub fn load(files: &StudyFiles) -> Loaded {
     let mut transcripts = Vec::new();
     let mut codings = Vec::new();
     let mut decisions = Vec::new();
+    let mut cases = Cases::default();
     let mut done = Vec::new();
     let mut unreadable_transcripts = BTreeSet::new();
+    let mut unparsed_codings = 0;
 
     for (path, reason) in &files.skipped {
         problems.push(Problem::new(
@@ -59,6 +65,7 @@ pub fn load(files: &StudyFiles) -> Loaded {
     for parsed in parse_all(&entries) {
         match parsed {
             Parsed::Manifest(m) => manifest = Some(m),
+            Parsed::Cases(c) => cases = c,
             Parsed::Code(c) => code_files.push(c),
             Parsed::Transcript(t, ps) => {
                 transcripts.push(t);
@@ -70,6 +77,7 @@ pub fn load(files: &StudyFiles) -> Loaded {
             }
             Parsed::Codings(f, ps) => {
                 codings.push(f);
+                unparsed_codings += ps.len();
                 problems.extend(ps);
             }
             Parsed::Decisions(f, ps) => {
@@ -93,10 +101,12 @@ pub fn load(files: &StudyFiles) -> Loaded {
             transcripts,
             codings,
             decisions,
+            cases,
             done,
         },
         problems,
         unreadable_transcripts,
+        unparsed_codings,
     }
 }
 
@@ -153,6 +163,7 @@ pub fn add_transcripts(loaded: &mut Loaded, mut owned: Vec<(String, Vec<u8>)>) {
 /// One file, parsed.
 enum Parsed {
     Manifest(Manifest),
+    Cases(Cases),
     Code(CodeFile),
     Transcript(Transcript, Vec<Problem>),
     Unreadable(String, Problem),
@@ -196,6 +207,10 @@ fn parse_one(path: &str, bytes: &[u8]) -> Parsed {
     match role_of(path) {
         FileRole::Manifest => match parse_manifest(path, bytes) {
             Ok(m) => Parsed::Manifest(m),
+            Err(p) => Parsed::Problem(p),
+        },
+        FileRole::Cases => match parse_cases(path, bytes) {
+            Ok(c) => Parsed::Cases(c),
             Err(p) => Parsed::Problem(p),
         },
         FileRole::Code => match parse_code_file(path, bytes) {

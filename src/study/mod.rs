@@ -1,10 +1,13 @@
 //! The study: types, parsing, validation and the canonical writers. Pure:
 //! it takes [`StudyFiles`] (bytes by path) and returns values.
 
+pub mod cases;
 pub mod code_lookup;
 pub mod codebook;
 pub mod files;
+pub mod left_out;
 pub mod load;
+pub mod palette;
 pub mod parse;
 pub mod problem;
 pub mod reanchor;

@@ -377,6 +377,7 @@ mod tests {
             end,
             quote: text.chars().skip(start).take(end - start).collect(),
             memo: String::new(),
+            refi: None,
         }
     }
 

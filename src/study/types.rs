@@ -19,6 +19,10 @@ pub struct Manifest {
     /// `[sync]`: how the review screen shares decisions with the remote.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sync: Option<SyncSettings>,
+    /// What an import from another tool knew about each transcript (its
+    /// REFI-QDA GUID and name), kept so that an export gives them back.
+    #[serde(rename = "source", default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<SourceInfo>,
     #[serde(default, skip_serializing_if = "CodingSettings::is_default")]
     pub coding: CodingSettings,
 }
@@ -69,6 +73,20 @@ pub struct Reviewer {
     pub email: Option<String>,
 }
 
+/// `[[source]]` in `concord.toml`: a transcript's identity in the tool it
+/// came from. Only written when it differs from what concord derives.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceInfo {
+    /// The transcript's id (`transcripts/<id>.txt`).
+    pub transcript: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guid: Option<String>,
+    /// The source's name in the other tool (`Interview A.txt`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StudyInfo {
@@ -81,6 +99,11 @@ pub struct StudyInfo {
 pub struct Coder {
     pub id: String,
     pub name: String,
+    /// The REFI-QDA GUID of the user this coder came from in another tool,
+    /// kept so that a second import finds the same person and an export
+    /// gives the GUID back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guid: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -289,6 +312,24 @@ pub struct Coding {
     pub quote: String,
     #[serde(default)]
     pub memo: String,
+    /// The REFI-QDA identity of the coded selection this coding came from
+    /// (another tool's GUIDs and the selection's name, such as qc's
+    /// `line:12`), kept so that an export gives them back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refi: Option<SelectionIds>,
+}
+
+/// A foreign selection's identity: `{"selection":GUID,"name":...,"coding":GUID}`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SelectionIds {
+    /// The `PlainTextSelection`'s GUID.
+    pub selection: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The `Coding`'s GUID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coding: Option<String>,
 }
 
 /// One coder's codings of one transcript (`codings/<coder>/<transcript>.jsonl`).
@@ -397,6 +438,8 @@ pub struct Study {
     pub transcripts: Vec<Transcript>,
     pub codings: Vec<CodingFile>,
     pub decisions: Vec<DecisionFile>,
+    /// `cases.toml`: cases and variables (empty when there is none).
+    pub cases: crate::study::cases::Cases,
     /// Which coder marked which transcript done.
     pub done: Vec<DoneFile>,
 }

@@ -27,6 +27,7 @@ pub fn validate(loaded: &Loaded, files: &StudyFiles) -> Vec<Problem> {
     v.codebook();
     v.codings(&loaded.unreadable_transcripts);
     v.decisions();
+    v.cases();
     v.done_marks();
     v.problems
 }
@@ -193,6 +194,70 @@ impl Validator<'_> {
             .unwrap_or_else(|| Location::file(file))
     }
 
+    /// `cases.toml`: transcripts that exist, values of declared types.
+    fn cases(&mut self) {
+        use crate::study::cases::{CASES_FILE, TYPES, fits};
+        let c = &self.study.cases;
+        let mut kinds: std::collections::BTreeMap<&str, &str> = Default::default();
+        for (i, v) in c.variables.iter().enumerate() {
+            if !TYPES.contains(&v.kind.as_str()) {
+                let at = self.at_toml_key(CASES_FILE, "type", i);
+                self.push(
+                    at,
+                    format!("variable {:?} has type {:?}", v.name, v.kind),
+                    format!("use one of {}", TYPES.join(", ")),
+                );
+            }
+            kinds.insert(v.name.as_str(), v.kind.as_str());
+        }
+        let mut values: Vec<(String, &str, &toml::Value)> = Vec::new();
+        for (i, case) in c.cases.iter().enumerate() {
+            for t in &case.transcripts {
+                if self.study.transcript(t).is_none() {
+                    let at = self.at_toml_key(CASES_FILE, "transcripts", i);
+                    self.push(
+                        at,
+                        format!(
+                            "case {:?} names transcript {t:?}, which the study does not have",
+                            case.id
+                        ),
+                        "correct the id (a file transcripts/<id>.txt), or remove it from the list",
+                    );
+                }
+            }
+            for (k, v) in &case.values {
+                values.push((format!("case {:?}", case.id), k, v));
+            }
+        }
+        for (t, m) in &c.transcript {
+            if self.study.transcript(t).is_none() {
+                self.push(
+                    Location::file(CASES_FILE),
+                    format!("[transcript.{t}] names a transcript the study does not have"),
+                    "correct the id, or remove the table",
+                );
+            }
+            for (k, v) in m {
+                values.push((format!("transcript {t:?}"), k, v));
+            }
+        }
+        for (whose, k, v) in values {
+            match kinds.get(k) {
+                None => self.push(
+                    Location::file(CASES_FILE),
+                    format!("{whose} has a value of {k:?}, which no [[variable]] declares"),
+                    format!("add [[variable]] name = {k:?} type = \"text\" (or the type it has)"),
+                ),
+                Some(kind) if !fits(kind, v) => self.push(
+                    Location::file(CASES_FILE),
+                    format!("{whose}: {k} = {v} is not a {kind} value"),
+                    "give a value of the variable's type, or change its type",
+                ),
+                _ => {}
+            }
+        }
+    }
+
     fn manifest(&mut self) {
         let Some(m) = &self.study.manifest else {
             return;
@@ -223,6 +288,31 @@ impl Validator<'_> {
                 format!("segment_overlap = {overlap} is outside (0, 1]"),
                 "set it to a share of the excerpts' union, such as 0.9",
             );
+        }
+        // [[source]]: what another tool called a transcript (see docs/format.md).
+        let mut described = BTreeSet::new();
+        for (i, source) in m.sources.iter().enumerate() {
+            let at = self.at_toml_key(MANIFEST, "transcript", i);
+            if self.study.transcript(&source.transcript).is_none() {
+                self.push(
+                    at.clone(),
+                    format!(
+                        "[[source]] names transcript {:?}, which the study does not have",
+                        source.transcript
+                    ),
+                    "correct the id, or remove the [[source]] table of a transcript that was removed",
+                );
+            }
+            if !described.insert(source.transcript.as_str()) {
+                self.push(
+                    at,
+                    format!(
+                        "transcript {:?} has two [[source]] tables",
+                        source.transcript
+                    ),
+                    "keep one [[source]] table per transcript",
+                );
+            }
         }
     }
 

@@ -81,6 +81,7 @@ mod tests {
             end,
             quote: String::new(),
             memo: String::new(),
+            refi: None,
         };
         let text = codings_text(&[c("3", "b", 5, 9), c("1", "z", 0, 9), c("2", "a", 5, 9)]);
         let ids: Vec<&str> = text.lines().map(|l| &l[7..8]).collect();

@@ -34,6 +34,8 @@ pub struct ReviewData {
     pub units_of_code: HashMap<String, Vec<usize>>,
     /// Problems `concord check` would report.
     pub problems: usize,
+    /// Codings the agreement figures leave out because of those problems.
+    pub left_out: usize,
     /// The codes (and their ancestors) of each unit, as indices into the codebook.
     codes_of_unit: Vec<Vec<usize>>,
     /// Counts by codebook index.
@@ -60,6 +62,7 @@ impl ReviewData {
                 coders.push(Coder {
                     id: f.coder.clone(),
                     name: f.coder.clone(),
+                    guid: None,
                 });
             }
         }
@@ -130,6 +133,7 @@ impl ReviewData {
                 }
             }
         }
+        let left_out = crate::study::left_out::LeftOut::of_agreement(&study, 0).total();
         let mut data = ReviewData {
             study,
             coders,
@@ -139,6 +143,7 @@ impl ReviewData {
             units,
             units_of_code,
             problems,
+            left_out,
             codes_of_unit,
             counts,
             transcript_units,
@@ -172,12 +177,14 @@ impl ReviewData {
                 decisions: Vec::new(),
                 // Done marks are small and the unit view's title shows them.
                 done: self.study.done.clone(),
+                cases: self.study.cases.clone(),
             },
             coders: self.coders.clone(),
             units: Vec::new(),
             standings: Vec::new(),
             units_of_code: HashMap::new(),
             problems: self.problems,
+            left_out: self.left_out,
             codes_of_unit: Vec::new(),
             counts: self.counts.clone(),
             transcript_units: HashMap::new(),

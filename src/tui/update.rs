@@ -137,8 +137,15 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
             state.last_commit = last_commit.or(state.last_commit.take());
             if data.problems > 0 {
+                let left_out = match data.left_out {
+                    0 => String::new(),
+                    n => format!("; {n} coding(s) left out of the figures"),
+                };
                 state.say(
-                    format!("{} problems in the study: run concord check", data.problems),
+                    format!(
+                        "{} problems in the study{left_out}: run concord check",
+                        data.problems
+                    ),
                     Tone::Error,
                 );
             }

@@ -6,10 +6,24 @@ use crate::study::types::CodeHeader;
 
 use super::manifest::toml_problem;
 use super::{crlf, utf8};
+use crate::study::files::INDEX_FILE;
+use crate::study::palette::colour_of;
 
 pub const FENCE: &str = "+++";
 
-const HINT: &str = "a code file starts with a +++ line, then id, name, color and codable as TOML, then a closing +++ line, then the Markdown body (see docs/format.md)";
+const HINT: &str = "a code file starts with a +++ line, then at least id and name as TOML (color, codable, weight if wanted), then a closing +++ line, then the Markdown body (see docs/format.md)";
+
+/// The front matter as written: only `id` and `name` are required.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WrittenHeader {
+    id: String,
+    name: String,
+    color: Option<String>,
+    codable: Option<bool>,
+    weight: Option<i64>,
+    guid: Option<String>,
+}
 
 /// The header and the body (everything after the closing fence, verbatim).
 pub fn parse_code_file(path: &str, bytes: &[u8]) -> Result<(CodeHeader, String), Problem> {
@@ -46,8 +60,19 @@ pub fn parse_code_file(path: &str, bytes: &[u8]) -> Result<(CodeHeader, String),
         ));
     };
     let front = &after_open[..front_end];
-    let header: CodeHeader =
+    let w: WrittenHeader =
         toml::from_str(front).map_err(|e| toml_problem(path, front, 1, &e, HINT))?;
+    // A folder's `_index.md` organises the tree: not codable unless it says
+    // so. A leaf is a code to apply. No colour: a stable one of the palette.
+    let folder = path.ends_with(&format!("/{INDEX_FILE}")) || path == INDEX_FILE;
+    let header = CodeHeader {
+        color: w.color.unwrap_or_else(|| colour_of(&w.id).to_string()),
+        codable: w.codable.unwrap_or(!folder),
+        id: w.id,
+        name: w.name,
+        weight: w.weight,
+        guid: w.guid,
+    };
     Ok((header, after_open[body_start..].to_string()))
 }
 
@@ -87,6 +112,19 @@ mod tests {
         assert_eq!(section(&body, "Definition"), Some("The def."));
         assert_eq!(section(&body, "when to use"), Some("Use."));
         assert_eq!(section(&body, "Examples"), None);
+    }
+
+    #[test]
+    fn only_id_and_name_are_required() {
+        let bare = "+++\nid = \"x\"\nname = \"X\"\n+++\nBody.\n";
+        let (leaf, _) = parse_code_file("codebook/g/x.md", bare.as_bytes()).unwrap();
+        assert!(leaf.codable);
+        assert_eq!(leaf.color, colour_of("x"));
+        let (folder, _) = parse_code_file("codebook/g/_index.md", bare.as_bytes()).unwrap();
+        assert!(!folder.codable);
+        let said = bare.replace("name = \"X\"\n", "name = \"X\"\ncodable = true\n");
+        let (folder, _) = parse_code_file("codebook/g/_index.md", said.as_bytes()).unwrap();
+        assert!(folder.codable);
     }
 
     #[test]

@@ -547,6 +547,7 @@ fn add_coding(state: &mut CodeState, code: &str) -> Vec<CodeEffect> {
         end,
         quote: quote_of(state, start, end),
         memo: String::new(),
+        refi: None,
     };
     // The selection stays, so another code can go on the same span.
     state.focus = Some(c.id.clone());
