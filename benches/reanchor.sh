@@ -8,7 +8,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 cargo build --release --quiet
-bin=$PWD/target/release/concord
+bin=${CARGO_TARGET_DIR:-$PWD/target}/release/concord
 dir=${1:-$(mktemp -d)/large-study}
 if [ ! -f "$dir/concord.toml" ]; then
     "$bin" generate --transcripts 1000 --chars 60000 --coders 3 --excerpts 150 --seed 1 --path "$dir"

@@ -325,6 +325,121 @@ fn brackets_go_from_coding_to_coding() {
     assert_eq!(s.cursor, starts[1]);
 }
 
+/// The codebook pane's rows: the side pane from its title to "At the cursor".
+fn codebook_pane(screen: &str) -> Vec<String> {
+    let lines: Vec<&str> = screen.lines().collect();
+    let top = lines
+        .iter()
+        .position(|l| l.contains("Codebook (Enter codes)"))
+        .expect("the codebook pane");
+    let column = lines[top].chars().take_while(|c| *c != 'C').count();
+    lines[top + 1..]
+        .iter()
+        .take_while(|l| !l.contains("At the cursor"))
+        .map(|l| l.chars().skip(column).collect())
+        .collect()
+}
+
+#[test]
+fn the_codebook_pane_scrolls_to_the_code_at_the_cursor() {
+    let study = sample();
+    let order: Vec<String> = study
+        .codebook
+        .codes
+        .iter()
+        .map(|c| c.id().to_string())
+        .collect();
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut s = opened(study.clone(), "coder-a", w, h);
+        let screen = render(&s, w, h);
+        let first = codebook_pane(&screen);
+        assert!(
+            first.last().is_some_and(|l| l.contains("more")),
+            "the codebook is longer than the pane at {w}x{h}: {first:?}"
+        );
+        // The coder's coding whose code is furthest down the codebook.
+        let deepest = s
+            .open
+            .as_ref()
+            .unwrap()
+            .own
+            .iter()
+            .max_by_key(|c| order.iter().position(|id| *id == c.code))
+            .unwrap()
+            .clone();
+        let code = study
+            .codebook
+            .codes
+            .iter()
+            .find(|c| c.id() == deepest.code)
+            .unwrap();
+        let name: String = code.name().chars().take(10).collect();
+        assert!(
+            !first.iter().any(|l| l.contains(&name)),
+            "{name} was in sight from the start at {w}x{h}: {first:?}"
+        );
+        let mut steps = 0;
+        while s.focused().map(|c| c.id.as_str()) != Some(deepest.id.as_str()) {
+            press(&mut s, "]");
+            steps += 1;
+            assert!(steps < 200, "] never reached {}", deepest.id);
+        }
+        let screen = render(&s, w, h);
+        let pane = codebook_pane(&screen);
+        assert!(
+            pane.iter().any(|l| l.contains(&name)),
+            "{name} out of sight at {w}x{h}: {pane:?}"
+        );
+        assert!(
+            pane[0].contains("↑") && pane[0].contains("more"),
+            "{pane:?}"
+        );
+        insta::assert_snapshot!(format!("code_codebook_scrolled_{w}x{h}"), screen);
+    }
+}
+
+#[test]
+fn changing_a_codings_code_keeps_its_span_and_undo_brings_the_old_code_back() {
+    let mut s = opened(sample(), "coder-a", 120, 40);
+    press(&mut s, "]");
+    let was = s.focused().unwrap().clone();
+    let fx = press(&mut s, "cgoals\n");
+    let [CodingChange::Replace { was: w, now }] = records(&fx)[..] else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(w, &was);
+    assert_eq!(now.code, "ta-goals");
+    assert_eq!(
+        (now.start, now.end, &now.quote),
+        (was.start, was.end, &was.quote)
+    );
+    assert!(render(&s, 120, 40).contains("recode"));
+    let fx = press(&mut s, "u");
+    assert!(
+        matches!(records(&fx)[..], [CodingChange::Replace { now, .. }] if *now == was),
+        "{fx:?}"
+    );
+}
+
+#[test]
+fn a_coding_whose_text_was_edited_is_listed_for_the_coder() {
+    let mut study = sample();
+    // The transcript edited under coder-a's first coding (as `concord reanchor` leaves one).
+    let file = study
+        .codings
+        .iter_mut()
+        .find(|f| f.coder == "coder-a" && f.transcript == "fg1")
+        .unwrap();
+    file.codings.sort_by_key(|c| c.start);
+    file.codings[0].quote = format!("{} (before the edit)", file.codings[0].quote);
+    let mut s = opened(study, "coder-a", 120, 40);
+    let screen = render(&s, 120, 40);
+    assert!(screen.contains("1 need you (text changed)"), "{screen}");
+    press(&mut s, "]");
+    let screen = render(&s, 120, 40);
+    assert!(screen.contains("text changed: needs you"), "{screen}");
+}
+
 #[test]
 fn a_memo_or_a_recode_keeps_the_selection_another_tool_gave_the_coding() {
     // Every coding of coder-a came from another tool (a REFI-QDA import):

@@ -6,63 +6,18 @@
 //! test's size and seed; `tests/soak/kill.sh` runs it 1,000 times.
 
 mod common;
+#[path = "common/kill.rs"]
+mod kill;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use common::*;
+use kill::*;
 
 const ME: &str = "Kim Killtest <kim@example.org>";
-
-/// A small xorshift generator: the same seed, the same kill moments.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-}
-
-/// A generated study committed in a new repository.
-fn generated(transcripts: usize) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("study");
-    let out = run_in(
-        dir.path(),
-        &[
-            "generate",
-            "--transcripts",
-            &transcripts.to_string(),
-            "--chars",
-            "15000",
-            "--coders",
-            "2",
-            "--excerpts",
-            "70",
-            "--path",
-            "study",
-        ],
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let repo = git2::Repository::init(&root).unwrap();
-    let mut index = repo.index().unwrap();
-    index
-        .add_all(["*"].iter(), git2::IndexAddOption::DEFAULT, None)
-        .unwrap();
-    index.write().unwrap();
-    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
-    let sig = git2::Signature::now("Gen", "gen@example.org").unwrap();
-    repo.commit(Some("HEAD"), &sig, &sig, "study", &tree, &[])
-        .unwrap();
-    (dir, root)
-}
 
 fn concord_in(root: &Path, home: &Path, args: &[&str]) -> Command {
     let mut cmd = concord(home);
@@ -120,70 +75,6 @@ fn committed_lines(root: &Path) -> Vec<(String, String)> {
         }
     }
     lines
-}
-
-fn git_status_clean(root: &Path) -> Result<(), String> {
-    let repo = git2::Repository::open(root).unwrap();
-    let mut opts = git2::StatusOptions::new();
-    opts.include_untracked(true);
-    let dirty: Vec<String> = repo
-        .statuses(Some(&mut opts))
-        .unwrap()
-        .iter()
-        .map(|s| format!("{:?} {}", s.status(), s.path().unwrap_or("?")))
-        .collect();
-    if dirty.is_empty() {
-        Ok(())
-    } else {
-        Err(format!("git status: {dirty:?}"))
-    }
-}
-
-/// `git fsck --full`, when git is installed (else skipped, said why).
-fn fsck(root: &Path) {
-    match Command::new("git")
-        .args(["fsck", "--full", "--no-progress"])
-        .current_dir(root)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .output()
-    {
-        Ok(out) => assert!(
-            out.status.success(),
-            "git fsck --full: {}{}",
-            stdout(&out),
-            stderr(&out)
-        ),
-        Err(e) => eprintln!("skipping git fsck: no git program ({e})"),
-    }
-}
-
-fn study_checks_clean(root: &Path) {
-    let home = tempfile::tempdir().unwrap();
-    let out = concord_in(root, home.path(), &["check", "."])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "concord check: {}",
-        stdout(&out)
-    );
-}
-
-/// Wait for `child` until `deadline`; kill it with SIGKILL if it is still
-/// running then. Its output if it finished by itself.
-fn run_until(mut child: Child, deadline: Instant) -> Option<Output> {
-    loop {
-        if child.try_wait().unwrap().is_some() {
-            return Some(child.wait_with_output().unwrap());
-        }
-        if Instant::now() >= deadline {
-            let _ = child.kill(); // SIGKILL
-            let _ = child.wait();
-            return None;
-        }
-        std::thread::sleep(Duration::from_micros(500));
-    }
 }
 
 #[test]

@@ -86,9 +86,18 @@ fn open(root: &Path, coder: Option<&str>) -> Result<u8, RepoError> {
         Some(p) => Person::new(chosen.name.clone(), p.email.clone()),
         None => Person::new(chosen.name.clone(), format!("{}@localhost", chosen.id)),
     };
+    // A change a kill left committed but not in the working file (or the
+    // index) is put in step before anything is shown, and the coder told.
+    let notices = crate::repo::recover::recover_interrupted(root, &author)?;
+    let study = if notices.is_empty() {
+        study
+    } else {
+        study::check(&read_study(root)?).study
+    };
     runtime::run(CodeSession {
         root: root.to_path_buf(),
         study,
+        notices,
         coder: chosen.id.clone(),
         author,
     })?;

@@ -46,6 +46,14 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
     let root = gs.root.clone().ok_or_else(|| {
         RepoError::Refused("reanchor needs a working tree (this is a bare repository)".into())
     })?;
+    // A change a kill left committed but not in the working tree (this
+    // command's own, or a coder's) is put in step first: the codings must
+    // be read as committed, or they would be moved from the wrong place.
+    let who = configured_identity(&gs.repo)
+        .unwrap_or_else(|| crate::repo::git::Person::new("concord", "concord@localhost"));
+    for said in crate::repo::recover::recover_interrupted(&root, &who)? {
+        eprintln!("concord: {said}");
+    }
     let files = read_study(&root)?;
     let loaded = crate::study::load::load(&files);
     let done = plan(&gs, &loaded.study, args.transcript.as_deref())?;

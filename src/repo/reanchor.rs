@@ -13,7 +13,7 @@ use git2::{DiffOptions, Oid, Sort};
 use crate::repo::RepoError;
 use crate::repo::at_commit::GitStudy;
 use crate::repo::git::Person;
-use crate::repo::write::write_atomically;
+use crate::repo::record::{FileChange, RecordError, RecordLock, commit_files};
 use crate::study::files::{FileRole, codings_path, decisions_path, role_of, transcript_path};
 use crate::study::reanchor::{OffsetMap, Reanchored, move_decision, reanchor_with};
 use crate::study::write::{codings_text, decisions_text};
@@ -129,7 +129,9 @@ pub fn plan(
         }
     }
     let since = codings_commits(gs, &wanted)?;
-    let mut out = Vec::new();
+    // The texts the codings were made on, read here (git2 is one thread's);
+    // the diffs and moves, pure, on every core.
+    let mut edited = Vec::new();
     for (t, commit) in since {
         let Some(now) = study.transcript(&t) else {
             continue;
@@ -137,48 +139,57 @@ pub fn plan(
         let Some(then) = text_at(gs, commit, &transcript_path(&t))? else {
             continue;
         };
-        if then == now.text {
-            continue;
+        if then != now.text {
+            edited.push((t, commit, then, now));
         }
-        let map = OffsetMap::between(&then, &now.text);
-        let codings = study
-            .codings
-            .iter()
-            .filter(|f| f.transcript == t)
-            .map(|f| {
-                (
-                    f.coder.clone(),
-                    reanchor_with(&map, &then, &now.text, &f.codings),
-                )
-            })
-            .collect();
-        let (decisions, decisions_moved) = match study.decisions.iter().find(|f| f.transcript == t)
-        {
-            Some(f) => {
-                let moved: Vec<Decision> =
-                    f.decisions.iter().map(|d| move_decision(&map, d)).collect();
-                let n = moved
-                    .iter()
-                    .zip(&f.decisions)
-                    .filter(|(a, b)| a != b)
-                    .count();
-                (Some(moved), n)
-            }
-            None => (None, 0),
-        };
-        out.push(TranscriptReanchored {
-            transcript: t,
-            since: commit,
-            codings,
-            decisions,
-            decisions_moved,
-        });
     }
+    let out = crate::agreement::interval::on_every_core(edited.len(), |i| {
+        let (t, commit, then, now) = &edited[i];
+        reanchor_one(study, t, *commit, then, &now.text)
+    });
     Ok(out)
 }
 
-/// Write the moved codings and decisions (canonical form) and commit them
-/// with the edited transcripts, in one commit authored by `author`.
+/// One transcript's codings (every coder's) and decisions moved from the
+/// text `then` (at `since`) to `now`.
+fn reanchor_one(study: &Study, t: &str, since: Oid, then: &str, now: &str) -> TranscriptReanchored {
+    let map = OffsetMap::between(then, now);
+    let codings = study
+        .codings
+        .iter()
+        .filter(|f| f.transcript == t)
+        .map(|f| (f.coder.clone(), reanchor_with(&map, then, now, &f.codings)))
+        .collect();
+    let (decisions, decisions_moved) = match study.decisions.iter().find(|f| f.transcript == t) {
+        Some(f) => {
+            let moved: Vec<Decision> = f.decisions.iter().map(|d| move_decision(&map, d)).collect();
+            let n = moved
+                .iter()
+                .zip(&f.decisions)
+                .filter(|(a, b)| a != b)
+                .count();
+            (Some(moved), n)
+        }
+        None => (None, 0),
+    };
+    TranscriptReanchored {
+        transcript: t.to_string(),
+        since,
+        codings,
+        decisions,
+        decisions_moved,
+    }
+}
+
+/// Commit the moved codings and decisions (canonical form) with the edited
+/// transcripts, in one commit authored by `author`, then write them to the
+/// working tree. Committing first means a kill leaves the working files
+/// behind the branch, which the next start puts in step
+/// (`recover::recover_interrupted`); written first, they would be moved a
+/// second time by the next `concord reanchor`. The commit goes through the
+/// record lock and compare-and-swap of decisions: a codings file with
+/// changes not committed is refused, and so is a file that a commit made
+/// meanwhile changed.
 pub fn write_and_commit(
     gs: &GitStudy,
     done: &[TranscriptReanchored],
@@ -189,49 +200,82 @@ pub fn write_and_commit(
         .root
         .as_ref()
         .ok_or_else(|| RepoError::Refused("the repository has no working tree".into()))?;
-    let mut paths: Vec<PathBuf> = Vec::new();
-    let in_repo = |rel: &str| -> PathBuf {
+    let in_repo = |rel: &str| -> String {
         if gs.prefix.is_empty() {
-            PathBuf::from(rel)
+            rel.to_string()
         } else {
-            Path::new(&gs.prefix).join(rel)
+            format!("{}/{rel}", gs.prefix)
         }
     };
+    // (study path, new text or None for the working transcript as it is)
+    let mut planned: Vec<(String, Option<String>)> = Vec::new();
     for t in done {
-        paths.push(in_repo(&transcript_path(&t.transcript)));
+        planned.push((transcript_path(&t.transcript), None));
         for (coder, codings) in &t.codings {
-            let rel = codings_path(coder, &t.transcript);
             let moved: Vec<_> = codings.iter().map(|r| r.coding.clone()).collect();
-            write_atomically(&root.join(&rel), codings_text(&moved).as_bytes())?;
-            paths.push(in_repo(&rel));
+            planned.push((
+                codings_path(coder, &t.transcript),
+                Some(codings_text(&moved)),
+            ));
         }
         if let Some(d) = &t.decisions {
-            let rel = decisions_path(&t.transcript);
-            write_atomically(&root.join(&rel), decisions_text(d).as_bytes())?;
-            paths.push(in_repo(&rel));
+            planned.push((decisions_path(&t.transcript), Some(decisions_text(d))));
         }
     }
-    if paths.is_empty() {
+    if planned.is_empty() {
         return Ok(None);
     }
-    // Staged file by file: `add_all` with thousands of path specs matches
-    // every file of the tree against every spec.
-    let mut index = gs.repo.index()?;
-    for p in &paths {
-        index.add_path(p)?;
-    }
-    index.write()?;
-    let tree = gs.repo.find_tree(index.write_tree()?)?;
-    let parent = gs.repo.head()?.peel_to_commit()?;
+    let paths: Vec<(String, PathBuf)> = planned
+        .iter()
+        .map(|(rel, _)| (in_repo(rel), root.join(rel)))
+        .collect();
+    let transcripts: Vec<Option<String>> = planned
+        .iter()
+        .map(|(rel, new)| match new {
+            Some(_) => Ok(None),
+            None => std::fs::read_to_string(root.join(rel))
+                .map(Some)
+                .map_err(|source| RepoError::Read {
+                    path: root.join(rel),
+                    source,
+                }),
+        })
+        .collect::<Result<_, _>>()?;
+    // What each file was at the tip the first attempt saw: a later attempt
+    // (the branch moved) finding another text refuses.
+    let seen: Vec<std::cell::OnceCell<Option<String>>> =
+        planned.iter().map(|_| std::cell::OnceCell::new()).collect();
+    let files: Vec<FileChange<'_>> = planned
+        .iter()
+        .zip(&paths)
+        .zip(transcripts.iter().zip(&seen))
+        .map(|(((rel, new), (repo_path, on_disk)), (working, seen))| FileChange {
+            in_study: rel,
+            repo_path,
+            on_disk,
+            keep_working: new.is_none(),
+            change: Box::new(move |base: Option<String>| {
+                if *seen.get_or_init(|| base.clone()) != base {
+                    return Err(RecordError::Repo(RepoError::Refused(format!(
+                        "{rel} was changed by a commit made while concord reanchor ran; nothing was written — run it again"
+                    ))));
+                }
+                Ok(new.clone().or_else(|| working.clone()).unwrap_or_default())
+            }),
+        })
+        .collect();
     let sig = git2::Signature::now(&author.name, &author.email)?;
-    // git2 moves HEAD only if it still points at `parent`: a commit made
-    // meanwhile is not overwritten (the command fails and can be run again).
-    Ok(Some(gs.repo.commit(
-        Some("HEAD"),
-        &sig,
-        &sig,
-        message,
-        &tree,
-        &[&parent],
-    )?))
+    let _lock = RecordLock::take(&gs.repo)?;
+    match commit_files(&gs.repo, &files, &sig, message) {
+        Ok(done) => {
+            if let Some(why) = done.worktree_behind {
+                eprintln!(
+                    "concord: committed, but the working tree could not be brought up to the commit ({why}); the next concord command puts it in step"
+                );
+            }
+            Ok(Some(done.commit))
+        }
+        Err(RecordError::Repo(e)) => Err(e),
+        Err(e) => Err(RepoError::Refused(e.to_string())),
+    }
 }

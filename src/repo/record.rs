@@ -183,6 +183,7 @@ fn commit_logs(
             in_study: &log.in_study,
             repo_path: &log.repo_path,
             on_disk: &log.on_disk,
+            keep_working: false,
             change: Box::new(move |base: Option<String>| {
                 let base = base.unwrap_or_default();
                 if let Some(clash) = already_decided(&base, &log.repo_path, &log.decisions) {
@@ -209,6 +210,10 @@ pub(crate) struct FileChange<'a> {
     pub in_study: &'a str,
     pub repo_path: &'a str,
     pub on_disk: &'a Path,
+    /// The working file already holds the new text (a transcript the user
+    /// edited, committed by `concord reanchor`): it need not be as
+    /// committed, and is not written.
+    pub keep_working: bool,
     pub change: Change<'a>,
 }
 
@@ -236,7 +241,7 @@ pub(crate) fn commit_files(
                 None => None,
             };
             // The working copy must be what was committed, or the user's edit would be lost.
-            if attempt == 0 {
+            if attempt == 0 && !file.keep_working {
                 let working = match read_regular_file(file.on_disk, MAX_FILE_BYTES) {
                     Ok(bytes) => Some(bytes),
                     Err(NotRead::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => None,
@@ -262,13 +267,24 @@ pub(crate) fn commit_files(
         let parents: Vec<&git2::Commit> = tip.iter().collect();
         match repo.commit(Some("HEAD"), sig, sig, message, &tree, &parents) {
             Ok(oid) => {
+                // The working files first, then the index in one write (a
+                // kill in between leaves what `recover` puts in step).
                 let mut worktree_behind = None;
+                let mut in_step = Vec::with_capacity(files.len());
                 for (file, content) in files.iter().zip(&contents) {
-                    if let Err(e) =
-                        sync_worktree(repo, file.on_disk, file.repo_path, content.as_bytes())
-                    {
-                        worktree_behind = Some(format!("{}: {e}", file.in_study));
+                    if file.keep_working {
+                        in_step.push(file.repo_path);
+                        continue;
                     }
+                    match write_atomically(file.on_disk, content.as_bytes()) {
+                        Ok(()) => in_step.push(file.repo_path),
+                        Err(e) => {
+                            worktree_behind.get_or_insert(format!("{}: {e}", file.in_study));
+                        }
+                    }
+                }
+                if let Err(e) = index_takes(repo, &in_step) {
+                    worktree_behind.get_or_insert(format!("git's index: {e}"));
                 }
                 return Ok(Recorded {
                     commit: oid,
@@ -311,6 +327,7 @@ pub fn commit_file(
         in_study,
         repo_path: &repo_path,
         on_disk: &on_disk,
+        keep_working: false,
         change: Box::new(change),
     };
     commit_files(&repo, std::slice::from_ref(&file), &sig, message)
@@ -482,8 +499,17 @@ pub(crate) fn sync_worktree(
     bytes: &[u8],
 ) -> Result<(), RecordError> {
     write_atomically(on_disk, bytes)?;
+    index_takes(repo, &[repo_path])
+}
+
+/// The index takes the working files at `repo_paths`, in one write (one
+/// write per file would rewrite the whole index thousands of times when
+/// `concord reanchor` commits a large study).
+fn index_takes(repo: &Repository, repo_paths: &[&str]) -> Result<(), RecordError> {
     let mut index = repo.index()?;
-    index.add_path(Path::new(repo_path))?;
+    for p in repo_paths {
+        index.add_path(Path::new(p))?;
+    }
     index.write()?;
     Ok(())
 }

@@ -1,24 +1,28 @@
-//! After a kill: a decision log whose working file or index is not what
-//! the branch holds.
+//! After a kill: a decision log or a coder's codings file whose working
+//! file or index is not what the branch holds.
 //!
-//! Recording a decision commits it and then writes the working file and
-//! the index (see `record.rs`). A kill in between leaves the working log
-//! and index behind the branch (`git status`: `M  decisions/fg4.jsonl`,
-//! staged), and the next decision on that transcript was refused as
-//! "uncommitted changes". A log can also be ahead: complete decision lines
-//! after the committed ones that no commit holds (written by hand or by
-//! an older concord). Before deciding, concord puts each log in step:
+//! Recording a decision or a coding commits it and then writes the working
+//! file and the index (see `record.rs`; `concord reanchor` commits first
+//! too). A kill in between leaves the working file and index behind the
+//! branch (`git status`: `M  decisions/fg4.jsonl`, staged), and the next
+//! change of that file was refused as "uncommitted changes". A decision log
+//! can also be ahead: complete decision lines after the committed ones that
+//! no commit holds (written by hand or by an older concord). Before
+//! deciding or coding, concord puts each file in step:
 //!
-//! - behind the branch: the working file and index take the committed
-//!   log (nothing is lost: the commit has it);
-//! - ahead by complete decision lines whose units are still open there:
-//!   the commit is finished;
-//! - ahead by anything else (a torn line, a unit decided meanwhile): the
-//!   file is put back as committed, and the extra text kept in
-//!   `.git/concord/recovered/`, named in the message.
+//! - behind the branch (the working file and the index both hold the file
+//!   as the commit before the tip had it, or a decision log is a part of
+//!   the committed one): the working file and index take the committed
+//!   file (nothing is lost: the commit has it);
+//! - a decision log ahead by complete decision lines whose units are still
+//!   open there: the commit is finished;
+//! - a decision log ahead by anything else (a torn line, a unit decided
+//!   meanwhile): the file is put back as committed, and the extra text kept
+//!   in `.git/concord/recovered/`, named in the message.
 //!
-//! Any other difference is the user's own edit, left alone (deciding on
-//! that transcript then says so).
+//! Any other difference is the user's own edit, left alone (deciding or
+//! coding on that transcript then says so). Codings files are rewritten
+//! whole (canonical form), so only "behind" applies to them.
 
 use std::path::{Path, PathBuf};
 
@@ -32,7 +36,7 @@ use crate::repo::record::{
 };
 use crate::repo::write::{TEMPORARY_PREFIX, write_atomically};
 use crate::study::Decision;
-use crate::study::files::DECISIONS_DIR;
+use crate::study::files::{CODINGS_DIR, DECISIONS_DIR, TRANSCRIPTS_DIR};
 use crate::study::parse::jsonl::parse_jsonl;
 use crate::study::text::printable;
 
@@ -51,13 +55,29 @@ pub fn recover_interrupted(study_root: &Path, reviewer: &Person) -> Result<Vec<S
     let (root, prefix) = study_in_repo(&repo, study_root)?;
     let _lock = RecordLock::take(&repo)?;
     let mut said = Vec::new();
-    remove_temporaries(&root.join(DECISIONS_DIR), &mut said);
-    clear_stale_git_locks(&repo, &mut said);
+    let files = recorded_files(&repo, &root, &prefix)?;
+    let mut dirs: Vec<PathBuf> = vec![root.join(DECISIONS_DIR)];
+    for f in &files {
+        if let Some(dir) = root.join(&f.in_study).parent() {
+            if !dirs.iter().any(|d| d == dir) {
+                dirs.push(dir.to_path_buf());
+            }
+        }
+    }
+    // Said last: a status line that shows only the first sentences shows
+    // what was put in step rather than what was tidied.
+    let mut tidied = Vec::new();
+    for dir in &dirs {
+        remove_temporaries(&root, dir, &mut tidied);
+    }
+    clear_stale_git_locks(&repo, &mut tidied);
     let Some(tip) = tip_of(&repo)? else {
+        said.extend(tidied);
         return Ok(said);
     };
-    for transcript in logs(&repo, &tip, &root, &prefix)? {
-        let in_study = format!("{DECISIONS_DIR}/{transcript}.jsonl");
+    transcripts_in_index(&repo, &tip, &prefix, &root, &mut said)?;
+    for file in files {
+        let in_study = file.in_study;
         let repo_path = prefix.join(&in_study).to_string_lossy().replace('\\', "/");
         let on_disk = root.join(&in_study);
         let committed = blob_text(&repo, &tip, &repo_path)?;
@@ -65,6 +85,33 @@ pub fn recover_interrupted(study_root: &Path, reviewer: &Person) -> Result<Vec<S
             .ok()
             .map(|b| String::from_utf8_lossy(&b).into_owned());
         let Some(committed) = committed else {
+            continue;
+        };
+        let shown = printable(&in_study);
+        let short = &tip.id().to_string()[..7];
+        let what = match file.decisions_of {
+            Some(_) => "the decision",
+            None => "the change",
+        };
+        if working.as_deref() == Some(committed.as_str()) {
+            if !index_matches(&repo, &repo_path, &committed)? {
+                sync_worktree(&repo, &on_disk, &repo_path, committed.as_bytes())
+                    .map_err(repo_error)?;
+                said.push(format!(
+                    "{shown}: git's index was behind the last commit ({short}), as when concord is stopped while recording; it is in step again"
+                ));
+            }
+            continue;
+        }
+        if left_behind(&repo, &tip, &repo_path, working.as_deref())? {
+            sync_worktree(&repo, &on_disk, &repo_path, committed.as_bytes()).map_err(repo_error)?;
+            said.push(format!(
+                "{shown}: {what} committed in {short} had not reached the working file when concord was stopped; the file now holds it (nothing was lost)"
+            ));
+            continue;
+        }
+        // What follows reads a decision log as lines appended to the committed ones.
+        let Some(transcript) = file.decisions_of else {
             continue;
         };
         let working = match working {
@@ -75,18 +122,7 @@ pub fn recover_interrupted(study_root: &Path, reviewer: &Person) -> Result<Vec<S
             None if !in_index(&repo, &repo_path)? => String::new(),
             None => continue,
         };
-        let shown = printable(&in_study);
-        let short = &tip.id().to_string()[..7];
-        if working == committed {
-            if !index_matches(&repo, &repo_path, &committed)? {
-                sync_worktree(&repo, &on_disk, &repo_path, committed.as_bytes())
-                    .map_err(repo_error)?;
-                said.push(format!(
-                    "{shown}: git's index was behind the last commit ({short}), as when concord is stopped while recording; it is in step again"
-                ));
-            }
-        } else if committed.starts_with(&working) && (working.is_empty() || working.ends_with('\n'))
-        {
+        if committed.starts_with(&working) && (working.is_empty() || working.ends_with('\n')) {
             sync_worktree(&repo, &on_disk, &repo_path, committed.as_bytes()).map_err(repo_error)?;
             said.push(format!(
                 "{shown}: the decision committed in {short} had not reached the working file when concord was stopped; the file now holds it (nothing was lost)"
@@ -120,6 +156,7 @@ pub fn recover_interrupted(study_root: &Path, reviewer: &Person) -> Result<Vec<S
             }
         }
     }
+    said.extend(tidied);
     Ok(said)
 }
 
@@ -130,38 +167,156 @@ fn repo_error(e: crate::repo::record::RecordError) -> RepoError {
     }
 }
 
-/// The transcripts with a decision log in the branch tip or the working tree.
-fn logs(
+/// A file concord records to: a decision log (of the transcript named) or
+/// a coder's codings or done marks.
+struct RecordedFile {
+    in_study: String,
+    decisions_of: Option<String>,
+}
+
+/// Every decision log in the branch tip or the working tree, and the
+/// codings files the tip commit changed (a kill can only leave behind the
+/// last commit's: the next concord start puts it in step before committing
+/// again, and refuses to record over it until then).
+fn recorded_files(
     repo: &Repository,
-    tip: &git2::Commit,
     root: &Path,
     prefix: &Path,
-) -> Result<Vec<String>, RepoError> {
+) -> Result<Vec<RecordedFile>, RepoError> {
     let mut names = std::collections::BTreeSet::new();
-    let dir = prefix.join(DECISIONS_DIR);
-    if let Ok(entry) = tip.tree()?.get_path(&dir) {
-        if let Some(tree) = entry.to_object(repo)?.as_tree() {
-            for e in tree.iter() {
-                if let Some(t) = e.name().ok().and_then(|n| n.strip_suffix(".jsonl")) {
-                    names.insert(t.to_string());
-                }
+    let tip = tip_of(repo)?;
+    if let Some(tree) = tip
+        .as_ref()
+        .and_then(|t| t.tree().ok())
+        .and_then(|t| t.get_path(&prefix.join(DECISIONS_DIR)).ok())
+        .and_then(|e| e.to_object(repo).ok())
+        .and_then(|o| o.into_tree().ok())
+    {
+        for e in tree.iter() {
+            if let Some(n) = e.name().ok().filter(|n| n.ends_with(".jsonl")) {
+                names.insert(format!("{DECISIONS_DIR}/{n}"));
             }
         }
     }
     if let Ok(entries) = std::fs::read_dir(root.join(DECISIONS_DIR)) {
         for e in entries.flatten() {
-            if let Some(t) = e
-                .file_name()
-                .to_str()
-                .and_then(|n| n.strip_suffix(".jsonl"))
-            {
-                if !t.starts_with('.') {
-                    names.insert(t.to_string());
+            if let Some(n) = e.file_name().to_str() {
+                if n.ends_with(".jsonl") && !n.starts_with('.') {
+                    names.insert(format!("{DECISIONS_DIR}/{n}"));
                 }
             }
         }
     }
-    Ok(names.into_iter().collect())
+    if let Some(tip) = &tip {
+        for path in changed_by(repo, tip, &prefix.join(CODINGS_DIR))? {
+            if let Ok(rel) = path.strip_prefix(prefix) {
+                names.insert(rel.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    let decisions = format!("{DECISIONS_DIR}/");
+    Ok(names
+        .into_iter()
+        .map(|in_study| RecordedFile {
+            decisions_of: in_study
+                .strip_prefix(&decisions)
+                .and_then(|n| n.strip_suffix(".jsonl"))
+                .map(str::to_string),
+            in_study,
+        })
+        .collect())
+}
+
+/// The files under `dir` (repository-relative) that `tip` changed from its
+/// first parent (added or modified).
+fn changed_by(
+    repo: &Repository,
+    tip: &git2::Commit,
+    dir: &Path,
+) -> Result<Vec<PathBuf>, RepoError> {
+    let parent_tree = match tip.parents().next() {
+        Some(p) => Some(p.tree()?),
+        None => None,
+    };
+    let mut opts = git2::DiffOptions::new();
+    opts.pathspec(dir.to_string_lossy().replace('\\', "/") + "/");
+    let diff = repo.diff_tree_to_tree(parent_tree.as_ref(), Some(&tip.tree()?), Some(&mut opts))?;
+    Ok(diff
+        .deltas()
+        .filter_map(|d| d.new_file().path().map(Path::to_path_buf))
+        .collect())
+}
+
+/// The transcripts the tip commit changed (`concord reanchor` commits the
+/// edited ones with the moved codings) whose working file is as committed
+/// but whose index entry is still the parent commit's: a kill before the
+/// index was written. The index takes the committed text.
+fn transcripts_in_index(
+    repo: &Repository,
+    tip: &git2::Commit,
+    prefix: &Path,
+    root: &Path,
+    said: &mut Vec<String>,
+) -> Result<(), RepoError> {
+    let Some(parent) = tip.parents().next() else {
+        return Ok(());
+    };
+    for path in changed_by(repo, tip, &prefix.join(TRANSCRIPTS_DIR))? {
+        let path = path.as_path();
+        let Some(old) = parent.tree()?.get_path(path).ok().map(|e| e.id()) else {
+            continue;
+        };
+        let repo_path = path.to_string_lossy().replace('\\', "/");
+        let index = repo.index()?;
+        let Some(entry) = index.get_path(path, 0) else {
+            continue;
+        };
+        if entry.id != old {
+            continue;
+        }
+        let Ok(rel) = path.strip_prefix(prefix) else {
+            continue;
+        };
+        let working = read_regular_file(&root.join(rel), MAX_FILE_BYTES).ok();
+        let committed = blob_text(repo, tip, &repo_path)?;
+        if working.is_some()
+            && working.map(|b| String::from_utf8_lossy(&b).into_owned()) == committed
+        {
+            let mut index = repo.index()?;
+            index.add_path(path)?;
+            index.write()?;
+            said.push(format!(
+                "{}: git's index was behind the last commit ({}), as when concord is stopped while recording; it is in step again",
+                printable(&rel.to_string_lossy()),
+                &tip.id().to_string()[..7]
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Whether the working file (`None`: absent) and the index both hold `path`
+/// as the tip's parent commit had it, while the tip changed it: what a kill
+/// between a commit and the writing of its working file leaves. (The same
+/// state, made by hand, would be a staged revert of the last commit's
+/// change: rare, and concord would refuse to record over it anyway.)
+fn left_behind(
+    repo: &Repository,
+    tip: &git2::Commit,
+    path: &str,
+    working: Option<&str>,
+) -> Result<bool, RepoError> {
+    let Some(parent) = tip.parents().next() else {
+        return Ok(false);
+    };
+    let before = blob_text(repo, &parent, path)?;
+    if before.as_deref() != working {
+        return Ok(false);
+    }
+    match before {
+        Some(text) => index_matches(repo, path, &text),
+        None => Ok(!in_index(repo, path)?),
+    }
 }
 
 /// Whether the index has an entry for `path`.
@@ -250,8 +405,13 @@ fn clear_stale_git_locks(repo: &Repository, said: &mut Vec<String>) {
     }
 }
 
-/// Temporary files a killed write left in `dir`.
-fn remove_temporaries(dir: &Path, said: &mut Vec<String>) {
+/// Temporary files a killed write left in `dir` (within the study at `root`).
+fn remove_temporaries(root: &Path, dir: &Path, said: &mut Vec<String>) {
+    let shown = dir
+        .strip_prefix(root)
+        .unwrap_or(dir)
+        .to_string_lossy()
+        .replace('\\', "/");
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
@@ -263,7 +423,8 @@ fn remove_temporaries(dir: &Path, said: &mut Vec<String>) {
             && std::fs::remove_file(e.path()).is_ok()
         {
             said.push(format!(
-                "{DECISIONS_DIR}/{}: removed, a temporary file left by an interrupted write",
+                "{}/{}: removed, a temporary file left by an interrupted write",
+                printable(&shown),
                 printable(name)
             ));
         }

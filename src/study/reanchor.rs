@@ -204,23 +204,60 @@ impl Reanchored {
     }
 }
 
-/// Character-to-byte positions of a text, so slicing by characters is O(1).
+/// Every this many characters, [`CharIndex`] keeps the byte position.
+const MARK_EVERY: usize = 32;
+
+/// Character-to-byte positions of a text, one kept every [`MARK_EVERY`]
+/// characters: slicing by characters walks at most that many characters,
+/// and making the index writes a few kilobytes for a long transcript
+/// rather than a word per character (which made re-anchoring a large
+/// study spend most of its time filling memory).
 struct CharIndex<'a> {
     text: &'a str,
-    bytes: Vec<usize>,
+    /// `marks[k]`: the byte where character `k * MARK_EVERY` starts (or
+    /// the text's length, for the end).
+    marks: Vec<usize>,
+    chars: usize,
 }
 
 impl<'a> CharIndex<'a> {
     fn new(text: &'a str) -> CharIndex<'a> {
-        let mut bytes: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
-        bytes.push(text.len());
-        CharIndex { text, bytes }
+        let mut marks = Vec::with_capacity(text.len() / MARK_EVERY + 2);
+        let mut chars = 0;
+        for (k, (b, _)) in text.char_indices().enumerate() {
+            if k % MARK_EVERY == 0 {
+                marks.push(b);
+            }
+            chars = k + 1;
+        }
+        if chars % MARK_EVERY == 0 {
+            marks.push(text.len());
+        }
+        CharIndex { text, marks, chars }
+    }
+    /// The byte where character `c` starts (the text's length for its end).
+    fn byte(&self, c: usize) -> Option<usize> {
+        if c > self.chars {
+            return None;
+        }
+        let mark = self.marks[c / MARK_EVERY];
+        Some(
+            self.text[mark..]
+                .char_indices()
+                .nth(c % MARK_EVERY)
+                .map_or(self.text.len(), |(b, _)| mark + b),
+        )
+    }
+    /// The character starting at byte `byte` (a character boundary).
+    fn char_at(&self, byte: usize) -> usize {
+        let k = self.marks.partition_point(|&m| m <= byte).saturating_sub(1);
+        k * MARK_EVERY + self.text[self.marks[k]..byte].chars().count()
     }
     fn slice(&self, start: usize, end: usize) -> Option<&'a str> {
         if start > end {
             return None;
         }
-        Some(&self.text[*self.bytes.get(start)?..*self.bytes.get(end)?])
+        Some(&self.text[self.byte(start)?..self.byte(end)?])
     }
     /// The occurrence of `quote` whose start is nearest to character `near`.
     fn nearest(&self, quote: &str, near: usize) -> Option<usize> {
@@ -229,7 +266,7 @@ impl<'a> CharIndex<'a> {
         }
         self.text
             .match_indices(quote)
-            .map(|(byte, _)| self.bytes.partition_point(|&b| b < byte))
+            .map(|(byte, _)| self.char_at(byte))
             .min_by_key(|s| s.abs_diff(near))
     }
 }
@@ -314,6 +351,23 @@ fn split_unit_id(unit: &str) -> Option<(&str, &str, &str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_char_index_slices_as_counting_characters_does() {
+        let text: String = (0..200)
+            .map(|i| ["a", "é", "’", "🙂", "\n"][i % 5])
+            .collect();
+        let ix = CharIndex::new(&text);
+        let chars: Vec<char> = text.chars().collect();
+        for s in (0..=chars.len()).step_by(7) {
+            for e in (s..=chars.len()).step_by(5) {
+                let want: String = chars[s..e].iter().collect();
+                assert_eq!(ix.slice(s, e), Some(want.as_str()), "{s}..{e}");
+            }
+        }
+        assert_eq!(ix.slice(0, chars.len() + 1), None);
+        assert_eq!(ix.nearest("🙂\n", 100), Some(98));
+    }
 
     fn coding(id: &str, text: &str, start: usize, end: usize) -> Coding {
         Coding {

@@ -28,6 +28,8 @@ pub struct CodeSession {
     pub coder: String,
     /// Who the commits are authored by: the coder.
     pub author: Person,
+    /// What was put in step after a kill, said on the status line.
+    pub notices: Vec<String>,
 }
 
 pub fn run(session: CodeSession) -> Result<(), RepoError> {
@@ -47,6 +49,9 @@ async fn main_loop(session: CodeSession) -> Result<(), RepoError> {
     let (mut terminal, _guard) = setup_terminal()?;
     let (tx, mut rx) = unbounded_channel::<CodeAction>();
     let mut state = CodeState::new(session.study.clone(), &session.coder, Theme::from_env());
+    if !session.notices.is_empty() {
+        state.message = Some((session.notices.join("; "), false));
+    }
     if let Ok(size) = terminal.size() {
         update(
             &mut state,

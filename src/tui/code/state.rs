@@ -218,6 +218,15 @@ impl CodeState {
         self.open.as_ref()?.own.iter().find(|c| c.id == id)
     }
 
+    /// The code the codebook pane keeps in sight and marks: the focused
+    /// coding's, else that of the first of the coder's codings at the cursor.
+    pub fn followed_code(&self) -> Option<&str> {
+        if let Some(c) = self.focused() {
+            return Some(c.code.as_str());
+        }
+        self.own_at_cursor().first().map(|c| c.code.as_str())
+    }
+
     /// Codings of the open transcript whose quote is not their text: an edit
     /// of the transcript changed it (see `concord reanchor`).
     pub fn needs_a_human(&self) -> usize {

@@ -201,8 +201,32 @@ fn codebook(state: &CodeState, frame: &mut Frame, area: Rect) {
     let theme = &state.theme;
     let own = state.open.as_ref().map(|o| o.own.as_slice()).unwrap_or(&[]);
     let w = area.width as usize;
+    let codes = &state.study.codebook.codes;
+    let followed = state.followed_code();
+    let rows = (area.height as usize).saturating_sub(1);
+    let window = codebook_window(
+        codes.len(),
+        followed.and_then(|id| codes.iter().position(|c| c.id() == id)),
+        rows,
+    );
     let mut lines = vec![Line::styled("Codebook (Enter codes)", theme.title())];
-    for code in &state.study.codebook.codes {
+    if window.start > 0 {
+        lines.push(Line::styled(
+            format!("  ↑ {} more", window.start),
+            theme.dim(),
+        ));
+    }
+    let shown_from = if window.start > 0 {
+        window.start + 1
+    } else {
+        window.start
+    };
+    let shown_to = if window.end < codes.len() {
+        window.end - 1
+    } else {
+        window.end
+    };
+    for code in &codes[shown_from..shown_to.max(shown_from)] {
         let n = own.iter().filter(|c| c.code == code.id()).count();
         // Narrow panes indent by one column a level, so names keep their room.
         let step = if w < 34 { " " } else { "  " };
@@ -219,7 +243,7 @@ fn codebook(state: &CodeState, frame: &mut Frame, area: Rect) {
         } else {
             theme.dim()
         };
-        lines.push(Line::from(vec![
+        let mut line = Line::from(vec![
             Span::raw(indent),
             Span::styled(
                 if code.header.codable { "● " } else { "  " },
@@ -227,9 +251,35 @@ fn codebook(state: &CodeState, frame: &mut Frame, area: Rect) {
             ),
             Span::styled(name, style),
             Span::styled(count, theme.title()),
-        ]));
+        ]);
+        // The code of the coding at the cursor: marked, and kept in sight.
+        if followed == Some(code.id()) {
+            line = line.style(theme.selected());
+        }
+        lines.push(line);
+    }
+    if window.end < codes.len() {
+        lines.push(Line::styled(
+            format!("  ↓ {} more", codes.len() - window.end + 1),
+            theme.dim(),
+        ));
     }
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// The codebook rows shown in a pane of `rows` rows (a first or last one
+/// given up to an "↑ n more" or "↓ n more" line): from the top, or, when
+/// the followed code (`at`) would be out of sight, with it in the middle.
+pub fn codebook_window(len: usize, at: Option<usize>, rows: usize) -> std::ops::Range<usize> {
+    if len <= rows || rows < 4 {
+        return 0..len.min(rows);
+    }
+    let start = match at {
+        // Visible from the top: row `at` is above the "↓ more" line.
+        Some(i) if i + 1 >= rows => (i + 1).saturating_sub(rows / 2).min(len - rows),
+        _ => 0,
+    };
+    start..start + rows
 }
 
 fn at_cursor_lines(state: &CodeState, w: usize) -> Vec<Line<'static>> {
