@@ -110,7 +110,7 @@ fn a_coding_whose_text_changed_is_kept_and_named_by_check() {
 
 #[test]
 fn a_moved_coding_keeps_the_selection_another_tool_gave_it() {
-    let (dir, _repo) = committed_study();
+    let (dir, repo) = committed_study();
     // coder-a's coding came from a REFI-QDA import: its selection's GUIDs
     // and name (qc places codings by `line:N`) are on its line.
     let path = dir.path().join("codings/coder-a/t1.jsonl");
@@ -121,6 +121,18 @@ fn a_moved_coding_keeps_the_selection_another_tool_gave_it() {
         line.replace("\"memo\":\"\"}", &format!("\"memo\":\"\",{refi}}}")),
     )
     .unwrap();
+    // Committed, as the import that wrote it commits (reanchor never
+    // overwrites uncommitted codings).
+    let mut index = repo.index().unwrap();
+    index
+        .add_path(std::path::Path::new("codings/coder-a/t1.jsonl"))
+        .unwrap();
+    index.write().unwrap();
+    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+    let sig = git2::Signature::now("Pat Editor", "pat@example.org").unwrap();
+    let parent = repo.head().unwrap().peel_to_commit().unwrap();
+    repo.commit(Some("HEAD"), &sig, &sig, "import", &tree, &[&parent])
+        .unwrap();
     assert_eq!(run_in(dir.path(), &["check"]).status.code(), Some(0));
     let out = run_in(dir.path(), &["reanchor"]);
     assert!(out.status.success(), "{}", stderr(&out));

@@ -96,6 +96,24 @@ fn head(root: &Path) -> git2::Oid {
     repo.head().unwrap().peel_to_commit().unwrap().id()
 }
 
+/// The branch tip once it has moved on from `before`: the screen may show
+/// a decision a moment before its commit is the tip (the working files are
+/// written after the commit), so wait for git itself, within a bound.
+fn head_after(root: &Path, before: git2::Oid) -> git2::Oid {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let now = head(root);
+        if now != before {
+            return now;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no new commit on top of {before} within 30 s"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
 /// (message, author name, author email, parent ids) of a commit.
 fn commit_info(root: &Path, oid: git2::Oid) -> (String, String, String, Vec<git2::Oid>) {
     let repo = git2::Repository::open(root).unwrap();
@@ -197,7 +215,7 @@ fn review_a_study_in_a_terminal_decide_note_undo_and_quit() {
     tui.wait_for("the decision to show as made", |s| {
         s.contains("Decided") && unit_title(s).is_some_and(|t| t.2 == "decided")
     });
-    let accept = head(root);
+    let accept = head_after(root, start);
     let (message, name, email, parents) = commit_info(root, accept);
     assert_eq!(parents, vec![start], "one new commit on the branch");
     assert!(
@@ -238,7 +256,7 @@ fn review_a_study_in_a_terminal_decide_note_undo_and_quit() {
             && s.contains(note)
             && unit_title(s).is_some_and(|t| t.2 == "discussion")
     });
-    let marked = head(root);
+    let marked = head_after(root, accept);
     let (message, _, _, parents) = commit_info(root, marked);
     assert_eq!(parents, vec![accept]);
     assert!(message.contains("needs discussion"), "{message:?}");
@@ -250,7 +268,7 @@ fn review_a_study_in_a_terminal_decide_note_undo_and_quit() {
     tui.wait_for("the noted decision", |s| {
         s.contains("Decided") && unit_title(s).is_some_and(|t| t.2 == "decided")
     });
-    let noted = head(root);
+    let noted = head_after(root, marked);
     let (message, name, _, parents) = commit_info(root, noted);
     assert_eq!(parents, vec![marked]);
     assert!(
@@ -276,7 +294,7 @@ fn review_a_study_in_a_terminal_decide_note_undo_and_quit() {
     tui.wait_for("the undo", |s| {
         counts(s) == Some((open0 - 1, 1)) && unit_title(s).is_some_and(|t| t.2 == "discussion")
     });
-    let undo = head(root);
+    let undo = head_after(root, noted);
     let (message, _, _, parents) = commit_info(root, undo);
     assert_eq!(parents, vec![noted], "the undo is a new commit on top");
     assert!(
@@ -331,6 +349,7 @@ fn a_hang_up_right_after_a_decision_loses_nothing() {
         None,
         "concord died of the signal instead of leaving cleanly"
     );
+    // The process has ended: what is in git now is all there will be.
     let accept = head(root);
     assert_ne!(accept, start, "the decision was lost: no commit");
     let (message, name, _, parents) = commit_info(root, accept);

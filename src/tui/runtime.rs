@@ -538,8 +538,12 @@ fn record(
     let root = session.root.clone();
     let reviewer = session.reviewer.clone();
     let seen = shared.seen.clone();
+    // Until the commit and its working file are both written, the watcher does not look.
+    let writing = seen.writing();
     tokio::task::spawn_blocking(move || {
-        let action = match record_decisions(&root, &transcript, &decisions, &reviewer, &message) {
+        let _writing = writing;
+        let recorded = record_decisions(&root, &transcript, &decisions, &reviewer, &message);
+        let action = match recorded {
             Ok(r) => {
                 // The screen has this commit already: the watcher need not read the study for it.
                 // (Another reviewer's commit before it makes `retries` non-zero and reloads.)
