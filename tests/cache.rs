@@ -44,21 +44,8 @@ fn generated(seed: u64) -> tempfile::TempDir {
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(p, bytes).unwrap();
     }
-    commit_all(dir.path());
+    commit_all(dir.path(), "study");
     dir
-}
-
-fn commit_all(root: &Path) {
-    let repo = git2::Repository::init(root).unwrap();
-    let mut index = repo.index().unwrap();
-    index
-        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
-        .unwrap();
-    index.write().unwrap();
-    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
-    let who = git2::Signature::now("Test", "test@example.org").unwrap();
-    repo.commit(Some("HEAD"), &who, &who, "study", &tree, &[])
-        .unwrap();
 }
 
 // The table before --json and after it: with three coders the table's
@@ -161,17 +148,7 @@ fn commit_edit(root: &Path, rel: &str, edit: impl FnOnce(String) -> String) {
     let changed = edit(text.clone());
     assert_ne!(changed, text, "{rel} is changed");
     std::fs::write(&path, changed).unwrap();
-    let repo = git2::Repository::open(root).unwrap();
-    let mut index = repo.index().unwrap();
-    index
-        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
-        .unwrap();
-    index.write().unwrap();
-    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
-    let who = git2::Signature::now("Test", "test@example.org").unwrap();
-    let parent = repo.head().unwrap().peel_to_commit().unwrap();
-    repo.commit(Some("HEAD"), &who, &who, "edit", &tree, &[&parent])
-        .unwrap();
+    commit_all(root, "edit");
 }
 
 /// A code file of the study at `root`.

@@ -30,16 +30,7 @@ fn study_with_cases(cases: &str) -> tempfile::TempDir {
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(p, bytes).unwrap();
     }
-    let repo = git2::Repository::init(dir.path()).unwrap();
-    let mut index = repo.index().unwrap();
-    index
-        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
-        .unwrap();
-    index.write().unwrap();
-    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
-    let who = git2::Signature::now("Test", "test@example.org").unwrap();
-    repo.commit(Some("HEAD"), &who, &who, "study", &tree, &[])
-        .unwrap();
+    commit_all(dir.path(), "study");
     dir
 }
 

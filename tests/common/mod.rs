@@ -108,3 +108,22 @@ pub fn stderr(o: &Output) -> String {
 pub fn sample_study() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("codebook")
 }
+
+/// Commit every file under `root` on top of its branch's tip (a repository
+/// is made there if there is none), as "Test <test@example.org>".
+pub fn commit_all(root: &Path, message: &str) -> git2::Oid {
+    let repo = git2::Repository::open(root)
+        .or_else(|_| git2::Repository::init(root))
+        .unwrap();
+    let mut index = repo.index().unwrap();
+    index
+        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+        .unwrap();
+    index.write().unwrap();
+    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+    let who = git2::Signature::now("Test", "test@example.org").unwrap();
+    let parent = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
+    let parents: Vec<&git2::Commit> = parent.iter().collect();
+    repo.commit(Some("HEAD"), &who, &who, message, &tree, &parents)
+        .unwrap()
+}
