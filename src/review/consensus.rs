@@ -104,7 +104,7 @@ pub fn settled_version(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::align::review_units;
     use crate::review::{Choice, decision_for};
@@ -122,8 +122,10 @@ mod tests {
         }
     }
 
-    #[test]
-    fn decisions_replace_units_and_open_units_are_counted() {
+    /// a and b agree on [0,10); at [20,30) a coded 20-30, b 22-30 and a
+    /// reviewer took b's; a's y at [50,60) is still open. Its units and
+    /// decisions (also the fixture of `reconciled`'s test).
+    pub(crate) fn one_boundary_decided() -> (Vec<crate::align::ReviewUnit>, Vec<DecisionFile>) {
         let file = |coder: &str, codings: Vec<Coding>| CodingFile {
             coder: coder.into(),
             transcript: "t".into(),
@@ -181,12 +183,18 @@ mod tests {
             "t".into(),
             String::new(),
         );
-        assert_eq!(d.action, Action::Accept);
         let decisions = vec![DecisionFile {
             transcript: "t".into(),
             decisions: vec![d],
             lines: vec![1],
         }];
+        (units, decisions)
+    }
+
+    #[test]
+    fn decisions_replace_units_and_open_units_are_counted() {
+        let (units, decisions) = one_boundary_decided();
+        assert_eq!(decisions[0].decisions[0].action, Action::Accept);
         let c = consensus(&units, &decisions);
         assert_eq!((c.agreed, c.decided, c.unsettled), (1, 1, 1));
         let spans: Vec<(usize, usize)> = c.spans["t"].iter().map(|s| (s.start, s.end)).collect();

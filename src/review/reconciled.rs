@@ -198,21 +198,6 @@ fn outcome(code: Option<String>, t: [u64; 3], length: u64, names: &[String]) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::align::review_units;
-    use crate::review::{Choice, decision_for};
-    use crate::study::{Coder, Coding, CodingFile, Manifest, Study, StudyInfo, Transcript};
-
-    fn coding(id: &str, code: &str, start: usize, end: usize) -> Coding {
-        Coding {
-            id: id.into(),
-            code: code.into(),
-            start,
-            end,
-            quote: String::new(),
-            memo: String::new(),
-            refi: None,
-        }
-    }
 
     /// a and b agree on [0,10); at [20,30) a coded 20-30, b 22-30 and the
     /// reviewer took b's; a's y at [50,60) is still open. So 8 of a's 10
@@ -220,62 +205,7 @@ mod tests {
     /// for neither side.
     #[test]
     fn what_stood_of_each_coder_and_how_units_were_settled() {
-        let file = |coder: &str, codings: Vec<Coding>| CodingFile {
-            coder: coder.into(),
-            transcript: "t".into(),
-            lines: (1..=codings.len()).collect(),
-            codings,
-        };
-        let coder = |id: &str| Coder {
-            id: id.into(),
-            name: id.to_uppercase(),
-            guid: None,
-        };
-        let study = Study {
-            manifest: Some(Manifest {
-                study: StudyInfo { name: "s".into() },
-                coders: vec![coder("a"), coder("b")],
-                agreement: Default::default(),
-                reviewers: Vec::new(),
-                sync: None,
-                sources: Vec::new(),
-                coding: Default::default(),
-            }),
-            cases: Default::default(),
-            codebook: Default::default(),
-            transcripts: vec![Transcript::new("t", "x".repeat(100))],
-            codings: vec![
-                file(
-                    "a",
-                    vec![
-                        coding("c1", "x", 0, 10),
-                        coding("c3", "x", 20, 30),
-                        coding("c5", "y", 50, 60),
-                    ],
-                ),
-                file(
-                    "b",
-                    vec![coding("c2", "x", 0, 10), coding("c4", "x", 22, 30)],
-                ),
-            ],
-            decisions: vec![],
-            done: vec![],
-        };
-        let units = review_units(&study);
-        let boundary = units.iter().find(|u| u.start == 20).unwrap();
-        let d = decision_for(
-            boundary,
-            &Choice::Accept("b".into()),
-            "d1".into(),
-            "R".into(),
-            "t".into(),
-            String::new(),
-        );
-        let decisions = vec![DecisionFile {
-            transcript: "t".into(),
-            decisions: vec![d],
-            lines: vec![1],
-        }];
+        let (units, decisions) = crate::review::consensus::tests::one_boundary_decided();
         let names = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         let r = reconciled(
             &units,
