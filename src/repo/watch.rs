@@ -10,6 +10,7 @@ use std::hash::{Hash, Hasher};
 use std::path::Path;
 use std::time::UNIX_EPOCH;
 
+use crate::study::cases::CASES_FILE;
 use crate::study::files::{CODEBOOK_DIR, CODINGS_DIR, DECISIONS_DIR, MANIFEST, TRANSCRIPTS_DIR};
 
 /// What the study looks like from outside: equal fingerprints, nothing to read again.
@@ -31,7 +32,10 @@ pub fn fingerprint(root: &Path) -> Fingerprint {
         }
     }
     let mut entries: Vec<(String, u64, u128)> = Vec::new();
+    // The study's files (as `repo::read` lists them): the manifest, the
+    // cases and variables, and the four folders.
     stat(root, MANIFEST, &mut entries);
+    stat(root, CASES_FILE, &mut entries);
     for dir in [CODEBOOK_DIR, TRANSCRIPTS_DIR, CODINGS_DIR, DECISIONS_DIR] {
         stat(root, dir, &mut entries);
     }
@@ -84,8 +88,12 @@ mod tests {
         std::fs::write(dir.path().join("notes.txt"), "x").unwrap();
         assert_eq!(a, fingerprint(dir.path()));
         std::fs::write(dir.path().join("decisions/t.jsonl"), "{}\n").unwrap();
+        let with_decision = fingerprint(dir.path());
+        assert_ne!(a.files, with_decision.files);
+        // Cases and variables are study files too (a `W` filter reads them).
+        std::fs::write(dir.path().join("cases.toml"), "[transcript.t]\ng = \"x\"\n").unwrap();
         let b = fingerprint(dir.path());
-        assert_ne!(a.files, b.files);
+        assert_ne!(with_decision.files, b.files);
         // A commit moves the tip.
         let sig = git2::Signature::now("A", "a@x.org").unwrap();
         let tree = repo.treebuilder(None).unwrap().write().unwrap();
