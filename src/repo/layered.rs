@@ -54,6 +54,29 @@ impl Opened<'_> {
         v
     }
 
+    /// The value `name` kept for the coded files, if the cache holds it.
+    pub fn coded_cached<T: DeserializeOwned>(&self, name: &str) -> Option<T> {
+        let store = self.store.as_ref()?;
+        crate::repo::cache::read_value(&store.dir, &format!("coded-{name}"), &store.coded)
+    }
+
+    /// Keep `value` as the value `name` of the coded files.
+    pub fn keep_coded<T: Serialize>(&self, name: &str, value: &T) {
+        if let Some(store) = &self.store {
+            crate::repo::cache::write_value(
+                &store.dir,
+                &format!("coded-{name}"),
+                &store.coded,
+                value,
+            );
+        }
+    }
+
+    /// The key of the coded files, if cached.
+    pub fn coded_key(&self) -> Option<&str> {
+        self.store.as_ref().map(|s| s.coded.as_str())
+    }
+
     /// The study loaded from its files of no transcript (manifest,
     /// codebook, cases, decision logs, done marks), with those files: what
     /// the review layer is made from. The checked study's own, when it is
