@@ -314,9 +314,28 @@ pub(super) fn write_replacing(path: &Path, bytes: &[u8]) -> std::io::Result<()> 
     Ok(())
 }
 
+/// Keep `value` as `name` for `key` in `dir`, its structs as arrays (no
+/// field names: smaller and quicker to read), for a type with no optional
+/// field left out when empty (`skip_serializing_if`), such as the review
+/// units. [`read_value`] reads it back.
+pub fn write_value_compact<T: Serialize>(dir: &Path, name: &str, key: &str, value: &T) {
+    if disabled() {
+        return;
+    }
+    if let Some(bytes) = rmp_serde::to_vec(value)
+        .ok()
+        .map(|payload| framed(payload, key))
+    {
+        let _ = write_replacing(&dir.join(format!("{name}.bin")), &bytes);
+    }
+}
+
 /// The header and the value.
 pub fn encode<T: Serialize>(value: &T, key: &str) -> Option<Vec<u8>> {
-    let payload = rmp_serde::to_vec_named(value).ok()?;
+    Some(framed(rmp_serde::to_vec_named(value).ok()?, key))
+}
+
+fn framed(payload: Vec<u8>, key: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(payload.len() + 128);
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&FORMAT.to_le_bytes());
@@ -326,7 +345,7 @@ pub fn encode<T: Serialize>(value: &T, key: &str) -> Option<Vec<u8>> {
     }
     out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
     out.extend_from_slice(&payload);
-    Some(out)
+    out
 }
 
 /// The value, if `bytes` hold one of this format and version for `key`.

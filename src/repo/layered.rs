@@ -156,6 +156,15 @@ impl Opened<'_> {
         if self.store.is_none() || self.loaded.get().is_some() {
             return self.units().to_vec();
         }
-        self.coded(UNITS, |_| self.units().to_vec())
+        let Some(store) = &self.store else {
+            return self.units().to_vec();
+        };
+        let name = format!("coded-{UNITS}");
+        if let Some(units) = crate::repo::cache::read_value(&store.dir, &name, &store.coded) {
+            return units;
+        }
+        let units = self.units().to_vec();
+        crate::repo::cache::write_value_compact(&store.dir, &name, &store.coded, &units);
+        units
     }
 }

@@ -69,12 +69,12 @@ fn validate_with(loaded: &Loaded, files: &StudyFiles, per_coding: bool) -> Vec<P
     let study = &loaded.study;
     let chars = |id: &str| study.transcript(id).map(|t| t.chars);
     if study.decisions.iter().any(|f| !f.decisions.is_empty()) {
-        let ids = study
+        let ids: std::collections::HashSet<&str> = study
             .codings
             .iter()
             .flat_map(|f| f.codings.iter().map(|c| c.id.as_str()))
             .collect();
-        v.decisions(&chars, &ids);
+        v.decisions(&chars, &|id| ids.contains(id));
     }
     v.cases();
     v.done_marks(&chars);
@@ -89,6 +89,7 @@ fn validate_with(loaded: &Loaded, files: &StudyFiles, per_coding: bool) -> Vec<P
 pub struct Coded {
     /// Each transcript's length in characters, by id.
     pub transcripts: BTreeMap<String, usize>,
+    /// Sorted (looked up by binary search).
     pub coding_ids: Vec<String>,
 }
 
@@ -100,11 +101,15 @@ impl Coded {
                 .iter()
                 .map(|t| (t.id.clone(), t.chars))
                 .collect(),
-            coding_ids: study
-                .codings
-                .iter()
-                .flat_map(|f| f.codings.iter().map(|c| c.id.clone()))
-                .collect(),
+            coding_ids: {
+                let mut ids: Vec<String> = study
+                    .codings
+                    .iter()
+                    .flat_map(|f| f.codings.iter().map(|c| c.id.clone()))
+                    .collect();
+                ids.sort_unstable();
+                ids
+            },
         }
     }
 }
@@ -132,8 +137,13 @@ pub fn review_problems(whole: &Study, coded: &Coded, files: &StudyFiles) -> Vec<
     };
     let chars = |id: &str| coded.transcripts.get(id).copied();
     if whole.decisions.iter().any(|f| !f.decisions.is_empty()) {
-        let ids = coded.coding_ids.iter().map(String::as_str).collect();
-        v.decisions(&chars, &ids);
+        let is_coding = |id: &str| {
+            coded
+                .coding_ids
+                .binary_search_by(|c| c.as_str().cmp(id))
+                .is_ok()
+        };
+        v.decisions(&chars, &is_coding);
     }
     v.done_marks(&chars);
     v.problems
@@ -689,12 +699,12 @@ impl Validator<'_> {
         }
     }
 
-    /// `chars`: a transcript's length, if the study has it; `coding_ids`:
-    /// every coding's id.
+    /// `chars`: a transcript's length, if the study has it; `is_coding`:
+    /// whether a coding has this id.
     fn decisions(
         &mut self,
         chars: &dyn Fn(&str) -> Option<usize>,
-        coding_ids: &std::collections::HashSet<&str>,
+        is_coding: &dyn Fn(&str) -> bool,
     ) {
         let study = self.study;
         let coders: BTreeSet<&str> = study.coders().iter().map(|c| c.id.as_str()).collect();
@@ -736,7 +746,7 @@ impl Validator<'_> {
                 }
                 if !reverted.contains(d.id.as_str()) {
                     for b in &d.basis {
-                        if !coding_ids.contains(b.as_str()) {
+                        if !is_coding(b.as_str()) {
                             let at = self.at_key(&path, line, "basis");
                             self.push(
                                 at,
