@@ -546,5 +546,43 @@ fn after_a_decision_the_commands_use_what_they_kept_of_the_coded_files() {
             !parts.exists(),
             "seed {seed}: after a decision no transcript's part is made"
         );
+
+        // The cache made afresh on a study that has decisions already,
+        // then one more: the same again.
+        std::fs::remove_dir_all(root.join(".git/concord")).unwrap();
+        assert_eq!(
+            outputs_of(root, &WHOLE, true),
+            reviewed,
+            "seed {seed}, refilled"
+        );
+        let open = concord(home.path())
+            .args(["units", "--open"])
+            .current_dir(root)
+            .output()
+            .unwrap();
+        let unit = stdout(&open).lines().next().unwrap().to_string();
+        let out = concord(home.path())
+            .args([
+                "decide",
+                &unit,
+                "--reject",
+                "--reviewer",
+                "Rev <rev@example.org>",
+            ])
+            .current_dir(root)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        std::fs::remove_dir_all(&parts).ok();
+        let again = outputs_of(root, &WHOLE, false);
+        assert_eq!(
+            outputs_of(root, &WHOLE, true),
+            again,
+            "seed {seed}, one more decision"
+        );
+        assert!(
+            !parts.exists(),
+            "seed {seed}: after one more decision no transcript's part is made"
+        );
     }
 }

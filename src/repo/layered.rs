@@ -16,7 +16,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::align::ReviewUnit;
-use crate::repo::cache::Opened;
+use crate::repo::cache::{Opened, read_value, write_value, write_value_compact};
 use crate::repo::read::read_file;
 use crate::study::files::StudyFiles;
 use crate::study::load::{Loaded, load};
@@ -46,29 +46,24 @@ impl Opened<'_> {
         let Some(store) = &self.store else {
             return make(self.loaded());
         };
-        if let Some(v) = crate::repo::cache::read_value(&store.dir, &name, &store.coded) {
+        if let Some(v) = read_value(&store.dir, &name, &store.coded) {
             return v;
         }
         let v = make(self.loaded());
-        crate::repo::cache::write_value(&store.dir, &name, &store.coded, &v);
+        write_value(&store.dir, &name, &store.coded, &v);
         v
     }
 
     /// The value `name` kept for the coded files, if the cache holds it.
     pub fn coded_cached<T: DeserializeOwned>(&self, name: &str) -> Option<T> {
         let store = self.store.as_ref()?;
-        crate::repo::cache::read_value(&store.dir, &format!("coded-{name}"), &store.coded)
+        read_value(&store.dir, &format!("coded-{name}"), &store.coded)
     }
 
     /// Keep `value` as the value `name` of the coded files.
     pub fn keep_coded<T: Serialize>(&self, name: &str, value: &T) {
         if let Some(store) = &self.store {
-            crate::repo::cache::write_value(
-                &store.dir,
-                &format!("coded-{name}"),
-                &store.coded,
-                value,
-            );
+            write_value(&store.dir, &format!("coded-{name}"), &store.coded, value);
         }
     }
 
@@ -117,7 +112,30 @@ impl Opened<'_> {
     /// and done marks found now.
     pub fn problems(&self) -> Vec<Problem> {
         let Some((whole, files)) = self.whole_files() else {
-            return self.loaded().problems.clone();
+            let loaded = self.loaded();
+            // At hand: kept for the first run after the next decision.
+            if let Some(store) = &self.store {
+                let coded: Vec<&Problem> = loaded
+                    .problems
+                    .iter()
+                    .filter(|p| !is_review_file(&p.location.file))
+                    .collect();
+                let dir = &store.dir;
+                write_value(
+                    dir,
+                    &format!("coded-{CODED_PROBLEMS}"),
+                    &store.coded,
+                    &coded,
+                );
+                let context = Coded::of(&loaded.study);
+                write_value(
+                    dir,
+                    &format!("coded-{CODED_CONTEXT}"),
+                    &store.coded,
+                    &context,
+                );
+            }
+            return loaded.problems.clone();
         };
         let mut problems: Vec<Problem> = self.coded(CODED_PROBLEMS, |l| {
             // The checked study is at hand: keep what the logs' checks
@@ -153,18 +171,17 @@ impl Opened<'_> {
 
     /// The study's review units, kept by the coded files' key.
     pub fn review_units(&self) -> Vec<ReviewUnit> {
-        if self.store.is_none() || self.loaded.get().is_some() {
-            return self.units().to_vec();
-        }
         let Some(store) = &self.store else {
             return self.units().to_vec();
         };
         let name = format!("coded-{UNITS}");
-        if let Some(units) = crate::repo::cache::read_value(&store.dir, &name, &store.coded) {
+        let at_hand = self.loaded.get().is_some();
+        if !at_hand && let Some(units) = read_value(&store.dir, &name, &store.coded) {
             return units;
         }
+        // Made (or at hand): kept for the first run after the next decision.
         let units = self.units().to_vec();
-        crate::repo::cache::write_value_compact(&store.dir, &name, &store.coded, &units);
+        write_value_compact(&store.dir, &name, &store.coded, &units);
         units
     }
 }
