@@ -326,7 +326,7 @@ fn domain_truth(r: f64, p: f64) -> DomainTruth {
 ///
 /// Tolerance: 80% to 99.5%. A percentile bootstrap over 40 clusters runs
 /// narrow for these ratio estimators: 88-94% was observed here (the
-/// character and turn figures above: about 93%), so the true coverage is
+/// character and turn figures above: 95-97.5%), so the true coverage is
 /// near 90-91%, and over 150 studies the observed coverage then has a
 /// standard deviation of 2.4 points. 80% is more than four of those below
 /// it (12 checks, so a lower bound at two or three deviations would make
