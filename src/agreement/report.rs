@@ -42,7 +42,8 @@ pub struct Report {
     pub rows: Vec<Row>,
     /// With three or more coders, when asked for ([`crate::agreement::pairs`]):
     /// every pair's pooled two-coder figures.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    // `default`: a value kept in the cache without pairs must read back.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pairs: Vec<PairReport>,
 }
 
@@ -61,7 +62,7 @@ pub struct Row {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub turn: Option<TurnGroup>,
     /// With `--ci`: the interval of each pooled figure, by `group.key`.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub intervals: BTreeMap<String, Interval>,
     /// Why a figure is undefined, as `group.key: reason`.
     pub notes: Vec<String>,
