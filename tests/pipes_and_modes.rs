@@ -50,6 +50,32 @@ fn every_command_ends_quietly_when_its_reader_is_gone() {
     }
 }
 
+/// JSON written to a full disk (`/dev/full`) is an error that says so,
+/// not a silent truncation nor a panic.
+#[test]
+fn json_on_a_full_disk_is_an_error_naming_standard_output() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        println!("skipped: /dev/full is absent here");
+        return;
+    };
+    let dir = demo();
+    let home = tempfile::tempdir().unwrap();
+    let out = concord(home.path())
+        .args(["units", "--json"])
+        .current_dir(dir.path().join("demo"))
+        .stdout(full)
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let said = stderr(&out);
+    assert!(
+        said.contains("standard output") && said.contains("No space left"),
+        "{said}"
+    );
+    assert!(!said.contains("panicked"), "{said}");
+}
+
 /// `sh -c SCRIPT` with `$CONCORD` the binary, in `cwd`, under `bash -o
 /// pipefail` when bash is there (so concord's own status counts).
 fn shell(cwd: &Path, script: &str) -> std::process::Output {

@@ -377,7 +377,7 @@ pub fn run(mut args: Args) -> Result<u8, RepoError> {
             );
             map.insert("left_out".into(), serde_json::json!(f.left_out));
         }
-        println!("{}", crate::cli::json::pretty(&v));
+        crate::cli::json::print_pretty(&v)?;
     } else if let (true, Some(settings)) = (args.csv, &settings) {
         // With --ci the CSV is the intervals, one line per figure.
         let text = crate::cli::agreement_intervals::csv(&r, settings)

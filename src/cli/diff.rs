@@ -90,7 +90,7 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
             "to": to,
             "codes": codes.iter().map(code_json).collect::<Vec<_>>(),
         });
-        println!("{}", crate::cli::json::pretty(&out));
+        crate::cli::json::print_pretty(&out)?;
         return Ok(exit::OK);
     }
     let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();

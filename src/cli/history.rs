@@ -75,7 +75,7 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
     entries.retain(|e| !e.codes.is_empty() || args.code.is_none());
     if args.json {
         let out = Output { entries };
-        println!("{}", crate::cli::json::pretty(&out));
+        crate::cli::json::print_pretty(&out)?;
         return Ok(exit::OK);
     }
     if entries.is_empty() {

@@ -95,7 +95,7 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
             "need_a_human": human,
             "transcripts": done.iter().map(transcript_json).collect::<Vec<_>>(),
         });
-        println!("{}", crate::cli::json::pretty(&out));
+        crate::cli::json::print_pretty(&out)?;
     } else {
         for t in &done {
             print_transcript(t);

@@ -214,7 +214,7 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
     });
     r.path = shown.to_string();
     if args.json {
-        println!("{}", crate::cli::json::pretty(&r));
+        crate::cli::json::print_pretty(&r)?;
     } else {
         print!("{}", human(&r));
     }

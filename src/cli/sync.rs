@@ -55,7 +55,7 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
         }
     })?;
     if args.json {
-        println!("{}", crate::cli::json::pretty(&summary));
+        crate::cli::json::print_pretty(&summary)?;
     } else {
         // Reviewer and coder names are study data: never let them drive the terminal.
         println!("{}", printable(&summary.sentence()));

@@ -82,7 +82,7 @@ pub fn run(path: Option<&Path>, code: Option<&str>, json: bool) -> Result<u8, Re
             code: code.map(String::from),
             commits: points,
         };
-        println!("{}", crate::cli::json::pretty(&out));
+        crate::cli::json::print_pretty(&out)?;
         return Ok(exit::OK);
     }
     let fig = |v: Option<f64>| v.map_or("–".to_string(), |v| format!("{v:.3}"));

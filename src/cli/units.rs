@@ -248,7 +248,7 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
         .collect();
     let left_out = all.left_out.sentence();
     if args.json {
-        println!("{}", crate::cli::json::pretty(&shown));
+        crate::cli::json::print_pretty(&shown)?;
         if let Some(s) = left_out {
             eprintln!("concord: {s}");
         }
