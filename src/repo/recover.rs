@@ -76,9 +76,13 @@ pub fn recover_interrupted(study_root: &Path, reviewer: &Person) -> Result<Vec<S
         return Ok(said);
     };
     transcripts_in_index(&repo, &tip, &prefix, &root, &mut said)?;
+    let changed = changed_in_status(&repo, &prefix)?;
     for file in files {
         let in_study = file.in_study;
         let repo_path = prefix.join(&in_study).to_string_lossy().replace('\\', "/");
+        if !changed.contains(&repo_path) {
+            continue;
+        }
         let on_disk = root.join(&in_study);
         let committed = committed_blob(&repo, &tip, &repo_path)?;
         let working = read_regular_file(&on_disk, MAX_FILE_BYTES)
@@ -158,6 +162,32 @@ pub fn recover_interrupted(study_root: &Path, reviewer: &Person) -> Result<Vec<S
     }
     said.extend(tidied);
     Ok(said)
+}
+
+/// The paths (in the repository) under the study's decisions and codings
+/// folders that `git status` lists: a file it does not list is the same in
+/// the working tree, the index and the tip, and is in step. Git knows that
+/// from the index's record of each file's size and time, without reading
+/// it: reading every file the tip commit changed (all 3,000 codings files
+/// after `concord reanchor` on a large study) was a quarter of that
+/// command's time.
+fn changed_in_status(
+    repo: &Repository,
+    prefix: &Path,
+) -> Result<std::collections::HashSet<String>, RepoError> {
+    let mut opts = git2::StatusOptions::new();
+    opts.include_untracked(true)
+        .recurse_untracked_dirs(true)
+        .exclude_submodules(true);
+    for dir in [DECISIONS_DIR, CODINGS_DIR] {
+        opts.pathspec(prefix.join(dir).to_string_lossy().replace('\\', "/") + "/");
+    }
+    let statuses = repo.statuses(Some(&mut opts))?;
+    Ok(statuses
+        .iter()
+        .filter(|s| s.status() != git2::Status::CURRENT)
+        .map(|s| String::from_utf8_lossy(s.path_bytes()).into_owned())
+        .collect())
 }
 
 fn repo_error(e: crate::repo::record::RecordError) -> RepoError {
