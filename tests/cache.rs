@@ -63,8 +63,16 @@ const COMMANDS: [&[&str]; 8] = [
 
 /// (exit code, stdout, stderr) of every command.
 fn outputs(root: &Path, cache: bool) -> Vec<(Option<i32>, String, String)> {
+    outputs_of(root, &COMMANDS, cache)
+}
+
+fn outputs_of(
+    root: &Path,
+    commands: &[&[&str]],
+    cache: bool,
+) -> Vec<(Option<i32>, String, String)> {
     let home = tempfile::tempdir().unwrap();
-    COMMANDS
+    commands
         .iter()
         .map(|args| {
             let mut cmd = concord(home.path());
@@ -442,4 +450,139 @@ fn the_trend_keeps_its_figures_for_the_next_run() {
     assert_eq!(trend(true), fresh);
     assert!(demo.join(".git/concord/trend.bin").exists());
     assert_eq!(trend(true), fresh, "from the kept figures");
+}
+
+/// The commands that show the whole study, whose values are kept.
+const WHOLE: [&[&str]; 5] = [
+    &["check"],
+    &["status", "--json"],
+    &["units", "--json"],
+    &["agreement"],
+    &["agreement", "--json"],
+];
+
+/// A decision, a broken decision line and a done mark change only the
+/// review's files: the commands on the whole study then use what they kept
+/// of the coded files (`repo/layered.rs`) and make no transcript's part,
+/// and print what they print without the cache. A second run on an
+/// unchanged study uses the values it kept (it makes no part either).
+#[test]
+fn after_a_decision_the_commands_use_what_they_kept_of_the_coded_files() {
+    for seed in [1, 2, 4] {
+        let dir = generated(seed);
+        let root = dir.path();
+        let parts = root.join(".git/concord/parts");
+        let fresh = outputs_of(root, &WHOLE, false);
+        assert_eq!(
+            outputs_of(root, &WHOLE, true),
+            fresh,
+            "seed {seed}, first run"
+        );
+        assert!(parts.exists(), "seed {seed}: the first run keeps the parts");
+
+        std::fs::remove_dir_all(&parts).unwrap();
+        assert_eq!(
+            outputs_of(root, &WHOLE, true),
+            fresh,
+            "seed {seed}, second run"
+        );
+        assert!(
+            !parts.exists(),
+            "seed {seed}: a second run uses its kept values"
+        );
+
+        let home = tempfile::tempdir().unwrap();
+        let open = concord(home.path())
+            .args(["units", "--open"])
+            .current_dir(root)
+            .output()
+            .unwrap();
+        let unit = stdout(&open).lines().next().unwrap().to_string();
+        let out = concord(home.path())
+            .args([
+                "decide",
+                &unit,
+                "--union",
+                "--reviewer",
+                "Rev <rev@example.org>",
+            ])
+            .current_dir(root)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let transcript = unit.split(':').next().unwrap();
+        let log = root.join(format!("decisions/{transcript}.jsonl"));
+        let line = std::fs::read_to_string(&log).unwrap();
+        // Uncommitted: the same decision again (a duplicate id) with a
+        // basis that names no coding, and a done mark of no transcript.
+        let bad = line.lines().last().unwrap().replacen(
+            "\"basis\":[",
+            "\"basis\":[\"no-such-coding\",",
+            1,
+        );
+        std::fs::write(&log, format!("{line}{bad}\n")).unwrap();
+        std::fs::write(
+            root.join("codings/coder-a/_done.jsonl"),
+            "{\"transcript\":\"t0099\",\"at\":\"2026-11-23T10:04:00Z\",\"commit\":\"9c2e1b0\"}\n",
+        )
+        .unwrap();
+        std::fs::remove_dir_all(&parts).ok();
+        let reviewed = outputs_of(root, &WHOLE, false);
+        assert!(
+            reviewed[0].1.contains("no-such-coding") && reviewed[0].1.contains("t0099"),
+            "seed {seed}: check names the broken lines: {}",
+            reviewed[0].1
+        );
+        assert_ne!(
+            reviewed[1], fresh[1],
+            "seed {seed}: status counts the decision"
+        );
+        assert_eq!(
+            outputs_of(root, &WHOLE, true),
+            reviewed,
+            "seed {seed}, after a decision"
+        );
+        assert!(
+            !parts.exists(),
+            "seed {seed}: after a decision no transcript's part is made"
+        );
+
+        // The cache made afresh on a study that has decisions already,
+        // then one more: the same again.
+        std::fs::remove_dir_all(root.join(".git/concord")).unwrap();
+        assert_eq!(
+            outputs_of(root, &WHOLE, true),
+            reviewed,
+            "seed {seed}, refilled"
+        );
+        let open = concord(home.path())
+            .args(["units", "--open"])
+            .current_dir(root)
+            .output()
+            .unwrap();
+        let unit = stdout(&open).lines().next().unwrap().to_string();
+        let out = concord(home.path())
+            .args([
+                "decide",
+                &unit,
+                "--reject",
+                "--reviewer",
+                "Rev <rev@example.org>",
+            ])
+            .current_dir(root)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        std::fs::remove_dir_all(&parts).ok();
+        let again = outputs_of(root, &WHOLE, false);
+        assert_eq!(
+            outputs_of(root, &WHOLE, true),
+            again,
+            "seed {seed}, one more decision"
+        );
+        assert!(
+            !parts.exists(),
+            "seed {seed}: after one more decision no transcript's part is made"
+        );
+    }
 }

@@ -313,3 +313,129 @@ fn an_unknown_measure_is_an_error_with_its_line() {
         stdout(&check)
     );
 }
+
+/// A generated study of three coders, committed.
+fn three_coders() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s");
+    let out = run_in(
+        dir.path(),
+        &[
+            "generate",
+            "--transcripts",
+            "4",
+            "--chars",
+            "3000",
+            "--coders",
+            "3",
+            "--excerpts",
+            "12",
+            "--seed",
+            "5",
+            "--path",
+            path.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    common::commit_all(&path, "study");
+    (dir, path)
+}
+
+/// The cells of the table that follows `heading` in a Markdown report.
+fn md_table_after(md: &str, heading: &str) -> Vec<Vec<String>> {
+    md.lines()
+        .skip_while(|l| *l != heading)
+        .skip_while(|l| !l.starts_with('|'))
+        .take_while(|l| l.starts_with('|'))
+        .skip(2)
+        .map(|l| {
+            l.trim_matches('|')
+                .split(" | ")
+                .map(|c| c.trim().to_string())
+                .collect()
+        })
+        .collect()
+}
+
+/// The body cells of the first table after `heading` in an HTML report.
+fn html_table_after(html: &str, heading: &str) -> Vec<Vec<String>> {
+    let at = html.find(heading).unwrap_or_else(|| panic!("no {heading}"));
+    let rest = &html[at..];
+    let body = &rest[rest.find("<tbody>").unwrap() + 7..rest.find("</tbody>").unwrap()];
+    body.split("<tr>")
+        .filter(|r| !r.is_empty())
+        .map(|r| {
+            r.split("<td>")
+                .skip(1)
+                .map(|c| c.split("</td>").next().unwrap().to_string())
+                .collect()
+        })
+        .collect()
+}
+
+/// Three coders: the report's pair table, in Markdown and in HTML, has one
+/// row per pair of coders (three), in study order, and each row's figures
+/// are that pair's overall figures in `concord agreement --json`'s `pairs`
+/// on the same revision.
+#[test]
+fn the_pair_table_has_a_row_per_pair_with_agreement_json_s_figures() {
+    let (_dir, study) = three_coders();
+    let args = ["--rev", "HEAD", "--boot", "50", "--seed", "3"];
+    let md = stdout(&run_in(&study, &[&["report"][..], &args].concat()));
+    let html = stdout(&run_in(
+        &study,
+        &[&["report", "--format", "html"][..], &args].concat(),
+    ));
+    let json: Value =
+        serde_json::from_str(&stdout(&run_in(&study, &["agreement", "--json"]))).unwrap();
+    let pairs = json["pairs"].as_array().unwrap();
+    assert_eq!(pairs.len(), 3);
+    let keys = [
+        "character.cohen_kappa",
+        "character.gwet_ac1",
+        "segment.percent_agreement",
+        "segment.kappa_bp",
+        "alpha.cu_alpha_domains",
+    ];
+    let expected: Vec<Vec<String>> = pairs
+        .iter()
+        .map(|p| {
+            let coders: Vec<&str> = p["coders"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c.as_str().unwrap())
+                .collect();
+            let overall = p["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["code"].is_null())
+                .unwrap();
+            let mut cells = vec![coders.join("–")];
+            for key in keys {
+                let (group, figure) = key.split_once('.').unwrap();
+                cells.push(
+                    overall[group][figure]
+                        .as_f64()
+                        .map_or("–".to_string(), |v| format!("{v:.3}")),
+                );
+            }
+            cells
+        })
+        .collect();
+    // Not all undefined: the comparison compares numbers.
+    assert!(
+        expected
+            .iter()
+            .flatten()
+            .filter(|c| c.contains('.'))
+            .count()
+            >= 12,
+        "{expected:?}"
+    );
+    let in_md = md_table_after(&md, "### Pairs of coders");
+    assert_eq!(in_md, expected, "{md}");
+    let in_html = html_table_after(&html, "<h3>Pairs of coders</h3>");
+    assert_eq!(in_html, expected, "{html}");
+}

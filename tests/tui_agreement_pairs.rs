@@ -219,3 +219,65 @@ fn snapshots_of_the_team_and_of_one_pair() {
         }
     }
 }
+
+/// The legend names the kappa the first column shows: Fleiss' for the team
+/// of three, Cohen's for one pair and for a two-coder study.
+#[test]
+fn the_legend_names_the_kappa_the_column_shows() {
+    for (w, h) in SIZES {
+        let mut state = loaded(3, w, h);
+        press(&mut state, "a");
+        let team = render(&state, w, h);
+        assert!(
+            team.contains("Fleiss κ: Fleiss' kappa by character"),
+            "{team}"
+        );
+        assert!(!team.contains("Cohen's kappa"), "{team}");
+        assert!(team.contains("segment: mean over pairs"), "{team}");
+        press(&mut state, "P");
+        let pair = render(&state, w, h);
+        assert!(pair.contains("Agreement of"), "{pair}");
+        assert!(
+            pair.contains("char κ: Cohen's kappa by character"),
+            "{pair}"
+        );
+        assert!(!pair.contains("Fleiss"), "{pair}");
+        let mut state = loaded(2, w, h);
+        press(&mut state, "a");
+        let two = render(&state, w, h);
+        assert!(two.contains("char κ: Cohen's kappa by character"), "{two}");
+    }
+}
+
+/// A figure and the bar before or after it never touch, even at 100.0%
+/// or -1.00, at 80x24 and 120x40 (at 80 columns "100.0%" once ran into
+/// the kappa's bar: "███▉100.0%").
+#[test]
+fn figures_never_touch_the_bars() {
+    let bar = |c: char| "█▉▊▋▌▍▎▏".contains(c);
+    let figure = |c: char| c.is_ascii_digit() || c == '%' || c == '–' || c == '-';
+    let mut saw_full = false;
+    for (w, h) in SIZES {
+        for keys in ["a", "aP", "aPP", "aPPP"] {
+            let mut state = loaded(3, w, h);
+            press(&mut state, keys);
+            let screen = render(&state, w, h);
+            saw_full |= screen.contains("100.0%");
+            for line in screen.lines() {
+                let chars: Vec<char> = line.chars().collect();
+                for pair in chars.windows(2) {
+                    let touching =
+                        (bar(pair[0]) && figure(pair[1])) || (figure(pair[0]) && bar(pair[1]));
+                    assert!(
+                        !touching,
+                        "{w}x{h} after {keys:?}: a figure touches a bar in\n{line}\n\n{screen}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(
+        saw_full,
+        "the study should have a segment agreement of 100.0% somewhere"
+    );
+}

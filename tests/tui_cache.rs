@@ -1,6 +1,8 @@
 //! The review screen on a warm derived cache: the second launch on an
 //! unchanged study shows the same screen as the first, from the cache
-//! (`.git/concord/review.bin`), and a decision there is recorded as ever.
+//! (`.git/concord/coded-review.bin`), and a decision there is recorded as ever;
+//! a decision recorded outside it shows on the next launch without the study
+//! being read again.
 
 mod common;
 #[path = "common/pty.rs"]
@@ -47,7 +49,7 @@ fn a_second_launch_opens_from_the_cache_and_decides_as_the_first() {
     assert!(first.wait_exit().success());
     let cache = root.join(".git/concord");
     assert!(
-        cache.join("review.bin").exists(),
+        cache.join("coded-review.bin").exists(),
         "the screen's data is kept"
     );
     assert!(cache.join("review-outline.bin").exists());
@@ -67,6 +69,31 @@ fn a_second_launch_opens_from_the_cache_and_decides_as_the_first() {
         .filter_map(|e| std::fs::read_to_string(e.unwrap().path()).ok())
         .collect::<String>();
     assert!(log.contains("\"reject\""), "{log}");
+
+    // A decision recorded outside the screen changes only a decision log:
+    // the next launch shows it, from the screen's kept data (no
+    // transcript's part is read or made again).
+    let units = concord(home.path())
+        .args(["units", "--open"])
+        .current_dir(&root)
+        .output()
+        .unwrap();
+    let unit = common::stdout(&units).lines().next().unwrap().to_string();
+    let out = concord(home.path())
+        .args(["decide", &unit, "--union", "--reviewer", REVIEWER])
+        .current_dir(&root)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let parts = cache.join("parts");
+    std::fs::remove_dir_all(&parts).unwrap();
+    let mut third = open();
+    third.wait_for("both decisions, from the kept data", |s| {
+        s.lines().any(|l| l.contains("│fg1 ")) && s.contains(" 2 decided │")
+    });
+    third.keys("q");
+    assert!(third.wait_exit().success());
+    assert!(!parts.exists(), "no transcript's part was made");
 }
 
 /// The outline first (codebook and counts, no units), then the full data:

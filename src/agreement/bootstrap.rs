@@ -224,20 +224,25 @@ fn scopes<'a>(
         scopes.push(character_scope(None, overall, names));
     }
     if let Some(rows) = segments {
+        // Each pair of coders' three counts, side by side.
         let k = segment::codes_in_use(input);
-        let mut overall = vec![vec![0.0; 3]; transcripts];
+        let width = 3 * k.len();
+        let mut overall = vec![vec![0.0; width]; transcripts];
         for code in input.codable_codes() {
-            let mut per = vec![vec![0.0; 3]; transcripts];
+            let mut per = vec![vec![0.0; width]; transcripts];
             for r in rows.iter().filter(|r| r.code == Some(code)) {
                 if let Some(t) = r.transcript {
-                    let c = &r.counts;
-                    per[t] = vec![c.agreements as f64, c.a_only as f64, c.b_only as f64];
+                    per[t] = r
+                        .pairs
+                        .iter()
+                        .flat_map(|c| [c.agreements as f64, c.a_only as f64, c.b_only as f64])
+                        .collect();
                     for (o, x) in overall[t].iter_mut().zip(&per[t]) {
                         *o += x;
                     }
                 }
             }
-            scopes.push(segment_scope(Some(code), per, k, names));
+            scopes.push(segment_scope(Some(code), per, k.clone(), names));
         }
         scopes.push(segment_scope(None, overall, k, names));
     }
@@ -433,7 +438,7 @@ fn character_scope<'a>(code: Option<usize>, per: Vec<Vec<f64>>, names: &'a [Stri
 fn segment_scope<'a>(
     code: Option<usize>,
     per: Vec<Vec<f64>>,
-    k: usize,
+    k: Vec<usize>,
     names: &'a [String],
 ) -> Scope<'a> {
     Scope::new(
@@ -441,12 +446,15 @@ fn segment_scope<'a>(
         vec![("segment.kappa_bp".to_string(), false)],
         per,
         Box::new(move |sum| {
-            let counts = SegmentCounts {
-                agreements: sum[0] as u64,
-                a_only: sum[1] as u64,
-                b_only: sum[2] as u64,
-            };
-            vec![segment::row(code, None, counts, k, names).kappa_bp]
+            let pairs = sum
+                .chunks_exact(3)
+                .map(|c| SegmentCounts {
+                    agreements: c[0] as u64,
+                    a_only: c[1] as u64,
+                    b_only: c[2] as u64,
+                })
+                .collect();
+            vec![segment::row(code, None, pairs, &k, names).kappa_bp]
         }),
     )
 }

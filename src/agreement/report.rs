@@ -42,7 +42,8 @@ pub struct Report {
     pub rows: Vec<Row>,
     /// With three or more coders, when asked for ([`crate::agreement::pairs`]):
     /// every pair's pooled two-coder figures.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    // `default`: a value kept in the cache without pairs must read back.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pairs: Vec<PairReport>,
 }
 
@@ -61,7 +62,7 @@ pub struct Row {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub turn: Option<TurnGroup>,
     /// With `--ci`: the interval of each pooled figure, by `group.key`.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub intervals: BTreeMap<String, Interval>,
     /// Why a figure is undefined, as `group.key: reason`.
     pub notes: Vec<String>,
@@ -94,9 +95,14 @@ pub struct CharacterGroup {
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct SegmentGroup {
-    pub agreements: u64,
-    pub a_only: u64,
-    pub b_only: u64,
+    /// Two-coder counts; absent with three or more coders, whose figures
+    /// are means over the pairs (each pair's counts: the pair table).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agreements: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub a_only: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub b_only: Option<u64>,
     pub percent_agreement: Estimate,
     pub kappa_bp: Estimate,
 }
@@ -247,10 +253,11 @@ fn character_group(r: &CharacterRow, two: bool) -> CharacterGroup {
 }
 
 fn segment_group(r: &SegmentRow) -> SegmentGroup {
+    let two = r.two_coder_counts();
     SegmentGroup {
-        agreements: r.counts.agreements,
-        a_only: r.counts.a_only,
-        b_only: r.counts.b_only,
+        agreements: two.map(|c| c.agreements),
+        a_only: two.map(|c| c.a_only),
+        b_only: two.map(|c| c.b_only),
         percent_agreement: r.percent_agreement.clone(),
         kappa_bp: r.kappa_bp.clone(),
     }

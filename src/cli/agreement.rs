@@ -134,6 +134,8 @@ fn level(s: &str) -> Result<f64, String> {
 struct Figures {
     report: Report,
     after: crate::review::reconciled::Reconciled,
+    /// What `after` is computed on, to make it again after a decision.
+    on: crate::cli::agreement_reconciled::On,
     codes: Vec<CodeInfo>,
     codebook: Codebook,
     coders: usize,
@@ -154,12 +156,15 @@ fn figures(
     selection: &Selection,
     measures: Measures,
     settings: Option<&Settings>,
+    units: &[crate::align::ReviewUnit],
 ) -> Figures {
     let input = input_of(loaded, selection);
     let report = report_with(&input, measures, settings);
+    let on = crate::cli::agreement_reconciled::On::of(&input);
     Figures {
         report,
-        after: crate::cli::agreement_reconciled::compute(&loaded.study, &input),
+        after: on.compute(units, &loaded.study.decisions),
+        on,
         codes: input.codes.clone(),
         codebook: loaded.study.codebook.clone(),
         coders: input.coders.len(),
@@ -274,15 +279,29 @@ pub fn run(mut args: Args) -> Result<u8, RepoError> {
     let wanted = pair_measures(&args, measures, settings.as_ref());
     let mut pairs = Vec::new();
     let f: Figures = if whole {
-        let f = open.study.derived("agreement", |l| {
-            figures(l, &Selection::default(), Measures::ALL, None)
+        // The coders' figures are kept by the coded files alone; after a
+        // decision only the reconciliation and the problems are made again.
+        let f = open.study.derived_by("agreement", || {
+            let mut f: Figures = open.study.coded("agreement", |l| {
+                figures(
+                    l,
+                    &Selection::default(),
+                    Measures::ALL,
+                    None,
+                    open.study.units(),
+                )
+            });
+            f.after =
+                f.on.compute(&open.study.review_units(), &open.study.whole().decisions);
+            f.problems = open.study.problems().len();
+            f
         });
         if f.coders >= 3 && wanted != Measures::ALL && wanted.character {
-            pairs = open.study.derived("agreement-pairs-character", |l| {
+            pairs = open.study.coded("agreement-pairs-character", |l| {
                 pair_figures(l, &Selection::default(), wanted)
             });
         } else if f.coders >= 3 && wanted == Measures::ALL {
-            pairs = open.study.derived("agreement-pairs", |l| {
+            pairs = open.study.coded("agreement-pairs", |l| {
                 pair_figures(l, &Selection::default(), wanted)
             });
         }
@@ -310,7 +329,13 @@ pub fn run(mut args: Args) -> Result<u8, RepoError> {
                 Some(transcripts_where(&loaded.study, &args.where_).map_err(RepoError::Refused)?);
         }
         pairs = pair_figures(loaded, &selection, wanted);
-        figures(loaded, &selection, measures, settings.as_ref())
+        figures(
+            loaded,
+            &selection,
+            measures,
+            settings.as_ref(),
+            open.study.units(),
+        )
     };
     // A name or path becomes the id the rows carry.
     if let Some(c) = &args.code {

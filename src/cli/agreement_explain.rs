@@ -6,11 +6,52 @@
 
 use crate::agreement::input::Input;
 use crate::agreement::report::{Report, Row};
+use crate::agreement::segment::{self, SegmentCounts};
 use crate::agreement::spans::merge;
 use crate::study::text::printable;
 
 fn num(v: Option<f64>) -> String {
     v.map_or("undefined".to_string(), |v| format!("{v:.3}"))
+}
+
+fn percent(v: Option<f64>) -> String {
+    v.map_or("undefined".into(), |p| format!("{:.1}%", p * 100.0))
+}
+
+/// Three or more coders: each pair's segment matching of code `c`, as the
+/// team's segment figures are the mean of these.
+fn segments_of_pairs(input: &Input, c: usize) -> String {
+    let excerpts = input.of_code(c);
+    let k = segment::codes_in_use(input);
+    let mut out = format!(
+        "Segments (MAXQDA; an excerpt agrees when the other's overlaps at least {:.0}% of their union), each pair of coders on its own:\n",
+        input.segment_overlap * 100.0
+    );
+    for ((a, b), k) in segment::coder_pairs(input.coders.len()).into_iter().zip(k) {
+        let mut counts = SegmentCounts::default();
+        for t in 0..input.transcripts.len() {
+            let by = input.spans_by_coder(excerpts, t);
+            let m = segment::match_excerpts(&by[a], &by[b], input.segment_overlap);
+            counts.agreements += m.agreements;
+            counts.a_only += m.a_only;
+            counts.b_only += m.b_only;
+        }
+        let names = [input.coders[a].clone(), input.coders[b].clone()];
+        let r = segment::row(Some(c), None, vec![counts.clone()], &[k], &names);
+        out.push_str(&format!(
+            "  {}+{}: {} matched, {} of {} only, {} of {} only: {} agreement, κ {}\n",
+            printable(&names[0]),
+            printable(&names[1]),
+            counts.agreements,
+            counts.a_only,
+            printable(&names[0]),
+            counts.b_only,
+            printable(&names[1]),
+            percent(r.percent_agreement.value()),
+            num(r.kappa_bp.value())
+        ));
+    }
+    out
 }
 
 pub fn explain(input: &Input, r: &Report, code: &str) -> String {
@@ -126,19 +167,28 @@ pub fn explain(input: &Input, r: &Report, code: &str) -> String {
         }
     }
     if let Some(s) = pooled.and_then(|p| p.segment.as_ref()) {
-        out.push_str(&format!(
-            "Segments (MAXQDA, {} and {}; an excerpt agrees when the other's overlaps at least {:.0}% of their union): {} matched, {} of {} only, {} of {} only: {} agreement, Brennan and Prediger's κ {}.\n",
-            name(0),
-            name(1.min(input.coders.len().saturating_sub(1))),
-            input.segment_overlap * 100.0,
-            s.agreements,
-            s.a_only,
-            name(0),
-            s.b_only,
-            name(1.min(input.coders.len().saturating_sub(1))),
-            s.percent_agreement.value().map_or("undefined".into(), |p| format!("{:.1}%", p * 100.0)),
-            num(s.kappa_bp.value())
-        ));
+        if let (Some(agreements), Some(a_only), Some(b_only)) = (s.agreements, s.a_only, s.b_only) {
+            out.push_str(&format!(
+                "Segments (MAXQDA, {} and {}; an excerpt agrees when the other's overlaps at least {:.0}% of their union): {} matched, {} of {} only, {} of {} only: {} agreement, Brennan and Prediger's κ {}.\n",
+                name(0),
+                name(1.min(input.coders.len().saturating_sub(1))),
+                input.segment_overlap * 100.0,
+                agreements,
+                a_only,
+                name(0),
+                b_only,
+                name(1.min(input.coders.len().saturating_sub(1))),
+                percent(s.percent_agreement.value()),
+                num(s.kappa_bp.value())
+            ));
+        } else if input.coders.len() >= 3 {
+            out.push_str(&segments_of_pairs(input, c));
+            out.push_str(&format!(
+                "  the team: the mean over the pairs: {} agreement, Brennan and Prediger's κ {}.\n",
+                percent(s.percent_agreement.value()),
+                num(s.kappa_bp.value())
+            ));
+        }
     }
     if let Some(a) = pooled.and_then(|p| p.alpha.as_ref()) {
         out.push_str(&format!(

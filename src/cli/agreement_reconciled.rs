@@ -2,25 +2,61 @@
 //! against the consensus and how the units were settled.
 
 use crate::agreement::input::Input;
+use crate::align::ReviewUnit;
 use crate::review::reconciled::{Reconciled, reconciled};
 use crate::study::Study;
 use crate::study::text::{printable, shorten};
+use crate::study::types::DecisionFile;
 
 /// The figures on the study's review units and decisions (only the
 /// transcripts `input` has).
 pub fn compute(study: &Study, input: &Input) -> Reconciled {
-    let transcripts: Vec<&str> = input.transcripts.iter().map(|t| t.id.as_str()).collect();
-    let units: Vec<_> = crate::align::review_units(study)
-        .into_iter()
-        .filter(|u| transcripts.contains(&u.transcript.as_str()))
-        .collect();
-    let codes: Vec<String> = input
-        .codable_codes()
-        .into_iter()
-        .map(|c| input.codes[c].id.clone())
-        .collect();
-    let characters = input.transcripts.iter().map(|t| t.length as u64).sum();
-    reconciled(&units, &study.decisions, &input.coders, &codes, characters)
+    On::of(input).compute(&crate::align::review_units(study), &study.decisions)
+}
+
+/// What the figures after reconciliation are computed on besides the
+/// units and the decisions (the coded files' part of them): kept with the
+/// agreement figures, so that after a decision only this section is made
+/// again (`repo/layered.rs`).
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct On {
+    transcripts: Vec<String>,
+    coders: Vec<String>,
+    codes: Vec<String>,
+    characters: u64,
+}
+
+impl On {
+    pub fn of(input: &Input) -> On {
+        On {
+            transcripts: input.transcripts.iter().map(|t| t.id.clone()).collect(),
+            coders: input.coders.clone(),
+            codes: input
+                .codable_codes()
+                .into_iter()
+                .map(|c| input.codes[c].id.clone())
+                .collect(),
+            characters: input.transcripts.iter().map(|t| t.length as u64).sum(),
+        }
+    }
+
+    /// The figures of `units` (the study's, all of them) after `decisions`.
+    pub fn compute(&self, units: &[ReviewUnit], decisions: &[DecisionFile]) -> Reconciled {
+        let transcripts: std::collections::HashSet<&str> =
+            self.transcripts.iter().map(String::as_str).collect();
+        let units: Vec<ReviewUnit> = units
+            .iter()
+            .filter(|u| transcripts.contains(u.transcript.as_str()))
+            .cloned()
+            .collect();
+        reconciled(
+            &units,
+            decisions,
+            &self.coders,
+            &self.codes,
+            self.characters,
+        )
+    }
 }
 
 /// The text section under the table; nothing when nothing was decided.

@@ -26,13 +26,19 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
     let open = study_arg::open_cached(args.path.as_deref(), &reads)?;
     // Decision conflicts are review work, not broken files: counted, not failed.
     let (problems, conflicts): (Vec<crate::study::Problem>, usize) =
-        open.study.derived("problems", |l| {
-            let units = crate::align::review_units(&l.study);
-            let conflicts = crate::review::standings(&units, &l.study.decisions)
-                .values()
-                .filter(|s| matches!(s, crate::review::Standing::Conflict(_)))
-                .count();
-            (l.problems.clone(), conflicts)
+        open.study.derived_by("problems", || {
+            let decisions = &open.study.whole().decisions;
+            // No decision, no conflict: the units are not needed.
+            let conflicts = if decisions.iter().all(|f| f.decisions.is_empty()) {
+                0
+            } else {
+                let units = open.study.review_units();
+                crate::review::standings(&units, decisions)
+                    .values()
+                    .filter(|s| matches!(s, crate::review::Standing::Conflict(_)))
+                    .count()
+            };
+            (open.study.problems(), conflicts)
         });
     for p in &problems {
         // File names and messages carry study text: never let it drive the terminal.

@@ -63,13 +63,15 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
         minimum: None,
     };
     let mut agreement = report_with(&input, Measures::ALL, Some(&settings));
-    // The report's pair table is each pair's Cohen's kappa on characters.
+    // The report's pair tables: each pair's overall figures (characters,
+    // segments, Cu-α) and its Cohen's kappa on characters per code. No
+    // turns: their rows are per code, and the report shows none per pair.
     agreement.pairs = crate::agreement::pairs::pairs(
         &input,
         Measures {
             character: true,
-            segment: false,
-            alpha: false,
+            segment: true,
+            alpha: true,
             turn: false,
         },
     );

@@ -77,7 +77,9 @@ struct TranscriptReport {
     codings: BTreeMap<String, usize>,
 }
 
-fn report(study: &Study, path: &str, problems: usize) -> Report {
+/// The report but for the review (decisions, progress, problems): what
+/// the coded files say, kept by their key (`repo/layered.rs`).
+fn coded_report(study: &Study, units: &[crate::align::ReviewUnit]) -> Report {
     let mut by_level = Vec::new();
     for code in &study.codebook.codes {
         if by_level.len() <= code.depth {
@@ -97,8 +99,6 @@ fn report(study: &Study, path: &str, problems: usize) -> Report {
             coder_ids.push((f.coder.clone(), "(not in concord.toml)".into()));
         }
     }
-    let units = crate::align::review_units(study);
-    let standing = standings(&units, &study.decisions);
     let count = |coder: &str, transcript: Option<&str>| -> usize {
         study
             .codings
@@ -109,7 +109,7 @@ fn report(study: &Study, path: &str, problems: usize) -> Report {
     };
     Report {
         study: study.name().to_string(),
-        path: path.to_string(),
+        path: String::new(),
         coders: coder_ids
             .iter()
             .map(|(id, name)| CoderReport {
@@ -147,29 +147,44 @@ fn report(study: &Study, path: &str, problems: usize) -> Report {
                 })
                 .collect(),
         },
-        decisions: study.decisions.iter().map(|f| f.decisions.len()).sum(),
-        units: units_by_class(study),
-        reviewers: roles::by_reviewer(
-            study
-                .manifest
-                .as_ref()
-                .map_or(&[][..], |m| m.reviewers.as_slice()),
-            &units,
-            &standing,
-            &live_decisions(&study.decisions),
-        ),
-        review_by_coder: roles::by_coder(&coder_ids, &units, &standing),
-        problems,
+        decisions: 0,
+        units: units_by_class(units),
+        reviewers: Vec::new(),
+        review_by_coder: Vec::new(),
+        problems: 0,
     }
 }
 
+/// The review's part of the report: the decisions of `whole` (the study's
+/// manifest and logs) on `units`, and the number of problems.
+fn add_review(r: &mut Report, whole: &Study, units: &[crate::align::ReviewUnit], problems: usize) {
+    let standing = standings(units, &whole.decisions);
+    let coder_ids: Vec<(String, String)> = r
+        .coders
+        .iter()
+        .map(|c| (c.id.clone(), c.name.clone()))
+        .collect();
+    r.decisions = whole.decisions.iter().map(|f| f.decisions.len()).sum();
+    r.reviewers = roles::by_reviewer(
+        whole
+            .manifest
+            .as_ref()
+            .map_or(&[][..], |m| m.reviewers.as_slice()),
+        units,
+        &standing,
+        &live_decisions(&whole.decisions),
+    );
+    r.review_by_coder = roles::by_coder(&coder_ids, units, &standing);
+    r.problems = problems;
+}
+
 /// Review units counted by class, every class present (0 when none).
-fn units_by_class(study: &Study) -> std::collections::BTreeMap<String, usize> {
+fn units_by_class(units: &[crate::align::ReviewUnit]) -> std::collections::BTreeMap<String, usize> {
     let mut counts: std::collections::BTreeMap<String, usize> = crate::align::UnitClass::ALL
         .iter()
         .map(|c| (c.name().to_string(), 0))
         .collect();
-    for unit in crate::align::review_units(study) {
+    for unit in units {
         *counts.entry(unit.class.name().to_string()).or_default() += 1;
     }
     counts
@@ -184,9 +199,19 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
         &open.shown
     };
     // Kept without the path, which depends on where the command runs.
-    let mut r: Report = open
-        .study
-        .derived("status", |l| report(&l.study, "", l.problems.len()));
+    let mut r: Report = open.study.derived_by("status", || {
+        let units = open.study.review_units();
+        let mut r: Report = open
+            .study
+            .coded("status", |l| coded_report(&l.study, &units));
+        add_review(
+            &mut r,
+            open.study.whole(),
+            &units,
+            open.study.problems().len(),
+        );
+        r
+    });
     r.path = shown.to_string();
     if args.json {
         println!("{}", crate::cli::json::pretty(&r));

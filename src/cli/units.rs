@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::align::{ReviewUnit, UnitClass, review_units};
+use crate::align::{ReviewUnit, UnitClass};
 use crate::cli::deciding::waiting;
 use crate::cli::exit;
 use crate::cli::{code_arg, study_arg};
@@ -87,27 +87,10 @@ struct Listed {
     left_out: LeftOut,
 }
 
-fn listed(loaded: &crate::study::Loaded) -> Listed {
+/// Every unit with the start of its text, without where it stands: what
+/// the coded files say, kept by their key (`repo/layered.rs`).
+fn coded_listed(loaded: &crate::study::Loaded, units: Vec<ReviewUnit>) -> Listed {
     let study = &loaded.study;
-    let units = review_units(study);
-    let by_id = standings(&units, &study.decisions);
-    let standings: Vec<Option<Standing>> =
-        units.iter().map(|u| by_id.get(&u.id).cloned()).collect();
-    let conflicted: std::collections::HashSet<&str> = standings
-        .iter()
-        .filter_map(|s| match s {
-            Some(Standing::Conflict(ids)) => Some(ids.iter().map(String::as_str)),
-            _ => None,
-        })
-        .flatten()
-        .collect();
-    let in_conflict = study
-        .decisions
-        .iter()
-        .flat_map(|f| f.decisions.iter())
-        .filter(|d| conflicted.contains(d.id.as_str()))
-        .cloned()
-        .collect();
     let quotes = units
         .iter()
         .map(|u| {
@@ -124,17 +107,49 @@ fn listed(loaded: &crate::study::Loaded) -> Listed {
         codebook: study.codebook.clone(),
         units,
         quotes,
-        standings,
-        in_conflict,
+        standings: Vec::new(),
+        in_conflict: Vec::new(),
         cases: study.cases.clone(),
         left_out: LeftOut::of_units(study, loaded.unparsed_codings),
     }
 }
 
+/// Where each unit stands after `decisions`, and the decisions of units
+/// in conflict.
+fn add_standings(listed: &mut Listed, decisions: &[crate::study::types::DecisionFile]) {
+    let by_id = standings(&listed.units, decisions);
+    listed.standings = listed
+        .units
+        .iter()
+        .map(|u| by_id.get(&u.id).cloned())
+        .collect();
+    let conflicted: std::collections::HashSet<&str> = listed
+        .standings
+        .iter()
+        .filter_map(|s| match s {
+            Some(Standing::Conflict(ids)) => Some(ids.iter().map(String::as_str)),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    listed.in_conflict = decisions
+        .iter()
+        .flat_map(|f| f.decisions.iter())
+        .filter(|d| conflicted.contains(d.id.as_str()))
+        .cloned()
+        .collect();
+}
+
 pub fn run(args: Args) -> Result<u8, RepoError> {
     let reads = crate::repo::read::FileReads::default();
     let open = study_arg::open_cached(args.path.as_deref(), &reads)?;
-    let all: Listed = open.study.derived("units", listed);
+    let all: Listed = open.study.derived_by("units", || {
+        let mut listed = open
+            .study
+            .coded("listed", |l| coded_listed(l, open.study.units().to_vec()));
+        add_standings(&mut listed, &open.study.whole().decisions);
+        listed
+    });
     if let Some(t) = &args.transcript {
         if !all.transcripts.contains(t) {
             return Err(RepoError::Refused(format!(

@@ -2,7 +2,9 @@
 //! agreement trend as inline SVG, no scripts and nothing fetched; readable
 //! printed (print styles keep tables whole and the chart in black).
 
-use crate::methods_report::{MethodsReport, cell, chosen_sentence, columns, figure, with_interval};
+use crate::methods_report::{
+    MethodsReport, PAIR_COLUMNS, cell, chosen_sentence, columns, figure, pair_rows, with_interval,
+};
 use crate::study::text::printable;
 
 /// Study text is data: made visible and escaped.
@@ -141,7 +143,16 @@ pub fn html(r: &MethodsReport) -> String {
         .collect();
     table(&mut out, &head, &rows);
     if !r.agreement.pairs.is_empty() {
-        out.push_str("<h3>Pairs of coders (Cohen's κ on characters)</h3>\n");
+        out.push_str("<h3>Pairs of coders</h3>\n");
+        out.push_str("<p>Each pair's figures over the whole study, as if it had had only those two coders.</p>\n");
+        let mut head = vec!["Pair".to_string()];
+        head.extend(PAIR_COLUMNS.iter().map(|(h, _)| esc(h)));
+        let rows: Vec<Vec<String>> = pair_rows(r)
+            .into_iter()
+            .map(|(name, figures)| std::iter::once(esc(&name)).chain(figures).collect())
+            .collect();
+        table(&mut out, &head, &rows);
+        out.push_str("<h4>Cohen's κ on characters, by code and pair</h4>\n");
         let mut head = vec!["Code".to_string()];
         head.extend(
             r.agreement

@@ -1,7 +1,9 @@
 //! The methods report as Markdown (GitHub-flavoured tables: it renders on
 //! a Git host).
 
-use crate::methods_report::{MethodsReport, cell, chosen_sentence, columns, figure, with_interval};
+use crate::methods_report::{
+    MethodsReport, PAIR_COLUMNS, cell, chosen_sentence, columns, figure, pair_rows, with_interval,
+};
 use crate::study::text::printable;
 
 /// Study text is data: control characters made visible, and the
@@ -116,7 +118,18 @@ pub fn markdown(r: &MethodsReport) -> String {
         .collect();
     table(&mut out, &head, &rows);
     if !r.agreement.pairs.is_empty() {
-        out.push_str("### Pairs of coders (Cohen's κ on characters)\n\n");
+        out.push_str("### Pairs of coders\n\n");
+        out.push_str(
+            "Each pair's figures over the whole study, as if it had had only those two coders.\n\n",
+        );
+        let mut head = vec!["Pair"];
+        head.extend(PAIR_COLUMNS.iter().map(|(h, _)| *h));
+        let rows: Vec<Vec<String>> = pair_rows(r)
+            .into_iter()
+            .map(|(name, figures)| std::iter::once(md(&name)).chain(figures).collect())
+            .collect();
+        table(&mut out, &head, &rows);
+        out.push_str("#### Cohen's κ on characters, by code and pair\n\n");
         let names: Vec<String> = r
             .agreement
             .pairs

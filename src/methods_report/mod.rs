@@ -75,6 +75,33 @@ pub struct MethodsReport {
     pub checklist: Vec<ChecklistItem>,
 }
 
+/// The pair table's columns (heading, key in a pair's overall row): the
+/// figures of the whole study that a pair of coders has on its own.
+pub const PAIR_COLUMNS: [(&str, &str); 5] = [
+    ("Cohen's κ (characters)", "character.cohen_kappa"),
+    ("AC1 (characters)", "character.gwet_ac1"),
+    ("Segment agreement", "segment.percent_agreement"),
+    ("Segment κ (Brennan–Prediger)", "segment.kappa_bp"),
+    ("Cu-α (domains)", "alpha.cu_alpha_domains"),
+];
+
+/// One row per pair of coders: its name ("a–b", unescaped) and its
+/// overall figures, as [`PAIR_COLUMNS`] lists them.
+pub fn pair_rows(r: &MethodsReport) -> Vec<(String, Vec<String>)> {
+    r.agreement
+        .pairs
+        .iter()
+        .map(|p| {
+            let overall = p.rows.iter().find(|row| row.code.is_none());
+            let figures = PAIR_COLUMNS
+                .iter()
+                .map(|(_, key)| figure(overall.and_then(|row| cell(row, key).0)))
+                .collect();
+            (format!("{}–{}", p.coders[0], p.coders[1]), figures)
+        })
+        .collect()
+}
+
 /// A figure as the report prints it: three decimals, `–` when undefined.
 pub fn figure(v: Option<f64>) -> String {
     v.map_or("–".to_string(), |v| format!("{v:.3}"))

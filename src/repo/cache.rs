@@ -35,7 +35,7 @@ use crate::repo::read::{FileReads, Listing, list_study, read_file, read_listed};
 use crate::study::{self, Loaded, Study, StudyFiles};
 
 /// The layout of a cache file; bump it when a cached type changes shape.
-pub const FORMAT: u32 = 4;
+pub const FORMAT: u32 = 6;
 const MAGIC: &[u8; 14] = b"concord-cache\n";
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// The cached checked study (the largest value).
@@ -51,7 +51,9 @@ pub struct Opened<'r> {
     pub(super) store: Option<Store>,
     /// Files read to hash them while keying: not read twice.
     pub(super) read_while_keying: HashMap<String, Vec<u8>>,
-    loaded: std::cell::OnceCell<Loaded>,
+    pub(super) loaded: std::cell::OnceCell<Loaded>,
+    /// The files of no transcript, loaded (`repo/layered.rs`).
+    pub(super) whole: std::cell::OnceCell<Option<(Loaded, StudyFiles)>>,
     /// The review units, when the study was put together from cached
     /// parts (`repo/parts.rs`), which hold them.
     units: std::cell::OnceCell<Vec<ReviewUnit>>,
@@ -62,6 +64,9 @@ pub struct Opened<'r> {
 pub(super) struct Store {
     pub(super) dir: PathBuf,
     key: String,
+    /// The key of the coded files alone: every file but the decision logs
+    /// and done marks (`repo/layered.rs`).
+    pub(super) coded: String,
     /// Each listed file's blob id.
     pub(super) ids: HashMap<String, Oid>,
 }
@@ -84,6 +89,7 @@ impl<'r> Opened<'r> {
             store,
             read_while_keying,
             loaded: std::cell::OnceCell::new(),
+            whole: std::cell::OnceCell::new(),
             units: std::cell::OnceCell::new(),
             keep_study: false,
         })
@@ -214,6 +220,22 @@ impl<'r> Opened<'r> {
         v
     }
 
+    /// The value `name` of this study: from the cache if it was computed
+    /// for the same files by this version, else made by `make` (from the
+    /// layers of `repo/layered.rs`, say) and kept.
+    pub fn derived_by<T: Serialize + DeserializeOwned>(
+        &self,
+        name: &str,
+        make: impl FnOnce() -> T,
+    ) -> T {
+        if let Some(v) = self.get::<T>(name) {
+            return v;
+        }
+        let v = make();
+        self.put(name, &v);
+        v
+    }
+
     /// The checked study, computed now if it was not yet (read and
     /// checked, or from the cache), owned: for a caller that derives its
     /// own value from it and keeps that ([`Opened::keep`]).
@@ -292,9 +314,28 @@ pub(super) fn write_replacing(path: &Path, bytes: &[u8]) -> std::io::Result<()> 
     Ok(())
 }
 
+/// Keep `value` as `name` for `key` in `dir`, its structs as arrays (no
+/// field names: smaller and quicker to read), for a type with no optional
+/// field left out when empty (`skip_serializing_if`), such as the review
+/// units. [`read_value`] reads it back.
+pub fn write_value_compact<T: Serialize>(dir: &Path, name: &str, key: &str, value: &T) {
+    if disabled() {
+        return;
+    }
+    if let Some(bytes) = rmp_serde::to_vec(value)
+        .ok()
+        .map(|payload| framed(payload, key))
+    {
+        let _ = write_replacing(&dir.join(format!("{name}.bin")), &bytes);
+    }
+}
+
 /// The header and the value.
 pub fn encode<T: Serialize>(value: &T, key: &str) -> Option<Vec<u8>> {
-    let payload = rmp_serde::to_vec_named(value).ok()?;
+    Some(framed(rmp_serde::to_vec_named(value).ok()?, key))
+}
+
+fn framed(payload: Vec<u8>, key: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(payload.len() + 128);
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&FORMAT.to_le_bytes());
@@ -304,7 +345,7 @@ pub fn encode<T: Serialize>(value: &T, key: &str) -> Option<Vec<u8>> {
     }
     out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
     out.extend_from_slice(&payload);
-    Some(out)
+    out
 }
 
 /// The value, if `bytes` hold one of this format and version for `key`.
@@ -354,6 +395,7 @@ fn key_of(
         .and_then(|m| stat_of(&m))
         .map(|s| s.mtime);
     let mut listed = String::new();
+    let mut coded = String::new();
     let mut ids = HashMap::with_capacity(listing.files.len());
     for (rel, meta) in &listing.files {
         let from_index = index
@@ -383,16 +425,26 @@ fn key_of(
                 id
             }
         };
-        listed.push_str(&format!("{id} {rel}\n"));
+        let line = format!("{id} {rel}\n");
+        if !crate::study::validate::is_review_file(rel) {
+            coded.push_str(&line);
+        }
+        listed.push_str(&line);
         ids.insert(rel.clone(), id);
     }
     for (rel, why) in &listing.skipped {
-        listed.push_str(&format!("skipped {rel}: {why}\n"));
+        let line = format!("skipped {rel}: {why}\n");
+        coded.push_str(&line);
+        listed.push_str(&line);
     }
     let key = Oid::hash_object(ObjectType::Blob, listed.as_bytes()).ok()?;
+    // Told apart from a study key even for a study with no review files.
+    coded.push_str("coded\n");
+    let coded = Oid::hash_object(ObjectType::Blob, coded.as_bytes()).ok()?;
     Some(Store {
         dir: cache_dir(repo.path()),
         key: key.to_string(),
+        coded: coded.to_string(),
         ids,
     })
 }

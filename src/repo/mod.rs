@@ -7,6 +7,7 @@ pub mod cache;
 pub mod error;
 pub mod git;
 pub mod history;
+pub mod layered;
 pub mod locate;
 pub mod parts;
 pub mod read;

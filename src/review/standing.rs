@@ -81,24 +81,36 @@ pub fn standings(units: &[ReviewUnit], files: &[DecisionFile]) -> HashMap<String
     let live = live_decisions(files);
     let discussed = live_discussions(files);
     let mut by_unit: BTreeMap<&str, Vec<&Decision>> = BTreeMap::new();
-    // Which unit each coding is in now, to find where a stale decision's basis went.
-    let mut unit_of_coding: HashMap<&str, &str> = HashMap::new();
-    for u in units {
-        for e in &u.excerpts {
-            unit_of_coding.insert(&e.coding, &u.id);
-        }
-    }
-    let current: HashMap<&str, &ReviewUnit> = units.iter().map(|u| (u.id.as_str(), u)).collect();
-    let mut stale: HashMap<&str, &str> = HashMap::new();
+    // Built only when some decision is not on a unit as it is now (the
+    // maps cost a hash of every unit and every coding: most of this
+    // function's time on a large study).
+    let current: HashMap<&str, &ReviewUnit, foldhash::fast::RandomState> = if live.is_empty() {
+        HashMap::default()
+    } else {
+        units.iter().map(|u| (u.id.as_str(), u)).collect()
+    };
+    let mut changed: Vec<&Decision> = Vec::new();
     for d in &live {
         match current.get(d.unit.as_str()) {
             Some(u) if same_basis(u, d) => by_unit.entry(&u.id).or_default().push(d),
-            _ => {
-                // The unit changed: mark every current unit holding a coding of the basis.
-                for b in &d.basis {
-                    if let Some(u) = unit_of_coding.get(b.as_str()) {
-                        stale.insert(u, &d.id);
-                    }
+            _ => changed.push(d),
+        }
+    }
+    let mut stale: HashMap<&str, &str> = HashMap::new();
+    if !changed.is_empty() {
+        // Which unit each coding is in now, to find where a stale decision's basis went.
+        let mut unit_of_coding: HashMap<&str, &str, foldhash::fast::RandomState> =
+            HashMap::default();
+        for u in units {
+            for e in &u.excerpts {
+                unit_of_coding.insert(&e.coding, &u.id);
+            }
+        }
+        for d in changed {
+            // The unit changed: mark every current unit holding a coding of the basis.
+            for b in &d.basis {
+                if let Some(u) = unit_of_coding.get(b.as_str()) {
+                    stale.insert(u, &d.id);
                 }
             }
         }

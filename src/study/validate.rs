@@ -5,7 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::study::files::{
-    CODINGS_DIR, MANIFEST, StudyFiles, codings_path, decisions_path, done_path, transcript_path,
+    CODINGS_DIR, FileRole, MANIFEST, StudyFiles, codings_path, decisions_path, done_path, role_of,
+    transcript_path,
 };
 use crate::study::load::Loaded;
 use crate::study::parse::jsonl::column_of_key;
@@ -65,9 +66,86 @@ fn validate_with(loaded: &Loaded, files: &StudyFiles, per_coding: bool) -> Vec<P
     v.manifest();
     v.codebook();
     v.codings(&loaded.unreadable_transcripts);
-    v.decisions();
+    let study = &loaded.study;
+    let chars = |id: &str| study.transcript(id).map(|t| t.chars);
+    if study.decisions.iter().any(|f| !f.decisions.is_empty()) {
+        let ids: std::collections::HashSet<&str> = study
+            .codings
+            .iter()
+            .flat_map(|f| f.codings.iter().map(|c| c.id.as_str()))
+            .collect();
+        v.decisions(&chars, &|id| ids.contains(id));
+    }
     v.cases();
-    v.done_marks();
+    v.done_marks(&chars);
+    v.problems
+}
+
+/// What the checks of the decision logs and done marks need of the rest of
+/// the study: each transcript's length and every coding's id. The derived
+/// cache keeps it with the coded files (`repo/layered.rs`), so that after
+/// a decision only the logs are checked again.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Coded {
+    /// Each transcript's length in characters, by id.
+    pub transcripts: BTreeMap<String, usize>,
+    /// Sorted (looked up by binary search).
+    pub coding_ids: Vec<String>,
+}
+
+impl Coded {
+    pub fn of(study: &Study) -> Coded {
+        Coded {
+            transcripts: study
+                .transcripts
+                .iter()
+                .map(|t| (t.id.clone(), t.chars))
+                .collect(),
+            coding_ids: {
+                let mut ids: Vec<String> = study
+                    .codings
+                    .iter()
+                    .flat_map(|f| f.codings.iter().map(|c| c.id.clone()))
+                    .collect();
+                ids.sort_unstable();
+                ids
+            },
+        }
+    }
+}
+
+/// Whether `path` is a decision log or a done mark: the files a review
+/// changes, checked by [`review_problems`].
+pub fn is_review_file(path: &str) -> bool {
+    matches!(
+        role_of(path),
+        FileRole::Decisions { .. } | FileRole::Done { .. }
+    )
+}
+
+/// What [`validate`] says of the decision logs and done marks of `whole`
+/// (the study loaded from its files of no transcript: manifest, codebook,
+/// decisions, done marks), given what they refer to in the rest of the
+/// study (`coded`). `files` holds the logs' bytes (for lines and columns).
+pub fn review_problems(whole: &Study, coded: &Coded, files: &StudyFiles) -> Vec<Problem> {
+    let mut v = Validator {
+        study: whole,
+        files,
+        problems: Vec::new(),
+        line_starts: Default::default(),
+        per_coding: false,
+    };
+    let chars = |id: &str| coded.transcripts.get(id).copied();
+    if whole.decisions.iter().any(|f| !f.decisions.is_empty()) {
+        let is_coding = |id: &str| {
+            coded
+                .coding_ids
+                .binary_search_by(|c| c.as_str().cmp(id))
+                .is_ok()
+        };
+        v.decisions(&chars, &is_coding);
+    }
+    v.done_marks(&chars);
     v.problems
 }
 
@@ -600,12 +678,12 @@ impl Validator<'_> {
     }
 
     /// Done marks name transcripts of the study.
-    fn done_marks(&mut self) {
+    fn done_marks(&mut self, chars: &dyn Fn(&str) -> Option<usize>) {
         let study = self.study;
         for file in &study.done {
             let path = done_path(&file.coder);
             for (mark, &line) in file.marks.iter().zip(&file.lines) {
-                if study.transcript(&mark.transcript).is_none() {
+                if chars(&mark.transcript).is_none() {
                     let at = self.at_key(&path, line, "transcript");
                     self.push(
                         at,
@@ -621,16 +699,14 @@ impl Validator<'_> {
         }
     }
 
-    fn decisions(&mut self) {
+    /// `chars`: a transcript's length, if the study has it; `is_coding`:
+    /// whether a coding has this id.
+    fn decisions(
+        &mut self,
+        chars: &dyn Fn(&str) -> Option<usize>,
+        is_coding: &dyn Fn(&str) -> bool,
+    ) {
         let study = self.study;
-        if study.decisions.iter().all(|f| f.decisions.is_empty()) {
-            return;
-        }
-        let coding_ids: std::collections::HashSet<&str> = study
-            .codings
-            .iter()
-            .flat_map(|f| f.codings.iter().map(|c| c.id.as_str()))
-            .collect();
         let coders: BTreeSet<&str> = study.coders().iter().map(|c| c.id.as_str()).collect();
         let mut seen: BTreeMap<&str, (String, usize)> = BTreeMap::new();
         // A reverted decision is history, not a claim about today's codings:
@@ -642,7 +718,7 @@ impl Validator<'_> {
             .collect();
         for file in &study.decisions {
             let path = decisions_path(&file.transcript);
-            let transcript = study.transcript(&file.transcript);
+            let transcript = chars(&file.transcript);
             if transcript.is_none() {
                 self.push(
                     Location::file(&path),
@@ -670,7 +746,7 @@ impl Validator<'_> {
                 }
                 if !reverted.contains(d.id.as_str()) {
                     for b in &d.basis {
-                        if !coding_ids.contains(b.as_str()) {
+                        if !is_coding(b.as_str()) {
                             let at = self.at_key(&path, line, "basis");
                             self.push(
                                 at,
@@ -729,7 +805,7 @@ impl Validator<'_> {
                             "use the id of a code in codebook/",
                         );
                     }
-                    let past_end = transcript.is_some_and(|t| span.end > t.chars);
+                    let past_end = transcript.is_some_and(|chars| span.end > chars);
                     if span.start >= span.end || past_end {
                         let at = self.at_key(&path, line, "result");
                         self.push(

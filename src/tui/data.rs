@@ -8,6 +8,7 @@ use crate::agreement::input::Input;
 use crate::agreement::report::{Measures, report};
 use crate::align::{ReviewUnit, review_units};
 use crate::review::{Standing, standings};
+use crate::study::types::DoneFile;
 use crate::study::{Coder, Decision, DecisionFile, Study};
 
 /// The counts shown beside a code in the codebook pane (its whole subtree).
@@ -52,6 +53,10 @@ pub struct ReviewData {
     /// runtime), so figures derived later are kept only for those files.
     #[serde(skip)]
     pub loaded_key: Option<String>,
+    /// The key of the coded files alone (`repo/layered.rs`), for values
+    /// that do not depend on the review (the agreement view's figures).
+    #[serde(skip)]
+    pub loaded_coded_key: Option<String>,
 }
 
 impl ReviewData {
@@ -157,6 +162,7 @@ impl ReviewData {
             decided: 0,
             outline: false,
             loaded_key: None,
+            loaded_coded_key: None,
         };
         let by_id = standings(&data.units, &data.study.decisions);
         for i in 0..data.units.len() {
@@ -198,6 +204,33 @@ impl ReviewData {
             decided: self.decided,
             outline: true,
             loaded_key: None,
+            loaded_coded_key: None,
+        }
+    }
+
+    /// The review as it is now: the decision logs and done marks of the
+    /// study (`decisions`, `done`) in place of those this was built with,
+    /// every unit's standing and count made again, and the number of
+    /// problems. For data kept by the coded files' key (`repo/layered.rs`),
+    /// so a decision recorded elsewhere does not rebuild the screen's data.
+    pub fn with_review(
+        &mut self,
+        decisions: Vec<DecisionFile>,
+        done: Vec<DoneFile>,
+        problems: usize,
+    ) {
+        self.study.decisions = decisions;
+        self.study.done = done;
+        self.problems = problems;
+        let by_id = standings(&self.units, &self.study.decisions);
+        for i in 0..self.units.len() {
+            let s = by_id
+                .get(&self.units[i].id)
+                .cloned()
+                .unwrap_or(Standing::Open);
+            if s != self.standings[i] {
+                self.set_standing(i, s);
+            }
         }
     }
 

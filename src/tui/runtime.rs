@@ -324,26 +324,41 @@ fn spawn_load(root: PathBuf, tx: UnboundedSender<Action>, first: bool) {
         let outline = first
             .then(|| opened.cached::<ReviewData>(OUTLINE))
             .flatten();
-        if let Some(outline) = outline.filter(|o| o.is_outline()) {
+        let outline = outline.filter(|o| o.is_outline());
+        let had_outline = outline.is_some();
+        if let Some(outline) = outline {
             let _ = tx.send(Action::Loaded {
                 data: Box::new(outline),
                 last_commit: None,
             });
         }
-        let data = match opened.cached::<ReviewData>(REVIEW) {
-            Some(data) => data,
+        // Kept by the coded files' key: a decision recorded since (here,
+        // by `concord decide` or a sync) costs the logs and the standings,
+        // not the study.
+        let mut data = match opened.coded_cached::<ReviewData>(REVIEW) {
+            Some(mut data) => {
+                let whole = opened.whole();
+                data.with_review(
+                    whole.decisions.clone(),
+                    whole.done.clone(),
+                    opened.problems().len(),
+                );
+                data
+            }
             None => {
                 let _ = tx.send(Action::Progress("checking the study".into()));
                 let (loaded, units) = opened.checked_now();
                 let _ = tx.send(Action::Progress("finding review units".into()));
                 let data = ReviewData::build_with_units(loaded.study, loaded.problems.len(), units);
-                opened.keep(OUTLINE, &data.outline());
-                opened.keep(REVIEW, &data);
+                opened.keep_coded(REVIEW, &data);
                 data
             }
         };
-        let mut data = data;
+        if !had_outline {
+            opened.keep(OUTLINE, &data.outline());
+        }
         data.loaded_key = opened.key().map(str::to_string);
+        data.loaded_coded_key = opened.coded_key().map(str::to_string);
         let last_commit = last_decision_commit(&root);
         let _ = tx.send(Action::Loaded {
             data: Box::new(data),
@@ -438,7 +453,7 @@ fn start(
         Effect::ComputeAgreement if data.is_outline() => {}
         Effect::ComputeAgreement => {
             let study = data.study.clone();
-            let key = data.loaded_key.clone();
+            let key = data.loaded_coded_key.clone();
             let root = session.root.clone();
             tokio::task::spawn_blocking(move || {
                 // From the cache only if the files are still those the
@@ -446,13 +461,13 @@ fn start(
                 let reads = FileReads::default();
                 let opened = Opened::open(&root, &reads)
                     .ok()
-                    .filter(|o| key.is_some() && o.key() == key.as_deref());
-                let summary = match opened.as_ref().and_then(|o| o.cached(AGREEMENT)) {
+                    .filter(|o| key.is_some() && o.coded_key() == key.as_deref());
+                let summary = match opened.as_ref().and_then(|o| o.coded_cached(AGREEMENT)) {
                     Some(s) => s,
                     None => {
                         let s = AgreementSummary::compute(&study);
                         if let Some(o) = &opened {
-                            o.keep(AGREEMENT, &s);
+                            o.keep_coded(AGREEMENT, &s);
                         }
                         s
                     }

@@ -429,8 +429,8 @@ def segment_match(a_list, b_list, threshold):
     return agreements, len(a_list) - agreements, len(b_list) - agreements
 
 
-def segment_rows(study):
-    a, b = study["coders"][0], study["coders"][1]
+def segment_pair_rows(study, a, b):
+    """The two-coder segment rows of coders a and b (a = A, b = B)."""
     threshold = Fraction(str(study["segment_overlap"]))
     k = len({x["code"] for x in study["codings"] if x["coder"] in (a, b)})
 
@@ -442,7 +442,7 @@ def segment_rows(study):
             kbp = (p - Fraction(1, k)) / (1 - Fraction(1, k))
         kbp = silent([ag + ao, ag + bo], kbp)
         return {"code": code, "transcript": transcript, "agreements": ag, "a_only": ao, "b_only": bo,
-                "percent_agreement": num(p), "kappa_bp": num(kbp)}
+                "percent_agreement": p, "kappa_bp": kbp}
 
     rows = []
     total = [0, 0, 0]
@@ -459,6 +459,38 @@ def segment_rows(study):
         for i in range(3):
             total[i] += pooled[i]
     rows.append(row(None, None, *total))
+    return rows
+
+
+def segment_rows(study):
+    """Two coders: their rows.  Three or more (issue 12): every pair matched on
+    its own; percent = mean of the pairs' percents that are defined (a pair
+    with no excerpt in the scope drops out), kappa_bp = mean of every pair's
+    kappa_bp, null when any coder has no excerpt in the scope or any pair's is
+    null; no counts."""
+    coders = study["coders"]
+    pairs = [(coders[i], coders[j]) for i in range(len(coders)) for j in range(i + 1, len(coders))]
+    per_pair = [segment_pair_rows(study, a, b) for a, b in pairs]
+    if len(pairs) == 1:
+        return [dict(r, percent_agreement=num(r["percent_agreement"]), kappa_bp=num(r["kappa_bp"]))
+                for r in per_pair[0]]
+    rows = []
+    for i, first in enumerate(per_pair[0]):
+        same = [rs[i] for rs in per_pair]
+        assert all(r["code"] == first["code"] and r["transcript"] == first["transcript"] for r in same)
+        percents = [r["percent_agreement"] for r in same if r["percent_agreement"] is not None]
+        p = sum(percents) / len(percents) if percents else None
+        excerpts_of = {}
+        for (a, b), r in zip(pairs, same):
+            excerpts_of.setdefault(a, r["agreements"] + r["a_only"])
+            excerpts_of.setdefault(b, r["agreements"] + r["b_only"])
+        kappas = [r["kappa_bp"] for r in same]
+        kbp = None
+        if p is not None and all(v is not None for v in kappas):
+            kbp = sum(kappas) / len(kappas)
+        kbp = silent([excerpts_of[c] for c in coders], kbp)
+        rows.append({"code": first["code"], "transcript": first["transcript"],
+                     "percent_agreement": num(p), "kappa_bp": num(kbp)})
     return rows
 
 

@@ -48,7 +48,9 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let three = data.coders.len() >= 3;
     // One pair's figures are two-coder figures: Cohen's kappa, not Fleiss'.
     let team_of_three = three && pair.is_none();
-    // Columns: name, then three figures each "0.00 ████", then open units.
+    // Columns: name, then three figures each " 100.0% ████" (a space,
+    // the figure in 6, a space, the bar), then open units. The leading
+    // space keeps a figure as wide as 100.0% or -1.00 off the bar before it.
     let bar_w = if width >= 110 {
         12
     } else if width >= 90 {
@@ -56,7 +58,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     } else {
         4
     };
-    let cell = 7 + bar_w;
+    let cell = 8 + bar_w;
     let open_w = 6;
     let name_w = width.saturating_sub(3 * cell + open_w).max(12);
     let first = if team_of_three {
@@ -66,8 +68,13 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     };
     let mut lines = vec![Line::from(Span::styled(
         format!(
-            "{:<name_w$}{:<cell$}{:<cell$}{:<cell$}{:>open_w$}",
-            "Code", first, "segment", "|uα", "open"
+            "{:<name_w$} {:<head$} {:<head$} {:<head$}{:>open_w$}",
+            "Code",
+            first,
+            "segment",
+            "|uα",
+            "open",
+            head = cell - 1
         ),
         t.title(),
     ))];
@@ -94,9 +101,9 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             ] {
                 let num = match v {
                     // Segment agreement reads as the CLI prints it: a percentage.
-                    Some(x) if percent => format!("{:>5.1}% ", x * 100.0),
-                    Some(x) => format!("{x:>6.2} "),
-                    None => "     – ".to_string(),
+                    Some(x) if percent => format!(" {:>5.1}% ", x * 100.0),
+                    Some(x) => format!(" {x:>6.2} "),
+                    None => "      – ".to_string(),
                 };
                 spans.push(Span::styled(num, sel(Style::default())));
                 spans.push(Span::styled(bar(v, bar_w), sel(figure_style(t, v))));
@@ -187,8 +194,21 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             data.open_count(),
             data.units.len(),
         ),
-        "κ: Cohen's kappa by character (NVivo) · |uα: Krippendorff (ATLAS.ti)".to_string(),
-        format!("segment: excerpts matched at ≥{overlap:.0}% overlap (MAXQDA) · –: undefined"),
+        // Name the kappa the first column shows: Fleiss' for the team of
+        // three or more, Cohen's for two coders or one pair.
+        if team_of_three {
+            "Fleiss κ: Fleiss' kappa by character · |uα: Krippendorff (ATLAS.ti)"
+        } else {
+            "char κ: Cohen's kappa by character (NVivo) · |uα: Krippendorff (ATLAS.ti)"
+        }
+        .to_string(),
+        if team_of_three {
+            format!(
+                "segment: mean over pairs, excerpts matched at ≥{overlap:.0}% (MAXQDA) · –: undefined"
+            )
+        } else {
+            format!("segment: excerpts matched at ≥{overlap:.0}% overlap (MAXQDA) · –: undefined")
+        },
     ] {
         lines.push(Line::from(Span::styled(fit(&text, width), t.dim())));
     }
