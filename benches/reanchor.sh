@@ -43,9 +43,10 @@ run() {
     /usr/bin/time -v "$bin" "$@" >/dev/null 2>/tmp/concord-time.$$ || true
     wall=$(grep 'Elapsed (wall clock)' /tmp/concord-time.$$ | sed 's/.*: //')
     user=$(grep 'User time' /tmp/concord-time.$$ | sed 's/.*: //')
+    sys=$(grep 'System time' /tmp/concord-time.$$ | sed 's/.*: //')
     rss=$(grep 'Maximum resident' /tmp/concord-time.$$ | sed 's/.*: //')
     said=$(grep 'transcript(s) edited' /tmp/concord-time.$$ || true)
-    printf '%-32s wall %s  user %ss  peak %s MB\n    %s\n' "concord $*" "$wall" "$user" "$((rss / 1024))" "$said"
+    printf '%-32s wall %s  user %ss  sys %ss  peak %s MB  load %s\n    %s\n' "concord $*" "$wall" "$user" "$sys" "$((rss / 1024))" "$(cut -d' ' -f1-3 /proc/loadavg)" "$said"
     rm -f /tmp/concord-time.$$
 }
 run reanchor --dry-run

@@ -3,15 +3,34 @@
 //! span by words, applies two codes, adds a memo, adjusts a boundary,
 //! deletes a coding and undoes it, marks the transcript done and quits;
 //! then the codings file, the commits, git status, `concord check` and
-//! the review units are read back.
+//! the review units are read back, and the review screen (the real one,
+//! in the pty as well) shows the new unit that it did not show before.
 
 mod common;
 #[path = "common/pty.rs"]
 mod pty;
 
 use common::{concord, stderr, stdout};
-use pty::Tui;
+use pty::{Tui, counts, frame, loaded};
 use serde_json::Value;
+use std::path::Path;
+
+/// The query the review screen is searched for: the words the coder codes.
+const CODED_WORDS: &str = "Okay, I think";
+
+/// The review screen on the study, as the team's PI, once the study has
+/// loaded; with its open and decided counts.
+fn review_screen(home: &Path, root: &Path) -> (Tui, (usize, usize)) {
+    let cmd = pty::command(
+        home,
+        root,
+        &[".", "--reviewer", "Helen Marsh <helen@example.org>"],
+    );
+    let tui = Tui::spawn(cmd, 100, 30);
+    let screen = tui.wait_for("the review screen to load the study", loaded);
+    let counts = counts(&screen).unwrap();
+    (tui, counts)
+}
 
 #[test]
 fn a_coder_codes_a_transcript_in_the_terminal() {
@@ -32,6 +51,15 @@ fn a_coder_codes_a_transcript_in_the_terminal() {
     .unwrap();
     let repo = git2::Repository::open(&root).unwrap();
     let before = repo.head().unwrap().peel_to_commit().unwrap().id();
+
+    // Before: the review screen has no unit on the words the coder will code.
+    let (mut review, (open0, decided0)) = review_screen(home.path(), &root);
+    review.keys(&format!("/{CODED_WORDS}\r"));
+    review.wait_for("the search to find nothing", |s| {
+        s.contains(&format!("“{CODED_WORDS}” is in no code and no unit"))
+    });
+    review.keys("q");
+    assert!(review.wait_exit().success());
 
     let mut tui = Tui::spawn(pty::command(home.path(), &root, &["code"]), 100, 30);
     tui.wait_for("the coding screen", |s| {
@@ -142,4 +170,37 @@ fn a_coder_codes_a_transcript_in_the_terminal() {
         .find(|u| u.to_string().contains(ids[0]))
         .expect("a unit with the new coding");
     assert!(unit.to_string().contains(ids[1]), "{unit}");
+
+    // The review screen shows it: one more open unit, found by its words,
+    // with this coder's two codes on it and the other coder's omission.
+    let (mut review, now) = review_screen(home.path(), &root);
+    assert_eq!(
+        now,
+        (open0 + 1, decided0),
+        "one new open unit in the status line:\n{}",
+        frame(&review.screen())
+    );
+    let (start, end) = (
+        bond["start"].as_u64().unwrap(),
+        goals["end"].as_u64().unwrap(),
+    );
+    review.keys(&format!("/{CODED_WORDS}\r"));
+    review.wait_for("the search to find the new unit", |s| {
+        s.contains(&format!(
+            "match 1 of 1 for “{CODED_WORDS}”: text in fg1 {start}-{end}"
+        ))
+    });
+    // Enter: the unit, titled with its span and class, the coders' parts below.
+    let bond_end = bond["end"].as_u64().unwrap();
+    let title = format!("fg1 · {start}–{end} · omission disagreement · open");
+    let mine =
+        format!("Priya Raman: Bond {start}–{bond_end}; Agreement on goals and tasks {start}–{end}");
+    review.keys("\r");
+    review.wait_for("the new unit with this coder's two codings", |s| {
+        s.lines().next().is_some_and(|l| l.contains(&title))
+            && s.contains(&mine)
+            && s.contains("Tom Becker: did not code this passage")
+    });
+    review.keys("q");
+    assert!(review.wait_exit().success());
 }

@@ -149,3 +149,96 @@ fn a_moved_coding_keeps_the_selection_another_tool_gave_it() {
     );
     assert_eq!(run_in(dir.path(), &["check"]).status.code(), Some(0));
 }
+
+/// Many edited transcripts (enough that their old texts are read from git
+/// on several threads) in a study that is a folder of its repository: each
+/// transcript's codings move as the pure core moves them from that
+/// transcript's own committed text; the one left unedited is not listed.
+#[test]
+fn many_edited_transcripts_each_move_from_their_own_committed_text() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("study");
+    let out = concord(home.path())
+        .args(["generate", "--transcripts", "40", "--chars", "2000"])
+        .args(["--coders", "2", "--excerpts", "8", "--seed", "3", "--path"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // The repository is the folder above the study.
+    let repo = git2::Repository::init(dir.path()).unwrap();
+    let mut index = repo.index().unwrap();
+    index
+        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+        .unwrap();
+    index.write().unwrap();
+    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+    let sig = git2::Signature::now("Pat Editor", "pat@example.org").unwrap();
+    repo.commit(Some("HEAD"), &sig, &sig, "study", &tree, &[])
+        .unwrap();
+
+    let files = concord::repo::read::read_study(&root).unwrap();
+    let before = concord::study::check(&files).study;
+    assert_eq!(before.transcripts.len(), 40);
+    // A different edit in each but the first: text inserted at a place of its own.
+    let mut edited = std::collections::BTreeMap::new();
+    for (k, t) in before.transcripts.iter().enumerate().skip(1) {
+        let at = t.byte_of((t.chars * k) / 41).unwrap();
+        let mut new = t.text.clone();
+        new.insert_str(at, &"indeed ".repeat(k % 3 + 1));
+        std::fs::write(root.join(format!("transcripts/{}.txt", t.id)), &new).unwrap();
+        edited.insert(t.id.clone(), (t.text.clone(), new));
+    }
+
+    let out = concord(home.path())
+        .args(["reanchor", "--dry-run", "--json"])
+        .current_dir(&root)
+        .output()
+        .unwrap();
+    let said: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let listed: Vec<&serde_json::Value> = said["transcripts"].as_array().unwrap().iter().collect();
+    let names: Vec<&str> = listed
+        .iter()
+        .map(|t| t["transcript"].as_str().unwrap())
+        .collect();
+    let want: Vec<&str> = edited.keys().map(String::as_str).collect();
+    assert_eq!(names, want, "the edited transcripts, the unedited one not");
+    let mut moved_somewhere = 0;
+    for t in listed {
+        let id = t["transcript"].as_str().unwrap();
+        let (old, new) = &edited[id];
+        let mut expected = Vec::new();
+        for f in before.codings.iter().filter(|f| f.transcript == id) {
+            for r in concord::study::reanchor::reanchor_codings(old, new, &f.codings) {
+                if r.moved() || r.outcome != concord::study::reanchor::Outcome::Followed {
+                    expected.push((
+                        f.coder.clone(),
+                        r.coding.id.clone(),
+                        r.coding.start,
+                        r.coding.end,
+                    ));
+                }
+            }
+        }
+        let got: Vec<(String, String, usize, usize)> = t["codings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["coder"].as_str().unwrap().to_string(),
+                    c["id"].as_str().unwrap().to_string(),
+                    c["now"][0].as_u64().unwrap() as usize,
+                    c["now"][1].as_u64().unwrap() as usize,
+                )
+            })
+            .collect();
+        assert_eq!(got, expected, "{id}");
+        moved_somewhere += got.len();
+    }
+    assert!(
+        moved_somewhere > 100,
+        "only {moved_somewhere} codings moved: the edits are too late in the texts to test much"
+    );
+}

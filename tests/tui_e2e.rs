@@ -10,7 +10,7 @@ mod pty;
 use std::path::{Path, PathBuf};
 
 use common::{concord, stderr, stdout};
-use pty::{Tui, frame};
+use pty::{Tui, counts, frame, loaded};
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -55,23 +55,6 @@ impl Demo {
         );
         Tui::spawn(cmd, COLS, ROWS)
     }
-}
-
-/// The open and decided counts of the status line ("207 open · 1 decided").
-fn counts(screen: &str) -> Option<(usize, usize)> {
-    let status = screen.lines().rev().find(|l| l.contains(" decided"))?;
-    let words: Vec<&str> = status.split_whitespace().collect();
-    let at = words.iter().position(|w| *w == "decided")?;
-    let open = words.get(at.checked_sub(4)?)?;
-    if words.get(at - 3) != Some(&"open") {
-        return None;
-    }
-    Some((open.parse().ok()?, words[at - 1].parse().ok()?))
-}
-
-/// The study is loaded: the status line counts open units.
-fn loaded(screen: &str) -> bool {
-    counts(screen).is_some_and(|(open, _)| open > 0)
 }
 
 /// The unit view's title: transcript, range ("928-1056") and status, as in

@@ -8,16 +8,16 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use git2::{DiffOptions, Oid, Sort};
+use git2::{DiffOptions, Oid, Repository, Sort, Tree};
 
 use crate::repo::RepoError;
 use crate::repo::at_commit::GitStudy;
 use crate::repo::git::Person;
 use crate::repo::record::{FileChange, RecordError, RecordLock, commit_files};
 use crate::study::files::{FileRole, codings_path, decisions_path, role_of, transcript_path};
-use crate::study::reanchor::{OffsetMap, Reanchored, move_decision, reanchor_with};
+use crate::study::reanchor::{OffsetMap, Reanchored, move_decision, reanchor_between};
 use crate::study::write::{codings_text, decisions_text};
-use crate::study::{Decision, Study};
+use crate::study::{Decision, Study, Transcript};
 
 /// The newest commit (from `HEAD`) that changed a codings file of each of
 /// `wanted`, by transcript id. A transcript whose codings were never
@@ -78,13 +78,98 @@ pub fn text_at(gs: &GitStudy, commit: Oid, rel: &str) -> Result<Option<String>, 
     let Some(tree) = gs.study_tree(commit)? else {
         return Ok(None);
     };
-    let Ok(entry) = tree.get_path(Path::new(rel)) else {
-        return Ok(None);
-    };
-    let Ok(blob) = gs.repo.find_blob(entry.id()) else {
-        return Ok(None);
-    };
-    Ok(String::from_utf8(blob.content().to_vec()).ok())
+    Ok(changed_text(&gs.repo, &tree, rel, None))
+}
+
+/// The text of `rel` in the study's `tree`, if it is there, UTF-8 and not
+/// `now` (compared before anything is copied: most transcripts are not
+/// edited).
+fn changed_text(
+    repo: &Repository,
+    tree: &Tree<'_>,
+    rel: &str,
+    now: Option<&str>,
+) -> Option<String> {
+    let entry = tree.get_path(Path::new(rel)).ok()?;
+    let blob = repo.find_blob(entry.id()).ok()?;
+    let bytes = blob.content();
+    if now.is_some_and(|n| n.as_bytes() == bytes) {
+        return None;
+    }
+    std::str::from_utf8(bytes).ok().map(str::to_owned)
+}
+
+/// For each `(transcript, commit, now)`, the transcript's text at `commit`
+/// when it is there and differs from `now`. Read on every core, each
+/// thread with a repository handle of its own (a `git2::Repository` is not
+/// `Sync`): inflating a thousand old transcripts was most of the time of
+/// re-anchoring a large study.
+fn old_texts(
+    gs: &GitStudy,
+    wanted: &[(&str, Oid, &str)],
+) -> Result<Vec<Option<String>>, RepoError> {
+    let prefix = gs.prefix.as_str();
+    let read =
+        |repo: &Repository, part: &[(&str, Oid, &str)]| -> Result<Vec<Option<String>>, RepoError> {
+            // The study's tree of each commit, found once (usually one commit for all).
+            let mut trees: Vec<(Oid, Option<Tree<'_>>)> = Vec::new();
+            let mut out = Vec::with_capacity(part.len());
+            for &(t, commit, now) in part {
+                let at = match trees.iter().position(|(c, _)| *c == commit) {
+                    Some(i) => i,
+                    None => {
+                        trees.push((commit, study_tree_of(repo, prefix, commit)?));
+                        trees.len() - 1
+                    }
+                };
+                out.push(
+                    trees[at]
+                        .1
+                        .as_ref()
+                        .and_then(|tree| changed_text(repo, tree, &transcript_path(t), Some(now))),
+                );
+            }
+            Ok(out)
+        };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads < 2 || wanted.len() < 32 {
+        return read(&gs.repo, wanted);
+    }
+    let chunk = wanted.len().div_ceil(threads);
+    let git_dir = gs.repo.path().to_path_buf();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = wanted
+            .chunks(chunk)
+            .map(|part| {
+                let git_dir = &git_dir;
+                scope.spawn(move || read(&Repository::open(git_dir)?, part))
+            })
+            .collect();
+        let mut all = Vec::with_capacity(wanted.len());
+        for h in handles {
+            all.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))?);
+        }
+        Ok(all)
+    })
+}
+
+/// The study folder's tree at `commit` in `repo` ([`GitStudy::study_tree`]
+/// for another handle on the same repository).
+fn study_tree_of<'r>(
+    repo: &'r Repository,
+    prefix: &str,
+    commit: Oid,
+) -> Result<Option<Tree<'r>>, RepoError> {
+    let tree = repo.find_commit(commit)?.tree()?;
+    if prefix.is_empty() {
+        return Ok(Some(tree));
+    }
+    match tree.get_path(Path::new(prefix)) {
+        Ok(entry) if entry.kind() == Some(git2::ObjectType::Tree) => {
+            Ok(Some(repo.find_tree(entry.id())?))
+        }
+        _ => Ok(None),
+    }
 }
 
 /// What re-anchoring one transcript did.
@@ -129,36 +214,47 @@ pub fn plan(
         }
     }
     let since = codings_commits(gs, &wanted)?;
-    // The texts the codings were made on, read here (git2 is one thread's);
-    // the diffs and moves, pure, on every core.
-    let mut edited = Vec::new();
-    for (t, commit) in since {
-        let Some(now) = study.transcript(&t) else {
-            continue;
-        };
-        let Some(then) = text_at(gs, commit, &transcript_path(&t))? else {
-            continue;
-        };
-        if then != now.text {
-            edited.push((t, commit, then, now));
-        }
-    }
+    let now: Vec<(&str, Oid, &Transcript)> = since
+        .iter()
+        .filter_map(|(t, commit)| Some((t.as_str(), *commit, study.transcript(t)?)))
+        .collect();
+    let asked: Vec<(&str, Oid, &str)> = now
+        .iter()
+        .map(|(t, c, now)| (*t, *c, now.text.as_str()))
+        .collect();
+    let edited: Vec<(&str, Oid, Transcript, &Transcript)> = old_texts(gs, &asked)?
+        .into_iter()
+        .zip(now)
+        .filter_map(|(then, (t, commit, now))| Some((t, commit, Transcript::new(t, then?), now)))
+        .collect();
+    // The diffs and moves, pure, on every core.
     let out = crate::agreement::interval::on_every_core(edited.len(), |i| {
         let (t, commit, then, now) = &edited[i];
-        reanchor_one(study, t, *commit, then, &now.text)
+        reanchor_one(study, t, *commit, then, now)
     });
     Ok(out)
 }
 
 /// One transcript's codings (every coder's) and decisions moved from the
 /// text `then` (at `since`) to `now`.
-fn reanchor_one(study: &Study, t: &str, since: Oid, then: &str, now: &str) -> TranscriptReanchored {
-    let map = OffsetMap::between(then, now);
+fn reanchor_one(
+    study: &Study,
+    t: &str,
+    since: Oid,
+    then: &Transcript,
+    now: &Transcript,
+) -> TranscriptReanchored {
+    let map = OffsetMap::between(&then.text, &now.text);
     let codings = study
         .codings
         .iter()
         .filter(|f| f.transcript == t)
-        .map(|f| (f.coder.clone(), reanchor_with(&map, then, now, &f.codings)))
+        .map(|f| {
+            (
+                f.coder.clone(),
+                reanchor_between(&map, then, now, &f.codings),
+            )
+        })
         .collect();
     let (decisions, decisions_moved) = match study.decisions.iter().find(|f| f.transcript == t) {
         Some(f) => {

@@ -12,7 +12,7 @@
 
 use similar::{Algorithm, DiffOp, TextDiff, capture_diff_slices};
 
-use crate::study::types::{Coding, Decision, ResultSpan};
+use crate::study::types::{Coding, Decision, ResultSpan, Transcript};
 
 /// A changed stretch longer than this (old plus new characters) is not
 /// diffed by characters (Myers is quadratic in the worst case): its common
@@ -204,71 +204,15 @@ impl Reanchored {
     }
 }
 
-/// Every this many characters, [`CharIndex`] keeps the byte position.
-const MARK_EVERY: usize = 32;
-
-/// Character-to-byte positions of a text, one kept every [`MARK_EVERY`]
-/// characters: slicing by characters walks at most that many characters,
-/// and making the index writes a few kilobytes for a long transcript
-/// rather than a word per character (which made re-anchoring a large
-/// study spend most of its time filling memory).
-struct CharIndex<'a> {
-    text: &'a str,
-    /// `marks[k]`: the byte where character `k * MARK_EVERY` starts (or
-    /// the text's length, for the end).
-    marks: Vec<usize>,
-    chars: usize,
-}
-
-impl<'a> CharIndex<'a> {
-    fn new(text: &'a str) -> CharIndex<'a> {
-        let mut marks = Vec::with_capacity(text.len() / MARK_EVERY + 2);
-        let mut chars = 0;
-        for (k, (b, _)) in text.char_indices().enumerate() {
-            if k % MARK_EVERY == 0 {
-                marks.push(b);
-            }
-            chars = k + 1;
-        }
-        if chars % MARK_EVERY == 0 {
-            marks.push(text.len());
-        }
-        CharIndex { text, marks, chars }
+/// The occurrence of `quote` in `text` whose start is nearest to character `near`.
+fn nearest(text: &Transcript, quote: &str, near: usize) -> Option<usize> {
+    if quote.is_empty() {
+        return None;
     }
-    /// The byte where character `c` starts (the text's length for its end).
-    fn byte(&self, c: usize) -> Option<usize> {
-        if c > self.chars {
-            return None;
-        }
-        let mark = self.marks[c / MARK_EVERY];
-        Some(
-            self.text[mark..]
-                .char_indices()
-                .nth(c % MARK_EVERY)
-                .map_or(self.text.len(), |(b, _)| mark + b),
-        )
-    }
-    /// The character starting at byte `byte` (a character boundary).
-    fn char_at(&self, byte: usize) -> usize {
-        let k = self.marks.partition_point(|&m| m <= byte).saturating_sub(1);
-        k * MARK_EVERY + self.text[self.marks[k]..byte].chars().count()
-    }
-    fn slice(&self, start: usize, end: usize) -> Option<&'a str> {
-        if start > end {
-            return None;
-        }
-        Some(&self.text[self.byte(start)?..self.byte(end)?])
-    }
-    /// The occurrence of `quote` whose start is nearest to character `near`.
-    fn nearest(&self, quote: &str, near: usize) -> Option<usize> {
-        if quote.is_empty() {
-            return None;
-        }
-        self.text
-            .match_indices(quote)
-            .map(|(byte, _)| self.char_at(byte))
-            .min_by_key(|s| s.abs_diff(near))
-    }
+    text.text
+        .match_indices(quote)
+        .map(|(byte, _)| text.char_of(byte))
+        .min_by_key(|s| s.abs_diff(near))
 }
 
 /// Every coding of one transcript moved from `old` to `new` (same order,
@@ -281,21 +225,33 @@ pub fn reanchor_codings(old: &str, new: &str, codings: &[Coding]) -> Vec<Reancho
 /// [`reanchor_codings`] with a map already made (the same map moves the
 /// transcript's decisions).
 pub fn reanchor_with(map: &OffsetMap, old: &str, new: &str, codings: &[Coding]) -> Vec<Reanchored> {
-    let old_ix = CharIndex::new(old);
-    let new_ix = CharIndex::new(new);
+    let old = Transcript::new("", old);
+    let new = Transcript::new("", new);
+    reanchor_between(map, &old, &new, codings)
+}
+
+/// [`reanchor_with`] on texts whose character index is already made: one
+/// transcript's codings files (one per coder) share the old text's index
+/// and the new one's, which is built once as the transcript is loaded.
+pub fn reanchor_between(
+    map: &OffsetMap,
+    old: &Transcript,
+    new: &Transcript,
+    codings: &[Coding],
+) -> Vec<Reanchored> {
     codings
         .iter()
         .map(|c| {
             let was = (c.start, c.end);
-            let quoted_before = old_ix.slice(c.start, c.end) == Some(c.quote.as_str());
+            let quoted_before = old.slice(c.start, c.end) == Some(c.quote.as_str());
             let (start, end) = (map.start(c.start), map.end(c.end).max(map.start(c.start)));
             let mut coding = c.clone();
             // Untouched text needs no comparison; anything else is checked against the quote.
             let outcome = if (quoted_before && map.intact(c.start, c.end))
-                || new_ix.slice(start, end) == Some(c.quote.as_str())
+                || new.slice(start, end) == Some(c.quote.as_str())
             {
                 Outcome::Followed
-            } else if let Some(s) = new_ix.nearest(&c.quote, start) {
+            } else if let Some(s) = nearest(new, &c.quote, start) {
                 coding.start = s;
                 coding.end = s + c.quote.chars().count();
                 return Reanchored {
@@ -353,20 +309,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_char_index_slices_as_counting_characters_does() {
+    fn the_nearest_occurrence_is_counted_in_characters() {
         let text: String = (0..200)
             .map(|i| ["a", "é", "’", "🙂", "\n"][i % 5])
             .collect();
-        let ix = CharIndex::new(&text);
-        let chars: Vec<char> = text.chars().collect();
-        for s in (0..=chars.len()).step_by(7) {
-            for e in (s..=chars.len()).step_by(5) {
-                let want: String = chars[s..e].iter().collect();
-                assert_eq!(ix.slice(s, e), Some(want.as_str()), "{s}..{e}");
-            }
-        }
-        assert_eq!(ix.slice(0, chars.len() + 1), None);
-        assert_eq!(ix.nearest("🙂\n", 100), Some(98));
+        let t = Transcript::new("t", text);
+        assert_eq!(nearest(&t, "🙂\n", 100), Some(98));
+        assert_eq!(nearest(&t, "🙂\n", 0), Some(3));
+        assert_eq!(nearest(&t, "x", 0), None);
+        assert_eq!(nearest(&t, "", 0), None);
     }
 
     fn coding(id: &str, text: &str, start: usize, end: usize) -> Coding {

@@ -248,6 +248,23 @@ impl Drop for Tui {
     }
 }
 
+/// The open and decided counts of the review screen's status line ("207 open · 1 decided").
+pub fn counts(screen: &str) -> Option<(usize, usize)> {
+    let status = screen.lines().rev().find(|l| l.contains(" decided"))?;
+    let words: Vec<&str> = status.split_whitespace().collect();
+    let at = words.iter().position(|w| *w == "decided")?;
+    let open = words.get(at.checked_sub(4)?)?;
+    if words.get(at - 3) != Some(&"open") {
+        return None;
+    }
+    Some((open.parse().ok()?, words[at - 1].parse().ok()?))
+}
+
+/// The study is loaded: the status line counts open units.
+pub fn loaded(screen: &str) -> bool {
+    counts(screen).is_some_and(|(open, _)| open > 0)
+}
+
 /// The lock, even if a failed test panicked while holding it.
 fn lock(seen: &Mutex<Seen>) -> std::sync::MutexGuard<'_, Seen> {
     seen.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
