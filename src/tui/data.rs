@@ -312,6 +312,15 @@ impl ReviewData {
         }
     }
 
+    /// The indices of a transcript's units (they are consecutive); empty
+    /// when it has none.
+    pub fn units_of_transcript(&self, transcript: &str) -> std::ops::Range<usize> {
+        self.transcript_units
+            .get(transcript)
+            .cloned()
+            .unwrap_or(0..0)
+    }
+
     /// The counts of a code's subtree.
     pub fn counts(&self, id: &str) -> Option<&CodeCounts> {
         let i = self

@@ -53,8 +53,12 @@ pub fn by_transcript(data: &ReviewData) -> Vec<(String, Progress)> {
         .transcripts
         .iter()
         .map(|t| {
-            let units = (0..data.units.len()).filter(|&i| data.units[i].transcript == t.id);
-            (t.id.clone(), progress_of(data, units))
+            // Its units are consecutive: not a scan of every unit per
+            // transcript (drawn on every frame of the codebook pane).
+            (
+                t.id.clone(),
+                progress_of(data, data.units_of_transcript(&t.id)),
+            )
         })
         .collect()
 }

@@ -67,9 +67,7 @@ pub fn find(data: &ReviewData, query: &str) -> Vec<Match> {
         .map(|c| Match::Code(c.id().to_string()))
         .collect();
     for t in &data.study.transcripts {
-        let units: Vec<usize> = (0..data.units.len())
-            .filter(|&i| data.units[i].transcript == t.id)
-            .collect();
+        let units: Vec<usize> = data.units_of_transcript(&t.id).collect();
         if units.is_empty() {
             continue;
         }

@@ -199,10 +199,11 @@ pub fn unit_at_cursor(state: &State) -> Option<usize> {
     let v = state.transcript_view.as_ref()?;
     let row = v.rows.get(v.cursor)?;
     let id = &data.study.transcripts.get(v.transcript)?.id;
-    let here: Vec<usize> = (0..data.units.len())
+    let here: Vec<usize> = data
+        .units_of_transcript(id)
         .filter(|&i| {
             let u = &data.units[i];
-            u.transcript == *id && u.start < row.end.max(row.start + 1) && u.end > row.start
+            u.start < row.end.max(row.start + 1) && u.end > row.start
         })
         .collect();
     here.iter()
