@@ -19,10 +19,15 @@ pub fn pretty(value: &impl Serialize) -> String {
 pub fn print_pretty(value: &impl Serialize) -> Result<(), crate::repo::RepoError> {
     use std::io::Write;
     let stdout = std::io::stdout();
-    let mut out = TerminalSafe {
-        inner: std::io::BufWriter::with_capacity(1 << 16, stdout.lock()),
-        pending: Vec::new(),
-    };
+    // Buffered before the escaping: it sees 64 KB at a time, not every
+    // token serde_json writes.
+    let mut out = std::io::BufWriter::with_capacity(
+        1 << 16,
+        TerminalSafe {
+            inner: stdout.lock(),
+            pending: Vec::new(),
+        },
+    );
     let written = serde_json::to_writer_pretty(&mut out, value)
         .map_err(std::io::Error::from)
         .and_then(|()| out.write_all(b"\n"))
@@ -49,6 +54,12 @@ struct TerminalSafe<W: std::io::Write> {
 
 impl<W: std::io::Write> std::io::Write for TerminalSafe<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        // C1 controls start with 0xC2 in UTF-8, the bidirectional
+        // controls with 0xE2: a text without either is written as it is.
+        if self.pending.is_empty() && !buf.iter().any(|&b| b == 0xC2 || b == 0xE2) {
+            self.inner.write_all(buf)?;
+            return Ok(buf.len());
+        }
         let mut bytes = std::mem::take(&mut self.pending);
         bytes.extend_from_slice(buf);
         // Up to the last whole character; the rest waits for the next write.
