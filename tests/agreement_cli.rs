@@ -257,10 +257,10 @@ fn generated_study_checks_clean() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("s");
     let p = path.to_str().unwrap();
-    let out = run_in(
+    common::generate(
         dir.path(),
+        &path,
         &[
-            "generate",
             "--transcripts",
             "2",
             "--chars",
@@ -269,11 +269,8 @@ fn generated_study_checks_clean() {
             "3",
             "--excerpts",
             "8",
-            "--path",
-            p,
         ],
     );
-    assert!(out.status.success(), "{}", stderr(&out));
     let out = run_in(dir.path(), &["check", p]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     let v = json(&run_in(dir.path(), &["agreement", "--json", p]));

@@ -15,11 +15,10 @@ use serde_json::Value;
 
 fn study() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("s");
-    let out = run_in(
+    common::generate(
         dir.path(),
+        &dir.path().join("s"),
         &[
-            "generate",
             "--transcripts",
             "3",
             "--chars",
@@ -30,11 +29,8 @@ fn study() -> tempfile::TempDir {
             "12",
             "--seed",
             "5",
-            "--path",
-            path.to_str().unwrap(),
         ],
     );
-    assert!(out.status.success(), "{}", stderr(&out));
     dir
 }
 

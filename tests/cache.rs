@@ -186,6 +186,31 @@ fn cache_files_under(dir: &Path) -> Vec<std::path::PathBuf> {
     out
 }
 
+/// Decide the first open unit of the study at `root` (`action`: `--union`,
+/// `--reject`), as a reviewer would with `concord decide`; its id.
+fn decide_first_open(root: &Path, action: &str) -> String {
+    let home = tempfile::tempdir().unwrap();
+    let open = concord(home.path())
+        .args(["units", "--open"])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    let unit = stdout(&open).lines().next().unwrap().to_string();
+    let out = concord(home.path())
+        .args([
+            "decide",
+            &unit,
+            action,
+            "--reviewer",
+            "Rev <rev@example.org>",
+        ])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    unit
+}
+
 /// Between runs that keep the cache, one file changes at a time (a
 /// decision recorded, one coder's codings, the codebook) and the cached
 /// parts are made foreign or broken: every command still prints what it
@@ -204,26 +229,8 @@ fn one_file_changed_between_runs_gives_the_same_output() {
 
         // A decision, recorded by `concord decide` (which reads the study
         // through the cache too).
-        let home = tempfile::tempdir().unwrap();
-        let open = concord(home.path())
-            .args(["units", "--open"])
-            .current_dir(root)
-            .output()
-            .unwrap();
-        let unit = stdout(&open).lines().next().unwrap().to_string();
         let before = same("before the decision");
-        let out = concord(home.path())
-            .args([
-                "decide",
-                &unit,
-                "--union",
-                "--reviewer",
-                "Rev <rev@example.org>",
-            ])
-            .current_dir(root)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", stderr(&out));
+        decide_first_open(root, "--union");
         let decided = same("after a decision");
         assert_ne!(
             decided[1], before[1],
@@ -491,25 +498,7 @@ fn after_a_decision_the_commands_use_what_they_kept_of_the_coded_files() {
             "seed {seed}: a second run uses its kept values"
         );
 
-        let home = tempfile::tempdir().unwrap();
-        let open = concord(home.path())
-            .args(["units", "--open"])
-            .current_dir(root)
-            .output()
-            .unwrap();
-        let unit = stdout(&open).lines().next().unwrap().to_string();
-        let out = concord(home.path())
-            .args([
-                "decide",
-                &unit,
-                "--union",
-                "--reviewer",
-                "Rev <rev@example.org>",
-            ])
-            .current_dir(root)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", stderr(&out));
+        let unit = decide_first_open(root, "--union");
         let transcript = unit.split(':').next().unwrap();
         let log = root.join(format!("decisions/{transcript}.jsonl"));
         let line = std::fs::read_to_string(&log).unwrap();
@@ -555,24 +544,7 @@ fn after_a_decision_the_commands_use_what_they_kept_of_the_coded_files() {
             reviewed,
             "seed {seed}, refilled"
         );
-        let open = concord(home.path())
-            .args(["units", "--open"])
-            .current_dir(root)
-            .output()
-            .unwrap();
-        let unit = stdout(&open).lines().next().unwrap().to_string();
-        let out = concord(home.path())
-            .args([
-                "decide",
-                &unit,
-                "--reject",
-                "--reviewer",
-                "Rev <rev@example.org>",
-            ])
-            .current_dir(root)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", stderr(&out));
+        decide_first_open(root, "--reject");
         std::fs::remove_dir_all(&parts).ok();
         let again = outputs_of(root, &WHOLE, false);
         assert_eq!(

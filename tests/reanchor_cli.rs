@@ -167,16 +167,7 @@ fn many_edited_transcripts_each_move_from_their_own_committed_text() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     // The repository is the folder above the study.
-    let repo = git2::Repository::init(dir.path()).unwrap();
-    let mut index = repo.index().unwrap();
-    index
-        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
-        .unwrap();
-    index.write().unwrap();
-    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
-    let sig = git2::Signature::now("Pat Editor", "pat@example.org").unwrap();
-    repo.commit(Some("HEAD"), &sig, &sig, "study", &tree, &[])
-        .unwrap();
+    common::commit_all(dir.path(), "study");
 
     let files = concord::repo::read::read_study(&root).unwrap();
     let before = concord::study::check(&files).study;

@@ -318,10 +318,10 @@ fn an_unknown_measure_is_an_error_with_its_line() {
 fn three_coders() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("s");
-    let out = run_in(
+    common::generate(
         dir.path(),
+        &path,
         &[
-            "generate",
             "--transcripts",
             "4",
             "--chars",
@@ -332,11 +332,8 @@ fn three_coders() -> (tempfile::TempDir, PathBuf) {
             "12",
             "--seed",
             "5",
-            "--path",
-            path.to_str().unwrap(),
         ],
     );
-    assert!(out.status.success(), "{}", stderr(&out));
     common::commit_all(&path, "study");
     (dir, path)
 }

@@ -109,6 +109,17 @@ pub fn sample_study() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("codebook")
 }
 
+/// `concord generate ARGS --path PATH` run in `cwd` (a synthetic study at
+/// `path`), which must succeed.
+pub fn generate(cwd: &Path, path: &Path, args: &[&str]) {
+    let mut all: Vec<&str> = vec!["generate"];
+    all.extend_from_slice(args);
+    all.push("--path");
+    all.push(path.to_str().unwrap());
+    let out = run_in(cwd, &all);
+    assert!(out.status.success(), "concord generate: {}", stderr(&out));
+}
+
 /// Commit every file under `root` on top of its branch's tip (a repository
 /// is made there if there is none), as "Test <test@example.org>".
 pub fn commit_all(root: &Path, message: &str) -> git2::Oid {
