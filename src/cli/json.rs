@@ -106,20 +106,21 @@ pub fn line(value: &impl Serialize) -> String {
     escape_for_terminal(&serde_json::to_string(value).unwrap_or_default())
 }
 
+/// A C1 control or a bidirectional control: what a terminal may obey.
+fn drives_terminal(c: char) -> bool {
+    matches!(c, '\u{80}'..='\u{9f}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
 fn escape_for_terminal(json: &str) -> String {
-    let needs = |c: char| matches!(c, '\u{80}'..='\u{9f}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
-    if !json.chars().any(needs) {
+    if !json.chars().any(drives_terminal) {
         return json.to_string();
     }
     let mut out = String::with_capacity(json.len());
     for c in json.chars() {
-        match c {
-            '\u{80}'..='\u{9f}'
-            | '\u{200e}'
-            | '\u{200f}'
-            | '\u{202a}'..='\u{202e}'
-            | '\u{2066}'..='\u{2069}' => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
+        if drives_terminal(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
         }
     }
     out

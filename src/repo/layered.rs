@@ -42,15 +42,11 @@ impl Opened<'_> {
         name: &str,
         make: impl FnOnce(&Loaded) -> T,
     ) -> T {
-        let name = format!("coded-{name}");
-        let Some(store) = &self.store else {
-            return make(self.loaded());
-        };
-        if let Some(v) = read_value(&store.dir, &name, &store.coded) {
+        if let Some(v) = self.coded_cached(name) {
             return v;
         }
         let v = make(self.loaded());
-        write_value(&store.dir, &name, &store.coded, &v);
+        self.keep_coded(name, &v);
         v
     }
 

@@ -164,15 +164,23 @@ impl ReviewData {
             loaded_key: None,
             loaded_coded_key: None,
         };
-        let by_id = standings(&data.units, &data.study.decisions);
-        for i in 0..data.units.len() {
+        data.restand();
+        data
+    }
+
+    /// Every unit's standing after the study's decisions, its counts in
+    /// step (only the units whose standing changed are touched).
+    fn restand(&mut self) {
+        let by_id = standings(&self.units, &self.study.decisions);
+        for i in 0..self.units.len() {
             let s = by_id
-                .get(&data.units[i].id)
+                .get(&self.units[i].id)
                 .cloned()
                 .unwrap_or(Standing::Open);
-            data.set_standing(i, s);
+            if s != self.standings[i] {
+                self.set_standing(i, s);
+            }
         }
-        data
     }
 
     /// The codebook, the coders and every count, without units, transcripts
@@ -222,16 +230,7 @@ impl ReviewData {
         self.study.decisions = decisions;
         self.study.done = done;
         self.problems = problems;
-        let by_id = standings(&self.units, &self.study.decisions);
-        for i in 0..self.units.len() {
-            let s = by_id
-                .get(&self.units[i].id)
-                .cloned()
-                .unwrap_or(Standing::Open);
-            if s != self.standings[i] {
-                self.set_standing(i, s);
-            }
-        }
+        self.restand();
     }
 
     /// Whether this is only the outline (the units are still being read).
