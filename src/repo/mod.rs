@@ -17,6 +17,7 @@ pub mod record_codings;
 pub mod recover;
 pub mod remote;
 pub mod sync;
+pub(crate) mod threads;
 pub mod trees;
 pub mod watch;
 pub mod write;

@@ -181,6 +181,12 @@ pub enum NotRead {
 /// and without blocking, and checked again on the open handle, so a file
 /// swapped for a FIFO or a link in between is refused too.
 pub fn read_regular_file(path: &Path, max: u64) -> Result<Vec<u8>, NotRead> {
+    read_regular_file_seen(path, max).map(|(bytes, _)| bytes)
+}
+
+/// [`read_regular_file`], with the file's metadata as it was just before
+/// it was read (what git's index records of a file it takes).
+pub fn read_regular_file_seen(path: &Path, max: u64) -> Result<(Vec<u8>, fs::Metadata), NotRead> {
     let meta = fs::symlink_metadata(path)?;
     if meta.file_type().is_symlink() {
         return Err(NotRead::Link);
@@ -216,5 +222,5 @@ pub fn read_regular_file(path: &Path, max: u64) -> Result<Vec<u8>, NotRead> {
     if bytes.len() as u64 > max {
         return Err(NotRead::TooLarge(max));
     }
-    Ok(bytes)
+    Ok((bytes, meta))
 }

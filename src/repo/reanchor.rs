@@ -13,7 +13,8 @@ use git2::{DiffOptions, Oid, Repository, Sort, Tree};
 use crate::repo::RepoError;
 use crate::repo::at_commit::GitStudy;
 use crate::repo::git::Person;
-use crate::repo::record::{FileChange, RecordError, RecordLock, commit_files};
+use crate::repo::read::{MAX_FILE_BYTES, read_regular_file_seen};
+use crate::repo::record::{FileChange, RecordError, RecordLock, Working, commit_files};
 use crate::study::files::{FileRole, codings_path, decisions_path, role_of, transcript_path};
 use crate::study::reanchor::{OffsetMap, Reanchored, move_decision, reanchor_between};
 use crate::study::write::{codings_text, decisions_text};
@@ -109,47 +110,26 @@ fn old_texts(
     wanted: &[(&str, Oid, &str)],
 ) -> Result<Vec<Option<String>>, RepoError> {
     let prefix = gs.prefix.as_str();
-    let read =
-        |repo: &Repository, part: &[(&str, Oid, &str)]| -> Result<Vec<Option<String>>, RepoError> {
-            // The study's tree of each commit, found once (usually one commit for all).
-            let mut trees: Vec<(Oid, Option<Tree<'_>>)> = Vec::new();
-            let mut out = Vec::with_capacity(part.len());
-            for &(t, commit, now) in part {
-                let at = match trees.iter().position(|(c, _)| *c == commit) {
-                    Some(i) => i,
-                    None => {
-                        trees.push((commit, study_tree_of(repo, prefix, commit)?));
-                        trees.len() - 1
-                    }
-                };
-                out.push(
-                    trees[at]
-                        .1
-                        .as_ref()
-                        .and_then(|tree| changed_text(repo, tree, &transcript_path(t), Some(now))),
-                );
-            }
-            Ok(out)
-        };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if threads < 2 || wanted.len() < 32 {
-        return read(&gs.repo, wanted);
-    }
-    let chunk = wanted.len().div_ceil(threads);
-    let git_dir = gs.repo.path().to_path_buf();
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = wanted
-            .chunks(chunk)
-            .map(|part| {
-                let git_dir = &git_dir;
-                scope.spawn(move || read(&Repository::open(git_dir)?, part))
-            })
-            .collect();
-        let mut all = Vec::with_capacity(wanted.len());
-        for h in handles {
-            all.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))?);
+    crate::repo::threads::each_with_repo(&gs.repo, wanted.len(), |repo, part| {
+        // The study's tree of each commit, found once (usually one commit for all).
+        let mut trees: Vec<(Oid, Option<Tree<'_>>)> = Vec::new();
+        let mut out = Vec::with_capacity(part.len());
+        for &(t, commit, now) in &wanted[part] {
+            let at = match trees.iter().position(|(c, _)| *c == commit) {
+                Some(i) => i,
+                None => {
+                    trees.push((commit, study_tree_of(repo, prefix, commit)?));
+                    trees.len() - 1
+                }
+            };
+            out.push(
+                trees[at]
+                    .1
+                    .as_ref()
+                    .and_then(|tree| changed_text(repo, tree, &transcript_path(t), Some(now))),
+            );
         }
-        Ok(all)
+        Ok(out)
     })
 }
 
@@ -325,22 +305,29 @@ pub fn write_and_commit(
         .iter()
         .map(|(rel, _)| (in_repo(rel), root.join(rel)))
         .collect();
-    let transcripts: Vec<Option<String>> = planned
+    // The edited transcripts as they are, each with its metadata as read
+    // (git's index records it with the committed blob).
+    let transcripts: Vec<Option<(String, std::fs::Metadata)>> = planned
         .iter()
         .map(|(rel, new)| match new {
             Some(_) => Ok(None),
-            None => std::fs::read_to_string(root.join(rel))
-                .map(Some)
-                .map_err(|source| RepoError::Read {
-                    path: root.join(rel),
-                    source,
-                }),
+            None => {
+                let path = root.join(rel);
+                let (bytes, seen) = read_regular_file_seen(&path, MAX_FILE_BYTES)
+                    .map_err(|e| RepoError::Refused(format!("{rel}: {e}")))?;
+                let text = String::from_utf8(bytes).map_err(|_| {
+                    RepoError::Refused(format!(
+                        "{rel} is not UTF-8 text; save it as UTF-8 and run concord reanchor again"
+                    ))
+                })?;
+                Ok(Some((text, seen)))
+            }
         })
-        .collect::<Result<_, _>>()?;
+        .collect::<Result<_, RepoError>>()?;
     // What each file was at the tip the first attempt saw: a later attempt
     // (the branch moved) finding another text refuses.
-    let seen: Vec<std::cell::OnceCell<Option<String>>> =
-        planned.iter().map(|_| std::cell::OnceCell::new()).collect();
+    let seen: Vec<std::sync::OnceLock<Option<String>>> =
+        planned.iter().map(|_| std::sync::OnceLock::new()).collect();
     let files: Vec<FileChange<'_>> = planned
         .iter()
         .zip(&paths)
@@ -349,14 +336,20 @@ pub fn write_and_commit(
             in_study: rel,
             repo_path,
             on_disk,
-            keep_working: new.is_none(),
+            working: match working {
+                Some((_, read)) => Working::Kept(read.clone()),
+                None => Working::Written,
+            },
             change: Box::new(move |base: Option<String>| {
                 if *seen.get_or_init(|| base.clone()) != base {
                     return Err(RecordError::Repo(RepoError::Refused(format!(
                         "{rel} was changed by a commit made while concord reanchor ran; nothing was written — run it again"
                     ))));
                 }
-                Ok(new.clone().or_else(|| working.clone()).unwrap_or_default())
+                Ok(new
+                    .clone()
+                    .or_else(|| working.as_ref().map(|(text, _)| text.clone()))
+                    .unwrap_or_default())
             }),
         })
         .collect();

@@ -20,7 +20,7 @@ use git2::{ErrorCode, Repository};
 use crate::repo::RepoError;
 use crate::repo::git::Person;
 use crate::repo::read::{MAX_FILE_BYTES, NotRead, read_regular_file};
-use crate::repo::write::write_atomically;
+use crate::repo::write::write_all_atomically;
 use crate::study::Decision;
 use crate::study::files::decisions_path;
 use crate::study::parse::jsonl::parse_jsonl;
@@ -183,7 +183,7 @@ fn commit_logs(
             in_study: &log.in_study,
             repo_path: &log.repo_path,
             on_disk: &log.on_disk,
-            keep_working: false,
+            working: Working::Written,
             change: Box::new(move |base: Option<String>| {
                 let base = base.unwrap_or_default();
                 if let Some(clash) = already_decided(&base, &log.repo_path, &log.decisions) {
@@ -201,8 +201,10 @@ fn commit_logs(
     commit_files(repo, &files, sig, message)
 }
 
-/// The new text of one file from its text at the branch tip (`None` when absent).
-type Change<'a> = Box<dyn Fn(Option<String>) -> Result<String, RecordError> + 'a>;
+/// The new text of one file from its text at the branch tip (`None` when
+/// absent). Run on any core (a large commit makes its files' blobs on
+/// every core).
+type Change<'a> = Box<dyn Fn(Option<String>) -> Result<String, RecordError> + Sync + 'a>;
 
 /// One file's part of a commit: where it is, and how its new text is made
 /// from the committed one (run again on a moved branch).
@@ -210,11 +212,21 @@ pub(crate) struct FileChange<'a> {
     pub in_study: &'a str,
     pub repo_path: &'a str,
     pub on_disk: &'a Path,
-    /// The working file already holds the new text (a transcript the user
-    /// edited, committed by `concord reanchor`): it need not be as
-    /// committed, and is not written.
-    pub keep_working: bool,
+    pub working: Working,
     pub change: Change<'a>,
+}
+
+/// What becomes of a committed file's working copy.
+pub(crate) enum Working {
+    /// It must be as committed before (or the user's edit would be lost),
+    /// and takes the new text after the commit.
+    Written,
+    /// It already holds the new text (a transcript the user edited,
+    /// committed by `concord reanchor`): it need not be as committed, and
+    /// is not written. Its metadata as it was read, before its text was,
+    /// goes into git's index with the committed blob (a later change of the
+    /// file changes that metadata, so git looks at the file again).
+    Kept(std::fs::Metadata),
 }
 
 /// The commit itself, with the record lock held: the tip's tree with each
@@ -230,62 +242,33 @@ pub(crate) fn commit_files(
 ) -> Result<Recorded, RecordError> {
     for attempt in 0..ATTEMPTS {
         let tip = tip_of(repo)?;
+        let tip_id = tip.as_ref().map(git2::Commit::id);
+        // The files' new blobs, on every core for a large commit (reading
+        // the committed text, comparing the working file, compressing the
+        // new text were most of the time of `concord reanchor`).
+        let made = crate::repo::threads::each_with_repo(repo, files.len(), |repo, part| {
+            let tree = match tip_id {
+                Some(id) => Some(repo.find_commit(id)?.tree()?),
+                None => None,
+            };
+            files[part]
+                .iter()
+                .map(|file| new_blob(repo, tree.as_ref(), file, attempt == 0))
+                .collect::<Result<Vec<_>, RecordError>>()
+        })?;
+        // The new tree: the tip's, with the files replaced.
         let mut index = git2::Index::new()?;
         if let Some(c) = &tip {
             index.read_tree(&c.tree()?)?;
         }
-        let mut contents = Vec::with_capacity(files.len());
-        for file in files {
-            let committed = match &tip {
-                Some(c) => blob_text(repo, c, file.repo_path)?,
-                None => None,
-            };
-            // The working copy must be what was committed, or the user's edit would be lost.
-            if attempt == 0 && !file.keep_working {
-                let working = match read_regular_file(file.on_disk, MAX_FILE_BYTES) {
-                    Ok(bytes) => Some(bytes),
-                    Err(NotRead::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => None,
-                    Err(e) => {
-                        return Err(RecordError::Repo(RepoError::Refused(format!(
-                            "{}: {e}; concord writes only to a regular file",
-                            file.in_study
-                        ))));
-                    }
-                };
-                let committed_bytes = committed.as_ref().map(|s| s.as_bytes().to_vec());
-                if working.is_some() && working != committed_bytes {
-                    return Err(RecordError::UncommittedChanges(file.in_study.to_string()));
-                }
-            }
-            let content = (file.change)(committed)?;
-            // The new tree: the tip's, with the file replaced.
-            let blob = repo.blob(content.as_bytes())?;
-            index.add(&index_entry(file.repo_path, content.len(), blob))?;
-            contents.push(content);
+        for (file, (blob, content)) in files.iter().zip(&made) {
+            index.add(&index_entry(file.repo_path, *blob, None, content.len()))?;
         }
         let tree = repo.find_tree(index.write_tree_to(repo)?)?;
         let parents: Vec<&git2::Commit> = tip.iter().collect();
         match repo.commit(Some("HEAD"), sig, sig, message, &tree, &parents) {
             Ok(oid) => {
-                // The working files first, then the index in one write (a
-                // kill in between leaves what `recover` puts in step).
-                let mut worktree_behind = None;
-                let mut in_step = Vec::with_capacity(files.len());
-                for (file, content) in files.iter().zip(&contents) {
-                    if file.keep_working {
-                        in_step.push(file.repo_path);
-                        continue;
-                    }
-                    match write_atomically(file.on_disk, content.as_bytes()) {
-                        Ok(()) => in_step.push(file.repo_path),
-                        Err(e) => {
-                            worktree_behind.get_or_insert(format!("{}: {e}", file.in_study));
-                        }
-                    }
-                }
-                if let Err(e) = index_takes(repo, &in_step) {
-                    worktree_behind.get_or_insert(format!("git's index: {e}"));
-                }
+                let worktree_behind = worktree_takes(repo, files, &made);
                 return Ok(Recorded {
                     commit: oid,
                     retries: attempt,
@@ -305,6 +288,80 @@ pub(crate) fn commit_files(
     Err(RecordError::Contended(ATTEMPTS))
 }
 
+/// One file's new text from the text in `tip` (its tree), and the blob
+/// made of it. `check_working`: the working file must be as committed.
+fn new_blob(
+    repo: &Repository,
+    tip: Option<&git2::Tree<'_>>,
+    file: &FileChange<'_>,
+    check_working: bool,
+) -> Result<(git2::Oid, String), RecordError> {
+    let committed = match tip {
+        Some(tree) => text_in(repo, tree, file.repo_path)?,
+        None => None,
+    };
+    // The working copy must be what was committed, or the user's edit would be lost.
+    if check_working && matches!(file.working, Working::Written) {
+        let working = match read_regular_file(file.on_disk, MAX_FILE_BYTES) {
+            Ok(bytes) => Some(bytes),
+            Err(NotRead::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => {
+                return Err(RecordError::Repo(RepoError::Refused(format!(
+                    "{}: {e}; concord writes only to a regular file",
+                    file.in_study
+                ))));
+            }
+        };
+        if working.is_some() && working.as_deref() != committed.as_ref().map(String::as_bytes) {
+            return Err(RecordError::UncommittedChanges(file.in_study.to_string()));
+        }
+    }
+    let content = (file.change)(committed)?;
+    Ok((repo.blob(content.as_bytes())?, content))
+}
+
+/// After the commit: the working files first (all at once, flushed to disk
+/// in batches), then the index in one write (a kill in between leaves what
+/// `recover` puts in step). Why a file could not be brought in step, if one
+/// could not.
+fn worktree_takes(
+    repo: &Repository,
+    files: &[FileChange<'_>],
+    made: &[(git2::Oid, String)],
+) -> Option<String> {
+    let mut worktree_behind = None;
+    let to_write: Vec<(&Path, &[u8])> = files
+        .iter()
+        .zip(made)
+        .filter(|(f, _)| matches!(f.working, Working::Written))
+        .map(|(f, (_, content))| (f.on_disk, content.as_bytes()))
+        .collect();
+    let mut written = write_all_atomically(&to_write).into_iter();
+    let mut in_step = Vec::with_capacity(files.len());
+    for (file, (blob, _)) in files.iter().zip(made) {
+        let seen = match &file.working {
+            Working::Kept(seen) => Some(seen.clone()),
+            Working::Written => match written.next() {
+                Some(Ok(seen)) => seen,
+                Some(Err(e)) => {
+                    worktree_behind.get_or_insert(format!("{}: {e}", file.in_study));
+                    continue;
+                }
+                None => continue,
+            },
+        };
+        in_step.push(InStep {
+            repo_path: file.repo_path,
+            blob: *blob,
+            seen,
+        });
+    }
+    if let Err(e) = index_takes(repo, &in_step) {
+        worktree_behind.get_or_insert(format!("git's index: {e}"));
+    }
+    worktree_behind
+}
+
 /// Commit a new version of one study file (`in_study`, study-relative) on
 /// the current branch, authored by `author`, with the same lock and
 /// compare-and-swap as decisions: `change` gets the file as committed at
@@ -315,7 +372,7 @@ pub fn commit_file(
     in_study: &str,
     author: &Person,
     message: &str,
-    change: impl Fn(Option<String>) -> Result<String, RecordError>,
+    change: impl Fn(Option<String>) -> Result<String, RecordError> + Sync,
 ) -> Result<Recorded, RecordError> {
     let repo = Repository::discover(study_root).map_err(RepoError::Git)?;
     let (root, prefix) = study_in_repo(&repo, study_root)?;
@@ -327,7 +384,7 @@ pub fn commit_file(
         in_study,
         repo_path: &repo_path,
         on_disk: &on_disk,
-        keep_working: false,
+        working: Working::Written,
         change: Box::new(change),
     };
     commit_files(&repo, std::slice::from_ref(&file), &sig, message)
@@ -438,14 +495,26 @@ pub(crate) fn blob_text(
     commit: &git2::Commit,
     path: &str,
 ) -> Result<Option<String>, git2::Error> {
-    let tree = commit.tree()?;
+    text_in(repo, &commit.tree()?, path)
+}
+
+/// The text of `path` in `tree`, if it is there (invalid UTF-8 replaced).
+fn text_in(
+    repo: &Repository,
+    tree: &git2::Tree<'_>,
+    path: &str,
+) -> Result<Option<String>, git2::Error> {
     let entry = match tree.get_path(Path::new(path)) {
         Ok(e) => e,
         Err(e) if e.code() == ErrorCode::NotFound => return Ok(None),
         Err(e) => return Err(e),
     };
     let blob = repo.find_blob(entry.id())?;
-    Ok(Some(String::from_utf8_lossy(blob.content()).into_owned()))
+    let text = match std::str::from_utf8(blob.content()) {
+        Ok(text) => text.to_owned(),
+        Err(_) => String::from_utf8_lossy(blob.content()).into_owned(),
+    };
+    Ok(Some(text))
 }
 
 /// A live decision in `log` for a unit that `new` decides (other than a
@@ -474,8 +543,17 @@ pub(crate) fn already_decided(log: &str, path: &str, new: &[Decision]) -> Option
     None
 }
 
-fn index_entry(path: &str, len: usize, id: git2::Oid) -> git2::IndexEntry {
-    git2::IndexEntry {
+/// An index entry for the blob `id` at `path`: with the working file's
+/// metadata `seen` (as `git add` records it, so that git trusts the file is
+/// the blob until its size or times change), or none (an entry of a tree
+/// being built, `len` bytes long).
+fn index_entry(
+    path: &str,
+    id: git2::Oid,
+    seen: Option<&std::fs::Metadata>,
+    len: usize,
+) -> git2::IndexEntry {
+    let mut entry = git2::IndexEntry {
         ctime: git2::IndexTime::new(0, 0),
         mtime: git2::IndexTime::new(0, 0),
         dev: 0,
@@ -488,7 +566,23 @@ fn index_entry(path: &str, len: usize, id: git2::Oid) -> git2::IndexEntry {
         flags: 0,
         flags_extended: 0,
         path: path.as_bytes().to_vec(),
+    };
+    #[cfg(unix)]
+    if let Some(m) = seen {
+        use std::os::unix::fs::MetadataExt;
+        // What libgit2 records from a stat (`git_index_entry__init_from_stat`):
+        // 32-bit seconds and sizes, and `st_rdev` as the device.
+        entry.ctime = git2::IndexTime::new(m.ctime() as i32, m.ctime_nsec() as u32);
+        entry.mtime = git2::IndexTime::new(m.mtime() as i32, m.mtime_nsec() as u32);
+        entry.dev = m.rdev() as u32;
+        entry.ino = m.ino() as u32;
+        entry.uid = m.uid();
+        entry.gid = m.gid();
+        entry.file_size = m.size() as u32;
     }
+    #[cfg(not(unix))]
+    let _ = seen;
+    entry
 }
 
 /// Make the working file and the index entry match the commit just made.
@@ -498,17 +592,41 @@ pub(crate) fn sync_worktree(
     repo_path: &str,
     bytes: &[u8],
 ) -> Result<(), RecordError> {
-    write_atomically(on_disk, bytes)?;
-    index_takes(repo, &[repo_path])
+    let seen = write_all_atomically(&[(on_disk, bytes)])
+        .pop()
+        .unwrap_or(Ok(None))?;
+    let blob = git2::Oid::hash_object(git2::ObjectType::Blob, bytes)?;
+    index_takes(
+        repo,
+        &[InStep {
+            repo_path,
+            blob,
+            seen,
+        }],
+    )
 }
 
-/// The index takes the working files at `repo_paths`, in one write (one
-/// write per file would rewrite the whole index thousands of times when
-/// `concord reanchor` commits a large study).
-fn index_takes(repo: &Repository, repo_paths: &[&str]) -> Result<(), RecordError> {
+/// A working file now as committed: its blob, and its metadata if known.
+struct InStep<'a> {
+    repo_path: &'a str,
+    blob: git2::Oid,
+    seen: Option<std::fs::Metadata>,
+}
+
+/// The index takes the working files `files`, in one write (one write per
+/// file would rewrite the whole index thousands of times when `concord
+/// reanchor` commits a large study). A file whose metadata is known is
+/// entered with its blob as it is (reading and hashing 4,000 files again
+/// was a tenth of that command's time); any other is read from disk.
+fn index_takes(repo: &Repository, files: &[InStep<'_>]) -> Result<(), RecordError> {
     let mut index = repo.index()?;
-    for p in repo_paths {
-        index.add_path(Path::new(p))?;
+    for f in files {
+        match &f.seen {
+            Some(seen) if cfg!(unix) => {
+                index.add(&index_entry(f.repo_path, f.blob, Some(seen), 0))?
+            }
+            _ => index.add_path(Path::new(f.repo_path))?,
+        }
     }
     index.write()?;
     Ok(())
