@@ -107,9 +107,14 @@ pub fn stream(seed: u64, index: usize) -> ChaCha8Rng {
 
 /// `f(i)` for i in 0..n, on every core, in order.
 pub fn on_every_core<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(n.max(1));
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    on_threads(n, cores, f)
+}
+
+/// `f(i)` for every `i` in `0..n`, in order, in consecutive parts on at
+/// most `threads` threads.
+pub fn on_threads<T: Send>(n: usize, threads: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    let threads = threads.min(n.max(1));
     let chunk = n.div_ceil(threads.max(1)).max(1);
     std::thread::scope(|scope| {
         let handles: Vec<_> = (0..n)

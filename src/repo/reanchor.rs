@@ -5,6 +5,7 @@
 //! between the two, and the moved files are written and committed in one
 //! commit.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -14,10 +15,10 @@ use crate::repo::RepoError;
 use crate::repo::at_commit::GitStudy;
 use crate::repo::git::Person;
 use crate::repo::read::{MAX_FILE_BYTES, read_regular_file_seen};
-use crate::repo::record::{FileChange, RecordError, RecordLock, Working, commit_files};
+use crate::repo::record::{Committed, FileChange, RecordError, RecordLock, Working, commit_files};
 use crate::study::files::{FileRole, codings_path, decisions_path, role_of, transcript_path};
 use crate::study::reanchor::{OffsetMap, Reanchored, move_decision, reanchor_between};
-use crate::study::write::{codings_text, decisions_text};
+use crate::study::write::{codings_text_of, decisions_text};
 use crate::study::{Decision, Study, Transcript};
 
 /// The newest commit (from `HEAD`) that changed a codings file of each of
@@ -283,21 +284,30 @@ pub fn write_and_commit(
             format!("{}/{rel}", gs.prefix)
         }
     };
-    // (study path, new text or None for the working transcript as it is)
-    let mut planned: Vec<(String, Option<String>)> = Vec::new();
+    // (study path, new text or None for the working transcript as it is),
+    // the texts made on every core.
+    enum Source<'d> {
+        Transcript,
+        Codings(&'d [Reanchored]),
+        Decisions(&'d [Decision]),
+    }
+    let mut sources: Vec<(String, Source<'_>)> = Vec::new();
     for t in done {
-        planned.push((transcript_path(&t.transcript), None));
+        sources.push((transcript_path(&t.transcript), Source::Transcript));
         for (coder, codings) in &t.codings {
-            let moved: Vec<_> = codings.iter().map(|r| r.coding.clone()).collect();
-            planned.push((
-                codings_path(coder, &t.transcript),
-                Some(codings_text(&moved)),
-            ));
+            sources.push((codings_path(coder, &t.transcript), Source::Codings(codings)));
         }
         if let Some(d) = &t.decisions {
-            planned.push((decisions_path(&t.transcript), Some(decisions_text(d))));
+            sources.push((decisions_path(&t.transcript), Source::Decisions(d)));
         }
     }
+    let texts = crate::repo::threads::each(sources.len(), |i| match sources[i].1 {
+        Source::Transcript => None,
+        Source::Codings(codings) => Some(codings_text_of(codings.iter().map(|r| &r.coding))),
+        Source::Decisions(d) => Some(decisions_text(d)),
+    });
+    let planned: Vec<(String, Option<String>)> =
+        sources.into_iter().map(|(rel, _)| rel).zip(texts).collect();
     if planned.is_empty() {
         return Ok(None);
     }
@@ -324,9 +334,9 @@ pub fn write_and_commit(
             }
         })
         .collect::<Result<_, RepoError>>()?;
-    // What each file was at the tip the first attempt saw: a later attempt
-    // (the branch moved) finding another text refuses.
-    let seen: Vec<std::sync::OnceLock<Option<String>>> =
+    // Which blob each file was at the tip the first attempt saw: a later
+    // attempt (the branch moved) finding another refuses.
+    let seen: Vec<std::sync::OnceLock<Option<Oid>>> =
         planned.iter().map(|_| std::sync::OnceLock::new()).collect();
     let files: Vec<FileChange<'_>> = planned
         .iter()
@@ -340,16 +350,15 @@ pub fn write_and_commit(
                 Some((_, read)) => Working::Kept(read.clone()),
                 None => Working::Written,
             },
-            change: Box::new(move |base: Option<String>| {
-                if *seen.get_or_init(|| base.clone()) != base {
+            change: Box::new(move |base: Option<Committed>| {
+                let blob = base.map(|c| c.blob);
+                if *seen.get_or_init(|| blob) != blob {
                     return Err(RecordError::Repo(RepoError::Refused(format!(
                         "{rel} was changed by a commit made while concord reanchor ran; nothing was written — run it again"
                     ))));
                 }
-                Ok(new
-                    .clone()
-                    .or_else(|| working.as_ref().map(|(text, _)| text.clone()))
-                    .unwrap_or_default())
+                let text = new.as_deref().or(working.as_ref().map(|(text, _)| text.as_str()));
+                Ok(Cow::Borrowed(text.unwrap_or_default()))
             }),
         })
         .collect();

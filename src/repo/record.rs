@@ -11,6 +11,7 @@
 //! Afterwards the working tree and the index hold exactly the committed
 //! file, so `git status` stays clean.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -184,8 +185,8 @@ fn commit_logs(
             repo_path: &log.repo_path,
             on_disk: &log.on_disk,
             working: Working::Written,
-            change: Box::new(move |base: Option<String>| {
-                let base = base.unwrap_or_default();
+            change: Box::new(move |base: Option<Committed>| {
+                let base = base.map(|c| c.text).unwrap_or_default();
                 if let Some(clash) = already_decided(&base, &log.repo_path, &log.decisions) {
                     return Err(clash);
                 }
@@ -194,17 +195,25 @@ fn commit_logs(
                     content.push('\n');
                 }
                 content.push_str(&log.appended);
-                Ok(content)
+                Ok(Cow::Owned(content))
             }),
         })
         .collect();
     commit_files(repo, &files, sig, message)
 }
 
-/// The new text of one file from its text at the branch tip (`None` when
-/// absent). Run on any core (a large commit makes its files' blobs on
+/// The new text of one file from the file at the branch tip (`None` when
+/// absent): made, or borrowed from the caller (a large commit's texts are
+/// not copied). Run on any core (a large commit makes its files' blobs on
 /// every core).
-type Change<'a> = Box<dyn Fn(Option<String>) -> Result<String, RecordError> + Sync + 'a>;
+type Change<'a> = Box<dyn Fn(Option<Committed>) -> Result<Cow<'a, str>, RecordError> + Sync + 'a>;
+
+/// A file as the branch tip holds it.
+pub(crate) struct Committed {
+    pub blob: git2::Oid,
+    /// Invalid UTF-8 replaced.
+    pub text: String,
+}
 
 /// One file's part of a commit: where it is, and how its new text is made
 /// from the committed one (run again on a moved branch).
@@ -247,13 +256,10 @@ pub(crate) fn commit_files(
         // the committed text, comparing the working file, compressing the
         // new text were most of the time of `concord reanchor`).
         let made = crate::repo::threads::each_with_repo(repo, files.len(), |repo, part| {
-            let tree = match tip_id {
-                Some(id) => Some(repo.find_commit(id)?.tree()?),
-                None => None,
-            };
+            let mut tip = TipFiles::new(repo, tip_id)?;
             files[part]
                 .iter()
-                .map(|file| new_blob(repo, tree.as_ref(), file, attempt == 0))
+                .map(|file| new_blob(repo, &mut tip, file, attempt == 0))
                 .collect::<Result<Vec<_>, RecordError>>()
         })?;
         // The new tree: the tip's, with the files replaced.
@@ -290,16 +296,13 @@ pub(crate) fn commit_files(
 
 /// One file's new text from the text in `tip` (its tree), and the blob
 /// made of it. `check_working`: the working file must be as committed.
-fn new_blob(
+fn new_blob<'a>(
     repo: &Repository,
-    tip: Option<&git2::Tree<'_>>,
-    file: &FileChange<'_>,
+    tip: &mut TipFiles<'_>,
+    file: &FileChange<'a>,
     check_working: bool,
-) -> Result<(git2::Oid, String), RecordError> {
-    let committed = match tip {
-        Some(tree) => text_in(repo, tree, file.repo_path)?,
-        None => None,
-    };
+) -> Result<(git2::Oid, Cow<'a, str>), RecordError> {
+    let committed = tip.text(file.repo_path)?;
     // The working copy must be what was committed, or the user's edit would be lost.
     if check_working && matches!(file.working, Working::Written) {
         let working = match read_regular_file(file.on_disk, MAX_FILE_BYTES) {
@@ -312,12 +315,62 @@ fn new_blob(
                 ))));
             }
         };
-        if working.is_some() && working.as_deref() != committed.as_ref().map(String::as_bytes) {
+        if working.is_some() && working.as_deref() != committed.as_ref().map(|c| c.text.as_bytes())
+        {
             return Err(RecordError::UncommittedChanges(file.in_study.to_string()));
         }
     }
     let content = (file.change)(committed)?;
     Ok((repo.blob(content.as_bytes())?, content))
+}
+
+/// The files of the branch tip (none on an unborn branch), each folder's
+/// tree found once: a folder of 1,000 codings files is a tree too large
+/// for libgit2's object cache (4 KiB), and was read and parsed again for
+/// every file looked up in it.
+struct TipFiles<'r> {
+    repo: &'r Repository,
+    root: Option<git2::Tree<'r>>,
+    folders: std::collections::HashMap<String, Option<git2::Tree<'r>>>,
+}
+
+impl<'r> TipFiles<'r> {
+    fn new(repo: &'r Repository, tip: Option<git2::Oid>) -> Result<TipFiles<'r>, git2::Error> {
+        let root = match tip {
+            Some(id) => Some(repo.find_commit(id)?.tree()?),
+            None => None,
+        };
+        Ok(TipFiles {
+            repo,
+            root,
+            folders: Default::default(),
+        })
+    }
+
+    /// The text of `path` (repository-relative), if it is there.
+    fn text(&mut self, path: &str) -> Result<Option<Committed>, git2::Error> {
+        let Some(root) = &self.root else {
+            return Ok(None);
+        };
+        let Some((folder, name)) = path.rsplit_once('/') else {
+            return committed_in(self.repo, root, path);
+        };
+        if !self.folders.contains_key(folder) {
+            let tree = match root.get_path(Path::new(folder)) {
+                Ok(e) if e.kind() == Some(git2::ObjectType::Tree) => {
+                    Some(self.repo.find_tree(e.id())?)
+                }
+                Ok(_) => None,
+                Err(e) if e.code() == ErrorCode::NotFound => None,
+                Err(e) => return Err(e),
+            };
+            self.folders.insert(folder.to_string(), tree);
+        }
+        match &self.folders[folder] {
+            Some(tree) => committed_in(self.repo, tree, name),
+            None => Ok(None),
+        }
+    }
 }
 
 /// After the commit: the working files first (all at once, flushed to disk
@@ -327,7 +380,7 @@ fn new_blob(
 fn worktree_takes(
     repo: &Repository,
     files: &[FileChange<'_>],
-    made: &[(git2::Oid, String)],
+    made: &[(git2::Oid, Cow<'_, str>)],
 ) -> Option<String> {
     let mut worktree_behind = None;
     let to_write: Vec<(&Path, &[u8])> = files
@@ -385,7 +438,9 @@ pub fn commit_file(
         repo_path: &repo_path,
         on_disk: &on_disk,
         working: Working::Written,
-        change: Box::new(change),
+        change: Box::new(move |base: Option<Committed>| {
+            change(base.map(|c| c.text)).map(Cow::Owned)
+        }),
     };
     commit_files(&repo, std::slice::from_ref(&file), &sig, message)
 }
@@ -495,15 +550,15 @@ pub(crate) fn blob_text(
     commit: &git2::Commit,
     path: &str,
 ) -> Result<Option<String>, git2::Error> {
-    text_in(repo, &commit.tree()?, path)
+    Ok(committed_in(repo, &commit.tree()?, path)?.map(|c| c.text))
 }
 
-/// The text of `path` in `tree`, if it is there (invalid UTF-8 replaced).
-fn text_in(
+/// The file at `path` in `tree`, if it is there.
+fn committed_in(
     repo: &Repository,
     tree: &git2::Tree<'_>,
     path: &str,
-) -> Result<Option<String>, git2::Error> {
+) -> Result<Option<Committed>, git2::Error> {
     let entry = match tree.get_path(Path::new(path)) {
         Ok(e) => e,
         Err(e) if e.code() == ErrorCode::NotFound => return Ok(None),
@@ -514,7 +569,10 @@ fn text_in(
         Ok(text) => text.to_owned(),
         Err(_) => String::from_utf8_lossy(blob.content()).into_owned(),
     };
-    Ok(Some(text))
+    Ok(Some(Committed {
+        blob: entry.id(),
+        text,
+    }))
 }
 
 /// A live decision in `log` for a unit that `new` decides (other than a
@@ -698,6 +756,33 @@ mod tests {
             repo.statuses(None).unwrap().is_empty(),
             "git status is not clean"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_index_records_the_written_file_so_git_need_not_read_it_again() {
+        use std::os::unix::fs::MetadataExt;
+        let (dir, _) = repo_with_study();
+        let who = Person::new("Rev", "rev@example.org");
+        record_decisions(dir.path(), "t1", &[decision("d-1", "u1")], &who, "m").unwrap();
+        let repo = Repository::open(dir.path()).unwrap();
+        let path = dir.path().join("decisions/t1.jsonl");
+        let file = std::fs::metadata(&path).unwrap();
+        let index = repo.index().unwrap();
+        let entry = index.get_path(Path::new("decisions/t1.jsonl"), 0).unwrap();
+        let head = repo.head().unwrap().peel_to_tree().unwrap();
+        assert_eq!(
+            entry.id,
+            head.get_path(Path::new("decisions/t1.jsonl")).unwrap().id()
+        );
+        // The stat data git compares before it would read the file.
+        assert_eq!(entry.file_size as u64, file.size());
+        assert_eq!(entry.ino, file.ino() as u32);
+        assert_eq!(entry.mtime.seconds() as i64, file.mtime());
+        assert_eq!(entry.mtime.nanoseconds() as i64, file.mtime_nsec());
+        assert_eq!(entry.ctime.seconds() as i64, file.ctime());
+        // And git agrees the file is as committed.
+        assert!(repo.statuses(None).unwrap().is_empty());
     }
 
     #[test]

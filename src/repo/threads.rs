@@ -18,6 +18,19 @@ pub(crate) fn each<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
     crate::agreement::interval::on_every_core(n, f)
 }
 
+/// How many threads wait on the disk at once in [`each_waiting`].
+const WAITING: usize = 8;
+
+/// [`each`] for work that mostly waits on the disk rather than computes:
+/// on more threads than cores, so that the disk is given many requests at
+/// once.
+pub(crate) fn each_waiting<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    if n < FEW {
+        return (0..n).map(f).collect();
+    }
+    crate::agreement::interval::on_threads(n, WAITING, f)
+}
+
 /// `f(repo, part)` for consecutive parts of `0..n`, one part per core,
 /// each thread with a repository handle of its own opened on `repo`'s git
 /// folder (a `git2::Repository` is not `Sync`); the parts' results joined

@@ -26,15 +26,16 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), RepoError> {
 }
 
 /// Write every `(path, bytes)` as [`write_atomically`] does, each file
-/// replaced whole or not at all, with the flushes to disk batched: of a
-/// batch of files, every temporary file is written (and its writing to
-/// disk started) before the first is waited for, on every core, then each
-/// is flushed, then renamed over its target; at the end each folder is
-/// flushed once so that the renames last too. A kill leaves some files old
-/// and some new, each whole, and temporary files (removed by the next
-/// start, see `recover`). Returns, per file, what the
-/// file system says of the file written (for git's index: `None` where the
-/// platform gives no such record) or why it could not be written.
+/// flushed to disk before it replaces its target whole, with the waiting
+/// on the disk shared: of a batch of files, every temporary file is
+/// written, and its writing to disk started, before any is waited for
+/// (on every core); then each is flushed and renamed over its target, on
+/// several threads at once; at the end each folder is flushed once, so
+/// that the renames last too. A kill leaves some files old and some new,
+/// each whole, and temporary files (removed by the next start, see
+/// `recover`). Returns, per file, what the file system says of the file
+/// written (for git's index; `None` where the platform gives no such
+/// record) or why it could not be written.
 pub fn write_all_atomically(
     files: &[(&Path, &[u8])],
 ) -> Vec<Result<Option<std::fs::Metadata>, RepoError>> {
@@ -53,20 +54,30 @@ pub fn write_all_atomically(
             start_writing_to_disk(tmp.as_file());
             Ok(tmp)
         });
-        let flushed = crate::repo::threads::each(batch.len(), |i| match &written[i] {
-            Ok(tmp) => tmp.as_file().sync_all().map_err(err(batch[i].0)),
-            Err(_) => Ok(()),
+        // Each flushed, then renamed: the writing started above is mostly
+        // done, and what waits on the disk (a replaced file's blocks freed,
+        // and on a disk mounted with `discard` trimmed) waits on many at once.
+        let written: Vec<std::sync::Mutex<Option<_>>> = written
+            .into_iter()
+            .map(|w| std::sync::Mutex::new(Some(w)))
+            .collect();
+        let renamed = crate::repo::threads::each_waiting(batch.len(), |i| {
+            let path = batch[i].0;
+            let taken = written[i].lock().ok().and_then(|mut w| w.take());
+            // Each is taken once, by the one thread given index `i`.
+            let tmp = taken.unwrap_or_else(|| Err(err(path)(std::io::ErrorKind::Other.into())))?;
+            tmp.as_file().sync_all().map_err(err(path))?;
+            let file = tmp.persist(path).map_err(|e| err(path)(e.error))?;
+            Ok(record_of(&file))
         });
-        for ((tmp, flushed), &(path, _)) in written.into_iter().zip(flushed).zip(batch) {
-            done.push(tmp.and_then(|tmp| {
-                flushed?;
-                let file = tmp.persist(path).map_err(|e| err(path)(e.error))?;
+        for (r, &(path, _)) in renamed.into_iter().zip(batch) {
+            if r.is_ok() {
                 let dir = path.parent().unwrap_or(Path::new("."));
                 if !folders.contains(&dir) {
                     folders.push(dir);
                 }
-                Ok(record_of(&file))
-            }));
+            }
+            done.push(r);
         }
     }
     for dir in folders {
@@ -165,6 +176,61 @@ mod tests {
             assert_eq!(mode(&path), m, "{m:o}");
             assert_eq!(std::fs::read(&path).unwrap(), b"new\n");
         }
+    }
+
+    #[test]
+    fn many_files_are_each_written_whole_with_their_modes_and_no_temporary_left() {
+        // Enough files for several batches, written on several threads.
+        let dir = tempfile::tempdir().unwrap();
+        let paths: Vec<_> = (0..600)
+            .map(|i| dir.path().join(format!("sub{}/f{i}", i % 3)))
+            .collect();
+        for p in &paths[..300] {
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "old\n").unwrap();
+            std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o640)).unwrap();
+        }
+        let texts: Vec<String> = (0..600).map(|i| format!("new {i}\n")).collect();
+        let files: Vec<(&Path, &[u8])> = paths
+            .iter()
+            .zip(&texts)
+            .map(|(p, t)| (p.as_path(), t.as_bytes()))
+            .collect();
+        let done = write_all_atomically(&files);
+        for ((p, t), d) in paths.iter().zip(&texts).zip(&done) {
+            let seen = d.as_ref().unwrap().as_ref().unwrap();
+            assert_eq!(&std::fs::read_to_string(p).unwrap(), t);
+            // What is returned is the file now at the path.
+            use std::os::unix::fs::MetadataExt;
+            let now = std::fs::metadata(p).unwrap();
+            assert_eq!((seen.ino(), seen.len()), (now.ino(), now.len()));
+        }
+        assert_eq!(mode(&paths[7]), 0o640, "a replaced file keeps its mode");
+        for sub in 0..3 {
+            let left: Vec<_> = std::fs::read_dir(dir.path().join(format!("sub{sub}")))
+                .unwrap()
+                .flatten()
+                .filter(|e| {
+                    e.file_name()
+                        .to_string_lossy()
+                        .starts_with(TEMPORARY_PREFIX)
+                })
+                .collect();
+            assert!(left.is_empty(), "temporary files left: {left:?}");
+        }
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_written_does_not_stop_the_others() {
+        let dir = tempfile::tempdir().unwrap();
+        // A folder where a file should be: its file's folder cannot be made.
+        std::fs::write(dir.path().join("blocked"), "a file").unwrap();
+        let ok = dir.path().join("ok.txt");
+        let bad = dir.path().join("blocked/inside.txt");
+        let done = write_all_atomically(&[(&ok, b"yes\n"), (&bad, b"no\n")]);
+        assert!(done[0].is_ok());
+        assert!(done[1].is_err());
+        assert_eq!(std::fs::read_to_string(&ok).unwrap(), "yes\n");
     }
 
     #[test]

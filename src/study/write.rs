@@ -18,7 +18,12 @@ pub fn code_file_text(header: &CodeHeader, body: &str) -> String {
 /// One coder's codings of one transcript, one line each, sorted by start,
 /// then end, then code (then id, so that the order is total).
 pub fn codings_text(codings: &[Coding]) -> String {
-    let mut sorted: Vec<&Coding> = codings.iter().collect();
+    codings_text_of(codings)
+}
+
+/// [`codings_text`] of codings held elsewhere (not copied into a slice).
+pub fn codings_text_of<'a>(codings: impl IntoIterator<Item = &'a Coding>) -> String {
+    let mut sorted: Vec<&Coding> = codings.into_iter().collect();
     sorted.sort_by(|a, b| (a.start, a.end, &a.code, &a.id).cmp(&(b.start, b.end, &b.code, &b.id)));
     lines(sorted)
 }
