@@ -50,10 +50,11 @@ fn generated(seed: u64) -> tempfile::TempDir {
 
 // The table before --json and after it: with three coders the table's
 // pairs (character level) and --json's (every measure) are kept apart.
-const COMMANDS: [&[&str]; 8] = [
+const COMMANDS: [&[&str]; 9] = [
     &["check"],
     &["status", "--json"],
     &["units", "--json"],
+    &["units"],
     &["agreement"],
     &["agreement", "--json"],
     &["agreement", "--csv", "--code", "g1c1s1"],
@@ -460,10 +461,11 @@ fn the_trend_keeps_its_figures_for_the_next_run() {
 }
 
 /// The commands that show the whole study, whose values are kept.
-const WHOLE: [&[&str]; 5] = [
+const WHOLE: [&[&str]; 6] = [
     &["check"],
     &["status", "--json"],
     &["units", "--json"],
+    &["units"],
     &["agreement"],
     &["agreement", "--json"],
 ];
