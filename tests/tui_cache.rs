@@ -115,7 +115,7 @@ fn the_outline_then_the_units_is_one_load() {
     update(
         &mut state,
         Action::Loaded {
-            data: Box::new(outline),
+            data: std::sync::Arc::new(outline),
             last_commit: None,
         },
     );
@@ -128,7 +128,7 @@ fn the_outline_then_the_units_is_one_load() {
     update(
         &mut state,
         Action::Loaded {
-            data: Box::new(data.clone()),
+            data: std::sync::Arc::new(data.clone()),
             last_commit: None,
         },
     );
