@@ -343,7 +343,7 @@ fn spawn_load(root: PathBuf, tx: UnboundedSender<Action>, first: bool) {
         // Kept by the coded files' key: a decision recorded since (here,
         // by `concord decide` or a sync) costs the logs and the standings,
         // not the study.
-        let (mut data, made) = match opened.coded_cached::<ReviewData>(REVIEW) {
+        let (mut data, made, parts_wanted) = match opened.coded_cached::<ReviewData>(REVIEW) {
             Some(mut data) => {
                 let whole = opened.whole();
                 data.with_review(
@@ -351,14 +351,14 @@ fn spawn_load(root: PathBuf, tx: UnboundedSender<Action>, first: bool) {
                     whole.done.clone(),
                     opened.problems().len(),
                 );
-                (data, false)
+                (data, false, false)
             }
             None => {
                 let _ = tx.send(Action::Progress("checking the study".into()));
-                let (loaded, units) = opened.checked_now();
+                let (loaded, units, parts_wanted) = opened.checked_now();
                 let _ = tx.send(Action::Progress("finding review units".into()));
                 let data = ReviewData::build_with_units(loaded.study, loaded.problems.len(), units);
-                (data, true)
+                (data, true, parts_wanted)
             }
         };
         data.loaded_key = opened.key().map(str::to_string);
@@ -381,6 +381,13 @@ fn spawn_load(root: PathBuf, tx: UnboundedSender<Action>, first: bool) {
             opened.keep(OUTLINE, &data.outline());
         }
         drop(keeping);
+        // Last, and not waited for on quitting (what is not made now is
+        // made by the next run that needs it): the transcripts' parts, so
+        // that after an edit of one transcript's codings only its part is
+        // made again.
+        if parts_wanted {
+            opened.keep_parts();
+        }
     });
 }
 
