@@ -72,7 +72,12 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
         let mut listed = open
             .study
             .coded("listed", |l| Listed::of_coded(l, open.study.units()));
-        listed.add_standings(&open.study.review_units(), &open.study.whole().decisions);
+        // After a decision: the reviewed transcripts' units, not every unit.
+        let units = match open.study.reviewed_units() {
+            Some(units) => units,
+            None => open.study.review_units(),
+        };
+        listed.add_standings(&units, &open.study.whole().decisions);
         listed
     });
     if let Some(t) = &args.transcript {

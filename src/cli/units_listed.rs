@@ -9,6 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::align::{ReviewUnit, UnitClass};
+use crate::review::reviewed::unreviewed;
 use crate::review::{Standing, standings};
 use crate::study::cases::Cases;
 use crate::study::left_out::LeftOut;
@@ -156,11 +157,22 @@ impl Listed {
             .any(|&c| wanted.contains(&self.code_names[c as usize].as_str()))
     }
 
-    /// Where each unit stands after `decisions` (`units`: the units the
-    /// listing was made from), and the decisions of units in conflict.
+    /// Where each unit stands after `decisions`: `units` are every unit
+    /// the listing was made from, or those of the transcripts the review
+    /// touches (`review::reviewed`), the rest standing as their class says.
+    /// With them, the decisions of units in conflict.
     pub fn add_standings(&mut self, units: &[ReviewUnit], decisions: &[DecisionFile]) {
         let by_id = standings(units, decisions);
-        self.standings = units.iter().map(|u| by_id.get(&u.id).cloned()).collect();
+        self.standings = (0..self.len())
+            .map(|i| match by_id.get(self.ids.get(i)) {
+                Some(Standing::Open) => None,
+                Some(s) => Some(s.clone()),
+                None => match unreviewed(self.class[i]) {
+                    Standing::Open => None,
+                    s => Some(s),
+                },
+            })
+            .collect();
         let conflicted: std::collections::HashSet<&str> = self
             .standings
             .iter()

@@ -15,7 +15,7 @@
 //! an entry had to be made, entries no current part refers to are removed,
 //! so the folder holds one study's parts, not every state it ever had.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use git2::{ObjectType, Oid};
@@ -167,6 +167,31 @@ impl Opened<'_> {
                 .collect();
             remove_unreferenced(&k.dir, &keys);
         }
+    }
+
+    /// The review units of the transcripts `ids`, from their parts (kept,
+    /// or made and kept). `None` when the study is not cached, a file
+    /// cannot be read, or `ids` are more than a quarter of the study's
+    /// transcripts (every unit is then read sooner from the coded layer).
+    pub fn units_of_transcripts(&self, ids: &BTreeSet<String>) -> Option<Vec<ReviewUnit>> {
+        let k = self.keyed()?;
+        if ids.len() * 4 > k.keyed.len() {
+            return None;
+        }
+        let wanted = Wanted {
+            root: &self.root,
+            reads: self.reads,
+            read_while_keying: &self.read_while_keying,
+            dir: &k.dir,
+            whole: &k.whole.study,
+            coders: &k.coders,
+        };
+        let mine: Vec<&(String, Vec<&str>, String)> =
+            k.keyed.iter().filter(|(id, ..)| ids.contains(id)).collect();
+        let units = on_every_core(&mine, |(id, paths, key)| {
+            wanted.part(id, paths, key).map(|(part, _)| part.units)
+        })?;
+        Some(units.into_iter().flatten().collect())
     }
 
     /// The study with only the transcript `id` of all its transcripts (its
