@@ -3,7 +3,7 @@
 # then one `concord decide`, and each command's first and second run after it.
 B=$1; S=$2; cd "$S"
 t() { /usr/bin/time -f "%e s wall %U+%S s cpu %M KB" "$@" 2>&1 >/dev/null | tail -1; }
-cmds=("check" "status --json" "units --json" "agreement --json")
+cmds=("check" "status --json" "units" "units --json" "agreement --json")
 echo "load $(cut -d' ' -f1-3 /proc/loadavg)"
 rm -rf .git/concord
 for c in "${cmds[@]}"; do echo "cold   $c: $(CONCORD_NO_CACHE=1 t $B $c)"; done

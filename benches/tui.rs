@@ -223,7 +223,7 @@ fn state(files: &StudyFiles, width: u16, height: u16) -> State {
     update(
         &mut state,
         Action::Loaded {
-            data: Box::new(ReviewData::build(loaded.study, loaded.problems.len())),
+            data: std::sync::Arc::new(ReviewData::build(loaded.study, loaded.problems.len())),
             last_commit: Some("d58b8d4".into()),
         },
     );

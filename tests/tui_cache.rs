@@ -96,6 +96,63 @@ fn a_second_launch_opens_from_the_cache_and_decides_as_the_first() {
     assert!(!parts.exists(), "no transcript's part was made");
 }
 
+/// The names of the transcripts' parts kept in the derived cache.
+fn parts_kept(root: &std::path::Path) -> std::collections::BTreeSet<String> {
+    std::fs::read_dir(root.join(".git/concord/parts"))
+        .map(|d| {
+            d.filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(".bin"))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// On a first launch no transcript's part is kept: the screen reads the
+/// study whole (quicker than making every part first), shows it, and then
+/// keeps every part behind the screen, so that the next command after an
+/// edit of one transcript's codings makes that part alone.
+#[test]
+fn a_first_launch_shows_the_study_then_keeps_every_part() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("study");
+    let out = concord(home.path())
+        .args(["demo", "--path"])
+        .arg(&root)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let transcripts = std::fs::read_dir(root.join("transcripts")).unwrap().count();
+    assert!(parts_kept(&root).is_empty());
+    let args = [root.to_str().unwrap(), "--reviewer", REVIEWER];
+    let mut tui = Tui::spawn(pty::command(home.path(), &root, &args), 100, 30);
+    tui.wait_for("the units, read and checked", units_listed);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while parts_kept(&root).len() < transcripts {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{} of {transcripts} parts kept",
+            parts_kept(&root).len()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    tui.keys("q");
+    assert!(tui.wait_exit().success());
+    let kept = parts_kept(&root);
+    assert_eq!(kept.len(), transcripts);
+    // The parts are those of the study as it is: a command uses them and
+    // makes none (it would remove parts no longer named).
+    let out = concord(home.path())
+        .args(["units", "--json"])
+        .current_dir(&root)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(parts_kept(&root), kept);
+}
+
 /// The outline first (codebook and counts, no units), then the full data:
 /// the codebook pane and the counts are there at once, and the full data
 /// is the first load, not a reload that "came in".
@@ -115,7 +172,7 @@ fn the_outline_then_the_units_is_one_load() {
     update(
         &mut state,
         Action::Loaded {
-            data: Box::new(outline),
+            data: std::sync::Arc::new(outline),
             last_commit: None,
         },
     );
@@ -128,7 +185,7 @@ fn the_outline_then_the_units_is_one_load() {
     update(
         &mut state,
         Action::Loaded {
-            data: Box::new(data.clone()),
+            data: std::sync::Arc::new(data.clone()),
             last_commit: None,
         },
     );

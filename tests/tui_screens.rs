@@ -355,7 +355,7 @@ fn loading() {
 #[test]
 fn study_text_cannot_reach_the_terminal_as_commands() {
     let mut state = loaded(80, 24);
-    let data = state.data.as_mut().unwrap();
+    let data = std::sync::Arc::make_mut(state.data.as_mut().unwrap());
     data.study.codebook.codes[0].header.name = "Evil\u{1b}[2J name".into();
     let screen = render(&state, 80, 24);
     assert!(!screen.contains('\u{1b}'));

@@ -446,7 +446,7 @@ fn another_reviewers_decision_reloads_and_keeps_the_place() {
     update(
         &mut state,
         Action::Loaded {
-            data: Box::new(ReviewData::build(study, 0)),
+            data: std::sync::Arc::new(ReviewData::build(study, 0)),
             last_commit: None,
         },
     );
@@ -583,7 +583,7 @@ fn a_change_on_disk_reloads_behind_the_screen_and_says_what_came_in() {
     let effects = update(
         &mut state,
         Action::Loaded {
-            data: Box::new(ReviewData::build(study.clone(), 0)),
+            data: std::sync::Arc::new(ReviewData::build(study.clone(), 0)),
             last_commit: None,
         },
     );
@@ -639,15 +639,12 @@ fn a_change_while_committing_waits_for_the_commit() {
     update(
         &mut state,
         Action::Loaded {
-            data: Box::new(ReviewData::build(with_it, 0)),
+            data: std::sync::Arc::new(ReviewData::build(with_it, 0)),
             last_commit: None,
         },
     );
     let i = state.unit.unwrap();
-    state
-        .data
-        .as_mut()
-        .unwrap()
+    std::sync::Arc::make_mut(state.data.as_mut().unwrap())
         .apply_recorded(&unit.transcript, std::slice::from_ref(&d));
     assert_eq!(
         state.data.as_ref().unwrap().standings[i],
@@ -664,7 +661,7 @@ fn r_says_what_the_reload_found_instead_of_reading_forever() {
     update(
         &mut state,
         Action::Loaded {
-            data: Box::new(ReviewData::build(study, 0)),
+            data: std::sync::Arc::new(ReviewData::build(study, 0)),
             last_commit: None,
         },
     );

@@ -32,7 +32,12 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
             let conflicts = if decisions.iter().all(|f| f.decisions.is_empty()) {
                 0
             } else {
-                let units = open.study.review_units();
+                // Only units decisions name can be in conflict: those of
+                // the reviewed transcripts suffice.
+                let units = match open.study.reviewed_units() {
+                    Some(units) => units,
+                    None => open.study.review_units(),
+                };
                 crate::review::standings(&units, decisions)
                     .values()
                     .filter(|s| matches!(s, crate::review::Standing::Conflict(_)))

@@ -31,6 +31,7 @@ mod sync;
 mod trend;
 mod undo;
 mod units;
+mod units_listed;
 
 use std::process::ExitCode;
 

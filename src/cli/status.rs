@@ -155,9 +155,25 @@ fn coded_report(study: &Study, units: &[crate::align::ReviewUnit]) -> Report {
     }
 }
 
+/// What the units count before any review line (`roles::unreviewed_progress`).
+#[derive(Serialize, serde::Deserialize)]
+struct Unreviewed {
+    open: usize,
+    by_coder: Vec<PersonProgress>,
+}
+
 /// The review's part of the report: the decisions of `whole` (the study's
-/// manifest and logs) on `units`, and the number of problems.
-fn add_review(r: &mut Report, whole: &Study, units: &[crate::align::ReviewUnit], problems: usize) {
+/// manifest and logs) on `units`, and the number of problems. `units` are
+/// every unit, or (with `all`, what every unit counts before any review)
+/// those of the reviewed transcripts: the rest stand as their class says,
+/// so they count as in `all`, less what the reviewed units counted there.
+fn add_review(
+    r: &mut Report,
+    whole: &Study,
+    units: &[crate::align::ReviewUnit],
+    all: Option<&Unreviewed>,
+    problems: usize,
+) {
     let standing = standings(units, &whole.decisions);
     let coder_ids: Vec<(String, String)> = r
         .coders
@@ -175,6 +191,16 @@ fn add_review(r: &mut Report, whole: &Study, units: &[crate::align::ReviewUnit],
         &live_decisions(&whole.decisions),
     );
     r.review_by_coder = roles::by_coder(&coder_ids, units, &standing);
+    if let Some(all) = all {
+        let (open_here, here) = roles::unreviewed_progress(&coder_ids, units);
+        for p in &mut r.reviewers {
+            p.progress.open = p.progress.open + all.open - open_here;
+        }
+        for ((p, a), h) in r.review_by_coder.iter_mut().zip(&all.by_coder).zip(&here) {
+            p.progress.decided = p.progress.decided + a.progress.decided - h.progress.decided;
+            p.progress.open = p.progress.open + a.progress.open - h.progress.open;
+        }
+    }
     r.problems = problems;
 }
 
@@ -200,16 +226,27 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
     };
     // Kept without the path, which depends on where the command runs.
     let mut r: Report = open.study.derived_by("status", || {
-        let units = open.study.review_units();
-        let mut r: Report = open
-            .study
-            .coded("status", |l| coded_report(&l.study, &units));
-        add_review(
-            &mut r,
-            open.study.whole(),
-            &units,
-            open.study.problems().len(),
-        );
+        // After a decision, the reviewed transcripts' units (not every unit).
+        let reviewed = open.study.reviewed_units();
+        let (mut r, all): (Report, Unreviewed) = open.study.coded("status", |l| {
+            let units = open.study.review_units();
+            let r = coded_report(&l.study, &units);
+            let coders: Vec<(String, String)> = r
+                .coders
+                .iter()
+                .map(|c| (c.id.clone(), c.name.clone()))
+                .collect();
+            let (open, by_coder) = roles::unreviewed_progress(&coders, &units);
+            (r, Unreviewed { open, by_coder })
+        });
+        let problems = open.study.problems().len();
+        match reviewed {
+            Some(units) => add_review(&mut r, open.study.whole(), &units, Some(&all), problems),
+            None => {
+                let units = open.study.review_units();
+                add_review(&mut r, open.study.whole(), &units, None, problems)
+            }
+        }
         r
     });
     r.path = shown.to_string();

@@ -9,12 +9,12 @@ use serde::Serialize;
 use crate::align::{ReviewUnit, UnitClass};
 use crate::cli::deciding::waiting;
 use crate::cli::exit;
+use crate::cli::units_listed::Listed;
 use crate::cli::{code_arg, study_arg};
 use crate::repo::RepoError;
-use crate::review::{Standing, standings};
-use crate::study::cases::{Cases, Where, ids_where};
-use crate::study::left_out::LeftOut;
-use crate::study::text::{printable, shorten};
+use crate::review::Standing;
+use crate::study::cases::{Where, ids_where};
+use crate::study::text::printable;
 use crate::study::{Codebook, Decision};
 
 pub const LONG_ABOUT: &str = "List the review units of a study. A review unit is a maximal cluster of \
@@ -50,12 +50,12 @@ pub struct Args {
     pub json: bool,
 }
 
-/// A unit as printed: the unit, the start of its text, and where it stands.
+/// A unit as printed by `--json`: the unit, the start of its text, and where it stands.
 #[derive(Serialize)]
 struct Shown<'a> {
     #[serde(flatten)]
     unit: &'a ReviewUnit,
-    quote: String,
+    quote: &'a str,
     standing: &'static str,
     /// The live decision's id, when the unit is decided.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -65,89 +65,19 @@ struct Shown<'a> {
     decisions: Vec<&'a Decision>,
 }
 
-/// Longest quote shown.
-const QUOTE: usize = 74;
-
-/// What `units` keeps in the derived cache: every unit with the start of
-/// its text and where it stands, the decisions of units in conflict, and
-/// the ids the filters are checked against.
-#[derive(Serialize, serde::Deserialize)]
-struct Listed {
-    transcripts: Vec<String>,
-    codebook: Codebook,
-    units: Vec<ReviewUnit>,
-    quotes: Vec<String>,
-    /// As `review::standings` has them (`None`: not in its map, open).
-    standings: Vec<Option<Standing>>,
-    /// The live decisions named by a conflict.
-    in_conflict: Vec<Decision>,
-    /// cases.toml, for `--where`.
-    cases: Cases,
-    /// The codings the units could not use.
-    left_out: LeftOut,
-}
-
-/// Every unit with the start of its text, without where it stands: what
-/// the coded files say, kept by their key (`repo/layered.rs`).
-fn coded_listed(loaded: &crate::study::Loaded, units: Vec<ReviewUnit>) -> Listed {
-    let study = &loaded.study;
-    let quotes = units
-        .iter()
-        .map(|u| {
-            // Only the start is shown: slicing more would cost a long unit's text.
-            let quote = study
-                .transcript(&u.transcript)
-                .and_then(|t| t.slice(u.start, u.end.min(u.start + QUOTE + 1)))
-                .unwrap_or("");
-            shorten(quote, QUOTE)
-        })
-        .collect();
-    Listed {
-        transcripts: study.transcripts.iter().map(|t| t.id.clone()).collect(),
-        codebook: study.codebook.clone(),
-        units,
-        quotes,
-        standings: Vec::new(),
-        in_conflict: Vec::new(),
-        cases: study.cases.clone(),
-        left_out: LeftOut::of_units(study, loaded.unparsed_codings),
-    }
-}
-
-/// Where each unit stands after `decisions`, and the decisions of units
-/// in conflict.
-fn add_standings(listed: &mut Listed, decisions: &[crate::study::types::DecisionFile]) {
-    let by_id = standings(&listed.units, decisions);
-    listed.standings = listed
-        .units
-        .iter()
-        .map(|u| by_id.get(&u.id).cloned())
-        .collect();
-    let conflicted: std::collections::HashSet<&str> = listed
-        .standings
-        .iter()
-        .filter_map(|s| match s {
-            Some(Standing::Conflict(ids)) => Some(ids.iter().map(String::as_str)),
-            _ => None,
-        })
-        .flatten()
-        .collect();
-    listed.in_conflict = decisions
-        .iter()
-        .flat_map(|f| f.decisions.iter())
-        .filter(|d| conflicted.contains(d.id.as_str()))
-        .cloned()
-        .collect();
-}
-
 pub fn run(args: Args) -> Result<u8, RepoError> {
     let reads = crate::repo::read::FileReads::default();
     let open = study_arg::open_cached(args.path.as_deref(), &reads)?;
     let all: Listed = open.study.derived_by("units", || {
         let mut listed = open
             .study
-            .coded("listed", |l| coded_listed(l, open.study.units().to_vec()));
-        add_standings(&mut listed, &open.study.whole().decisions);
+            .coded("listed", |l| Listed::of_coded(l, open.study.units()));
+        // After a decision: the reviewed transcripts' units, not every unit.
+        let units = match open.study.reviewed_units() {
+            Some(units) => units,
+            None => open.study.review_units(),
+        };
+        listed.add_standings(&units, &open.study.whole().decisions);
         listed
     });
     if let Some(t) = &args.transcript {
@@ -186,88 +116,113 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
     };
     let class = args.class.as_deref().and_then(UnitClass::parse);
     let standing_word = args.class.as_deref().filter(|_| class.is_none());
-    let units: Vec<(&ReviewUnit, &String, Standing, bool)> = all
-        .units
-        .iter()
-        .zip(&all.quotes)
-        .zip(&all.standings)
-        .map(|((u, q), s)| {
-            let waits = s.as_ref().is_some_and(waiting);
-            (u, q, s.clone().unwrap_or(Standing::Open), waits)
+    let picked: Vec<(usize, Standing)> = (0..all.len())
+        .map(|i| (i, all.standings[i].clone().unwrap_or(Standing::Open)))
+        .filter(|(i, _)| {
+            args.transcript
+                .as_ref()
+                .is_none_or(|t| all.transcript_of(*i) == t)
         })
-        .filter(|(u, ..)| args.transcript.as_ref().is_none_or(|t| u.transcript == *t))
-        .filter(|(u, ..)| keep.as_ref().is_none_or(|k| k.contains(&u.transcript)))
-        .filter(|(u, ..)| {
-            code.is_none() || u.excerpts.iter().any(|e| wanted.contains(&e.code.as_str()))
+        .filter(|(i, _)| {
+            keep.as_ref()
+                .is_none_or(|k| k.contains(all.transcript_of(*i)))
         })
-        .filter(|(u, ..)| class.is_none_or(|c| u.class == c))
-        .filter(|(_, _, s, _)| standing_word.is_none_or(|w| s.word() == w))
-        .filter(|(.., waits)| !args.open || *waits)
+        .filter(|(i, _)| code.is_none() || all.has_code(*i, &wanted))
+        .filter(|(i, _)| class.is_none_or(|c| all.class[*i] == c))
+        .filter(|(_, s)| standing_word.is_none_or(|w| s.word() == w))
+        .filter(|(_, s)| !args.open || waiting(s))
         .collect();
     let by_id: std::collections::HashMap<&str, &Decision> =
         all.in_conflict.iter().map(|d| (d.id.as_str(), d)).collect();
+    let decisions_of = |st: &Standing| -> Vec<&Decision> {
+        match st {
+            Standing::Conflict(ids) => ids
+                .iter()
+                .filter_map(|id| by_id.get(id.as_str()).copied())
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if args.open && !args.json {
         // Ids only, one a line, for `while read unit; do concord decide "$unit" ...; done`.
         // A reader that stops early (`| head`) ends the list, not the program.
-        let mut out = std::io::stdout().lock();
-        for (u, ..) in &units {
-            if writeln!(out, "{}", printable(&u.id)).is_err() {
+        for (i, _) in &picked {
+            if writeln!(out, "{}", printable(all.ids.get(*i))).is_err() {
                 return Ok(exit::OK);
             }
+        }
+        if out.flush().is_err() {
+            return Ok(exit::OK);
         }
         if counted_for_a_person() {
             eprintln!(
                 "{} open unit{}",
-                units.len(),
-                if units.len() == 1 { "" } else { "s" }
+                picked.len(),
+                if picked.len() == 1 { "" } else { "s" }
             );
         }
         return Ok(exit::OK);
     }
-    let shown: Vec<Shown> = units
-        .iter()
-        .map(|(u, quote, st, _)| {
-            let decisions = match st {
-                Standing::Conflict(ids) => ids
-                    .iter()
-                    .filter_map(|id| by_id.get(id.as_str()).copied())
-                    .collect(),
-                _ => Vec::new(),
-            };
-            Shown {
-                unit: u,
-                quote: (*quote).clone(),
+    let left_out = all.left_out.sentence();
+    if args.json {
+        drop(out);
+        // The units themselves, kept by the coded files' key, in the listing's order.
+        let units = open.study.review_units();
+        if units.len() != all.len() {
+            return Err(RepoError::Refused(format!(
+                "the derived cache disagrees with itself ({} units listed, {} kept); \
+                 remove .git/concord and run again",
+                all.len(),
+                units.len()
+            )));
+        }
+        let shown: Vec<Shown> = picked
+            .iter()
+            .map(|(i, st)| Shown {
+                unit: &units[*i],
+                quote: all.quotes.get(*i),
                 standing: st.word(),
                 decision: match st {
                     Standing::Decided(id) => Some(id.clone()),
                     _ => None,
                 },
-                decisions,
-            }
-        })
-        .collect();
-    let left_out = all.left_out.sentence();
-    if args.json {
+                decisions: decisions_of(st),
+            })
+            .collect();
         crate::cli::json::print_pretty(&shown)?;
         if let Some(s) = left_out {
             eprintln!("concord: {s}");
         }
         return Ok(exit::OK);
     }
-    for s in &shown {
-        print!("{}", human(s));
+    for (i, st) in &picked {
+        // A reader that stops early (`| head`) ends the list, not the program.
+        if out
+            .write_all(all.human(*i, st.word(), &decisions_of(st)).as_bytes())
+            .is_err()
+        {
+            return Ok(exit::OK);
+        }
     }
+    if out.flush().is_err() {
+        return Ok(exit::OK);
+    }
+    drop(out);
     if counted_for_a_person() {
         eprintln!(
             "{} unit{}",
-            shown.len(),
-            if shown.len() == 1 { "" } else { "s" }
+            picked.len(),
+            if picked.len() == 1 { "" } else { "s" }
         );
     }
     // Codings left out are a problem of the data: said wherever the list goes.
     if let Some(s) = left_out {
         eprintln!("concord: {s}");
     }
+    // The listing is large and the process ends here: leave it to the
+    // operating system rather than free 150,000 entries one by one.
+    std::mem::forget(all);
     Ok(exit::OK)
 }
 
@@ -277,56 +232,6 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
 fn counted_for_a_person() -> bool {
     use std::io::IsTerminal;
     std::io::stdout().is_terminal()
-}
-
-/// Three lines per unit, within 80 columns: id, class and span; each
-/// coder's codes; the quote.
-fn human(s: &Shown) -> String {
-    let u = s.unit;
-    let mut out = format!(
-        "{}  {}  {}-{}  {}\n",
-        shorten(&u.id, 44),
-        u.class.name(),
-        u.start,
-        u.end,
-        s.standing
-    );
-    let mut coders: Vec<&str> = u.excerpts.iter().map(|e| e.coder.as_str()).collect();
-    coders.dedup();
-    coders.sort_unstable();
-    coders.dedup();
-    let versions: Vec<String> = coders
-        .iter()
-        .map(|c| {
-            let mut codes: Vec<&str> = u
-                .excerpts
-                .iter()
-                .filter(|e| e.coder == *c)
-                .map(|e| e.code.as_str())
-                .collect();
-            codes.sort_unstable();
-            codes.dedup();
-            format!("{c}: {}", codes.join(", "))
-        })
-        .collect();
-    out.push_str(&format!("  {}\n", shorten(&versions.join("; "), 76)));
-    out.push_str(&format!("  \u{201c}{}\u{201d}\n", s.quote));
-    // A conflict: each decision on a line of its own, for the team to compare.
-    for d in &s.decisions {
-        let action = format!("{:?}", d.action).to_lowercase();
-        let what = match &d.chosen {
-            Some(c) => format!("{action} {c}"),
-            None => action,
-        };
-        let note = if d.note.is_empty() {
-            String::new()
-        } else {
-            format!(" \u{201c}{}\u{201d}", d.note)
-        };
-        let line = format!("{what} by {} at {}{note}", d.reviewer, d.at);
-        out.push_str(&format!("  {}\n", printable(&shorten(&line, 76))));
-    }
-    out
 }
 
 /// Whether code `id` is `top` or below it in the codebook.

@@ -35,7 +35,7 @@ use crate::repo::read::{FileReads, Listing, list_study, read_file, read_listed};
 use crate::study::{self, Loaded, Study, StudyFiles};
 
 /// The layout of a cache file; bump it when a cached type changes shape.
-pub const FORMAT: u32 = 6;
+pub const FORMAT: u32 = 7;
 const MAGIC: &[u8; 14] = b"concord-cache\n";
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// The cached checked study (the largest value).
@@ -156,14 +156,18 @@ impl<'r> Opened<'r> {
     }
 
     /// The checked study and its units, computed now and not kept here (for
-    /// a caller that keeps what it derives from them).
-    pub fn checked_now(&self) -> (Loaded, Vec<ReviewUnit>) {
-        if let Some(checked) = self.check_by_parts(true) {
-            return checked;
+    /// a caller that keeps what it derives from them). With them, whether
+    /// the transcripts' parts are still to be kept ([`Opened::keep_parts`]):
+    /// when none is kept, the study is read and checked whole, which is
+    /// quicker than making every part before the caller can show anything.
+    pub fn checked_now(&self) -> (Loaded, Vec<ReviewUnit>, bool) {
+        let whole = self.caches() && self.no_part_kept();
+        if !whole && let Some((loaded, units)) = self.check_by_parts(true) {
+            return (loaded, units, false);
         }
         let loaded = study::check_owned(self.files());
         let units = review_units(&loaded.study);
-        (loaded, units)
+        (loaded, units, whole)
     }
 
     /// The study and its review units, without the checks across files

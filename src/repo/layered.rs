@@ -18,6 +18,7 @@ use serde::de::DeserializeOwned;
 use crate::align::ReviewUnit;
 use crate::repo::cache::{Opened, read_value, write_value, write_value_compact};
 use crate::repo::read::read_file;
+use crate::review::reviewed::{bases_elsewhere, reviewed_transcripts};
 use crate::study::files::StudyFiles;
 use crate::study::load::{Loaded, load};
 use crate::study::parts::part_of;
@@ -163,6 +164,34 @@ impl Opened<'_> {
         problems.sort();
         problems.dedup();
         problems
+    }
+
+    /// The units the review's standings need, when they are fewer than
+    /// every unit: those of the transcripts the review touches
+    /// (`review::reviewed`), from their parts. `None`: every unit is
+    /// wanted (it is at hand, the study is not cached, the review touches
+    /// many transcripts, or a stale decision's basis lies in another
+    /// transcript). Every other unit stands as its class says.
+    pub fn reviewed_units(&self) -> Option<Vec<ReviewUnit>> {
+        if self.loaded.get().is_some() {
+            return None;
+        }
+        let files = &self.whole().decisions;
+        let units = self.units_of_transcripts(&reviewed_transcripts(files))?;
+        let elsewhere = bases_elsewhere(&units, files);
+        if !elsewhere.is_empty() {
+            let context: Coded = self.coded(CODED_CONTEXT, |l| Coded::of(&l.study));
+            let in_study = |b: &&str| {
+                context
+                    .coding_ids
+                    .binary_search_by(|c| c.as_str().cmp(b))
+                    .is_ok()
+            };
+            if elsewhere.iter().any(in_study) {
+                return None;
+            }
+        }
+        Some(units)
     }
 
     /// The study's review units, kept by the coded files' key.

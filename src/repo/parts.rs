@@ -15,7 +15,7 @@
 //! an entry had to be made, entries no current part refers to are removed,
 //! so the folder holds one study's parts, not every state it ever had.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use git2::{ObjectType, Oid};
@@ -39,32 +39,13 @@ impl Opened<'_> {
     /// Without `across`, the checks across files are left out (their
     /// problems are missing; the study and units are the same).
     pub(super) fn check_by_parts(&self, across: bool) -> Option<(Loaded, Vec<ReviewUnit>)> {
-        let store = self.store.as_ref()?;
-        let dir = store.dir.join("parts");
-        let mut groups: BTreeMap<String, Vec<&str>> = BTreeMap::new();
-        let mut others = StudyFiles {
-            skipped: self.listing.skipped.clone(),
-            ..StudyFiles::default()
-        };
-        for (rel, _) in &self.listing.files {
-            match part_of(rel) {
-                Some(id) => groups.entry(id).or_default().push(rel),
-                None => others.insert(rel.as_str(), self.bytes_of(rel)?),
-            }
-        }
-        let whole = load(&others);
-        let coders = coders_for_units(
-            &whole.study,
-            self.listing.files.iter().map(|(rel, _)| rel.as_str()),
-        );
-        let context = context_of(&others, &store.ids, &coders);
-        let keyed: Vec<(String, Vec<&str>, String)> = groups
-            .into_iter()
-            .map(|(id, paths)| {
-                let key = part_key(&context, &paths, &store.ids);
-                (id, paths, key)
-            })
-            .collect();
+        let Keyed {
+            dir,
+            mut others,
+            whole,
+            coders,
+            keyed,
+        } = self.keyed()?;
         let wanted = Wanted {
             root: &self.root,
             reads: self.reads,
@@ -110,6 +91,107 @@ impl Opened<'_> {
         loaded.problems.sort();
         loaded.problems.dedup();
         Some((loaded, units))
+    }
+
+    /// Every transcript's files and the key of its part, with what the
+    /// keys share; `None` when the study is not cached or a file of no
+    /// transcript cannot be read.
+    fn keyed(&self) -> Option<Keyed<'_>> {
+        let store = self.store.as_ref()?;
+        let dir = store.dir.join("parts");
+        let mut groups: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+        let mut others = StudyFiles {
+            skipped: self.listing.skipped.clone(),
+            ..StudyFiles::default()
+        };
+        for (rel, _) in &self.listing.files {
+            match part_of(rel) {
+                Some(id) => groups.entry(id).or_default().push(rel),
+                None => others.insert(rel.as_str(), self.bytes_of(rel)?),
+            }
+        }
+        let whole = load(&others);
+        let coders = coders_for_units(
+            &whole.study,
+            self.listing.files.iter().map(|(rel, _)| rel.as_str()),
+        );
+        let context = context_of(&others, &store.ids, &coders);
+        let keyed = groups
+            .into_iter()
+            .map(|(id, paths)| {
+                let key = part_key(&context, &paths, &store.ids);
+                (id, paths, key)
+            })
+            .collect();
+        Some(Keyed {
+            dir,
+            others,
+            whole,
+            coders,
+            keyed,
+        })
+    }
+
+    /// Whether no transcript's part is kept for the study as it is now
+    /// (its first run, or after an edit of the codebook): reading and
+    /// checking it whole is then quicker than making every part first.
+    pub fn no_part_kept(&self) -> bool {
+        self.keyed().is_some_and(|k| {
+            k.keyed
+                .iter()
+                .all(|(_, _, key)| !k.dir.join(format!("{key}.bin")).exists())
+        })
+    }
+
+    /// Make and keep the part of every transcript that has none, holding
+    /// one part at a time on each core (for a caller that has already
+    /// shown the study, read whole).
+    pub fn keep_parts(&self) {
+        let Some(k) = self.keyed() else { return };
+        let wanted = Wanted {
+            root: &self.root,
+            reads: self.reads,
+            read_while_keying: &self.read_while_keying,
+            dir: &k.dir,
+            whole: &k.whole.study,
+            coders: &k.coders,
+        };
+        let made = on_every_core(&k.keyed, |(id, paths, key)| {
+            wanted.part(id, paths, key).map(|(_, made)| made)
+        });
+        if made.is_some_and(|m| m.contains(&true)) {
+            let keys: HashSet<String> = k
+                .keyed
+                .iter()
+                .map(|(_, _, key)| format!("{key}.bin"))
+                .collect();
+            remove_unreferenced(&k.dir, &keys);
+        }
+    }
+
+    /// The review units of the transcripts `ids`, from their parts (kept,
+    /// or made and kept). `None` when the study is not cached, a file
+    /// cannot be read, or `ids` are more than a quarter of the study's
+    /// transcripts (every unit is then read sooner from the coded layer).
+    pub fn units_of_transcripts(&self, ids: &BTreeSet<String>) -> Option<Vec<ReviewUnit>> {
+        let k = self.keyed()?;
+        if ids.len() * 4 > k.keyed.len() {
+            return None;
+        }
+        let wanted = Wanted {
+            root: &self.root,
+            reads: self.reads,
+            read_while_keying: &self.read_while_keying,
+            dir: &k.dir,
+            whole: &k.whole.study,
+            coders: &k.coders,
+        };
+        let mine: Vec<&(String, Vec<&str>, String)> =
+            k.keyed.iter().filter(|(id, ..)| ids.contains(id)).collect();
+        let units = on_every_core(&mine, |(id, paths, key)| {
+            wanted.part(id, paths, key).map(|(part, _)| part.units)
+        })?;
+        Some(units.into_iter().flatten().collect())
     }
 
     /// The study with only the transcript `id` of all its transcripts (its
@@ -162,6 +244,17 @@ impl Opened<'_> {
             None => read_file(&self.root, rel, self.reads).ok(),
         }
     }
+}
+
+/// The study's transcripts with their files and part keys, and what the keys share.
+struct Keyed<'a> {
+    dir: PathBuf,
+    /// The files in no part, and the study loaded from them.
+    others: StudyFiles,
+    whole: Loaded,
+    coders: Vec<String>,
+    /// Each transcript's id, files and part key.
+    keyed: Vec<(String, Vec<&'a str>, String)>,
 }
 
 /// What finding or making a part needs (shared by the threads).

@@ -6,6 +6,7 @@ pub mod boundary;
 pub mod consensus;
 pub mod decide;
 pub mod reconciled;
+pub mod reviewed;
 pub mod roles;
 pub mod standing;
 pub mod sync_summary;

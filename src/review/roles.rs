@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::align::ReviewUnit;
 use crate::review::Standing;
+use crate::review::reviewed::unreviewed;
 use crate::review::sync_summary::{is_you, name_of};
 use crate::study::{Decision, Reviewer};
 
@@ -139,4 +140,19 @@ pub fn by_coder(
             }
         })
         .collect()
+}
+/// [`by_coder`] with every unit standing as its class says (as before any
+/// review line), and how many of them are open: what the units no review
+/// line touches count, kept with the coded files so that after a decision
+/// only the reviewed transcripts' units are counted again.
+pub fn unreviewed_progress(
+    coders: &[(String, String)],
+    units: &[ReviewUnit],
+) -> (usize, Vec<PersonProgress>) {
+    let standings: HashMap<String, Standing> = units
+        .iter()
+        .map(|u| (u.id.clone(), unreviewed(u.class)))
+        .collect();
+    let open = standings.values().filter(|s| s.is_open()).count();
+    (open, by_coder(coders, units, &standings))
 }

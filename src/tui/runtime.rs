@@ -79,6 +79,10 @@ pub fn run(session: Session) -> Result<(), RepoError> {
     // run is reading the study or computing statistics, which need no waiting
     // for (dropping the runtime would wait, seconds on a large study).
     rt.shutdown_background();
+    // But the screen's values being kept in the derived cache are waited
+    // for (under a second, and only when the reviewer quits just after a
+    // first launch): without them the next launch would be cold again.
+    drop(KEEPING.lock());
     result
 }
 
@@ -304,6 +308,10 @@ const REVIEW: &str = "review";
 const OUTLINE: &str = "review-outline";
 const AGREEMENT: &str = "review-agreement";
 
+/// Held while the screen's values are written to the derived cache after
+/// they are shown, so that quitting waits for them (see [`run`]).
+static KEEPING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Read the study for the screen; `first`: nothing is shown yet, so the
 /// outline may be (a reload keeps the screen as it is until it is done).
 fn spawn_load(root: PathBuf, tx: UnboundedSender<Action>, first: bool) {
@@ -328,14 +336,14 @@ fn spawn_load(root: PathBuf, tx: UnboundedSender<Action>, first: bool) {
         let had_outline = outline.is_some();
         if let Some(outline) = outline {
             let _ = tx.send(Action::Loaded {
-                data: Box::new(outline),
+                data: std::sync::Arc::new(outline),
                 last_commit: None,
             });
         }
         // Kept by the coded files' key: a decision recorded since (here,
         // by `concord decide` or a sync) costs the logs and the standings,
         // not the study.
-        let mut data = match opened.coded_cached::<ReviewData>(REVIEW) {
+        let (mut data, made, parts_wanted) = match opened.coded_cached::<ReviewData>(REVIEW) {
             Some(mut data) => {
                 let whole = opened.whole();
                 data.with_review(
@@ -343,27 +351,43 @@ fn spawn_load(root: PathBuf, tx: UnboundedSender<Action>, first: bool) {
                     whole.done.clone(),
                     opened.problems().len(),
                 );
-                data
+                (data, false, false)
             }
             None => {
                 let _ = tx.send(Action::Progress("checking the study".into()));
-                let (loaded, units) = opened.checked_now();
+                let (loaded, units, parts_wanted) = opened.checked_now();
                 let _ = tx.send(Action::Progress("finding review units".into()));
                 let data = ReviewData::build_with_units(loaded.study, loaded.problems.len(), units);
-                opened.keep_coded(REVIEW, &data);
-                data
+                (data, true, parts_wanted)
             }
         };
-        if !had_outline {
-            opened.keep(OUTLINE, &data.outline());
-        }
         data.loaded_key = opened.key().map(str::to_string);
         data.loaded_coded_key = opened.coded_key().map(str::to_string);
         let last_commit = last_decision_commit(&root);
+        // Shown first, kept after: writing the screen's values (hundreds of
+        // megabytes on a large study) would otherwise hold back its first
+        // full frame. Until they are written the screen shares them; a
+        // decision made meanwhile copies its own.
+        let data = Arc::new(data);
+        let keeping = KEEPING.lock();
         let _ = tx.send(Action::Loaded {
-            data: Box::new(data),
+            data: Arc::clone(&data),
             last_commit,
         });
+        if made {
+            opened.keep_coded(REVIEW, &*data);
+        }
+        if !had_outline {
+            opened.keep(OUTLINE, &data.outline());
+        }
+        drop(keeping);
+        // Last, and not waited for on quitting (what is not made now is
+        // made by the next run that needs it): the transcripts' parts, so
+        // that after an edit of one transcript's codings only its part is
+        // made again.
+        if parts_wanted {
+            opened.keep_parts();
+        }
     });
 }
 

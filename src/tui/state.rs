@@ -150,7 +150,7 @@ pub enum TreeRow {
 #[derive(Debug, Clone)]
 pub struct State {
     pub phase: Phase,
-    pub data: Option<ReviewData>,
+    pub data: Option<std::sync::Arc<ReviewData>>,
     /// None until computed (it runs in the background).
     pub agreement: Option<AgreementSummary>,
     pub screen: Screen,

@@ -30,7 +30,7 @@ pub enum Action {
     },
     Progress(String),
     Loaded {
-        data: Box<ReviewData>,
+        data: std::sync::Arc<ReviewData>,
         last_commit: Option<String>,
     },
     LoadFailed(String),
@@ -149,7 +149,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                     Tone::Error,
                 );
             }
-            state.data = Some(*data);
+            state.data = Some(data);
             state.phase = Phase::Ready;
             search::refresh(state);
             transcript::refresh(state);
@@ -217,7 +217,8 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             reload,
         } => {
             if let Some(data) = &mut state.data {
-                data.apply_recorded(&transcript, &decisions);
+                // Shared only while the loader still keeps it in the cache.
+                std::sync::Arc::make_mut(data).apply_recorded(&transcript, &decisions);
             }
             for d in &decisions {
                 state.pending.remove(&d.unit);

@@ -68,7 +68,7 @@ pub fn opened(
     let effects = update(
         &mut state,
         Action::Loaded {
-            data: Box::new(ReviewData::build(study, 0)),
+            data: std::sync::Arc::new(ReviewData::build(study, 0)),
             last_commit: last_commit.map(str::to_string),
         },
     );
