@@ -39,6 +39,7 @@ for path in sorted(glob.glob("transcripts/*.txt")):
         text = text[:at] + "[name]" + text[at + rng.randrange(1, 12):]
     open(path, "w", encoding="utf-8", newline="\n").write(text)
 EOF
+sync   # the edits on disk before the timing, not written back during it
 run() {
     /usr/bin/time -v "$bin" "$@" >/dev/null 2>/tmp/concord-time.$$ || true
     wall=$(grep 'Elapsed (wall clock)' /tmp/concord-time.$$ | sed 's/.*: //')
@@ -53,3 +54,4 @@ run reanchor --dry-run
 run reanchor --dry-run
 run reanchor
 git reset -q --hard HEAD~1
+git prune --expire=now   # the next run writes its objects anew, as the first did
