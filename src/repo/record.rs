@@ -565,13 +565,9 @@ fn committed_in(
         Err(e) => return Err(e),
     };
     let blob = repo.find_blob(entry.id())?;
-    let text = match std::str::from_utf8(blob.content()) {
-        Ok(text) => text.to_owned(),
-        Err(_) => String::from_utf8_lossy(blob.content()).into_owned(),
-    };
     Ok(Some(Committed {
         blob: entry.id(),
-        text,
+        text: String::from_utf8_lossy(blob.content()).into_owned(),
     }))
 }
 
