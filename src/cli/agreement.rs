@@ -173,7 +173,7 @@ fn figures(
 ) -> Figures {
     let input = input_of(loaded, selection);
     let report = report_with(&input, measures, settings);
-    let on = crate::cli::agreement_reconciled::On::of(&input);
+    let on = crate::cli::agreement_reconciled::On::keeping_units(&input, units);
     Figures {
         report,
         after: on.compute(units, &loaded.study.decisions),
@@ -304,8 +304,16 @@ pub fn run(mut args: Args) -> Result<u8, RepoError> {
                     open.study.units(),
                 )
             });
-            f.after =
-                f.on.compute(&open.study.review_units(), &open.study.whole().decisions);
+            // After a decision: the reviewed transcripts' units, not every unit.
+            let decisions = &open.study.whole().decisions;
+            let after = open
+                .study
+                .reviewed_units()
+                .and_then(|units| f.on.compute_reviewed(&units, decisions));
+            f.after = match after {
+                Some(after) => after,
+                None => f.on.compute(&open.study.review_units(), decisions),
+            };
             f.problems = open.study.problems().len();
             f
         });

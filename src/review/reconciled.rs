@@ -77,99 +77,175 @@ pub fn reconciled(
     codes: &[String],
     characters: u64,
 ) -> Reconciled {
-    let standing = standings(units, decisions);
-    let live: HashMap<&str, &crate::study::Decision> = live_decisions(decisions)
-        .into_iter()
-        .map(|d| (d.id.as_str(), d))
-        .collect();
-    let mut out = Reconciled {
-        units: units.len(),
-        agreed: 0,
-        decided: 0,
-        unsettled: 0,
-        by_action: BTreeMap::new(),
-        by_reviewer: BTreeMap::new(),
-        coders: Vec::new(),
-    };
-    // (coder, code) -> [both, coder only, consensus only]
-    let mut tables: HashMap<(usize, &str), [u64; 3]> = HashMap::new();
-    let mut outside = 0u64; // characters of unsettled units
-    for u in units {
-        let s = standing.get(&u.id);
-        let Some(version) = settled_version(u, s, &live) else {
-            out.unsettled += 1;
-            outside += (u.end - u.start) as u64;
-            continue;
+    Tally::of(units, decisions, coders, codes).figures(coders, codes, characters)
+}
+
+/// What the units add up to, before the figures are made of it. It is a
+/// sum over units, so the part of the units a review does not touch can be
+/// kept from before any review: after a decision only the reviewed
+/// transcripts' units are counted again ([`Tally::with_review`]).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Tally {
+    units: usize,
+    agreed: usize,
+    decided: usize,
+    unsettled: usize,
+    by_action: BTreeMap<String, usize>,
+    by_reviewer: BTreeMap<String, usize>,
+    /// Per coder (study order), per code: [both, coder only, consensus only].
+    tables: Vec<BTreeMap<String, [u64; 3]>>,
+    /// Characters of unsettled units.
+    outside: u64,
+}
+
+impl Tally {
+    pub fn of(
+        units: &[ReviewUnit],
+        decisions: &[DecisionFile],
+        coders: &[String],
+        codes: &[String],
+    ) -> Tally {
+        let standing = standings(units, decisions);
+        let live: HashMap<&str, &crate::study::Decision> = live_decisions(decisions)
+            .into_iter()
+            .map(|d| (d.id.as_str(), d))
+            .collect();
+        let mut out = Tally {
+            units: units.len(),
+            tables: vec![BTreeMap::new(); coders.len()],
+            ..Tally::default()
         };
-        match s {
-            Some(Standing::Decided(id)) => {
-                out.decided += 1;
-                if let Some(d) = live.get(id.as_str()) {
-                    *out.by_action
-                        .entry(action_label(d.action, d.chosen.as_deref()))
-                        .or_default() += 1;
-                    *out.by_reviewer.entry(d.reviewer.clone()).or_default() += 1;
+        for u in units {
+            let s = standing.get(&u.id);
+            let Some(version) = settled_version(u, s, &live) else {
+                out.unsettled += 1;
+                out.outside += (u.end - u.start) as u64;
+                continue;
+            };
+            match s {
+                Some(Standing::Decided(id)) => {
+                    out.decided += 1;
+                    if let Some(d) = live.get(id.as_str()) {
+                        *out.by_action
+                            .entry(action_label(d.action, d.chosen.as_deref()))
+                            .or_default() += 1;
+                        *out.by_reviewer.entry(d.reviewer.clone()).or_default() += 1;
+                    }
                 }
+                _ => out.agreed += 1,
             }
-            _ => out.agreed += 1,
-        }
-        let mut consensus: BTreeMap<&str, Vec<(usize, usize)>> = BTreeMap::new();
-        for r in &version {
-            consensus.entry(&r.code).or_default().push((r.start, r.end));
-        }
-        for spans in consensus.values_mut() {
-            spans.sort_unstable();
-            *spans = merge(spans);
-        }
-        for (i, coder) in coders.iter().enumerate() {
-            let mut own: BTreeMap<&str, Vec<(usize, usize)>> = BTreeMap::new();
-            for e in u.excerpts.iter().filter(|e| e.coder == *coder) {
-                own.entry(&e.code).or_default().push((e.start, e.end));
+            let mut consensus: BTreeMap<&str, Vec<(usize, usize)>> = BTreeMap::new();
+            for r in &version {
+                consensus.entry(&r.code).or_default().push((r.start, r.end));
             }
-            for spans in own.values_mut() {
+            for spans in consensus.values_mut() {
                 spans.sort_unstable();
                 *spans = merge(spans);
             }
-            let empty = Vec::new();
-            for code in codes {
-                let (a, c) = (
-                    own.get(code.as_str()).unwrap_or(&empty),
-                    consensus.get(code.as_str()).unwrap_or(&empty),
-                );
-                if a.is_empty() && c.is_empty() {
-                    continue;
+            for (i, coder) in coders.iter().enumerate() {
+                let mut own: BTreeMap<&str, Vec<(usize, usize)>> = BTreeMap::new();
+                for e in u.excerpts.iter().filter(|e| e.coder == *coder) {
+                    own.entry(&e.code).or_default().push((e.start, e.end));
                 }
-                let both = intersection(a, c) as u64;
-                let t = tables.entry((i, code.as_str())).or_default();
-                t[0] += both;
-                t[1] += covered(a) as u64 - both;
-                t[2] += covered(c) as u64 - both;
+                for spans in own.values_mut() {
+                    spans.sort_unstable();
+                    *spans = merge(spans);
+                }
+                let empty = Vec::new();
+                for code in codes {
+                    let (a, c) = (
+                        own.get(code.as_str()).unwrap_or(&empty),
+                        consensus.get(code.as_str()).unwrap_or(&empty),
+                    );
+                    if a.is_empty() && c.is_empty() {
+                        continue;
+                    }
+                    let both = intersection(a, c) as u64;
+                    let table = &mut out.tables[i];
+                    if !table.contains_key(code.as_str()) {
+                        table.insert(code.clone(), [0; 3]);
+                    }
+                    if let Some(t) = table.get_mut(code.as_str()) {
+                        t[0] += both;
+                        t[1] += covered(a) as u64 - both;
+                        t[2] += covered(c) as u64 - both;
+                    }
+                }
             }
         }
+        out
     }
-    let scope_length = characters.saturating_sub(outside);
-    for (i, coder) in coders.iter().enumerate() {
-        let names = [coder.clone(), "the consensus".to_string()];
-        let mut all = [0u64; 3];
-        let mut rows = Vec::new();
-        for code in codes {
-            let Some(t) = tables.get(&(i, code.as_str())) else {
-                continue;
-            };
-            for k in 0..3 {
-                all[k] += t[k];
+
+    /// `self` (every unit, before any review) with the reviewed units
+    /// counted as they stand now (`now`) rather than as they stood before
+    /// any review (`before`, the same units without decisions).
+    pub fn with_review(&self, before: &Tally, now: Tally) -> Tally {
+        let mut out = self.clone();
+        out.units = out.units - before.units + now.units;
+        out.agreed = out.agreed - before.agreed + now.agreed;
+        out.decided = out.decided - before.decided + now.decided;
+        out.unsettled = out.unsettled - before.unsettled + now.unsettled;
+        out.outside = out.outside - before.outside + now.outside;
+        // Before any review nothing is decided: no action, no reviewer.
+        out.by_action = now.by_action;
+        out.by_reviewer = now.by_reviewer;
+        for (i, table) in out.tables.iter_mut().enumerate() {
+            for (code, t) in before.tables.get(i).into_iter().flatten() {
+                if let Some(all) = table.get_mut(code) {
+                    for k in 0..3 {
+                        all[k] -= t[k];
+                    }
+                }
             }
-            rows.push(outcome(Some(code.clone()), *t, scope_length, &names));
+            for (code, t) in now.tables.get(i).into_iter().flatten() {
+                let all = table.entry(code.clone()).or_insert([0; 3]);
+                for k in 0..3 {
+                    all[k] += t[k];
+                }
+            }
+            // A code no settled unit has any more has no row, as when
+            // counted from every unit.
+            table.retain(|_, t| t.iter().any(|&n| n > 0));
         }
-        // Overall: every (character, code) pair of the scope is a unit.
-        let overall_length = scope_length * codes.len() as u64;
-        rows.push(outcome(None, all, overall_length, &names));
-        out.coders.push(CoderOutcome {
-            coder: coder.clone(),
-            codes: rows,
-        });
+        out
     }
-    out
+
+    /// The figures: each coder against the consensus, per code in `codes`'
+    /// order, then overall.
+    pub fn figures(&self, coders: &[String], codes: &[String], characters: u64) -> Reconciled {
+        let mut out = Reconciled {
+            units: self.units,
+            agreed: self.agreed,
+            decided: self.decided,
+            unsettled: self.unsettled,
+            by_action: self.by_action.clone(),
+            by_reviewer: self.by_reviewer.clone(),
+            coders: Vec::new(),
+        };
+        let scope_length = characters.saturating_sub(self.outside);
+        for (i, coder) in coders.iter().enumerate() {
+            let names = [coder.clone(), "the consensus".to_string()];
+            let mut all = [0u64; 3];
+            let mut rows = Vec::new();
+            for code in codes {
+                let Some(t) = self.tables.get(i).and_then(|t| t.get(code.as_str())) else {
+                    continue;
+                };
+                for k in 0..3 {
+                    all[k] += t[k];
+                }
+                rows.push(outcome(Some(code.clone()), *t, scope_length, &names));
+            }
+            // Overall: every (character, code) pair of the scope is a unit.
+            let overall_length = scope_length * codes.len() as u64;
+            rows.push(outcome(None, all, overall_length, &names));
+            out.coders.push(CoderOutcome {
+                coder: coder.clone(),
+                codes: rows,
+            });
+        }
+        out
+    }
 }
 
 fn outcome(code: Option<String>, t: [u64; 3], length: u64, names: &[String]) -> CodeOutcome {
@@ -243,5 +319,38 @@ mod tests {
                 .iter()
                 .all(|c| c.code.as_deref() != Some("y"))
         );
+    }
+
+    /// Kept from before any review, with the reviewed units counted again,
+    /// the tally is the one counted from every unit: whichever units are
+    /// taken as the reviewed ones, as long as they hold the decided one.
+    #[test]
+    fn the_unreviewed_tally_with_the_reviewed_units_is_the_whole_tally() {
+        let (units, decisions) = crate::review::consensus::tests::one_boundary_decided();
+        let names = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let (coders, codes) = (names(&["a", "b"]), names(&["x", "y"]));
+        let whole = Tally::of(&units, &decisions, &coders, &codes);
+        let unreviewed = Tally::of(&units, &[], &coders, &codes);
+        assert_ne!(whole, unreviewed);
+        let decided = decisions[0].decisions[0].unit.clone();
+        for mask in 0..(1u32 << units.len()) {
+            let reviewed: Vec<ReviewUnit> = units
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| mask & (1 << i) != 0)
+                .map(|(_, u)| u.clone())
+                .collect();
+            if !reviewed.iter().any(|u| u.id == decided) {
+                continue;
+            }
+            let before = Tally::of(&reviewed, &[], &coders, &codes);
+            let now = Tally::of(&reviewed, &decisions, &coders, &codes);
+            let combined = unreviewed.with_review(&before, now);
+            assert_eq!(combined, whole, "reviewed units {mask:b}");
+            assert_eq!(
+                combined.figures(&coders, &codes, 100),
+                reconciled(&units, &decisions, &coders, &codes, 100)
+            );
+        }
     }
 }

@@ -7,6 +7,7 @@ pub mod codebook;
 pub mod files;
 pub mod left_out;
 pub mod load;
+pub mod packed;
 pub mod palette;
 pub mod parse;
 pub mod parts;

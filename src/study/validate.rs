@@ -9,6 +9,7 @@ use crate::study::files::{
     transcript_path,
 };
 use crate::study::load::Loaded;
+use crate::study::packed::Packed;
 use crate::study::parse::jsonl::column_of_key;
 use crate::study::problem::{Location, Problem};
 use crate::study::text::shorten;
@@ -89,8 +90,9 @@ fn validate_with(loaded: &Loaded, files: &StudyFiles, per_coding: bool) -> Vec<P
 pub struct Coded {
     /// Each transcript's length in characters, by id.
     pub transcripts: BTreeMap<String, usize>,
-    /// Sorted (looked up by binary search).
-    pub coding_ids: Vec<String>,
+    /// Sorted (looked up by binary search), in one string: millions of ids
+    /// on a large study, read back after every decision.
+    pub coding_ids: Packed,
 }
 
 impl Coded {
@@ -101,15 +103,12 @@ impl Coded {
                 .iter()
                 .map(|t| (t.id.clone(), t.chars))
                 .collect(),
-            coding_ids: {
-                let mut ids: Vec<String> = study
+            coding_ids: Packed::sorted(
+                study
                     .codings
                     .iter()
-                    .flat_map(|f| f.codings.iter().map(|c| c.id.clone()))
-                    .collect();
-                ids.sort_unstable();
-                ids
-            },
+                    .flat_map(|f| f.codings.iter().map(|c| c.id.as_str())),
+            ),
         }
     }
 }
@@ -137,12 +136,7 @@ pub fn review_problems(whole: &Study, coded: &Coded, files: &StudyFiles) -> Vec<
     };
     let chars = |id: &str| coded.transcripts.get(id).copied();
     if whole.decisions.iter().any(|f| !f.decisions.is_empty()) {
-        let is_coding = |id: &str| {
-            coded
-                .coding_ids
-                .binary_search_by(|c| c.as_str().cmp(id))
-                .is_ok()
-        };
+        let is_coding = |id: &str| coded.coding_ids.contains_sorted(id);
         v.decisions(&chars, &is_coding);
     }
     v.done_marks(&chars);
