@@ -233,3 +233,40 @@ fn many_edited_transcripts_each_move_from_their_own_committed_text() {
         "only {moved_somewhere} codings moved: the edits are too late in the texts to test much"
     );
 }
+
+/// The transcript edited again between the plan (the codings moved through
+/// its text) and the commit: nothing is committed or written, and the
+/// researcher is told to run it again; run again, it moves them through
+/// the text as it is now.
+#[test]
+fn a_transcript_edited_while_reanchoring_is_not_committed_with_codings_moved_for_another_text() {
+    use concord::repo::{at_commit, git::Person, read::read_study, reanchor};
+    let (dir, repo) = committed_study();
+    let head = repo.head().unwrap().target().unwrap();
+    edit_transcript(dir.path(), "How did it go?", "How did it go for you?");
+    let gs = at_commit::open(Some(dir.path())).unwrap();
+    let study = concord::study::load::load(&read_study(dir.path()).unwrap()).study;
+    let planned = reanchor::plan(&gs, &study, None).unwrap();
+    assert_eq!(planned.len(), 1);
+    edit_transcript(
+        dir.path(),
+        "How did it go for you?",
+        "And how did it go for you?",
+    );
+    let author = Person::new("Pat Editor", "pat@example.org");
+    let refused = reanchor::write_and_commit(&gs, &planned, &author, "reanchor").unwrap_err();
+    assert!(
+        refused
+            .to_string()
+            .contains("was edited while concord reanchor ran"),
+        "{refused}"
+    );
+    assert_eq!(
+        repo.head().unwrap().target().unwrap(),
+        head,
+        "nothing committed"
+    );
+    let out = run_in(dir.path(), &["reanchor", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(run_in(dir.path(), &["check"]).status.code(), Some(0));
+}

@@ -164,6 +164,9 @@ pub struct TranscriptReanchored {
     /// The decisions log with unit and result spans moved.
     pub decisions: Option<Vec<Decision>>,
     pub decisions_moved: usize,
+    /// A hash of the working text the codings were moved through: the
+    /// transcript committed with them must be that text.
+    pub moved_through: u64,
 }
 
 impl TranscriptReanchored {
@@ -255,7 +258,17 @@ fn reanchor_one(
         codings,
         decisions,
         decisions_moved,
+        moved_through: text_hash(&now.text),
     }
+}
+
+/// A hash of a transcript's text, to tell whether it changed between the
+/// plan and the commit (within one run: not kept anywhere).
+fn text_hash(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
 }
 
 /// Commit the moved codings and decisions (canonical form) with the edited
@@ -292,8 +305,10 @@ pub fn write_and_commit(
         Decisions(&'d [Decision]),
     }
     let mut sources: Vec<(String, Source<'_>)> = Vec::new();
+    let mut moved_through: std::collections::HashMap<String, u64> = Default::default();
     for t in done {
         sources.push((transcript_path(&t.transcript), Source::Transcript));
+        moved_through.insert(transcript_path(&t.transcript), t.moved_through);
         for (coder, codings) in &t.codings {
             sources.push((codings_path(coder, &t.transcript), Source::Codings(codings)));
         }
@@ -330,6 +345,13 @@ pub fn write_and_commit(
                         "{rel} is not UTF-8 text; save it as UTF-8 and run concord reanchor again"
                     ))
                 })?;
+                // Edited again since the codings were moved through it: the
+                // moved codings would be committed beside another text.
+                if moved_through.get(rel.as_str()) != Some(&text_hash(&text)) {
+                    return Err(RepoError::Refused(format!(
+                        "{rel} was edited while concord reanchor ran; nothing was written — run it again"
+                    )));
+                }
                 Ok(Some((text, seen)))
             }
         })
