@@ -117,7 +117,11 @@ fn an_edit_of_cases_toml_after_a_cached_run_is_seen() {
     let home = home.path();
 
     assert_eq!(fg1_unit_transcripts(root, home), ["t0002"]);
-    assert!(root.join(".git/concord/units.bin").exists(), "units cached");
+    assert!(
+        root.join(".git/concord/coded-listed.bin").exists()
+            && root.join(".git/concord/units-review.bin").exists(),
+        "units cached"
+    );
     assert_eq!(
         fg1_unit_transcripts(root, home),
         ["t0002"],

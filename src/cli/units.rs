@@ -68,18 +68,23 @@ struct Shown<'a> {
 pub fn run(args: Args) -> Result<u8, RepoError> {
     let reads = crate::repo::read::FileReads::default();
     let open = study_arg::open_cached(args.path.as_deref(), &reads)?;
-    let all: Listed = open.study.derived_by("units", || {
-        let mut listed = open
-            .study
-            .coded("listed", |l| Listed::of_coded(l, open.study.units()));
+    let listed: Listed = open
+        .study
+        .coded("listed", |l| Listed::of_coded(l, open.study.units()));
+    let make_review = || {
         // After a decision: the reviewed transcripts' units, not every unit.
         let units = match open.study.reviewed_units() {
             Some(units) => units,
             None => open.study.review_units(),
         };
-        listed.add_standings(&units, &open.study.whole().decisions);
-        listed
-    });
+        listed.review(&units, &open.study.whole().decisions)
+    };
+    let mut review = open.study.derived_by("units-review", make_review);
+    if !review.fits(&listed) {
+        // Never expected (both are kept for the same files): made again.
+        review = make_review();
+    }
+    let all = listed.with_review(review);
     if let Some(t) = &args.transcript {
         if !all.transcripts.contains(t) {
             return Err(RepoError::Refused(format!(

@@ -44,10 +44,29 @@ pub(super) struct Listed {
     /// and after it.
     heads: Packed,
     tails: Packed,
-    /// As `review::standings` has them (`None`: not in its map, open).
+    /// Where each unit stands and the live decisions named by a conflict:
+    /// kept apart (by the whole study's key, [`Review`]), so that after a
+    /// decision the listing itself is neither made nor written again.
+    #[serde(skip)]
     pub standings: Vec<Option<Standing>>,
-    /// The live decisions named by a conflict.
+    #[serde(skip)]
     pub in_conflict: Vec<Decision>,
+}
+
+/// The review's part of the listing.
+#[derive(Serialize, Deserialize)]
+pub(super) struct Review {
+    /// As `review::standings` has them (`None`: open).
+    standings: Vec<Option<Standing>>,
+    /// The live decisions named by a conflict.
+    in_conflict: Vec<Decision>,
+}
+
+impl Review {
+    /// Whether this is a review of `listed`'s units (one standing each).
+    pub fn fits(&self, listed: &Listed) -> bool {
+        self.standings.len() == listed.len()
+    }
 }
 
 impl Listed {
@@ -139,9 +158,9 @@ impl Listed {
     /// the listing was made from, or those of the transcripts the review
     /// touches (`review::reviewed`), the rest standing as their class says.
     /// With them, the decisions of units in conflict.
-    pub fn add_standings(&mut self, units: &[ReviewUnit], decisions: &[DecisionFile]) {
+    pub fn review(&self, units: &[ReviewUnit], decisions: &[DecisionFile]) -> Review {
         let by_id = standings(units, decisions);
-        self.standings = (0..self.len())
+        let standings: Vec<Option<Standing>> = (0..self.len())
             .map(|i| match by_id.get(self.ids.get(i)) {
                 Some(Standing::Open) => None,
                 Some(s) => Some(s.clone()),
@@ -151,8 +170,7 @@ impl Listed {
                 },
             })
             .collect();
-        let conflicted: std::collections::HashSet<&str> = self
-            .standings
+        let conflicted: std::collections::HashSet<&str> = standings
             .iter()
             .filter_map(|s| match s {
                 Some(Standing::Conflict(ids)) => Some(ids.iter().map(String::as_str)),
@@ -160,12 +178,23 @@ impl Listed {
             })
             .flatten()
             .collect();
-        self.in_conflict = decisions
+        let in_conflict = decisions
             .iter()
             .flat_map(|f| f.decisions.iter())
             .filter(|d| conflicted.contains(d.id.as_str()))
             .cloned()
             .collect();
+        Review {
+            standings,
+            in_conflict,
+        }
+    }
+
+    /// The listing with where its units stand ([`Review::fits`] it).
+    pub fn with_review(mut self, review: Review) -> Listed {
+        self.standings = review.standings;
+        self.in_conflict = review.in_conflict;
+        self
     }
 
     /// Three lines for unit `i`, within 80 columns: id, class, span and

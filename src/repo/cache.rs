@@ -35,7 +35,7 @@ use crate::repo::read::{FileReads, Listing, list_study, read_file, read_listed};
 use crate::study::{self, Loaded, Study, StudyFiles};
 
 /// The layout of a cache file; bump it when a cached type changes shape.
-pub const FORMAT: u32 = 8;
+pub const FORMAT: u32 = 9;
 const MAGIC: &[u8; 14] = b"concord-cache\n";
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// The cached checked study (the largest value).
