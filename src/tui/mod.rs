@@ -8,6 +8,7 @@ pub mod code;
 pub mod config;
 pub mod data;
 pub mod filters;
+pub mod first_frame;
 pub mod history;
 pub mod keymap;
 pub mod keys;

@@ -171,6 +171,7 @@ async fn main_loop(session: Session, config: &UserConfig) -> Result<(), RepoErro
     }
 
     let _ = terminal.draw(|f| view(&state, f));
+    let mut full_frame_drawn = false;
     while let Some(action) = rx.recv().await {
         let mut effects = update(&mut state, action);
         // Take whatever else is queued before drawing: one frame for a burst of keys.
@@ -185,7 +186,13 @@ async fn main_loop(session: Session, config: &UserConfig) -> Result<(), RepoErro
         }
         // After a hang-up there is no terminal to draw on; keep going until the commits are in.
         let _ = terminal.draw(|f| view(&state, f));
+        if !full_frame_drawn && state.data.as_ref().is_some_and(|d| !d.is_outline()) {
+            full_frame_drawn = true;
+            crate::tui::first_frame::drawn();
+        }
     }
+    // Nothing waits for a frame that will not come.
+    crate::tui::first_frame::drawn();
     Ok(())
 }
 
@@ -374,6 +381,9 @@ fn spawn_load(root: PathBuf, tx: UnboundedSender<Action>, first: bool) {
             data: Arc::clone(&data),
             last_commit,
         });
+        if made || parts_wanted || !had_outline {
+            crate::tui::first_frame::wait();
+        }
         if made {
             opened.keep_coded(REVIEW, &*data);
         }
@@ -476,7 +486,9 @@ fn start(
         // The outline has no codings to measure: the full data follows.
         Effect::ComputeAgreement if data.is_outline() => {}
         Effect::ComputeAgreement => {
-            let study = data.study.clone();
+            // Shared, not copied: a copy of a large study's texts and
+            // codings here held back the frame the reviewer waits for.
+            let data = Arc::clone(data);
             let key = data.loaded_coded_key.clone();
             let root = session.root.clone();
             tokio::task::spawn_blocking(move || {
@@ -489,7 +501,8 @@ fn start(
                 let summary = match opened.as_ref().and_then(|o| o.coded_cached(AGREEMENT)) {
                     Some(s) => s,
                     None => {
-                        let s = AgreementSummary::compute(&study);
+                        crate::tui::first_frame::wait();
+                        let s = AgreementSummary::compute(&data.study);
                         if let Some(o) = &opened {
                             o.keep_coded(AGREEMENT, &s);
                         }
