@@ -197,3 +197,68 @@ fn the_outline_then_the_units_is_one_load() {
         .unwrap_or_default();
     assert!(!said.contains("came in"), "{said}");
 }
+
+/// Keys work from the first frame: on the outline the codebook can be
+/// browsed at once, and a key that needs the units (`]`, then `1` to
+/// accept the first coder's version) is kept and carried out, in order,
+/// when they are in: the decision is for the first open unit, as it would
+/// have been with the units on the screen.
+#[test]
+fn keys_typed_on_the_outline_are_carried_out_when_the_units_are_in() {
+    use concord::review::Choice;
+    use concord::study;
+    use concord::tui::data::ReviewData;
+    use concord::tui::state::State;
+    use concord::tui::theme::Theme;
+    use concord::tui::update::{Action, Effect, update};
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    let key = |c: char| Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    let loaded = study::check(&concord::sample::sample_study());
+    let data = ReviewData::build(loaded.study, loaded.problems.len());
+    let mut state = State::new("S".into(), "R".into(), "main".into(), Theme::plain());
+    update(
+        &mut state,
+        Action::Loaded {
+            data: std::sync::Arc::new(data.outline()),
+            last_commit: None,
+        },
+    );
+    assert!(update(&mut state, key('j')).is_empty());
+    assert_eq!(state.tree_cursor, 1, "the codebook moves on the outline");
+    assert!(update(&mut state, key(']')).is_empty());
+    assert!(update(&mut state, key('1')).is_empty(), "kept, not lost");
+    let said = state
+        .message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default();
+    assert!(said.contains("keys typed are kept"), "{said}");
+
+    let effects = update(
+        &mut state,
+        Action::Loaded {
+            data: std::sync::Arc::new(data.clone()),
+            last_commit: None,
+        },
+    );
+    let first_open = data
+        .units
+        .iter()
+        .enumerate()
+        .find(|(i, _)| data.standings[*i].is_open())
+        .map(|(_, u)| u.id.clone())
+        .unwrap();
+    let decided: Vec<(&str, &Choice)> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Decide { unit, choice, .. } => Some((unit.id.as_str(), choice)),
+            _ => None,
+        })
+        .collect();
+    let first_coder = data.coders[0].id.clone();
+    assert_eq!(
+        decided,
+        [(first_open.as_str(), &Choice::Accept(first_coder))]
+    );
+}

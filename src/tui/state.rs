@@ -213,6 +213,10 @@ pub struct State {
     pub reloading: bool,
     /// Live reload: it changed again meanwhile (or a commit was in flight): read it once more.
     pub reload_again: bool,
+    /// Keys typed while only the outline (codebook and counts) is shown
+    /// that need the units (`]`, a decision, opening a unit): carried out,
+    /// in order, once the units are in (`update::typed_ahead`).
+    pub typed_ahead: Vec<ratatui::crossterm::event::KeyEvent>,
     /// The reviewer asked for the reload (`R`): say what it found, even nothing.
     pub reload_asked: bool,
     /// Sharing with the remote: ahead/behind, a sync running (tui/sync.rs).
@@ -266,6 +270,7 @@ impl State {
             keymap: crate::tui::keys::Keymap::default(),
             reloading: false,
             reload_again: false,
+            typed_ahead: Vec::new(),
             reload_asked: false,
             sync: Default::default(),
             confirm_quit: None,

@@ -158,6 +158,15 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             } else {
                 Vec::new()
             };
+            if state.data.as_ref().is_some_and(|d| !d.is_outline()) {
+                let keys = std::mem::take(&mut state.typed_ahead);
+                if !keys.is_empty() {
+                    state.message = None;
+                }
+                for key in keys {
+                    effects.extend(on_key(state, key));
+                }
+            }
             state.reloading = false;
             if state.reload_again && state.pending.is_empty() {
                 effects.extend(ask_reload(state));
@@ -473,6 +482,9 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     if state.phase != Phase::Ready && !matches!(command, Command::Quit | Command::Help) {
         return Vec::new();
     }
+    if typed_ahead(state, key, command) {
+        return Vec::new();
+    }
     state.message = None;
     let before = state.unit;
     let effects = on_command(state, command);
@@ -480,6 +492,31 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         state.difference_scroll = 0;
     }
     effects
+}
+
+/// While only the outline is shown, a key that needs the units (and every
+/// key after it, to keep their order) is kept for when they are in; the
+/// codebook can be browsed meanwhile. `true`: kept.
+fn typed_ahead(state: &mut State, key: KeyEvent, command: Command) -> bool {
+    let outline = state.data.as_ref().is_some_and(|d| d.is_outline());
+    let on_the_outline = matches!(
+        command,
+        Command::Quit
+            | Command::Help
+            | Command::Up
+            | Command::Down
+            | Command::PageUp
+            | Command::PageDown
+            | Command::Top
+            | Command::Bottom
+            | Command::Fold
+    ) && state.focus == Pane::Codebook;
+    if !outline || (on_the_outline && state.typed_ahead.is_empty()) {
+        return false;
+    }
+    state.typed_ahead.push(key);
+    state.say("reading the units… (the keys typed are kept)", Tone::Info);
+    true
 }
 
 fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
