@@ -487,9 +487,11 @@ fn start(
         Effect::ComputeAgreement if data.is_outline() => {}
         Effect::ComputeAgreement => {
             // Shared, not copied: a copy of a large study's texts and
-            // codings here held back the frame the reviewer waits for.
-            let data = Arc::clone(data);
+            // codings here held back the frame the reviewer waits for. Held
+            // only if the figures must be computed (a decision meanwhile
+            // then copies the screen's data for itself).
             let key = data.loaded_coded_key.clone();
+            let data = Arc::downgrade(data);
             let root = session.root.clone();
             tokio::task::spawn_blocking(move || {
                 // From the cache only if the files are still those the
@@ -502,7 +504,14 @@ fn start(
                     Some(s) => s,
                     None => {
                         crate::tui::first_frame::wait();
-                        let s = AgreementSummary::compute(&data.study);
+                        let s = match (data.upgrade(), &opened) {
+                            (Some(data), _) => AgreementSummary::compute(&data.study),
+                            // The screen copied its data meanwhile (a
+                            // decision): the same coded files, read here.
+                            (None, Some(o)) => AgreementSummary::compute(&o.loaded().study),
+                            // Files changed since: the reload brings its own figures.
+                            (None, None) => return,
+                        };
                         if let Some(o) = &opened {
                             o.keep_coded(AGREEMENT, &s);
                         }
