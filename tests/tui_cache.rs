@@ -29,15 +29,7 @@ fn panes(screen: &str) -> String {
 #[test]
 fn a_second_launch_opens_from_the_cache_and_decides_as_the_first() {
     let home = tempfile::tempdir().unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("study");
-    let out = concord(home.path())
-        .args(["demo", "--path"])
-        .arg(&root)
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let (_dir, root) = common::demo_study(home.path());
     let open = || {
         let args = [root.to_str().unwrap(), "--reviewer", REVIEWER];
         Tui::spawn(pty::command(home.path(), &root, &args), 100, 30)
@@ -115,15 +107,7 @@ fn parts_kept(root: &std::path::Path) -> std::collections::BTreeSet<String> {
 #[test]
 fn a_first_launch_shows_the_study_then_keeps_every_part() {
     let home = tempfile::tempdir().unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("study");
-    let out = concord(home.path())
-        .args(["demo", "--path"])
-        .arg(&root)
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let (_dir, root) = common::demo_study(home.path());
     let transcripts = std::fs::read_dir(root.join("transcripts")).unwrap().count();
     assert!(parts_kept(&root).is_empty());
     let args = [root.to_str().unwrap(), "--reviewer", REVIEWER];

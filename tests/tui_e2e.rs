@@ -28,15 +28,7 @@ struct Demo {
 
 fn demo() -> Demo {
     let home = tempfile::tempdir().unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("study");
-    let out = concord(home.path())
-        .args(["demo", "--path"])
-        .arg(&root)
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let (dir, root) = common::demo_study(home.path());
     Demo {
         home,
         _dir: dir,

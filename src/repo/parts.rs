@@ -39,27 +39,21 @@ impl Opened<'_> {
     /// Without `across`, the checks across files are left out (their
     /// problems are missing; the study and units are the same).
     pub(super) fn check_by_parts(&self, across: bool) -> Option<(Loaded, Vec<ReviewUnit>)> {
+        let k = self.keyed()?;
+        let found = {
+            let wanted = self.wanted(&k);
+            on_every_core(&k.keyed, |(id, paths, key)| wanted.part(id, paths, key))?
+        };
+        if found.iter().any(|(_, made)| *made) {
+            remove_unreferenced(&k.dir, &k.keyed);
+        }
         let Keyed {
-            dir,
             mut others,
             whole,
             coders,
             keyed,
-        } = self.keyed()?;
-        let wanted = Wanted {
-            root: &self.root,
-            reads: self.reads,
-            read_while_keying: &self.read_while_keying,
-            dir: &dir,
-            whole: &whole.study,
-            coders: &coders,
-        };
-        let found = on_every_core(&keyed, |(id, paths, key)| wanted.part(id, paths, key))?;
-        let made = found.iter().any(|(_, made)| *made);
-        if made {
-            let keys: HashSet<String> = keyed.iter().map(|(_, _, k)| format!("{k}.bin")).collect();
-            remove_unreferenced(&dir, &keys);
-        }
+            ..
+        } = k;
         let parts: Vec<(String, TranscriptPart)> = keyed
             .into_iter()
             .zip(found)
@@ -148,24 +142,12 @@ impl Opened<'_> {
     /// shown the study, read whole).
     pub fn keep_parts(&self) {
         let Some(k) = self.keyed() else { return };
-        let wanted = Wanted {
-            root: &self.root,
-            reads: self.reads,
-            read_while_keying: &self.read_while_keying,
-            dir: &k.dir,
-            whole: &k.whole.study,
-            coders: &k.coders,
-        };
+        let wanted = self.wanted(&k);
         let made = on_every_core(&k.keyed, |(id, paths, key)| {
             wanted.part(id, paths, key).map(|(_, made)| made)
         });
         if made.is_some_and(|m| m.contains(&true)) {
-            let keys: HashSet<String> = k
-                .keyed
-                .iter()
-                .map(|(_, _, key)| format!("{key}.bin"))
-                .collect();
-            remove_unreferenced(&k.dir, &keys);
+            remove_unreferenced(&k.dir, &k.keyed);
         }
     }
 
@@ -178,14 +160,7 @@ impl Opened<'_> {
         if ids.len() * 4 > k.keyed.len() {
             return None;
         }
-        let wanted = Wanted {
-            root: &self.root,
-            reads: self.reads,
-            read_while_keying: &self.read_while_keying,
-            dir: &k.dir,
-            whole: &k.whole.study,
-            coders: &k.coders,
-        };
+        let wanted = self.wanted(&k);
         let mine: Vec<&(String, Vec<&str>, String)> =
             k.keyed.iter().filter(|(id, ..)| ids.contains(id)).collect();
         let units = on_every_core(&mine, |(id, paths, key)| {
@@ -200,41 +175,26 @@ impl Opened<'_> {
     /// and the decisions alone (unless two transcripts share a coding id,
     /// which `check` reports). `None` when the study is not cached.
     pub fn study_of_one(&self, id: &str) -> Option<(Study, Vec<ReviewUnit>)> {
-        let store = self.store.as_ref()?;
-        let dir = store.dir.join("parts");
-        let mut paths: Vec<&str> = Vec::new();
-        let mut others = StudyFiles {
-            skipped: self.listing.skipped.clone(),
-            ..StudyFiles::default()
-        };
-        for (rel, _) in &self.listing.files {
-            match part_of(rel) {
-                Some(of) if of == id => paths.push(rel),
-                Some(_) => {}
-                None => others.insert(rel.as_str(), self.bytes_of(rel)?),
-            }
-        }
-        let whole = load(&others);
-        let coders = coders_for_units(
-            &whole.study,
-            self.listing.files.iter().map(|(rel, _)| rel.as_str()),
-        );
-        let context = context_of(&others, &store.ids, &coders);
-        let key = part_key(&context, &paths, &store.ids);
-        let wanted = Wanted {
-            root: &self.root,
-            reads: self.reads,
-            read_while_keying: &self.read_while_keying,
-            dir: &dir,
-            whole: &whole.study,
-            coders: &coders,
-        };
-        let (mut part, _) = wanted.part(id, &paths, &key)?;
+        let k = self.keyed()?;
+        let (_, paths, key) = k.keyed.iter().find(|(of, ..)| of == id)?;
+        let (mut part, _) = self.wanted(&k).part(id, paths, key)?;
         // Its units as made for the whole study's coders (the study of
         // one transcript may not have every coder's codings).
         let units = std::mem::take(&mut part.units);
-        let (loaded, _) = assemble(whole, vec![(id.to_string(), part)], &coders);
+        let (loaded, _) = assemble(k.whole, vec![(id.to_string(), part)], &k.coders);
         Some((loaded.study, units))
+    }
+
+    /// What finding or making the parts of `k` needs.
+    fn wanted<'a>(&'a self, k: &'a Keyed<'_>) -> Wanted<'a> {
+        Wanted {
+            root: &self.root,
+            reads: self.reads,
+            read_while_keying: &self.read_while_keying,
+            dir: &k.dir,
+            whole: &k.whole.study,
+            coders: &k.coders,
+        }
     }
 
     /// A listed file's bytes: those read while keying, else read now.
@@ -330,9 +290,10 @@ fn part_key(context: &str, paths: &[&str], ids: &HashMap<String, Oid>) -> String
         .unwrap_or_default()
 }
 
-/// Remove the entries of `dir` not named in `keep` (only `.bin` files:
+/// Remove the entries of `dir` that are no part of `keyed` (only `.bin` files:
 /// another process's temporary file being written is left alone).
-fn remove_unreferenced(dir: &Path, keep: &HashSet<String>) {
+fn remove_unreferenced(dir: &Path, keyed: &[(String, Vec<&str>, String)]) {
+    let keep: HashSet<String> = keyed.iter().map(|(_, _, k)| format!("{k}.bin")).collect();
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };

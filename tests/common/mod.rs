@@ -104,6 +104,21 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// The sample study as `concord demo` writes it, in a new folder: (that
+/// folder, the study in it).
+pub fn demo_study(home: &Path) -> (TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("study");
+    let out = concord(home)
+        .args(["demo", "--path"])
+        .arg(&root)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    (dir, root)
+}
+
 /// The repository's bundled sample study.
 pub fn sample_study() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("codebook")
