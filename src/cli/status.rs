@@ -44,6 +44,16 @@ struct Report {
     problems: usize,
 }
 
+impl Report {
+    /// The coders as (id, name), in the report's order.
+    fn coder_ids(&self) -> Vec<(String, String)> {
+        self.coders
+            .iter()
+            .map(|c| (c.id.clone(), c.name.clone()))
+            .collect()
+    }
+}
+
 #[derive(Serialize, serde::Deserialize)]
 struct CoderReport {
     id: String,
@@ -181,11 +191,7 @@ fn add_review(
     problems: usize,
 ) {
     let standing = standings(units, &whole.decisions);
-    let coder_ids: Vec<(String, String)> = r
-        .coders
-        .iter()
-        .map(|c| (c.id.clone(), c.name.clone()))
-        .collect();
+    let coder_ids = r.coder_ids();
     r.decisions = whole.decisions.iter().map(|f| f.decisions.len()).sum();
     r.reviewers = roles::by_reviewer(
         whole
@@ -237,12 +243,7 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
         let (mut r, all): (Report, Unreviewed) = open.study.coded("status", |l| {
             let units = open.study.review_units();
             let r = coded_report(&l.study, &units);
-            let coders: Vec<(String, String)> = r
-                .coders
-                .iter()
-                .map(|c| (c.id.clone(), c.name.clone()))
-                .collect();
-            let (open, by_coder) = roles::unreviewed_progress(&coders, &units);
+            let (open, by_coder) = roles::unreviewed_progress(&r.coder_ids(), &units);
             (r, Unreviewed { open, by_coder })
         });
         let problems = open.study.problems().len();

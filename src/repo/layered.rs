@@ -137,7 +137,7 @@ impl Opened<'_> {
         let mut problems: Vec<Problem> = self.coded(CODED_PROBLEMS, |l| {
             // The checked study is at hand: keep what the logs' checks
             // need of it too, for the first run after a decision.
-            let _: Coded = self.coded(CODED_CONTEXT, |l| Coded::of(&l.study));
+            let _ = self.context();
             l.problems
                 .iter()
                 .filter(|p| !is_review_file(&p.location.file))
@@ -158,7 +158,7 @@ impl Opened<'_> {
             .any(|f| !f.decisions.is_empty())
             || !whole.study.done.is_empty();
         if reviewed {
-            let context: Coded = self.coded(CODED_CONTEXT, |l| Coded::of(&l.study));
+            let context = self.context();
             problems.extend(review_problems(&whole.study, &context, files));
         }
         problems.sort();
@@ -180,13 +180,18 @@ impl Opened<'_> {
         let units = self.units_of_transcripts(&reviewed_transcripts(files))?;
         let elsewhere = bases_elsewhere(&units, files);
         if !elsewhere.is_empty() {
-            let context: Coded = self.coded(CODED_CONTEXT, |l| Coded::of(&l.study));
+            let context = self.context();
             let in_study = |b: &&str| context.coding_ids.contains_sorted(b);
             if elsewhere.iter().any(in_study) {
                 return None;
             }
         }
         Some(units)
+    }
+
+    /// What the logs' checks need of the coded files, kept by their key.
+    fn context(&self) -> Coded {
+        self.coded(CODED_CONTEXT, |l| Coded::of(&l.study))
     }
 
     /// The study's review units, kept by the coded files' key.
