@@ -72,11 +72,17 @@ fn validate_with(loaded: &Loaded, files: &StudyFiles, per_coding: bool) -> Vec<P
     if study.decisions.iter().any(|f| !f.decisions.is_empty()) {
         // (foldhash: a large study has millions of ids, and SipHash over
         // them was a tenth of a first `check`.)
-        let ids: std::collections::HashSet<&str, foldhash::fast::RandomState> = study
-            .codings
-            .iter()
-            .flat_map(|f| f.codings.iter().map(|c| c.id.as_str()))
-            .collect();
+        let mut ids: std::collections::HashSet<&str, foldhash::fast::RandomState> =
+            std::collections::HashSet::with_capacity_and_hasher(
+                study.codings.iter().map(|f| f.codings.len()).sum(),
+                Default::default(),
+            );
+        ids.extend(
+            study
+                .codings
+                .iter()
+                .flat_map(|f| f.codings.iter().map(|c| c.id.as_str())),
+        );
         v.decisions(&chars, &|id| ids.contains(id));
     }
     v.cases();
