@@ -66,24 +66,14 @@ fn validate_with(loaded: &Loaded, files: &StudyFiles, per_coding: bool) -> Vec<P
     };
     v.manifest();
     v.codebook();
-    v.codings(&loaded.unreadable_transcripts);
+    // Every coding id, as the duplicates' check found them: the decisions'
+    // bases are looked up in the same set (one set of millions of ids for
+    // a large study, not two).
+    let ids = v.codings(&loaded.unreadable_transcripts);
     let study = &loaded.study;
     let chars = |id: &str| study.transcript(id).map(|t| t.chars);
     if study.decisions.iter().any(|f| !f.decisions.is_empty()) {
-        // (foldhash: a large study has millions of ids, and SipHash over
-        // them was a tenth of a first `check`.)
-        let mut ids: std::collections::HashSet<&str, foldhash::fast::RandomState> =
-            std::collections::HashSet::with_capacity_and_hasher(
-                study.codings.iter().map(|f| f.codings.len()).sum(),
-                Default::default(),
-            );
-        ids.extend(
-            study
-                .codings
-                .iter()
-                .flat_map(|f| f.codings.iter().map(|c| c.id.as_str())),
-        );
-        v.decisions(&chars, &|id| ids.contains(id));
+        v.decisions(&chars, &|id| ids.contains_key(id));
     }
     v.cases();
     v.done_marks(&chars);
@@ -238,6 +228,10 @@ fn is_hex_colour(s: &str) -> bool {
     s.len() == 7 && s.starts_with('#') && s[1..].chars().all(|c| c.is_ascii_hexdigit())
 }
 
+/// Every coding id of the study, with the index of its file and its line
+/// where it was first seen.
+type CodingIds<'a> = HashMap<&'a str, (usize, usize), foldhash::fast::RandomState>;
+
 struct Validator<'a> {
     study: &'a Study,
     files: &'a StudyFiles,
@@ -257,7 +251,7 @@ fn newline_ends(text: &str) -> impl Iterator<Item = usize> + '_ {
         .map(|(i, _)| i + 1)
 }
 
-impl Validator<'_> {
+impl<'a> Validator<'a> {
     fn push(&mut self, at: Location, message: impl Into<String>, hint: impl Into<String>) {
         self.problems.push(Problem::new(at, message, hint));
     }
@@ -478,18 +472,21 @@ impl Validator<'_> {
         }
     }
 
-    fn codings(&mut self, unreadable: &BTreeSet<String>) {
+    /// The codings' checks across files; every coding id found, with where
+    /// it was first seen.
+    fn codings(&mut self, unreadable: &BTreeSet<String>) -> CodingIds<'a> {
         let study = self.study;
         let manifest_coders: BTreeSet<&str> =
             study.coders().iter().map(|c| c.id.as_str()).collect();
         let mut reported_coders = BTreeSet::new();
         // Where each id was first seen: (index of its file, line). Paths are
         // made only for the message, not for each of a large study's codings.
-        let mut first_id: HashMap<&str, (usize, usize), foldhash::fast::RandomState> =
-            HashMap::with_capacity_and_hasher(
-                study.codings.iter().map(|f| f.codings.len()).sum(),
-                Default::default(),
-            );
+        // (foldhash: a large study has millions of ids, and SipHash over
+        // them was a tenth of a first `check`.)
+        let mut first_id: CodingIds<'a> = HashMap::with_capacity_and_hasher(
+            study.codings.iter().map(|f| f.codings.len()).sum(),
+            Default::default(),
+        );
         let codes: HashMap<&str, &crate::study::types::Code> =
             study.codebook.codes.iter().map(|c| (c.id(), c)).collect();
         let transcripts: HashMap<&str, &crate::study::types::Transcript> = study
@@ -546,7 +543,7 @@ impl Validator<'_> {
             }
         }
         if !self.per_coding {
-            return;
+            return first_id;
         }
         // The checks of each coding against its code and transcript need
         // nothing from other files: they run on every core.
@@ -578,6 +575,7 @@ impl Validator<'_> {
             })
         };
         self.problems.extend(found);
+        first_id
     }
 
     /// The problems of one coding file's lines: unknown or uncodable codes,
