@@ -80,7 +80,10 @@ fn a_large_reanchor_leaves_a_repository_git_takes_whole() {
     let home = tempfile::tempdir().unwrap();
     with_identity(home.path());
     assert_eq!(packs(&root), 0);
-    let lines = ["MOD: Before we start, thank you.", "MOD: [name] joined at 10:02."];
+    let lines = [
+        "MOD: Before we start, thank you.",
+        "MOD: [name] joined at 10:02.",
+    ];
     for (round, line) in lines.iter().enumerate() {
         edit_every_transcript(&root, line);
         let out = concord(home.path())
