@@ -321,7 +321,12 @@ fn a_study_from_its_parts_is_the_study_checked_whole() {
             assert_eq!(one.transcript(&t.id), Some(t), "{what}");
             let here = standings(&of_t, &one.decisions);
             for u in &of_t {
-                assert_eq!(here.get(&u.id), everywhere.get(&u.id), "{what}: {}", u.id);
+                assert_eq!(
+                    here.get(u.id.as_str()),
+                    everywhere.get(u.id.as_str()),
+                    "{what}: {}",
+                    u.id
+                );
             }
         }
     };
@@ -350,7 +355,7 @@ fn a_study_from_its_parts_is_the_study_checked_whole() {
             .to_string()
         };
         let ids = |u: &concord::align::ReviewUnit| -> Vec<String> {
-            u.excerpts.iter().map(|e| e.coding.clone()).collect()
+            u.excerpts.iter().map(|e| e.coding.to_string()).collect()
         };
         let mut log = String::new();
         if let Some(u) = of_t.next() {

@@ -447,11 +447,11 @@ fn a_memo_or_a_recode_keeps_the_selection_another_tool_gave_the_coding() {
     let mut study = sample();
     for f in study.codings.iter_mut().filter(|f| f.coder == "coder-a") {
         for (i, c) in f.codings.iter_mut().enumerate() {
-            c.refi = Some(concord::study::SelectionIds {
+            c.refi = Some(Box::new(concord::study::SelectionIds {
                 selection: format!("SEL-{i}"),
                 name: Some(format!("line:{}", i + 1)),
                 coding: Some(format!("COD-{i}")),
-            });
+            }));
         }
     }
     let mut s = opened(study, "coder-a", 120, 40);

@@ -308,8 +308,8 @@ fn arb_study() -> impl Strategy<Value = StudyFiles> {
                         .entry(format!("codings/{coder}/{tid}.jsonl"))
                         .or_default()
                         .push(concord::study::Coding {
-                            id: format!("c-{n}"),
-                            code: codable[ci % codable.len()].clone(),
+                            id: format!("c-{n}").into(),
+                            code: codable[ci % codable.len()].as_str().into(),
                             start,
                             end,
                             quote: chars[start..end].iter().collect(),

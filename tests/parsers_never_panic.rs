@@ -69,8 +69,8 @@ fn coding() -> impl Strategy<Value = Coding> {
         "\\PC{0,10}",
     )
         .prop_map(|(id, code, start, end, quote, memo)| Coding {
-            id,
-            code,
+            id: id.into(),
+            code: code.into(),
             start,
             end,
             quote,

@@ -111,17 +111,19 @@ fn codings(text: &str, spans: &[(usize, usize)]) -> Vec<Coding> {
         .iter()
         .enumerate()
         .map(|(i, &(s, e))| Coding {
-            id: format!("c-{i}"),
+            id: format!("c-{i}").into(),
             code: "x".into(),
             start: s,
             end: e,
             quote: text.chars().skip(s).take(e - s).collect(),
             memo: String::new(),
             // Every other coding came from another tool, with its selection's identity.
-            refi: (i % 2 == 0).then(|| SelectionIds {
-                selection: format!("SEL-{i}"),
-                name: Some(format!("line:{i}")),
-                coding: Some(format!("COD-{i}")),
+            refi: (i % 2 == 0).then(|| {
+                Box::new(SelectionIds {
+                    selection: format!("SEL-{i}"),
+                    name: Some(format!("line:{i}")),
+                    coding: Some(format!("COD-{i}")),
+                })
             }),
         })
         .collect()

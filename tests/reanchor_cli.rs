@@ -205,7 +205,7 @@ fn many_edited_transcripts_each_move_from_their_own_committed_text() {
                 if r.moved() || r.outcome != concord::study::reanchor::Outcome::Followed {
                     expected.push((
                         f.coder.clone(),
-                        r.coding.id.clone(),
+                        r.coding.id.to_string(),
                         r.coding.start,
                         r.coding.end,
                     ));

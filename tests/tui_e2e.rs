@@ -415,7 +415,7 @@ fn another_reviewer_decides(root: &Path, who: &str, email: &str) -> (String, Str
     let standings = concord::review::standings(&units, &study.decisions);
     let unit = units
         .iter()
-        .rfind(|u| standings[&u.id] == concord::review::Standing::Open)
+        .rfind(|u| standings[u.id.as_str()] == concord::review::Standing::Open)
         .unwrap();
     let d = concord::review::decision_for(
         unit,
@@ -434,7 +434,7 @@ fn another_reviewer_decides(root: &Path, who: &str, email: &str) -> (String, Str
     )
     .unwrap();
     (
-        unit.transcript.clone(),
+        unit.transcript.to_string(),
         format!("{}-{}", unit.start, unit.end),
     )
 }

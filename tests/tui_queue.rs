@@ -39,7 +39,7 @@ fn commit(state: &mut State, effect: &Effect, id: &str) {
     update(
         state,
         Action::Recorded {
-            transcript: unit.transcript.clone(),
+            transcript: unit.transcript.to_string(),
             decisions: vec![d],
             commit: "abc1234".into(),
             summary: "decided".into(),

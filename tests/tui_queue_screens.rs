@@ -59,7 +59,7 @@ fn commit(state: &mut State, effect: &Effect, id: &str) {
     update(
         state,
         Action::Recorded {
-            transcript: unit.transcript.clone(),
+            transcript: unit.transcript.to_string(),
             decisions: vec![d],
             commit: "1a2b3c4".into(),
             summary: "decided".into(),

@@ -158,7 +158,7 @@ fn unit_decided() {
             update(
                 s,
                 Action::Recorded {
-                    transcript: unit.transcript.clone(),
+                    transcript: unit.transcript.to_string(),
                     decisions: vec![mark],
                     commit: "0f0f0f0".into(),
                     summary: "needs discussion".into(),
@@ -180,7 +180,7 @@ fn unit_decided() {
             update(
                 s,
                 Action::Recorded {
-                    transcript: unit.transcript.clone(),
+                    transcript: unit.transcript.to_string(),
                     decisions: vec![d],
                     commit: "1a2b3c4".into(),
                     summary: "fg1 928-1056 cost-access/availability: accept coder-b".into(),

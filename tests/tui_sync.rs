@@ -135,12 +135,12 @@ fn with_conflict() -> (State, String) {
         "too vague to code".into(),
     );
     study.decisions.push(concord::study::DecisionFile {
-        transcript: unit.transcript.clone(),
+        transcript: unit.transcript.to_string(),
         decisions: vec![ann, ben],
         lines: vec![1, 2],
     });
     let (state, _) = opened(study, 120, 40, None);
-    (state, unit.id)
+    (state, unit.id.to_string())
 }
 
 #[test]

@@ -48,7 +48,7 @@ fn recorded(state: &mut State, effect: &Effect, id: &str) -> Vec<Decision> {
             update(
                 state,
                 Action::Recorded {
-                    transcript: unit.transcript.clone(),
+                    transcript: unit.transcript.to_string(),
                     decisions: ds.clone(),
                     commit: "abc1234".into(),
                     summary: "needs discussion".into(),
@@ -68,7 +68,7 @@ fn recorded(state: &mut State, effect: &Effect, id: &str) -> Vec<Decision> {
             update(
                 state,
                 Action::Recorded {
-                    transcript: unit.transcript.clone(),
+                    transcript: unit.transcript.to_string(),
                     decisions: ds.clone(),
                     commit: "abc1234".into(),
                     summary: "undo".into(),
@@ -99,7 +99,7 @@ fn recorded(state: &mut State, effect: &Effect, id: &str) -> Vec<Decision> {
     update(
         state,
         Action::Recorded {
-            transcript: unit.transcript.clone(),
+            transcript: unit.transcript.to_string(),
             decisions: ds.clone(),
             commit: "abc1234".into(),
             summary: "decided".into(),
@@ -432,7 +432,7 @@ fn another_reviewers_decision_reloads_and_keeps_the_place() {
     let effects = update(
         &mut state,
         Action::RecordFailed {
-            unit: unit_id.clone(),
+            unit: unit_id.to_string(),
             error: "decided meanwhile".into(),
             reload: true,
         },
@@ -554,7 +554,7 @@ fn study_with_decision_by(state: &State, k: usize, who: &str) -> concord::study:
             f.lines.push(f.lines.len() + 1);
         }
         None => study.decisions.push(concord::study::DecisionFile {
-            transcript: unit.transcript.clone(),
+            transcript: unit.transcript.to_string(),
             decisions: vec![d],
             lines: vec![1],
         }),
@@ -626,7 +626,7 @@ fn a_change_while_committing_waits_for_the_commit() {
     let effects = update(
         &mut state,
         Action::Recorded {
-            transcript: unit.transcript.clone(),
+            transcript: unit.transcript.to_string(),
             decisions: vec![d.clone()],
             commit: "abc1234".into(),
             summary: "decided".into(),

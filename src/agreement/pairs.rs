@@ -7,7 +7,7 @@
 use serde::Serialize;
 
 use crate::agreement::input::Input;
-use crate::agreement::report::{Measures, Row, report};
+use crate::agreement::report::{Measures, Row, report_pooled};
 
 /// One pair's pooled rows (a code over all transcripts, domains, overall).
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
@@ -51,8 +51,7 @@ pub fn pairs(input: &Input, measures: Measures) -> Vec<PairReport> {
     let mut out = Vec::new();
     for a in 0..m {
         for b in a + 1..m {
-            let mut r = report(&pair_input(input, a, b), measures);
-            r.rows.retain(|row| row.transcript.is_none());
+            let r = report_pooled(&pair_input(input, a, b), measures);
             out.push(PairReport {
                 coders: [input.coders[a].clone(), input.coders[b].clone()],
                 rows: r.rows,
@@ -66,6 +65,7 @@ pub fn pairs(input: &Input, measures: Measures) -> Vec<PairReport> {
 mod tests {
     use super::*;
     use crate::agreement::input::{CodeInfo, Excerpt, TranscriptInfo};
+    use crate::agreement::report::report;
 
     /// Three coders: a and b agree exactly, c codes elsewhere. The pair
     /// (a, b) has kappa 1, the pairs with c do not.
@@ -110,5 +110,56 @@ mod tests {
         assert_eq!(p[2].coders, ["b".to_string(), "c".to_string()]);
         // c's excerpts became coder B of the pair.
         assert_eq!(p[2].rows[0].character.as_ref().unwrap().b_only, Some(10));
+    }
+
+    /// A pair's rows, made pooled only, are the full report's pooled rows:
+    /// leaving the rows per transcript out changes no figure.
+    #[test]
+    fn a_pair_has_the_pooled_rows_of_its_full_report() {
+        let e = |code, transcript, coder, start, end| Excerpt {
+            code,
+            transcript,
+            coder,
+            start,
+            end,
+        };
+        let code = |id: &str| CodeInfo {
+            id: id.into(),
+            parent: None,
+            depth: 0,
+            codable: true,
+        };
+        let transcript = |id: &str| TranscriptInfo {
+            id: id.into(),
+            length: 200,
+            turns: vec![(0, 80), (80, 200)],
+        };
+        let input = Input {
+            coders: vec!["a".into(), "b".into()],
+            codes: vec![code("x"), code("y")],
+            transcripts: vec![transcript("t1"), transcript("t2")],
+            excerpts: vec![
+                e(0, 0, 0, 0, 40),
+                e(0, 0, 1, 5, 40),
+                e(1, 0, 1, 90, 150),
+                e(0, 1, 0, 10, 20),
+                e(1, 1, 0, 100, 190),
+                e(1, 1, 1, 100, 180),
+            ],
+            segment_overlap: 0.9,
+        }
+        .sorted();
+        let json = |rows: &[Row]| serde_json::to_string(rows).unwrap();
+        let full = report(&input, Measures::ALL);
+        assert!(full.rows.iter().any(|r| r.transcript.is_some()));
+        let pooled: Vec<Row> = full
+            .rows
+            .into_iter()
+            .filter(|r| r.transcript.is_none())
+            .collect();
+        assert_eq!(
+            json(&report_pooled(&input, Measures::ALL).rows),
+            json(&pooled)
+        );
     }
 }

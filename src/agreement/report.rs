@@ -150,6 +150,23 @@ pub fn report(input: &Input, measures: Measures) -> Report {
 /// [`report`], with confidence intervals for every pooled figure when
 /// `ci` is given.
 pub fn report_with(input: &Input, measures: Measures, ci: Option<&Settings>) -> Report {
+    rows_of(input, measures, ci, true)
+}
+
+/// [`report`] with the pooled rows only (each code's, and the overall
+/// row), none per transcript: what a pair of a larger team is reported
+/// with. A large study's rows per transcript were most of the memory of
+/// computing its pairs' figures, only to be dropped.
+pub fn report_pooled(input: &Input, measures: Measures) -> Report {
+    rows_of(input, measures, None, false)
+}
+
+fn rows_of(
+    input: &Input,
+    measures: Measures,
+    ci: Option<&Settings>,
+    per_transcript: bool,
+) -> Report {
     let two = input.coders.len() == 2;
     let mut rows = Rows {
         input,
@@ -184,12 +201,17 @@ pub fn report_with(input: &Input, measures: Measures, ci: Option<&Settings>) -> 
             settings,
         )
     });
+    let wanted = |transcript: Option<usize>| per_transcript || transcript.is_none();
     for r in character.into_iter().flatten() {
-        let g = character_group(&r, two);
-        rows.at(r.code, r.transcript).character = Some(g);
+        if wanted(r.transcript) {
+            let g = character_group(&r, two);
+            rows.at(r.code, r.transcript).character = Some(g);
+        }
     }
     for r in segment.into_iter().flatten() {
-        rows.at(r.code, r.transcript).segment = Some(segment_group(&r));
+        if wanted(r.transcript) {
+            rows.at(r.code, r.transcript).segment = Some(segment_group(&r));
+        }
     }
     if let Some(a) = alpha {
         add_alpha(input, &a, &mut rows);

@@ -57,13 +57,20 @@ impl UnitClass {
     }
 }
 
+/// An id (a coder's, a code's, a coding's, a unit's, a transcript's) as
+/// the review units hold it: up to 24 bytes inline, with no allocation of
+/// its own. A large study has millions of them (every excerpt names its
+/// coder, coding and code; every pair class its two coders), and as
+/// `String`s they were a quarter of the memory of a first run.
+pub type Id = compact_str::CompactString;
+
 /// One coder's excerpt as it takes part in a unit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct UnitExcerpt {
-    pub coder: String,
+    pub coder: Id,
     /// The coding's id.
-    pub coding: String,
-    pub code: String,
+    pub coding: Id,
+    pub code: Id,
     pub start: usize,
     pub end: usize,
 }
@@ -71,15 +78,15 @@ pub struct UnitExcerpt {
 /// The class of a unit for one pair of coders (at least one of whom coded in it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct PairClass {
-    pub coders: [String; 2],
+    pub coders: [Id; 2],
     pub class: UnitClass,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct ReviewUnit {
     /// Stable while its codings are: see [`unit_id`].
-    pub id: String,
-    pub transcript: String,
+    pub id: Id,
+    pub transcript: Id,
     /// The span of the unit: from its first excerpt's start to its last end.
     pub start: usize,
     pub end: usize,
@@ -127,9 +134,9 @@ pub fn excerpts_of(f: &CodingFile) -> impl Iterator<Item = UnitExcerpt> + '_ {
         .iter()
         .filter(|c| c.start < c.end)
         .map(|c| UnitExcerpt {
-            coder: f.coder.clone(),
-            coding: c.id.clone(),
-            code: c.code.clone(),
+            coder: f.coder.as_str().into(),
+            coding: c.id.as_str().into(),
+            code: c.code.as_str().into(),
             start: c.start,
             end: c.end,
         })
@@ -194,7 +201,7 @@ fn unit(transcript: &str, coders: &[String], excerpts: Vec<UnitExcerpt>) -> Revi
             for b in &coders[i + 1..] {
                 if let Some(class) = classify(&excerpts, &[a, b]) {
                     pairs.push(PairClass {
-                        coders: [a.clone(), b.clone()],
+                        coders: [a.as_str().into(), b.as_str().into()],
                         class,
                     });
                 }
@@ -202,8 +209,8 @@ fn unit(transcript: &str, coders: &[String], excerpts: Vec<UnitExcerpt>) -> Revi
         }
     }
     ReviewUnit {
-        id,
-        transcript: transcript.to_string(),
+        id: id.into(),
+        transcript: transcript.into(),
         start,
         end,
         class,

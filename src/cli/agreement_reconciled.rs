@@ -53,14 +53,15 @@ impl On {
     }
 
     /// Those of `units` in the transcripts the figures are computed on.
-    fn units_in(&self, units: &[ReviewUnit]) -> Vec<ReviewUnit> {
+    /// (Borrowed when every unit is: the whole study's figures.)
+    fn units_in<'u>(&self, units: &'u [ReviewUnit]) -> std::borrow::Cow<'u, [ReviewUnit]> {
         let transcripts: std::collections::HashSet<&str> =
             self.transcripts.iter().map(String::as_str).collect();
-        units
-            .iter()
-            .filter(|u| transcripts.contains(u.transcript.as_str()))
-            .cloned()
-            .collect()
+        let within = |u: &ReviewUnit| transcripts.contains(u.transcript.as_str());
+        if units.iter().all(within) {
+            return std::borrow::Cow::Borrowed(units);
+        }
+        std::borrow::Cow::Owned(units.iter().filter(|u| within(u)).cloned().collect())
     }
 
     /// The figures of `units` (the study's, all of them) after `decisions`.

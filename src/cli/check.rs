@@ -35,7 +35,7 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
                 // Only units decisions name can be in conflict: those of
                 // the reviewed transcripts suffice.
                 let units = match open.study.reviewed_units() {
-                    Some(units) => units,
+                    Some(units) => std::borrow::Cow::Owned(units),
                     None => open.study.review_units(),
                 };
                 crate::review::standings(&units, decisions)

@@ -132,7 +132,7 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
             note.clone(),
         );
         described.push(describe(unit, &line, |c| d.study.codebook.short_label(c)));
-        lines.push((unit.transcript.clone(), line));
+        lines.push((unit.transcript.to_string(), line));
     }
     let message = if described.len() == 1 {
         described.remove(0)
@@ -295,12 +295,15 @@ fn chosen_by_rule<'a>(args: &Args, d: &'a Deciding) -> Result<Vec<&'a ReviewUnit
     Ok(d.units
         .iter()
         .filter(|u| waiting(d.standing(&u.id)))
-        .filter(|u| args.transcript.as_ref().is_none_or(|t| &u.transcript == t))
-        .filter(|u| keep.as_ref().is_none_or(|k| k.contains(&u.transcript)))
+        .filter(|u| args.transcript.as_ref().is_none_or(|t| u.transcript == t))
+        .filter(|u| {
+            keep.as_ref()
+                .is_none_or(|k| k.contains(u.transcript.as_str()))
+        })
         .filter(|u| {
             args.code
                 .as_ref()
-                .is_none_or(|c| u.excerpts.iter().any(|e| &e.code == c))
+                .is_none_or(|c| u.excerpts.iter().any(|e| e.code == c))
         })
         .filter(|u| class.is_none_or(|c| u.class == c))
         .collect())

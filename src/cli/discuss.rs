@@ -56,5 +56,9 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
         args.note.clone(),
     );
     let message = describe(unit, &line, |c| d.study.codebook.short_label(c));
-    Ok(d.commit(vec![(unit.transcript.clone(), line)], &message, args.json))
+    Ok(d.commit(
+        vec![(unit.transcript.to_string(), line)],
+        &message,
+        args.json,
+    ))
 }

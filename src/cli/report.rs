@@ -79,7 +79,7 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
     let standing = standings(&units, &study.decisions);
     let mut units_by_class: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
     for u in &units {
-        let s = match standing.get(&u.id) {
+        let s = match standing.get(u.id.as_str()) {
             Some(Standing::Agreed) => "coded alike",
             Some(Standing::Decided(_)) => "decided",
             Some(Standing::Stale(_)) => "stale",

@@ -387,7 +387,7 @@ fn human(r: &Report) -> String {
                 w = FIRST - 2
             ));
             for c in &r.coders {
-                out.push_str(&format!("{:>COL$}", thousands(t.codings[&c.id])));
+                out.push_str(&format!("{:>COL$}", thousands(t.codings[c.id.as_str()])));
             }
             let total: usize = t.codings.values().sum();
             out.push_str(&format!("{:>COL$}\n", thousands(total)));

@@ -35,7 +35,9 @@ pub fn open_cached<'r>(
     reads: &'r FileReads,
 ) -> Result<CachedStudy<'r>, RepoError> {
     let (root, shown) = locate(path)?;
-    let study = Opened::open(&root, reads)?;
+    let mut study = Opened::open(&root, reads)?;
+    // Every command opened so (check, status, units, agreement) shows summaries only.
+    study.for_summaries();
     Ok(CachedStudy { shown, study })
 }
 

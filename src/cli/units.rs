@@ -74,7 +74,7 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
     let make_review = || {
         // After a decision: the reviewed transcripts' units, not every unit.
         let units = match open.study.reviewed_units() {
-            Some(units) => units,
+            Some(units) => std::borrow::Cow::Owned(units),
             None => open.study.review_units(),
         };
         listed.review(&units, &open.study.whole().decisions)

@@ -89,8 +89,8 @@ pub fn codings(study: &Study, style: Style) -> Result<String, InteropError> {
             rows.push(vec![
                 f.coder.clone(),
                 f.transcript.clone(),
-                c.id.clone(),
-                c.code.clone(),
+                c.id.to_string(),
+                c.code.to_string(),
                 study.codebook.name_path(&c.code).unwrap_or_default(),
                 c.start.to_string(),
                 c.end.to_string(),
@@ -200,7 +200,10 @@ pub fn units(study: &Study, units: &[ReviewUnit], style: Style) -> Result<String
     let standing = standings(units, &study.decisions);
     let mut rows = Vec::new();
     for u in units {
-        let s = standing.get(&u.id).cloned().unwrap_or(Standing::Open);
+        let s = standing
+            .get(u.id.as_str())
+            .cloned()
+            .unwrap_or(Standing::Open);
         let decision = match &s {
             Standing::Decided(d) | Standing::Stale(d) => d.clone(),
             Standing::Conflict(ds) => ds.join(" "),
@@ -210,8 +213,8 @@ pub fn units(study: &Study, units: &[ReviewUnit], style: Style) -> Result<String
         codes.sort();
         codes.dedup();
         rows.push(vec![
-            u.id.clone(),
-            u.transcript.clone(),
+            u.id.to_string(),
+            u.transcript.to_string(),
             u.start.to_string(),
             u.end.to_string(),
             u.class.name().to_string(),
@@ -245,11 +248,11 @@ pub fn unit_codings(units: &[ReviewUnit], style: Style) -> Result<String, Intero
     for u in units {
         for e in &u.excerpts {
             rows.push(vec![
-                u.id.clone(),
-                u.transcript.clone(),
-                e.coder.clone(),
-                e.coding.clone(),
-                e.code.clone(),
+                u.id.to_string(),
+                u.transcript.to_string(),
+                e.coder.to_string(),
+                e.coding.to_string(),
+                e.code.to_string(),
                 e.start.to_string(),
                 e.end.to_string(),
             ]);

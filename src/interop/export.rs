@@ -249,7 +249,7 @@ pub fn project(
                 }
                 summary.codings += 1;
                 sels.push((
-                    (c.start, c.end, rank, c.code.clone(), c.id.clone()),
+                    (c.start, c.end, rank, c.code.to_string(), c.id.to_string()),
                     selection(
                         &c.id,
                         c.start,
@@ -257,7 +257,7 @@ pub fn project(
                         &user_guid(coder),
                         code,
                         note_refs,
-                        c.refi.as_ref(),
+                        c.refi.as_deref(),
                     ),
                 ));
             }

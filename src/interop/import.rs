@@ -922,13 +922,13 @@ pub fn plan(
                 out.entry((coder.clone(), transcript.clone()))
                     .or_default()
                     .push(Coding {
-                        id,
-                        code,
+                        id: id.into(),
+                        code: code.into(),
                         start,
                         end,
                         quote: quote.clone(),
                         memo,
-                        refi,
+                        refi: refi.map(Box::new),
                     });
             }
         }

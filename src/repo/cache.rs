@@ -59,6 +59,8 @@ pub struct Opened<'r> {
     units: std::cell::OnceCell<Vec<ReviewUnit>>,
     /// Keep the checked study in the cache when it is computed.
     keep_study: bool,
+    /// Only summaries are wanted ([`Opened::for_summaries`]).
+    pub(super) summaries: bool,
 }
 
 pub(super) struct Store {
@@ -92,6 +94,7 @@ impl<'r> Opened<'r> {
             whole: std::cell::OnceCell::new(),
             units: std::cell::OnceCell::new(),
             keep_study: false,
+            summaries: false,
         })
     }
 
@@ -101,6 +104,17 @@ impl<'r> Opened<'r> {
     /// whole study would slow their first run).
     pub fn keep_study(&mut self) {
         self.keep_study = true;
+    }
+
+    /// Open the study for its summaries (`check`, `status`, `units`,
+    /// `agreement`), none of which shows a coding's quote, memo or foreign
+    /// ids: when the study is put together from its transcripts' parts,
+    /// those are left out of each part as it is read or made (they were
+    /// checked when the part was made, and the part keeps them). A large
+    /// study's quotes alone were a fifth of its first run's memory. The
+    /// study so put together is never kept as the checked study.
+    pub fn for_summaries(&mut self) {
+        self.summaries = true;
     }
 
     /// Whether values are cached at all (the study is in a git repository).
@@ -129,7 +143,8 @@ impl<'r> Opened<'r> {
             }
             None => study::check_owned(self.files()),
         };
-        if self.keep_study {
+        // (A study of summaries lacks the quotes: never kept as the study.)
+        if self.keep_study && !self.summaries {
             self.put(STUDY, &loaded);
         }
         loaded
@@ -300,9 +315,41 @@ pub fn write_value<T: Serialize>(dir: &Path, name: &str, key: &str, value: &T) {
     if disabled() {
         return;
     }
-    if let Some(bytes) = encode(value, key) {
-        let _ = write_replacing(&dir.join(format!("{name}.bin")), &bytes);
+    let _ = write_streamed(&dir.join(format!("{name}.bin")), key, |w| {
+        rmp_serde::encode::write_named(w, value)
+    });
+}
+
+/// Write the header and the value `payload` writes straight to a temporary
+/// file beside `path`, then rename it over `path` ([`write_replacing`]).
+/// Never the whole value in memory: a large study's units listing was
+/// held twice over (encoded, then framed) on its first run.
+fn write_streamed(
+    path: &Path,
+    key: &str,
+    payload: impl FnOnce(
+        &mut std::io::BufWriter<&mut std::fs::File>,
+    ) -> Result<(), rmp_serde::encode::Error>,
+) -> std::io::Result<()> {
+    use std::io::{Seek, SeekFrom, Write};
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    let header = header(key);
+    let length_at = header.len() as u64;
+    {
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, tmp.as_file_mut());
+        w.write_all(&header)?;
+        w.write_all(&0u64.to_le_bytes())?;
+        payload(&mut w).map_err(std::io::Error::other)?;
+        w.flush()?;
     }
+    let file = tmp.as_file_mut();
+    let end = file.stream_position()?;
+    file.seek(SeekFrom::Start(length_at))?;
+    file.write_all(&(end - length_at - 8).to_le_bytes())?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
 }
 
 /// Write to a temporary file beside `path`, then rename it over `path`: a
@@ -326,12 +373,9 @@ pub fn write_value_compact<T: Serialize>(dir: &Path, name: &str, key: &str, valu
     if disabled() {
         return;
     }
-    if let Some(bytes) = rmp_serde::to_vec(value)
-        .ok()
-        .map(|payload| framed(payload, key))
-    {
-        let _ = write_replacing(&dir.join(format!("{name}.bin")), &bytes);
-    }
+    let _ = write_streamed(&dir.join(format!("{name}.bin")), key, |w| {
+        rmp_serde::encode::write(w, value)
+    });
 }
 
 /// The header and the value.
@@ -340,15 +384,22 @@ pub fn encode<T: Serialize>(value: &T, key: &str) -> Option<Vec<u8>> {
 }
 
 fn framed(payload: Vec<u8>, key: &str) -> Vec<u8> {
-    let mut out = Vec::with_capacity(payload.len() + 128);
+    let mut out = header(key);
+    out.reserve(payload.len() + 8);
+    out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+    out.extend_from_slice(&payload);
+    out
+}
+
+/// What comes before the payload's length: magic, format, version, key.
+fn header(key: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(128);
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&FORMAT.to_le_bytes());
     for field in [VERSION.as_bytes(), key.as_bytes()] {
         out.extend_from_slice(&(field.len() as u32).to_le_bytes());
         out.extend_from_slice(field);
     }
-    out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-    out.extend_from_slice(&payload);
     out
 }
 
@@ -513,5 +564,25 @@ mod tests {
         let at = MAGIC.len() + 4 + 4;
         old[at] ^= 1;
         assert_eq!(decode::<Vec<(String, Option<u32>)>>(&old, "k1"), None);
+    }
+
+    /// A value written to its file (streamed, not framed in memory) is the
+    /// same bytes as one framed in memory, and is read back only for its key.
+    #[test]
+    fn a_value_kept_in_a_file_reads_back_for_its_key_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let v: Vec<(String, Option<u32>)> = (0..5000)
+            .map(|i| (format!("unit {i}"), (i % 3 != 0).then_some(i)))
+            .collect();
+        write_value(dir.path(), "named", "k1", &v);
+        let on_disk = std::fs::read(dir.path().join("named.bin")).unwrap();
+        assert_eq!(on_disk, encode(&v, "k1").unwrap());
+        assert_eq!(read_value(dir.path(), "named", "k1"), Some(v.clone()));
+        assert_eq!(
+            read_value::<Vec<(String, Option<u32>)>>(dir.path(), "named", "k2"),
+            None
+        );
+        write_value_compact(dir.path(), "compact", "k1", &v);
+        assert_eq!(read_value(dir.path(), "compact", "k1"), Some(v));
     }
 }

@@ -12,6 +12,8 @@
 //! decoded). A value of the whole study (`Opened::derived`) is still kept
 //! by the full key, so the run after that reads one small file.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -194,19 +196,21 @@ impl Opened<'_> {
         self.coded(CODED_CONTEXT, |l| Coded::of(&l.study))
     }
 
-    /// The study's review units, kept by the coded files' key.
-    pub fn review_units(&self) -> Vec<ReviewUnit> {
+    /// The study's review units, kept by the coded files' key: borrowed
+    /// when the checked study is at hand (a copy of every unit would be
+    /// the largest value of a large study's first run).
+    pub fn review_units(&self) -> Cow<'_, [ReviewUnit]> {
         let Some(store) = &self.store else {
-            return self.units().to_vec();
+            return Cow::Borrowed(self.units());
         };
         let name = format!("coded-{UNITS}");
         let at_hand = self.loaded.get().is_some();
         if !at_hand && let Some(units) = read_value(&store.dir, &name, &store.coded) {
-            return units;
+            return Cow::Owned(units);
         }
         // Made (or at hand): kept for the first run after the next decision.
-        let units = self.units().to_vec();
+        let units = self.units();
         write_value_compact(&store.dir, &name, &store.coded, &units);
-        units
+        Cow::Borrowed(units)
     }
 }

@@ -194,6 +194,7 @@ impl Opened<'_> {
             dir: &k.dir,
             whole: &k.whole.study,
             coders: &k.coders,
+            summaries: self.summaries,
         }
     }
 
@@ -225,6 +226,8 @@ struct Wanted<'a> {
     dir: &'a PathBuf,
     whole: &'a Study,
     coders: &'a [String],
+    /// Leave the codings' quotes, memos and foreign ids out ([`Opened::for_summaries`]).
+    summaries: bool,
 }
 
 impl Wanted<'_> {
@@ -236,7 +239,7 @@ impl Wanted<'_> {
             .ok()
             .and_then(|bytes| decode::<TranscriptPart>(&bytes, key))
         {
-            return Some((part, false));
+            return Some((self.as_wanted(part), false));
         }
         let mut files = StudyFiles::default();
         for rel in paths {
@@ -250,7 +253,15 @@ impl Wanted<'_> {
         if let Some(bytes) = encode(&part, key) {
             let _ = write_replacing(&path, &bytes);
         }
-        Some((part, true))
+        Some((self.as_wanted(part), true))
+    }
+
+    /// `part`, without what a summary never shows when only summaries are wanted.
+    fn as_wanted(&self, mut part: TranscriptPart) -> TranscriptPart {
+        if self.summaries {
+            part.leave_out_quotes();
+        }
+        part
     }
 }
 

@@ -803,7 +803,11 @@ fn study_of_transcript(clone: &Clone, tree: &Tree, transcript: &str) -> Result<S
     Ok(StudyAt {
         standings: units
             .iter()
-            .filter_map(|u| standing.get(&u.id).map(|s| (u.id.clone(), s.clone())))
+            .filter_map(|u| {
+                standing
+                    .get(u.id.as_str())
+                    .map(|s| (u.id.to_string(), s.clone()))
+            })
             .collect(),
         decisions,
         coder_names,

@@ -30,9 +30,9 @@ pub fn consensus(units: &[ReviewUnit], decisions: &[DecisionFile]) -> Consensus 
         .collect();
     let mut out = Consensus::default();
     for u in units {
-        let spans = match settled_version(u, standing.get(&u.id), &live) {
+        let spans = match settled_version(u, standing.get(u.id.as_str()), &live) {
             Some(spans) => {
-                if matches!(standing.get(&u.id), Some(Standing::Decided(_))) {
+                if matches!(standing.get(u.id.as_str()), Some(Standing::Decided(_))) {
                     out.decided += 1;
                 } else {
                     out.agreed += 1;
@@ -45,7 +45,7 @@ pub fn consensus(units: &[ReviewUnit], decisions: &[DecisionFile]) -> Consensus 
             }
         };
         out.spans
-            .entry(u.transcript.clone())
+            .entry(u.transcript.to_string())
             .or_default()
             .extend(spans);
     }

@@ -37,11 +37,11 @@ pub fn decision_for(
         Choice::Reject => (Action::Reject, None, Vec::new()),
         Choice::Custom(spans) => (Action::Custom, None, spans.clone()),
     };
-    let mut basis: Vec<String> = unit.excerpts.iter().map(|e| e.coding.clone()).collect();
+    let mut basis: Vec<String> = unit.excerpts.iter().map(|e| e.coding.to_string()).collect();
     basis.sort();
     Decision {
         id,
-        unit: unit.id.clone(),
+        unit: unit.id.to_string(),
         basis,
         action,
         reverts: None,
@@ -62,11 +62,11 @@ pub fn discussion_for(
     at: String,
     note: String,
 ) -> Decision {
-    let mut basis: Vec<String> = unit.excerpts.iter().map(|e| e.coding.clone()).collect();
+    let mut basis: Vec<String> = unit.excerpts.iter().map(|e| e.coding.to_string()).collect();
     basis.sort();
     Decision {
         id,
-        unit: unit.id.clone(),
+        unit: unit.id.to_string(),
         basis,
         action: Action::Discuss,
         reverts: None,
@@ -270,19 +270,19 @@ mod tests {
             }]
         };
         let s = standings(std::slice::from_ref(&u), &file(vec![]));
-        assert_eq!(s[&u.id], Standing::Open);
+        assert_eq!(s[u.id.as_str()], Standing::Open);
         let s = standings(std::slice::from_ref(&u), &file(vec![d.clone()]));
-        assert_eq!(s[&u.id], Standing::Decided("d-1".into()));
+        assert_eq!(s[u.id.as_str()], Standing::Decided("d-1".into()));
         // Undone: open again.
         let undo = revert_of(&d, "d-2".into(), "R".into(), "t".into());
         let s = standings(std::slice::from_ref(&u), &file(vec![d.clone(), undo]));
-        assert_eq!(s[&u.id], Standing::Open);
+        assert_eq!(s[u.id.as_str()], Standing::Open);
         // Two live decisions for one unit: a conflict.
         let mut other = d.clone();
         other.id = "d-3".into();
         let s = standings(std::slice::from_ref(&u), &file(vec![d.clone(), other]));
         assert_eq!(
-            s[&u.id],
+            s[u.id.as_str()],
             Standing::Conflict(vec!["d-1".into(), "d-3".into()])
         );
         // A coder recoded: the unit's codings changed, the decision is stale.
@@ -290,7 +290,7 @@ mod tests {
         recoded.excerpts[1].coding = "c-9".into();
         recoded.id = "t:10-40:ffff".into();
         let s = standings(std::slice::from_ref(&recoded), &file(vec![d]));
-        assert_eq!(s[&recoded.id], Standing::Stale("d-1".into()));
+        assert_eq!(s[recoded.id.as_str()], Standing::Stale("d-1".into()));
     }
 
     #[test]
@@ -308,7 +308,7 @@ mod tests {
             decisions: vec![d],
         }];
         let s = standings(std::slice::from_ref(&recoded), &files);
-        assert_eq!(s[&recoded.id], Standing::Agreed);
+        assert_eq!(s[recoded.id.as_str()], Standing::Agreed);
     }
 
     #[test]
@@ -323,18 +323,18 @@ mod tests {
         };
         let mark = discussion_for(&u, "d-1".into(), "R".into(), "t".into(), "ask A".into());
         let s = standings(std::slice::from_ref(&u), &file(vec![mark.clone()]));
-        assert_eq!(s[&u.id], Standing::Discussion("d-1".into()));
-        assert!(s[&u.id].is_open());
+        assert_eq!(s[u.id.as_str()], Standing::Discussion("d-1".into()));
+        assert!(s[u.id.as_str()].is_open());
         // A decision after the meeting settles it; the mark is not a second decision.
         let d = decide(Choice::Union);
         let mut d = d;
         d.id = "d-2".into();
         let s = standings(std::slice::from_ref(&u), &file(vec![mark.clone(), d]));
-        assert_eq!(s[&u.id], Standing::Decided("d-2".into()));
+        assert_eq!(s[u.id.as_str()], Standing::Decided("d-2".into()));
         // Undoing the mark opens the unit again.
         let undo = revert_of(&mark, "d-3".into(), "R".into(), "t".into());
         let s = standings(std::slice::from_ref(&u), &file(vec![mark, undo]));
-        assert_eq!(s[&u.id], Standing::Open);
+        assert_eq!(s[u.id.as_str()], Standing::Open);
     }
 
     #[test]

@@ -116,7 +116,7 @@ impl Tally {
             ..Tally::default()
         };
         for u in units {
-            let s = standing.get(&u.id);
+            let s = standing.get(u.id.as_str());
             let Some(version) = settled_version(u, s, &live) else {
                 out.unsettled += 1;
                 out.outside += (u.end - u.start) as u64;

@@ -90,7 +90,7 @@ mod tests {
             .unwrap();
         let line = |id: &str, unit: &ReviewUnit, action: Action, basis: Vec<String>| Decision {
             id: id.into(),
-            unit: unit.id.clone(),
+            unit: unit.id.to_string(),
             basis,
             action,
             reverts: None,
@@ -100,17 +100,17 @@ mod tests {
             at: "2026-12-02T10:00:00Z".into(),
             note: String::new(),
         };
-        let basis = |u: &ReviewUnit| u.excerpts.iter().map(|e| e.coding.clone()).collect();
+        let basis = |u: &ReviewUnit| u.excerpts.iter().map(|e| e.coding.to_string()).collect();
         let mut stale_unit = later.clone();
-        stale_unit.id = format!("{}:1-2:beef", later.transcript);
+        stale_unit.id = format!("{}:1-2:beef", later.transcript).into();
         let files = vec![
             DecisionFile {
-                transcript: first.transcript.clone(),
+                transcript: first.transcript.to_string(),
                 decisions: vec![line("d1", first, Action::Reject, basis(first))],
                 lines: vec![1],
             },
             DecisionFile {
-                transcript: later.transcript.clone(),
+                transcript: later.transcript.to_string(),
                 decisions: vec![line("d2", &stale_unit, Action::Reject, basis(later))],
                 lines: vec![1],
             },
@@ -119,7 +119,7 @@ mod tests {
         assert_eq!(reviewed.len(), 2);
         let some: Vec<ReviewUnit> = units
             .iter()
-            .filter(|u| reviewed.contains(&u.transcript))
+            .filter(|u| reviewed.contains(u.transcript.as_str()))
             .cloned()
             .collect();
         assert!(some.len() < units.len() && some.len() >= by_transcript(&first.transcript));
@@ -127,11 +127,14 @@ mod tests {
         let all = standings(&units, &files);
         let from_some = standings(&some, &files);
         for u in &units {
-            let s = from_some.get(&u.id).cloned().unwrap_or(unreviewed(u.class));
-            assert_eq!(s, all[&u.id], "{}", u.id);
+            let s = from_some
+                .get(u.id.as_str())
+                .cloned()
+                .unwrap_or(unreviewed(u.class));
+            assert_eq!(s, all[u.id.as_str()], "{}", u.id);
         }
-        assert_eq!(all[&first.id], Standing::Decided("d1".into()));
-        assert_eq!(all[&later.id], Standing::Stale("d2".into()));
+        assert_eq!(all[first.id.as_str()], Standing::Decided("d1".into()));
+        assert_eq!(all[later.id.as_str()], Standing::Stale("d2".into()));
         // Without the later transcript's units, its basis is elsewhere.
         let only_first: Vec<ReviewUnit> = units
             .iter()

@@ -51,7 +51,7 @@ pub fn by_reviewer(
     let by_id: HashMap<&str, &Decision> = decisions.iter().map(|d| (d.id.as_str(), *d)).collect();
     let open = units
         .iter()
-        .filter(|u| standings.get(&u.id).is_some_and(Standing::is_open))
+        .filter(|u| standings.get(u.id.as_str()).is_some_and(Standing::is_open))
         .count();
     let mut people: Vec<PersonProgress> = listed
         .iter()
@@ -87,7 +87,7 @@ pub fn by_reviewer(
         people.len() - 1
     };
     for u in units {
-        match standings.get(&u.id) {
+        match standings.get(u.id.as_str()) {
             Some(Standing::Decided(id)) => {
                 if let Some(d) = by_id.get(id.as_str()) {
                     let i = slot(&d.reviewer, &mut people);
@@ -126,7 +126,7 @@ pub fn by_coder(
                 .iter()
                 .filter(|u| u.excerpts.iter().any(|e| e.coder == *id))
             {
-                match standings.get(&u.id) {
+                match standings.get(u.id.as_str()) {
                     Some(Standing::Decided(_)) | Some(Standing::Agreed) => p.decided += 1,
                     Some(Standing::Conflict(_)) => p.conflict += 1,
                     _ => p.open += 1,
@@ -151,7 +151,7 @@ pub fn unreviewed_progress(
 ) -> (usize, Vec<PersonProgress>) {
     let standings: HashMap<String, Standing> = units
         .iter()
-        .map(|u| (u.id.clone(), unreviewed(u.class)))
+        .map(|u| (u.id.to_string(), unreviewed(u.class)))
         .collect();
     let open = standings.values().filter(|s| s.is_open()).count();
     (open, by_coder(coders, units, &standings))

@@ -131,7 +131,7 @@ pub fn standings(units: &[ReviewUnit], files: &[DecisionFile]) -> HashMap<String
                     (None, _) => Standing::Open,
                 },
             };
-            (u.id.clone(), standing)
+            (u.id.to_string(), standing)
         })
         .collect()
 }

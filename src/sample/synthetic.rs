@@ -152,8 +152,8 @@ pub fn synthetic_study(p: &Params) -> StudyFiles {
                 }
                 next_id += 1;
                 codings.push(Coding {
-                    id: format!("c-{next_id:08x}"),
-                    code: leaves[domain][code].clone(),
+                    id: format!("c-{next_id:08x}").into(),
+                    code: leaves[domain][code].as_str().into(),
                     start: s,
                     end: e,
                     quote: chars[s..e].iter().collect(),

@@ -34,6 +34,18 @@ pub struct TranscriptPart {
     pub units: Vec<ReviewUnit>,
 }
 
+impl TranscriptPart {
+    /// Drop every coding's quote, memo and foreign ids (for a summary:
+    /// `Opened::for_summaries`). Offsets, codes and ids stay.
+    pub fn leave_out_quotes(&mut self) {
+        for c in self.codings.iter_mut().flat_map(|f| f.codings.iter_mut()) {
+            c.quote = String::new();
+            c.memo = String::new();
+            c.refi = None;
+        }
+    }
+}
+
 /// The transcript whose part a study file belongs to: a transcript and its
 /// codings; `None` for the files of the whole study (manifest, codebook,
 /// decisions, done marks, anything else).
@@ -134,7 +146,9 @@ pub fn assemble(
         .codings
         .sort_by_cached_key(|f| codings_path(&f.coder, &f.transcript));
     let units = if unit_coders(&whole.study) == coders {
-        let mut units = Vec::new();
+        // Sized once: grown by doubling, a large study's units were copied
+        // over and over, the last time beside a half-sized copy.
+        let mut units = Vec::with_capacity(by_id.values().map(Vec::len).sum());
         for t in transcript_order(&whole.study) {
             if let Some(u) = by_id.remove(t) {
                 units.extend(u);

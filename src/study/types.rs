@@ -309,8 +309,8 @@ impl Transcript {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Coding {
-    pub id: String,
-    pub code: String,
+    pub id: crate::align::Id,
+    pub code: crate::align::Id,
     pub start: usize,
     pub end: usize,
     /// The excerpt's text, so a diff is readable and an edit of the
@@ -322,7 +322,7 @@ pub struct Coding {
     /// (another tool's GUIDs and the selection's name, such as qc's
     /// `line:12`), kept so that an export gives them back.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub refi: Option<SelectionIds>,
+    pub refi: Option<Box<SelectionIds>>,
 }
 
 /// A foreign selection's identity: `{"selection":GUID,"name":...,"coding":GUID}`.

@@ -70,7 +70,9 @@ fn validate_with(loaded: &Loaded, files: &StudyFiles, per_coding: bool) -> Vec<P
     let study = &loaded.study;
     let chars = |id: &str| study.transcript(id).map(|t| t.chars);
     if study.decisions.iter().any(|f| !f.decisions.is_empty()) {
-        let ids: std::collections::HashSet<&str> = study
+        // (foldhash: a large study has millions of ids, and SipHash over
+        // them was a tenth of a first `check`.)
+        let ids: std::collections::HashSet<&str, foldhash::fast::RandomState> = study
             .codings
             .iter()
             .flat_map(|f| f.codings.iter().map(|c| c.id.as_str()))
@@ -477,7 +479,11 @@ impl Validator<'_> {
         let mut reported_coders = BTreeSet::new();
         // Where each id was first seen: (index of its file, line). Paths are
         // made only for the message, not for each of a large study's codings.
-        let mut first_id: HashMap<&str, (usize, usize)> = HashMap::new();
+        let mut first_id: HashMap<&str, (usize, usize), foldhash::fast::RandomState> =
+            HashMap::with_capacity_and_hasher(
+                study.codings.iter().map(|f| f.codings.len()).sum(),
+                Default::default(),
+            );
         let codes: HashMap<&str, &crate::study::types::Code> =
             study.codebook.codes.iter().map(|c| (c.id(), c)).collect();
         let transcripts: HashMap<&str, &crate::study::types::Transcript> = study

@@ -114,7 +114,7 @@ impl ReviewData {
             }
             codes_of_unit.push(codes);
             transcript_units
-                .entry(u.transcript.clone())
+                .entry(u.transcript.to_string())
                 .and_modify(|r| r.end = i + 1)
                 .or_insert(i..i + 1);
         }
@@ -174,7 +174,7 @@ impl ReviewData {
         let by_id = standings(&self.units, &self.study.decisions);
         for i in 0..self.units.len() {
             let s = by_id
-                .get(&self.units[i].id)
+                .get(self.units[i].id.as_str())
                 .cloned()
                 .unwrap_or(Standing::Open);
             if s != self.standings[i] {
@@ -302,7 +302,7 @@ impl ReviewData {
         );
         for i in range {
             let s = by_id
-                .get(&self.units[i].id)
+                .get(self.units[i].id.as_str())
                 .cloned()
                 .unwrap_or(Standing::Open);
             if s != self.standings[i] {

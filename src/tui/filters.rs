@@ -30,7 +30,7 @@ impl Filters {
             && self
                 .case
                 .as_ref()
-                .is_none_or(|(_, ts)| ts.contains(&unit.transcript))
+                .is_none_or(|(_, ts)| ts.contains(unit.transcript.as_str()))
     }
 
     pub fn is_empty(&self) -> bool {
@@ -140,7 +140,7 @@ pub fn pair_differs(data: &ReviewData, unit: &ReviewUnit, a: usize, b: usize) ->
     match unit
         .pairs
         .iter()
-        .find(|p| p.coders.contains(&ca.id) && p.coders.contains(&cb.id))
+        .find(|p| p.coders.iter().any(|c| *c == ca.id) && p.coders.iter().any(|c| *c == cb.id))
     {
         Some(p) => p.class != UnitClass::Agreement,
         // Two coders: the unit's class is the pair's.

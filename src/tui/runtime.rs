@@ -539,8 +539,8 @@ fn start(
             record(
                 session,
                 shared,
-                unit.transcript.clone(),
-                unit.id.clone(),
+                unit.transcript.to_string(),
+                unit.id.to_string(),
                 decisions,
                 (summary, message),
                 tx,
@@ -559,8 +559,8 @@ fn start(
             record(
                 session,
                 shared,
-                unit.transcript.clone(),
-                unit.id.clone(),
+                unit.transcript.to_string(),
+                unit.id.to_string(),
                 vec![d],
                 (summary, message),
                 tx,
@@ -577,8 +577,8 @@ fn start(
             record(
                 session,
                 shared,
-                unit.transcript.clone(),
-                unit.id.clone(),
+                unit.transcript.to_string(),
+                unit.id.to_string(),
                 vec![revert],
                 (summary.clone(), summary),
                 tx,

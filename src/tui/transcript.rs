@@ -134,7 +134,7 @@ pub fn open(state: &mut State) {
     let Some(data) = &state.data else { return };
     let unit = state.unit.map(|i| &data.units[i]);
     let wanted = unit
-        .map(|u| u.transcript.clone())
+        .map(|u| u.transcript.to_string())
         .or_else(|| state.filters.transcript.clone());
     let t = wanted
         .and_then(|id| data.study.transcripts.iter().position(|t| t.id == id))

@@ -308,7 +308,8 @@ fn reloaded(state: &mut State, new: &ReviewData) -> bool {
     let Some(old) = &state.data else { return true };
     let incoming = crate::tui::reload::what_came_in(&old.study, &new.study);
     let id_of = |i: usize| old.units.get(i).map(|u| u.id.clone());
-    let find = |id: Option<String>| id.and_then(|id| new.units.iter().position(|u| u.id == id));
+    let find =
+        |id: Option<crate::align::Id>| id.and_then(|id| new.units.iter().position(|u| u.id == id));
     let unit = state.unit.and_then(id_of);
     let edited = state.edit.as_ref().and_then(|e| id_of(e.unit));
     let scope = state.scope();
@@ -911,8 +912,9 @@ pub(crate) fn jump_open(state: &mut State, forward: bool) {
     if n == 0 {
         return;
     }
-    let is_open =
-        |i: usize| data.standings[i].is_open() && !state.pending.contains(&data.units[i].id);
+    let is_open = |i: usize| {
+        data.standings[i].is_open() && !state.pending.contains(data.units[i].id.as_str())
+    };
     let start = state.unit;
     let mut found = None;
     let mut wrapped = false;
@@ -970,7 +972,7 @@ fn decide(state: &mut State, choice: Choice) -> Vec<Effect> {
         return Vec::new();
     };
     let unit = data.units[i].clone();
-    if state.pending.contains(&unit.id) {
+    if state.pending.contains(unit.id.as_str()) {
         state.say(
             "the last decision of this unit is still being committed",
             Tone::Info,
@@ -979,7 +981,7 @@ fn decide(state: &mut State, choice: Choice) -> Vec<Effect> {
     }
     let replaces = live_decision(data, i);
     // The note kept for this unit, or the one it was marked for discussion with.
-    let note = match (state.drafts.get(&unit.id), &data.standings[i]) {
+    let note = match (state.drafts.get(unit.id.as_str()), &data.standings[i]) {
         (Some(draft), _) => draft.clone(),
         (None, Standing::Discussion(id)) => data
             .decision(id)
@@ -987,7 +989,7 @@ fn decide(state: &mut State, choice: Choice) -> Vec<Effect> {
             .unwrap_or_default(),
         _ => String::new(),
     };
-    state.pending.insert(unit.id.clone());
+    state.pending.insert(unit.id.to_string());
     state.say("committing…", Tone::Info);
     vec![Effect::Decide {
         unit,
@@ -1003,7 +1005,7 @@ fn undo(state: &mut State) -> Vec<Effect> {
     };
     // The newest decision of this session that still holds.
     let found = state.made.iter().rev().find_map(|(id, unit_id)| {
-        let i = data.units.iter().position(|u| &u.id == unit_id)?;
+        let i = data.units.iter().position(|u| u.id == unit_id)?;
         match &data.standings[i] {
             Standing::Decided(live) | Standing::Discussion(live) if live == id => Some(i),
             _ => None,
@@ -1021,10 +1023,10 @@ fn undo(state: &mut State) -> Vec<Effect> {
     let Some(decision) = live else {
         return Vec::new();
     };
-    if state.pending.contains(&unit.id) {
+    if state.pending.contains(unit.id.as_str()) {
         return Vec::new();
     }
-    state.pending.insert(unit.id.clone());
+    state.pending.insert(unit.id.to_string());
     state.unit = Some(i);
     state.say("committing the undo…", Tone::Info);
     vec![Effect::Undo { unit, decision }]
@@ -1076,7 +1078,7 @@ fn note(state: &mut State, text: String, discuss: bool) -> Vec<Effect> {
         return Vec::new();
     };
     let unit = data.units[i].clone();
-    if state.pending.contains(&unit.id) {
+    if state.pending.contains(unit.id.as_str()) {
         state.say(
             "the last decision of this unit is still being committed",
             Tone::Info,
@@ -1093,7 +1095,7 @@ fn note(state: &mut State, text: String, discuss: bool) -> Vec<Effect> {
                 DecisionAction::Reject => Choice::Reject,
                 _ => Choice::Custom(previous.result.clone()),
             };
-            state.pending.insert(unit.id.clone());
+            state.pending.insert(unit.id.to_string());
             state.say("committing the note…", Tone::Info);
             vec![Effect::Decide {
                 unit,
@@ -1104,7 +1106,7 @@ fn note(state: &mut State, text: String, discuss: bool) -> Vec<Effect> {
         }
         Some(_) => Vec::new(),
         None => {
-            state.pending.insert(unit.id.clone());
+            state.pending.insert(unit.id.to_string());
             state.say("committing the note: ⚑ marked for discussion…", Tone::Info);
             vec![Effect::Discuss { unit, note: text }]
         }

@@ -234,7 +234,7 @@ impl Member {
         units
             .into_iter()
             .map(|u| {
-                let s = by_id[&u.id].clone();
+                let s = by_id[u.id.as_str()].clone();
                 (u, s)
             })
             .collect()

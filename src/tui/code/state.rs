@@ -195,10 +195,10 @@ impl CodeState {
             .study
             .codings
             .iter()
-            .flat_map(|f| f.codings.iter().map(|c| c.id.clone()))
+            .flat_map(|f| f.codings.iter().map(|c| c.id.to_string()))
             .collect();
         if let Some(o) = &self.open {
-            ids.extend(o.own.iter().map(|c| c.id.clone()));
+            ids.extend(o.own.iter().map(|c| c.id.to_string()));
         }
         ids.extend(self.fresh_ids.iter().cloned());
         ids

@@ -225,7 +225,7 @@ fn on_normal_key(state: &mut CodeState, k: KeyEvent) -> Vec<CodeEffect> {
         KeyCode::Char(']') | KeyCode::Char('[') => {
             let Some(o) = &state.open else { return vec![] };
             let mut starts: Vec<(usize, String)> =
-                o.own.iter().map(|c| (c.start, c.id.clone())).collect();
+                o.own.iter().map(|c| (c.start, c.id.to_string())).collect();
             starts.sort();
             let c = state.cursor;
             let to = if k.code == KeyCode::Char(']') {
@@ -243,7 +243,11 @@ fn on_normal_key(state: &mut CodeState, k: KeyEvent) -> Vec<CodeEffect> {
             }
         }
         KeyCode::Tab => {
-            let here: Vec<String> = state.own_at_cursor().iter().map(|c| c.id.clone()).collect();
+            let here: Vec<String> = state
+                .own_at_cursor()
+                .iter()
+                .map(|c| c.id.to_string())
+                .collect();
             state.focus = match state
                 .focus
                 .as_ref()
@@ -421,7 +425,11 @@ fn select_turn(state: &mut CodeState) {
 
 /// The focused coding, or else the first of the coder's at the cursor (which becomes focused).
 fn focused_or_first(state: &mut CodeState) -> Option<String> {
-    let here: Vec<String> = state.own_at_cursor().iter().map(|c| c.id.clone()).collect();
+    let here: Vec<String> = state
+        .own_at_cursor()
+        .iter()
+        .map(|c| c.id.to_string())
+        .collect();
     if let Some(f) = &state.focus {
         if here.contains(f) {
             return Some(f.clone());
@@ -541,8 +549,8 @@ fn add_coding(state: &mut CodeState, code: &str) -> Vec<CodeEffect> {
         return vec![];
     };
     let c = Coding {
-        id,
-        code: code.to_string(),
+        id: id.into(),
+        code: code.into(),
         start,
         end,
         quote: quote_of(state, start, end),
@@ -550,7 +558,7 @@ fn add_coding(state: &mut CodeState, code: &str) -> Vec<CodeEffect> {
         refi: None,
     };
     // The selection stays, so another code can go on the same span.
-    state.focus = Some(c.id.clone());
+    state.focus = Some(c.id.to_string());
     let summary = format!("code {}", describe(state, &c));
     apply(state, vec![CodingChange::Add(c)], summary, true)
 }
@@ -566,8 +574,8 @@ fn replace(
     let Some(id) = take_id(state) else {
         return vec![];
     };
-    now.id = id;
-    state.focus = Some(now.id.clone());
+    now.id = id.into();
+    state.focus = Some(now.id.to_string());
     apply(
         state,
         vec![CodingChange::Replace {
@@ -584,7 +592,7 @@ fn recode_to(state: &mut CodeState, id: &str, code: &str) -> Vec<CodeEffect> {
         return vec![];
     };
     let mut now = was.clone();
-    now.code = code.to_string();
+    now.code = code.into();
     let summary = format!(
         "recode {} as {}",
         describe(state, &was),
@@ -761,7 +769,7 @@ fn undo(state: &mut CodeState) -> Vec<CodeEffect> {
         None => "undo".into(),
     };
     if let Some(CodingChange::Add(c) | CodingChange::Replace { now: c, .. }) = last.undo.first() {
-        state.focus = Some(c.id.clone());
+        state.focus = Some(c.id.to_string());
         state.cursor = c.start;
         follow(state);
     }

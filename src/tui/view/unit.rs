@@ -67,7 +67,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
 
     let coder_rows = coders.len() as u16;
     let content = difference(t, data, unit, &text.text);
-    let has_note = state.drafts.contains_key(&unit.id)
+    let has_note = state.drafts.contains_key(unit.id.as_str())
         || !matches!(standing, Standing::Open | Standing::Agreed);
     let decision_rows = if state.edit.is_some() {
         4
@@ -403,7 +403,7 @@ fn draw_decision(
     let t = &state.theme;
     let mut lines = Vec::new();
     let mut conflict: Option<Vec<String>> = None;
-    if state.pending.contains(&unit.id) {
+    if state.pending.contains(unit.id.as_str()) {
         lines.push(Line::from(Span::styled(
             "Committing the decision…",
             t.warn(),
@@ -451,7 +451,7 @@ fn draw_decision(
             Standing::Agreed | Standing::Open => {}
         }
     }
-    if let Some(note) = state.drafts.get(&unit.id) {
+    if let Some(note) = state.drafts.get(unit.id.as_str()) {
         lines.push(Line::from(Span::raw(format!(
             "Note for the decision: {}",
             printable(note)

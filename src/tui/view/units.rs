@@ -127,7 +127,7 @@ fn unit_row(
         .and_then(|tr| tr.slice(u.start, u.end.min(u.start + 200)))
         .unwrap_or("");
     let word = match standing {
-        _ if state.pending.contains(&u.id) => "saving",
+        _ if state.pending.contains(u.id.as_str()) => "saving",
         Standing::Discussion(_) if wide => "⚑ discuss",
         Standing::Discussion(_) => "⚑ disc.",
         _ => standing.word(),
