@@ -103,3 +103,50 @@ fn a_large_reanchor_leaves_a_repository_git_takes_whole() {
         study_checks_clean(&root);
     }
 }
+
+#[test]
+fn temporary_files_a_kill_left_before_the_commit_are_removed_by_the_next_start() {
+    // A large reanchor writes the working files' temporary files while it
+    // makes the pack, before its commit: killed then, it leaves them in
+    // coders' folders that the last commit did not change. Made here as
+    // such a kill leaves them (hidden, beside the codings files).
+    let (_dir, root) = generated(40);
+    let home = tempfile::tempdir().unwrap();
+    with_identity(home.path());
+    // The last commit changed no codings file.
+    std::fs::write(root.join("notes.md"), "Interview notes.\n").unwrap();
+    let repo = git2::Repository::open(&root).unwrap();
+    let mut index = repo.index().unwrap();
+    index.add_path(Path::new("notes.md")).unwrap();
+    index.write().unwrap();
+    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+    let sig = git2::Signature::now("Gen", "gen@example.org").unwrap();
+    let tip = repo.head().unwrap().peel_to_commit().unwrap();
+    repo.commit(Some("HEAD"), &sig, &sig, "notes", &tree, &[&tip])
+        .unwrap();
+    let left: Vec<_> = ["coder-a", "coder-b"]
+        .iter()
+        .map(|c| root.join(format!("codings/{c}/.concord-write-AbC123")))
+        .collect();
+    for f in &left {
+        assert!(f.parent().unwrap().is_dir(), "{}", f.display());
+        std::fs::write(f, "half of a codings file").unwrap();
+    }
+    assert!(git_status_clean(&root).is_err(), "git status shows them");
+    edit_every_transcript(&root, "MOD: Before we start, thank you.");
+    let out = concord(home.path())
+        .arg("reanchor")
+        .current_dir(&root)
+        .output()
+        .unwrap();
+    let said = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{said}");
+    assert!(
+        said.contains("removed, a temporary file left by an interrupted write"),
+        "{said}"
+    );
+    for f in &left {
+        assert!(!f.exists(), "{} is still there", f.display());
+    }
+    git_status_clean(&root).unwrap();
+}
