@@ -58,10 +58,11 @@ impl UnitClass {
 }
 
 /// An id (a coder's, a code's, a coding's, a unit's, a transcript's) as
-/// the review units hold it: up to 24 bytes inline, with no allocation of
-/// its own. A large study has millions of them (every excerpt names its
-/// coder, coding and code; every pair class its two coders), and as
-/// `String`s they were a quarter of the memory of a first run.
+/// the review units and the codings hold it: up to 24 bytes inline, with
+/// no allocation of its own. A large study has millions of them (every
+/// coding has an id and a code; every excerpt of a unit names its coder,
+/// coding and code; every pair class its two coders), and as `String`s
+/// they were a quarter of the memory of a first run.
 pub type Id = compact_str::CompactString;
 
 /// One coder's excerpt as it takes part in a unit.

@@ -246,7 +246,7 @@ pub fn run(mut args: Args) -> Result<u8, RepoError> {
         return crate::cli::trend::run(args.path.as_deref(), args.code.as_deref(), args.json);
     }
     let reads = crate::repo::read::FileReads::default();
-    let mut open = study_arg::open_cached(args.path.as_deref(), &reads)?;
+    let open = study_arg::open_cached(args.path.as_deref(), &reads)?;
     let measures = match args.measure.as_str() {
         "character" => Measures {
             character: true,
@@ -328,7 +328,6 @@ pub fn run(mut args: Args) -> Result<u8, RepoError> {
         }
         f
     } else {
-        open.study.keep_study();
         let loaded = open.study.loaded();
         selection.transcript = match &args.transcript {
             Some(t) => Some(

@@ -38,8 +38,6 @@ use crate::study::{self, Loaded, Study, StudyFiles};
 pub const FORMAT: u32 = 9;
 const MAGIC: &[u8; 14] = b"concord-cache\n";
 const VERSION: &str = env!("CARGO_PKG_VERSION");
-/// The cached checked study (the largest value).
-const STUDY: &str = "study";
 
 /// A study opened through the cache: its listing and key, and the checked
 /// study itself only once something needs it.
@@ -57,8 +55,6 @@ pub struct Opened<'r> {
     /// The review units, when the study was put together from cached
     /// parts (`repo/parts.rs`), which hold them.
     units: std::cell::OnceCell<Vec<ReviewUnit>>,
-    /// Keep the checked study in the cache when it is computed.
-    keep_study: bool,
     /// Only summaries are wanted ([`Opened::for_summaries`]).
     pub(super) summaries: bool,
 }
@@ -93,17 +89,8 @@ impl<'r> Opened<'r> {
             loaded: std::cell::OnceCell::new(),
             whole: std::cell::OnceCell::new(),
             units: std::cell::OnceCell::new(),
-            keep_study: false,
             summaries: false,
         })
-    }
-
-    /// Keep the checked study itself in the cache when it has to be
-    /// computed (the review screen and filtered figures need all of it;
-    /// `check` and `status` need only their summaries, and writing the
-    /// whole study would slow their first run).
-    pub fn keep_study(&mut self) {
-        self.keep_study = true;
     }
 
     /// Open the study for its summaries (`check`, `status`, `units`,
@@ -111,8 +98,7 @@ impl<'r> Opened<'r> {
     /// ids: when the study is put together from its transcripts' parts,
     /// those are left out of each part as it is read or made (they were
     /// checked when the part was made, and the part keeps them). A large
-    /// study's quotes alone were a fifth of its first run's memory. The
-    /// study so put together is never kept as the checked study.
+    /// study's quotes alone were a fifth of its first run's memory.
     pub fn for_summaries(&mut self) {
         self.summaries = true;
     }
@@ -127,27 +113,21 @@ impl<'r> Opened<'r> {
         self.store.as_ref().map(|s| s.key.as_str())
     }
 
-    /// The checked study: from the cache, or read and checked.
+    /// The checked study: put together from the transcripts' parts
+    /// (`repo/parts.rs`), or read and checked whole. (It is not kept
+    /// whole: its parts are, and the values made from it.)
     pub fn loaded(&self) -> &Loaded {
         self.loaded.get_or_init(|| self.compute_loaded())
     }
 
     fn compute_loaded(&self) -> Loaded {
-        if let Some(l) = self.get::<Loaded>(STUDY) {
-            return l;
-        }
-        let loaded = match self.check_by_parts(true) {
+        match self.check_by_parts(true) {
             Some((loaded, units)) => {
                 let _ = self.units.set(units);
                 loaded
             }
             None => study::check_owned(self.files()),
-        };
-        // (A study of summaries lacks the quotes: never kept as the study.)
-        if self.keep_study && !self.summaries {
-            self.put(STUDY, &loaded);
         }
-        loaded
     }
 
     /// The study's review units: kept with the transcripts' parts when the
