@@ -4,7 +4,8 @@
 # committed; then one random edit in each transcript (a word inserted,
 # deleted or replaced at a seeded random place, inside codings or not),
 # and concord moves all 450,000 codings.
-# Usage: benches/reanchor.sh [DIR]   (DIR defaults to a temporary folder)
+# Usage: [SETTLE=seconds] benches/reanchor.sh [DIR]   (DIR defaults to a
+# temporary folder; SETTLE, default 65, is the wait after the edits)
 set -eu
 cd "$(dirname "$0")/.."
 cargo build --release --quiet
@@ -22,6 +23,11 @@ if [ ! -d .git ]; then
     git commit -qm "the generated study"
 fi
 git reset -q --hard
+# Every run starts from the same objects: the study's in one pack, and none
+# of an earlier run's (the reflog kept them from `git prune` before, so a
+# later run found its blobs already written).
+git reflog expire --expire=now --all
+git gc -q --prune=now
 echo "study: $dir ($(du -sh --exclude=.git . | cut -f1))"
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 - <<'EOF'
@@ -40,6 +46,11 @@ for path in sorted(glob.glob("transcripts/*.txt")):
     open(path, "w", encoding="utf-8", newline="\n").write(text)
 EOF
 sync   # the edits on disk before the timing, not written back during it
+# On an ext4 without a journal (this machine's), creating a file steps over
+# every inode freed in the last 60 s (360 s while its inode table is not yet
+# on disk), and a reset (above, or the last run's) replaces up to 4,000
+# files. A user's edits come earlier than that; SETTLE=0 times the worst case.
+sleep "${SETTLE:-65}"
 run() {
     /usr/bin/time -v "$bin" "$@" >/dev/null 2>/tmp/concord-time.$$ || true
     wall=$(grep 'Elapsed (wall clock)' /tmp/concord-time.$$ | sed 's/.*: //')
@@ -54,4 +65,5 @@ run reanchor --dry-run
 run reanchor --dry-run
 run reanchor
 git reset -q --hard HEAD~1
-git prune --expire=now   # the next run writes its objects anew, as the first did
+git reflog expire --expire=now --all
+git repack -a -d -q      # the next run writes its objects anew, as the first did

@@ -9,6 +9,7 @@ pub mod git;
 pub mod history;
 pub mod layered;
 pub mod locate;
+pub(crate) mod pack;
 pub mod parts;
 pub mod read;
 pub mod reanchor;

@@ -6,7 +6,7 @@
 //! commit.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use git2::{DiffOptions, Oid, Repository, Sort, Tree};
@@ -19,7 +19,7 @@ use crate::repo::record::{Committed, FileChange, RecordError, RecordLock, Workin
 use crate::study::files::{FileRole, codings_path, decisions_path, role_of, transcript_path};
 use crate::study::reanchor::{OffsetMap, Reanchored, move_decision, reanchor_between};
 use crate::study::write::{codings_text_of, decisions_text};
-use crate::study::{Decision, Study, Transcript};
+use crate::study::{CodingFile, Decision, DecisionFile, Study, Transcript};
 
 /// The newest commit (from `HEAD`) that changed a codings file of each of
 /// `wanted`, by transcript id. A transcript whose codings were never
@@ -211,28 +211,48 @@ pub fn plan(
         .zip(now)
         .filter_map(|(then, (t, commit, now))| Some((t, commit, Transcript::new(t, then?), now)))
         .collect();
+    // Each transcript's codings and decisions files, found once (each
+    // transcript looking through every file was quadratic in their number).
+    let mut files: HashMap<&str, Files<'_>> = HashMap::new();
+    for f in &study.codings {
+        files.entry(&f.transcript).or_default().codings.push(f);
+    }
+    for f in &study.decisions {
+        files
+            .entry(&f.transcript)
+            .or_default()
+            .decisions
+            .get_or_insert(f);
+    }
     // The diffs and moves, pure, on every core.
     let out = crate::agreement::interval::on_every_core(edited.len(), |i| {
         let (t, commit, then, now) = &edited[i];
-        reanchor_one(study, t, *commit, then, now)
+        let of = files.get(t).cloned().unwrap_or_default();
+        reanchor_one(&of, t, *commit, then, now)
     });
     Ok(out)
+}
+
+/// One transcript's files.
+#[derive(Default, Clone)]
+struct Files<'s> {
+    codings: Vec<&'s CodingFile>,
+    decisions: Option<&'s DecisionFile>,
 }
 
 /// One transcript's codings (every coder's) and decisions moved from the
 /// text `then` (at `since`) to `now`.
 fn reanchor_one(
-    study: &Study,
+    files: &Files<'_>,
     t: &str,
     since: Oid,
     then: &Transcript,
     now: &Transcript,
 ) -> TranscriptReanchored {
     let map = OffsetMap::between(&then.text, &now.text);
-    let codings = study
+    let codings = files
         .codings
         .iter()
-        .filter(|f| f.transcript == t)
         .map(|f| {
             (
                 f.coder.clone(),
@@ -240,7 +260,7 @@ fn reanchor_one(
             )
         })
         .collect();
-    let (decisions, decisions_moved) = match study.decisions.iter().find(|f| f.transcript == t) {
+    let (decisions, decisions_moved) = match files.decisions {
         Some(f) => {
             let moved: Vec<Decision> = f.decisions.iter().map(|d| move_decision(&map, d)).collect();
             let n = moved

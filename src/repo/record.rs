@@ -21,7 +21,7 @@ use git2::{ErrorCode, Repository};
 use crate::repo::RepoError;
 use crate::repo::git::Person;
 use crate::repo::read::{MAX_FILE_BYTES, NotRead, read_regular_file};
-use crate::repo::write::write_all_atomically;
+use crate::repo::write::{Prepared, prepare_all, replace_all, write_all_atomically};
 use crate::study::Decision;
 use crate::study::files::decisions_path;
 use crate::study::parse::jsonl::parse_jsonl;
@@ -186,7 +186,7 @@ fn commit_logs(
             on_disk: &log.on_disk,
             working: Working::Written,
             change: Box::new(move |base: Option<Committed>| {
-                let base = base.map(|c| c.text).unwrap_or_default();
+                let base = base.map(|c| c.text()).transpose()?.unwrap_or_default();
                 if let Some(clash) = already_decided(&base, &log.repo_path, &log.decisions) {
                     return Err(clash);
                 }
@@ -206,13 +206,23 @@ fn commit_logs(
 /// absent): made, or borrowed from the caller (a large commit's texts are
 /// not copied). Run on any core (a large commit makes its files' blobs on
 /// every core).
-type Change<'a> = Box<dyn Fn(Option<Committed>) -> Result<Cow<'a, str>, RecordError> + Sync + 'a>;
+type Change<'a> =
+    Box<dyn Fn(Option<Committed<'_>>) -> Result<Cow<'a, str>, RecordError> + Sync + 'a>;
 
 /// A file as the branch tip holds it.
-pub(crate) struct Committed {
+pub(crate) struct Committed<'r> {
     pub blob: git2::Oid,
-    /// Invalid UTF-8 replaced.
-    pub text: String,
+    repo: &'r Repository,
+}
+
+impl Committed<'_> {
+    /// Its text (invalid UTF-8 replaced), read from git only when asked: a
+    /// large commit's changes need only the blob's id, and inflating 4,000
+    /// committed files was a tenth of a large `concord reanchor`.
+    pub fn text(&self) -> Result<String, git2::Error> {
+        let blob = self.repo.find_blob(self.blob)?;
+        Ok(String::from_utf8_lossy(blob.content()).into_owned())
+    }
 }
 
 /// One file's part of a commit: where it is, and how its new text is made
@@ -252,16 +262,37 @@ pub(crate) fn commit_files(
     for attempt in 0..ATTEMPTS {
         let tip = tip_of(repo)?;
         let tip_id = tip.as_ref().map(git2::Commit::id);
-        // The files' new blobs, on every core for a large commit (reading
-        // the committed text, comparing the working file, compressing the
-        // new text were most of the time of `concord reanchor`).
-        let made = crate::repo::threads::each_with_repo(repo, files.len(), |repo, part| {
+        // The files' new texts, on every core for a large commit (reading
+        // the committed text and comparing the working file with it were
+        // much of the time of `concord reanchor`).
+        let texts = crate::repo::threads::each_with_repo(repo, files.len(), |repo, part| {
             let mut tip = TipFiles::new(repo, tip_id)?;
             files[part]
                 .iter()
-                .map(|file| new_blob(repo, &mut tip, file, attempt == 0))
+                .map(|file| new_text(&mut tip, file, attempt == 0))
                 .collect::<Result<Vec<_>, RecordError>>()
         })?;
+        // Their blobs: loose for a few, one pack for many (`repo::pack`).
+        // For many, the working files' temporary files are written
+        // meanwhile, so that the disk works while the blobs are made: they
+        // are invisible until renamed, after the commit, and removed if
+        // the commit is not made.
+        let contents: Vec<&[u8]> = texts.iter().map(|t| t.as_bytes()).collect();
+        let to_write = working_files(files, &texts);
+        let (blobs, prepared) = if to_write.len() >= crate::repo::pack::PACK_FROM {
+            std::thread::scope(|scope| {
+                let prepared = scope.spawn(|| prepare_all(&to_write));
+                let blobs = crate::repo::pack::write_blobs(repo, &contents);
+                let prepared = prepared
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e));
+                (blobs, Some(prepared))
+            })
+        } else {
+            (crate::repo::pack::write_blobs(repo, &contents), None)
+        };
+        let blobs = blobs?;
+        let made: Vec<(git2::Oid, Cow<'_, str>)> = blobs.into_iter().zip(texts).collect();
         // The new tree: the tip's, with the files replaced.
         let mut index = git2::Index::new()?;
         if let Some(c) = &tip {
@@ -274,7 +305,7 @@ pub(crate) fn commit_files(
         let parents: Vec<&git2::Commit> = tip.iter().collect();
         match repo.commit(Some("HEAD"), sig, sig, message, &tree, &parents) {
             Ok(oid) => {
-                let worktree_behind = worktree_takes(repo, files, &made);
+                let worktree_behind = worktree_takes(repo, files, &made, prepared);
                 return Ok(Recorded {
                     commit: oid,
                     retries: attempt,
@@ -294,15 +325,27 @@ pub(crate) fn commit_files(
     Err(RecordError::Contended(ATTEMPTS))
 }
 
-/// One file's new text from the text in `tip` (its tree), and the blob
-/// made of it. `check_working`: the working file must be as committed.
-fn new_blob<'a>(
-    repo: &Repository,
+/// The files of `files` that concord writes, each with its new text.
+fn working_files<'p, 't>(
+    files: &'p [FileChange<'_>],
+    texts: &'t [impl AsRef<str>],
+) -> Vec<(&'p Path, &'t [u8])> {
+    files
+        .iter()
+        .zip(texts)
+        .filter(|(f, _)| matches!(f.working, Working::Written))
+        .map(|(f, text)| (f.on_disk, text.as_ref().as_bytes()))
+        .collect()
+}
+
+/// One file's new text from the text in `tip` (its tree).
+/// `check_working`: the working file must be as committed.
+fn new_text<'a>(
     tip: &mut TipFiles<'_>,
     file: &FileChange<'a>,
     check_working: bool,
-) -> Result<(git2::Oid, Cow<'a, str>), RecordError> {
-    let committed = tip.text(file.repo_path)?;
+) -> Result<Cow<'a, str>, RecordError> {
+    let committed = tip.file(file.repo_path)?;
     // The working copy must be what was committed, or the user's edit would be lost.
     if check_working && matches!(file.working, Working::Written) {
         let working = match read_regular_file(file.on_disk, MAX_FILE_BYTES) {
@@ -315,13 +358,13 @@ fn new_blob<'a>(
                 ))));
             }
         };
-        if working.is_some() && working.as_deref() != committed.as_ref().map(|c| c.text.as_bytes())
-        {
+        // Compared by blob id, as git does (the committed text is not read).
+        let working = working.as_deref().map(crate::repo::pack::blob_id);
+        if working.is_some() && working != committed.as_ref().map(|c| c.blob) {
             return Err(RecordError::UncommittedChanges(file.in_study.to_string()));
         }
     }
-    let content = (file.change)(committed)?;
-    Ok((repo.blob(content.as_bytes())?, content))
+    (file.change)(committed)
 }
 
 /// The files of the branch tip (none on an unborn branch), each folder's
@@ -348,7 +391,7 @@ impl<'r> TipFiles<'r> {
     }
 
     /// The text of `path` (repository-relative), if it is there.
-    fn text(&mut self, path: &str) -> Result<Option<Committed>, git2::Error> {
+    fn file(&mut self, path: &str) -> Result<Option<Committed<'r>>, git2::Error> {
         let Some(root) = &self.root else {
             return Ok(None);
         };
@@ -381,15 +424,14 @@ fn worktree_takes(
     repo: &Repository,
     files: &[FileChange<'_>],
     made: &[(git2::Oid, Cow<'_, str>)],
+    prepared: Option<Prepared>,
 ) -> Option<String> {
     let mut worktree_behind = None;
-    let to_write: Vec<(&Path, &[u8])> = files
-        .iter()
-        .zip(made)
-        .filter(|(f, _)| matches!(f.working, Working::Written))
-        .map(|(f, (_, content))| (f.on_disk, content.as_bytes()))
-        .collect();
-    let mut written = write_all_atomically(&to_write).into_iter();
+    let prepared = prepared.unwrap_or_else(|| {
+        let texts: Vec<&Cow<'_, str>> = made.iter().map(|(_, t)| t).collect();
+        prepare_all(&working_files(files, &texts))
+    });
+    let mut written = replace_all(prepared).into_iter();
     let mut in_step = Vec::with_capacity(files.len());
     for (file, (blob, _)) in files.iter().zip(made) {
         let seen = match &file.working {
@@ -439,7 +481,7 @@ pub fn commit_file(
         on_disk: &on_disk,
         working: Working::Written,
         change: Box::new(move |base: Option<Committed>| {
-            change(base.map(|c| c.text)).map(Cow::Owned)
+            change(base.map(|c| c.text()).transpose()?).map(Cow::Owned)
         }),
     };
     commit_files(&repo, std::slice::from_ref(&file), &sig, message)
@@ -550,24 +592,30 @@ pub(crate) fn blob_text(
     commit: &git2::Commit,
     path: &str,
 ) -> Result<Option<String>, git2::Error> {
-    Ok(committed_in(repo, &commit.tree()?, path)?.map(|c| c.text))
+    committed_in(repo, &commit.tree()?, path)?
+        .map(|c| c.text())
+        .transpose()
 }
 
 /// The file at `path` in `tree`, if it is there.
-fn committed_in(
-    repo: &Repository,
+fn committed_in<'r>(
+    repo: &'r Repository,
     tree: &git2::Tree<'_>,
     path: &str,
-) -> Result<Option<Committed>, git2::Error> {
+) -> Result<Option<Committed<'r>>, git2::Error> {
     let entry = match tree.get_path(Path::new(path)) {
         Ok(e) => e,
         Err(e) if e.code() == ErrorCode::NotFound => return Ok(None),
         Err(e) => return Err(e),
     };
-    let blob = repo.find_blob(entry.id())?;
+    if entry.kind() != Some(git2::ObjectType::Blob) {
+        return Err(git2::Error::from_str(&format!(
+            "{path} is not a file in git"
+        )));
+    }
     Ok(Some(Committed {
         blob: entry.id(),
-        text: String::from_utf8_lossy(blob.content()).into_owned(),
+        repo,
     }))
 }
 

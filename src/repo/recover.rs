@@ -57,6 +57,16 @@ pub fn recover_interrupted(study_root: &Path, reviewer: &Person) -> Result<Vec<S
     let mut said = Vec::new();
     let files = recorded_files(&repo, &root, &prefix)?;
     let mut dirs: Vec<PathBuf> = vec![root.join(DECISIONS_DIR)];
+    // Every coder's folder: a large commit writes its temporary files there
+    // before it commits (`record::commit_files`), so a kill can leave them
+    // where the last commit changed nothing.
+    if let Ok(coders) = std::fs::read_dir(root.join(CODINGS_DIR)) {
+        for c in coders.flatten() {
+            if c.file_type().is_ok_and(|t| t.is_dir()) {
+                dirs.push(c.path());
+            }
+        }
+    }
     for f in &files {
         if let Some(dir) = root.join(&f.in_study).parent() {
             if !dirs.iter().any(|d| d == dir) {

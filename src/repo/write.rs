@@ -7,7 +7,7 @@
 //! team can read what concord writes, as it can read what git checks out).
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::repo::RepoError;
 
@@ -16,8 +16,9 @@ use crate::repo::RepoError;
 /// next decision's start removes those in `decisions/`).
 pub const TEMPORARY_PREFIX: &str = ".concord-write-";
 
-/// How many temporary files [`write_all_atomically`] holds open at once
-/// (well under the usual limit of 1,024 open files per process).
+/// Up to this many files, [`prepare_all`] holds their temporary files open
+/// until their rename (well under the usual limit of 1,024 open files per
+/// process); more are closed and opened again.
 const OPEN_AT_ONCE: usize = 256;
 
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), RepoError> {
@@ -25,59 +26,98 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), RepoError> {
     done.pop().unwrap_or(Ok(None)).map(|_| ())
 }
 
-/// Write every `(path, bytes)` as [`write_atomically`] does, each file
+/// Write every `(path, bytes)` as [`write_atomically`] does: each file
 /// flushed to disk before it replaces its target whole, with the waiting
-/// on the disk shared: of a batch of files, every temporary file is
-/// written, and its writing to disk started, before any is waited for
-/// (on every core); then each is flushed and renamed over its target, on
-/// several threads at once; at the end each folder is flushed once, so
-/// that the renames last too. A kill leaves some files old and some new,
-/// each whole, and temporary files (removed by the next start, see
-/// `recover`). Returns, per file, what the file system says of the file
-/// written (for git's index; `None` where the platform gives no such
-/// record) or why it could not be written.
+/// on the disk shared ([`prepare_all`], then [`replace_all`]). Returns, per
+/// file, what the file system says of the file written (for git's index;
+/// `None` where the platform gives no such record) or why it could not be
+/// written.
 pub fn write_all_atomically(
     files: &[(&Path, &[u8])],
 ) -> Vec<Result<Option<std::fs::Metadata>, RepoError>> {
+    replace_all(prepare_all(files))
+}
+
+/// Files written to temporary files beside their targets, not yet in their
+/// place: invisible to a study (hidden names), removed if dropped (and by
+/// the next start if a kill leaves them, see `recover`).
+pub struct Prepared {
+    files: Vec<Result<Staged, RepoError>>,
+}
+
+struct Staged {
+    target: PathBuf,
+    tmp: tempfile::TempPath,
+    /// Held open while few files are written; many are closed after
+    /// writing (opened again to be flushed), so that any number can wait
+    /// for their rename.
+    open: Option<std::fs::File>,
+}
+
+/// Write each `(path, bytes)` to a temporary file beside `path`, on every
+/// core, and start its writing to disk without waiting for it. Every
+/// temporary file is made before any target is replaced: on this machine's
+/// ext4 (no journal) each new file's inode was found by stepping over the
+/// inodes that this run's own renames had just freed, which made creating
+/// them quadratic in their number (12% of a large `concord reanchor`).
+pub fn prepare_all(files: &[(&Path, &[u8])]) -> Prepared {
     let err = |path: &Path| {
         let path = path.to_path_buf();
         move |source| RepoError::Write { path, source }
     };
-    let mut folders: Vec<&Path> = Vec::new();
-    let mut done = Vec::with_capacity(files.len());
-    // In batches: each temporary file is held open until its rename.
-    for batch in files.chunks(OPEN_AT_ONCE) {
-        let written = crate::repo::threads::each(batch.len(), |i| {
-            let (path, bytes) = batch[i];
-            let mut tmp = temporary_beside(path).map_err(err(path))?;
-            tmp.write_all(bytes).map_err(err(path))?;
-            start_writing_to_disk(tmp.as_file());
-            Ok(tmp)
-        });
-        // Each flushed, then renamed: the writing started above is mostly
-        // done, and what waits on the disk (a replaced file's blocks freed,
-        // and on a disk mounted with `discard` trimmed) waits on many at once.
-        let written: Vec<std::sync::Mutex<Option<_>>> = written
-            .into_iter()
-            .map(|w| std::sync::Mutex::new(Some(w)))
-            .collect();
-        let renamed = crate::repo::threads::each_waiting(batch.len(), |i| {
-            let path = batch[i].0;
-            let taken = written[i].lock().ok().and_then(|mut w| w.take());
-            // Each is taken once, by the one thread given index `i`.
-            let tmp = taken.unwrap_or_else(|| Err(err(path)(std::io::ErrorKind::Other.into())))?;
-            tmp.as_file().sync_all().map_err(err(path))?;
-            let file = tmp.persist(path).map_err(|e| err(path)(e.error))?;
-            Ok(record_of(&file))
-        });
-        for (r, &(path, _)) in renamed.into_iter().zip(batch) {
-            if r.is_ok() {
-                let dir = path.parent().unwrap_or(Path::new("."));
-                if !folders.contains(&dir) {
-                    folders.push(dir);
-                }
-            }
-            done.push(r);
+    let keep_open = files.len() <= OPEN_AT_ONCE;
+    let files = crate::repo::threads::each(files.len(), |i| {
+        let (path, bytes) = files[i];
+        let mut tmp = temporary_beside(path).map_err(err(path))?;
+        tmp.write_all(bytes).map_err(err(path))?;
+        start_writing_to_disk(tmp.as_file());
+        let (file, tmp) = tmp.into_parts();
+        Ok(Staged {
+            target: path.to_path_buf(),
+            tmp,
+            open: keep_open.then_some(file),
+        })
+    });
+    Prepared { files }
+}
+
+/// Flush each prepared file to disk and rename it over its target, on
+/// several threads at once (the writing [`prepare_all`] started is mostly
+/// done by now, and what waits on the disk — a replaced file's blocks
+/// freed, and on a disk mounted with `discard` trimmed — waits on many at
+/// once); then flush each folder once, so that the renames last too. A kill
+/// leaves some files old and some new, each whole, and temporary files.
+/// Per file, in order: its record (see [`write_all_atomically`]) or why it
+/// could not be written.
+pub fn replace_all(prepared: Prepared) -> Vec<Result<Option<std::fs::Metadata>, RepoError>> {
+    let err = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| RepoError::Write { path, source }
+    };
+    let staged: Vec<std::sync::Mutex<Option<Result<Staged, RepoError>>>> = prepared
+        .files
+        .into_iter()
+        .map(|s| std::sync::Mutex::new(Some(s)))
+        .collect();
+    let done = crate::repo::threads::each_waiting(staged.len(), |i| {
+        // Each is taken once, by the one thread given index `i`.
+        let taken = staged[i].lock().ok().and_then(|mut s| s.take());
+        let s = taken.unwrap_or_else(|| Err(RepoError::Refused("written twice".into())))?;
+        let file = match s.open {
+            Some(f) => f,
+            None => std::fs::File::open(&s.tmp).map_err(err(&s.target))?,
+        };
+        file.sync_all().map_err(err(&s.target))?;
+        s.tmp
+            .persist(&s.target)
+            .map_err(|e| err(&s.target)(e.error))?;
+        Ok((s.target, record_of(&file)))
+    });
+    let mut folders: Vec<PathBuf> = Vec::new();
+    for (target, _) in done.iter().flatten() {
+        let dir = target.parent().unwrap_or(Path::new("."));
+        if !folders.iter().any(|f| f == dir) {
+            folders.push(dir.to_path_buf());
         }
     }
     for dir in folders {
@@ -88,7 +128,7 @@ pub fn write_all_atomically(
             let _ = d.sync_all();
         }
     }
-    done
+    done.into_iter().map(|r| r.map(|(_, seen)| seen)).collect()
 }
 
 /// A temporary file beside `path`, in its folder (made if missing), with
