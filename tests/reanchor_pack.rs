@@ -37,6 +37,18 @@ fn git(root: &Path, args: &[&str]) -> Option<Vec<u8>> {
 }
 
 /// A new first line in every transcript: every coding moves, none is touched.
+/// `concord reanchor` in `root`, which must succeed; what it said.
+fn reanchored(root: &Path, home: &Path) -> String {
+    let out = concord(home)
+        .arg("reanchor")
+        .current_dir(root)
+        .output()
+        .unwrap();
+    let said = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{said}");
+    said
+}
+
 fn edit_every_transcript(root: &Path, line: &str) {
     for e in std::fs::read_dir(root.join("transcripts")).unwrap() {
         let path = e.unwrap().path();
@@ -86,13 +98,7 @@ fn a_large_reanchor_leaves_a_repository_git_takes_whole() {
     ];
     for (round, line) in lines.iter().enumerate() {
         edit_every_transcript(&root, line);
-        let out = concord(home.path())
-            .arg("reanchor")
-            .current_dir(&root)
-            .output()
-            .unwrap();
-        let said = stderr(&out);
-        assert_eq!(out.status.code(), Some(0), "{said}");
+        let said = reanchored(&root, home.path());
         assert!(said.contains("40 transcript(s) edited"), "{said}");
         // 40 transcripts and 80 codings files: enough for a pack.
         assert_eq!(packs(&root), round + 1, "the new blobs are one pack");
@@ -134,13 +140,7 @@ fn temporary_files_a_kill_left_before_the_commit_are_removed_by_the_next_start()
     }
     assert!(git_status_clean(&root).is_err(), "git status shows them");
     edit_every_transcript(&root, "MOD: Before we start, thank you.");
-    let out = concord(home.path())
-        .arg("reanchor")
-        .current_dir(&root)
-        .output()
-        .unwrap();
-    let said = stderr(&out);
-    assert_eq!(out.status.code(), Some(0), "{said}");
+    let said = reanchored(&root, home.path());
     assert!(
         said.contains("removed, a temporary file left by an interrupted write"),
         "{said}"

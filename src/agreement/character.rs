@@ -480,12 +480,7 @@ mod tests {
         };
         let input = Input {
             coders: names(2),
-            codes: vec![CodeInfo {
-                id: "x".into(),
-                parent: None,
-                depth: 0,
-                codable: true,
-            }],
+            codes: vec![CodeInfo::top("x")],
             transcripts: vec![t("t1"), t("t2")],
             excerpts: vec![e(0, 0, 0, 10), e(1, 0, 0, 10), e(0, 1, 0, 10)],
             segment_overlap: 0.9,

@@ -32,6 +32,19 @@ pub struct CodeInfo {
     pub codable: bool,
 }
 
+#[cfg(test)]
+impl CodeInfo {
+    /// A codable code at the top of the codebook (for the measures' tests).
+    pub fn top(id: &str) -> CodeInfo {
+        CodeInfo {
+            id: id.into(),
+            parent: None,
+            depth: 0,
+            codable: true,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct TranscriptInfo {
     pub id: String,

@@ -80,12 +80,7 @@ mod tests {
         };
         let input = Input {
             coders: vec!["a".into(), "b".into(), "c".into()],
-            codes: vec![CodeInfo {
-                id: "x".into(),
-                parent: None,
-                depth: 0,
-                codable: true,
-            }],
+            codes: vec![CodeInfo::top("x")],
             transcripts: vec![TranscriptInfo {
                 id: "t".into(),
                 length: 100,
@@ -123,12 +118,6 @@ mod tests {
             start,
             end,
         };
-        let code = |id: &str| CodeInfo {
-            id: id.into(),
-            parent: None,
-            depth: 0,
-            codable: true,
-        };
         let transcript = |id: &str| TranscriptInfo {
             id: id.into(),
             length: 200,
@@ -136,7 +125,7 @@ mod tests {
         };
         let input = Input {
             coders: vec!["a".into(), "b".into()],
-            codes: vec![code("x"), code("y")],
+            codes: vec![CodeInfo::top("x"), CodeInfo::top("y")],
             transcripts: vec![transcript("t1"), transcript("t2")],
             excerpts: vec![
                 e(0, 0, 0, 0, 40),

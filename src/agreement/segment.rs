@@ -361,15 +361,9 @@ mod tests {
             start,
             end,
         };
-        let code = |id: &str| CodeInfo {
-            id: id.into(),
-            parent: None,
-            depth: 0,
-            codable: true,
-        };
         let input = Input {
             coders: vec!["a".into(), "b".into(), "c".into()],
-            codes: vec![code("x"), code("y")],
+            codes: vec![CodeInfo::top("x"), CodeInfo::top("y")],
             transcripts: vec![TranscriptInfo {
                 id: "t".into(),
                 length: 200,
