@@ -34,10 +34,7 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
             } else {
                 // Only units decisions name can be in conflict: those of
                 // the reviewed transcripts suffice.
-                let units = match open.study.reviewed_units() {
-                    Some(units) => std::borrow::Cow::Owned(units),
-                    None => open.study.review_units(),
-                };
+                let units = open.study.units_for_standings();
                 crate::review::standings(&units, decisions)
                     .values()
                     .filter(|s| matches!(s, crate::review::Standing::Conflict(_)))

@@ -73,10 +73,7 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
         .coded("listed", |l| Listed::of_coded(l, open.study.units()));
     let make_review = || {
         // After a decision: the reviewed transcripts' units, not every unit.
-        let units = match open.study.reviewed_units() {
-            Some(units) => std::borrow::Cow::Owned(units),
-            None => open.study.review_units(),
-        };
+        let units = open.study.units_for_standings();
         listed.review(&units, &open.study.whole().decisions)
     };
     let mut review = open.study.derived_by("units-review", make_review);

@@ -191,6 +191,16 @@ impl Opened<'_> {
         Some(units)
     }
 
+    /// The units the review's standings are made from: those of the
+    /// reviewed transcripts when they suffice ([`Opened::reviewed_units`]),
+    /// else every unit ([`Opened::review_units`]).
+    pub fn units_for_standings(&self) -> Cow<'_, [ReviewUnit]> {
+        match self.reviewed_units() {
+            Some(units) => Cow::Owned(units),
+            None => self.review_units(),
+        }
+    }
+
     /// What the logs' checks need of the coded files, kept by their key.
     fn context(&self) -> Coded {
         self.coded(CODED_CONTEXT, |l| Coded::of(&l.study))
