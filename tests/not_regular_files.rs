@@ -56,6 +56,7 @@ fn a_fifo_anywhere_in_the_study_is_refused_and_hangs_nothing() {
             &["status", "."],
             &["units", "."],
             &["agreement", "."],
+            &["reanchor", "--dry-run", "."],
         ] {
             let mut cmd = concord(home.path());
             cmd.args(args).current_dir(dir.path());

@@ -245,8 +245,8 @@ fn a_transcript_edited_while_reanchoring_is_not_committed_with_codings_moved_for
     let head = repo.head().unwrap().target().unwrap();
     edit_transcript(dir.path(), "How did it go?", "How did it go for you?");
     let gs = at_commit::open(Some(dir.path())).unwrap();
-    let study = concord::study::load::load(&read_study(dir.path()).unwrap()).study;
-    let planned = reanchor::plan(&gs, &study, None).unwrap();
+    let mut study = concord::study::load::load(&read_study(dir.path()).unwrap()).study;
+    let planned = reanchor::plan(&gs, &mut study, None).unwrap();
     assert_eq!(planned.len(), 1);
     edit_transcript(
         dir.path(),
@@ -254,7 +254,8 @@ fn a_transcript_edited_while_reanchoring_is_not_committed_with_codings_moved_for
         "And how did it go for you?",
     );
     let author = Person::new("Pat Editor", "pat@example.org");
-    let refused = reanchor::write_and_commit(&gs, &planned, &author, "reanchor").unwrap_err();
+    let refused =
+        reanchor::write_and_commit(&gs, &study, &planned, &author, "reanchor").unwrap_err();
     assert!(
         refused
             .to_string()

@@ -10,7 +10,7 @@ use crate::cli::exit;
 use crate::repo::RepoError;
 use crate::repo::at_commit;
 use crate::repo::git::configured_identity;
-use crate::repo::read::read_study;
+use crate::repo::read::read_and_load;
 use crate::repo::reanchor::{TranscriptReanchored, plan, write_and_commit};
 use crate::study::reanchor::Outcome;
 use crate::study::text::{printable, shorten};
@@ -54,9 +54,8 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
     for said in crate::repo::recover::recover_interrupted(&root, &who)? {
         eprintln!("concord: {said}");
     }
-    let files = read_study(&root)?;
-    let loaded = crate::study::load::load(&files);
-    let done = plan(&gs, &loaded.study, args.transcript.as_deref())?;
+    let mut loaded = read_and_load(&root)?;
+    let done = plan(&gs, &mut loaded.study, args.transcript.as_deref())?;
     let human: usize = done
         .iter()
         .map(|t| t.all().filter(|(_, r)| r.needs_a_human()).count())
@@ -84,7 +83,7 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
             },
             shorten(&names.join(", "), 400)
         );
-        write_and_commit(&gs, &done, &author, &message)?
+        write_and_commit(&gs, &loaded.study, &done, &author, &message)?
     };
 
     if args.json {

@@ -26,6 +26,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use git2::{ObjectType, Oid, Repository};
+
+use crate::repo::index_stat::IndexStat;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -424,33 +426,12 @@ fn key_of(
     } else {
         format!("{prefix}/")
     };
-    let index = repo.index().ok()?;
-    let index_written = std::fs::metadata(repo.path().join("index"))
-        .ok()
-        .and_then(|m| stat_of(&m))
-        .map(|s| s.mtime);
+    let index = IndexStat::open(&repo)?;
     let mut listed = String::new();
     let mut coded = String::new();
     let mut ids = HashMap::with_capacity(listing.files.len());
     for (rel, meta) in &listing.files {
-        let from_index = index
-            .get_path(Path::new(&format!("{prefix}{rel}")), 0)
-            .filter(|e| {
-                let Some(stat) = stat_of(meta) else {
-                    return false;
-                };
-                let entry = Stat {
-                    mtime: (e.mtime.seconds() as i64, e.mtime.nanoseconds()),
-                    ctime: (e.ctime.seconds() as i64, e.ctime.nanoseconds()),
-                    size: e.file_size as u64,
-                    ino: e.ino as u64,
-                };
-                // Racily clean: written in the same instant as the index,
-                // it may have changed after its entry was made.
-                let racy = index_written.is_none_or(|w| stat.mtime >= w);
-                !racy && stat.same_as(&entry)
-            })
-            .map(|e| e.id);
+        let from_index = index.unchanged(&format!("{prefix}{rel}"), meta);
         let id = match from_index {
             Some(id) => id,
             None => {
@@ -482,43 +463,6 @@ fn key_of(
         coded: coded.to_string(),
         ids,
     })
-}
-
-/// The `stat` data git keeps in its index, to tell an unchanged file.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Stat {
-    mtime: (i64, u32),
-    ctime: (i64, u32),
-    size: u64,
-    ino: u64,
-}
-
-impl Stat {
-    /// As git compares them: sizes are kept in 32 bits, and an inode of 0
-    /// means the index did not record one.
-    fn same_as(&self, entry: &Stat) -> bool {
-        self.mtime == entry.mtime
-            && self.ctime == entry.ctime
-            && (self.size & 0xffff_ffff) == entry.size
-            && (entry.ino == 0 || (self.ino & 0xffff_ffff) == entry.ino)
-    }
-}
-
-#[cfg(unix)]
-fn stat_of(m: &std::fs::Metadata) -> Option<Stat> {
-    use std::os::unix::fs::MetadataExt;
-    Some(Stat {
-        mtime: (m.mtime(), m.mtime_nsec() as u32),
-        ctime: (m.ctime(), m.ctime_nsec() as u32),
-        size: m.size(),
-        ino: m.ino(),
-    })
-}
-
-/// Elsewhere every file is hashed: no `stat` data to compare.
-#[cfg(not(unix))]
-fn stat_of(_: &std::fs::Metadata) -> Option<Stat> {
-    None
 }
 
 #[cfg(test)]

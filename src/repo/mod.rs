@@ -7,6 +7,7 @@ pub mod cache;
 pub mod error;
 pub mod git;
 pub mod history;
+pub(crate) mod index_stat;
 pub mod layered;
 pub mod locate;
 pub(crate) mod pack;

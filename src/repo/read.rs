@@ -73,6 +73,22 @@ pub fn read_study_counted(root: &Path, reads: &FileReads) -> Result<StudyFiles, 
     Ok(read_listed(root, &listing, reads))
 }
 
+/// The study read and parsed at once ([`crate::study::load::load_reading`]):
+/// each file read by the thread that parses it, its bytes freed once
+/// parsed (a transcript's kept as its text), for a command that needs the
+/// parsed study and not the files.
+pub fn read_and_load(root: &Path) -> Result<crate::study::load::Loaded, RepoError> {
+    let listing = list_study(root)?;
+    let paths: Vec<String> = listing.files.iter().map(|(rel, _)| rel.clone()).collect();
+    let reads = FileReads::default();
+    let read = |rel: &str| read_file(root, rel, &reads).map_err(|e| e.to_string());
+    Ok(crate::study::load::load_reading(
+        &paths,
+        &listing.skipped,
+        &read,
+    ))
+}
+
 /// The study's files, without their contents.
 pub fn list_study(root: &Path) -> Result<Listing, RepoError> {
     let mut listing = Listing::default();

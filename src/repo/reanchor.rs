@@ -17,9 +17,9 @@ use crate::repo::git::Person;
 use crate::repo::read::{MAX_FILE_BYTES, read_regular_file_seen};
 use crate::repo::record::{Committed, FileChange, RecordError, RecordLock, Working, commit_files};
 use crate::study::files::{FileRole, codings_path, decisions_path, role_of, transcript_path};
-use crate::study::reanchor::{OffsetMap, Reanchored, move_decision, reanchor_between};
+use crate::study::reanchor::{OffsetMap, Reanchored, move_decision, reanchor_owned};
 use crate::study::write::{codings_text_of, decisions_text};
-use crate::study::{CodingFile, Decision, DecisionFile, Study, Transcript};
+use crate::study::{Coding, Decision, Study, Transcript};
 
 /// The newest commit (from `HEAD`) that changed a codings file of each of
 /// `wanted`, by transcript id. A transcript whose codings were never
@@ -101,39 +101,6 @@ fn changed_text(
     std::str::from_utf8(bytes).ok().map(str::to_owned)
 }
 
-/// For each `(transcript, commit, now)`, the transcript's text at `commit`
-/// when it is there and differs from `now`. Read on every core, each
-/// thread with a repository handle of its own (a `git2::Repository` is not
-/// `Sync`): inflating a thousand old transcripts was most of the time of
-/// re-anchoring a large study.
-fn old_texts(
-    gs: &GitStudy,
-    wanted: &[(&str, Oid, &str)],
-) -> Result<Vec<Option<String>>, RepoError> {
-    let prefix = gs.prefix.as_str();
-    crate::repo::threads::each_with_repo(&gs.repo, wanted.len(), |repo, part| {
-        // The study's tree of each commit, found once (usually one commit for all).
-        let mut trees: Vec<(Oid, Option<Tree<'_>>)> = Vec::new();
-        let mut out = Vec::with_capacity(part.len());
-        for &(t, commit, now) in &wanted[part] {
-            let at = match trees.iter().position(|(c, _)| *c == commit) {
-                Some(i) => i,
-                None => {
-                    trees.push((commit, study_tree_of(repo, prefix, commit)?));
-                    trees.len() - 1
-                }
-            };
-            out.push(
-                trees[at]
-                    .1
-                    .as_ref()
-                    .and_then(|tree| changed_text(repo, tree, &transcript_path(t), Some(now))),
-            );
-        }
-        Ok(out)
-    })
-}
-
 /// The study folder's tree at `commit` in `repo` ([`GitStudy::study_tree`]
 /// for another handle on the same repository).
 fn study_tree_of<'r>(
@@ -164,9 +131,6 @@ pub struct TranscriptReanchored {
     /// The decisions log with unit and result spans moved.
     pub decisions: Option<Vec<Decision>>,
     pub decisions_moved: usize,
-    /// A hash of the working text the codings were moved through: the
-    /// transcript committed with them must be that text.
-    pub moved_through: u64,
 }
 
 impl TranscriptReanchored {
@@ -178,10 +142,13 @@ impl TranscriptReanchored {
 }
 
 /// Re-anchor every transcript of `study` (or only `only`) whose working text
-/// differs from the text at its codings' last commit.
+/// differs from the text at its codings' last commit. The codings of the
+/// transcripts re-anchored are moved out of `study` into the result (the
+/// moved codings are the study's, not copies of them: a large study's
+/// 450,000 codings were copied once more); the others are left in it.
 pub fn plan(
     gs: &GitStudy,
-    study: &Study,
+    study: &mut Study,
     only: Option<&str>,
 ) -> Result<Vec<TranscriptReanchored>, RepoError> {
     let wanted: BTreeSet<String> = study
@@ -198,52 +165,117 @@ pub fn plan(
         }
     }
     let since = codings_commits(gs, &wanted)?;
-    let now: Vec<(&str, Oid, &Transcript)> = since
-        .iter()
-        .filter_map(|(t, commit)| Some((t.as_str(), *commit, study.transcript(t)?)))
-        .collect();
-    let asked: Vec<(&str, Oid, &str)> = now
-        .iter()
-        .map(|(t, c, now)| (*t, *c, now.text.as_str()))
-        .collect();
-    let edited: Vec<(&str, Oid, Transcript, &Transcript)> = old_texts(gs, &asked)?
-        .into_iter()
-        .zip(now)
-        .filter_map(|(then, (t, commit, now))| Some((t, commit, Transcript::new(t, then?), now)))
-        .collect();
-    // Each transcript's codings and decisions files, found once (each
-    // transcript looking through every file was quadratic in their number).
+    // Each transcript's codings and decisions, found once (each transcript
+    // looking through every file was quadratic in their number), and handed
+    // to the thread that moves them.
     let mut files: HashMap<&str, Files<'_>> = HashMap::new();
-    for f in &study.codings {
-        files.entry(&f.transcript).or_default().codings.push(f);
+    for f in &mut study.codings {
+        if since.contains_key(&f.transcript) {
+            files
+                .entry(
+                    since
+                        .get_key_value(&f.transcript)
+                        .map_or("", |(k, _)| k.as_str()),
+                )
+                .or_default()
+                .codings
+                .push((f.coder.clone(), std::mem::take(&mut f.codings)));
+        }
     }
     for f in &study.decisions {
-        files
-            .entry(&f.transcript)
-            .or_default()
-            .decisions
-            .get_or_insert(f);
+        if let Some((t, _)) = since.get_key_value(&f.transcript) {
+            files
+                .entry(t.as_str())
+                .or_default()
+                .decisions
+                .get_or_insert(&f.decisions);
+        }
     }
-    // The diffs and moves, pure, on every core.
-    let out = crate::agreement::interval::on_every_core(edited.len(), |i| {
-        let (t, commit, then, now) = &edited[i];
-        let of = files.get(t).cloned().unwrap_or_default();
-        reanchor_one(&of, t, *commit, then, now)
-    });
-    Ok(out)
+    let work: Vec<(&str, Oid, &Transcript, std::sync::Mutex<Files<'_>>)> = since
+        .iter()
+        .filter_map(|(t, commit)| {
+            let now = study.transcript(t)?;
+            let of = files.remove(t.as_str()).unwrap_or_default();
+            Some((t.as_str(), *commit, now, std::sync::Mutex::new(of)))
+        })
+        .collect();
+    // On every core, each thread with a repository handle of its own (a
+    // `git2::Repository` is not `Sync`): the text at the codings' commit
+    // inflated, compared with the working text, and (when it differs) the
+    // diff and the moves made at once, so that each old text is dropped
+    // before the next is read. Inflating a thousand old transcripts was
+    // most of the time of re-anchoring a large study.
+    let prefix = gs.prefix.as_str();
+    let done =
+        crate::repo::threads::each_with_repo(&gs.repo, work.len(), |repo, part| {
+            // The study's tree of each commit, found once (usually one commit for all).
+            let mut trees: Vec<(Oid, Option<Tree<'_>>)> = Vec::new();
+            let mut out = Vec::new();
+            for (t, commit, now, of) in &work[part] {
+                let at = match trees.iter().position(|(c, _)| c == commit) {
+                    Some(i) => i,
+                    None => {
+                        trees.push((*commit, study_tree_of(repo, prefix, *commit)?));
+                        trees.len() - 1
+                    }
+                };
+                let Some(then) = trees[at].1.as_ref().and_then(|tree| {
+                    changed_text(repo, tree, &transcript_path(t), Some(&now.text))
+                }) else {
+                    continue;
+                };
+                let then = Transcript::new(*t, then);
+                let of = std::mem::take(&mut *of.lock().unwrap_or_else(|e| e.into_inner()));
+                out.push(reanchor_one(of, t, *commit, &then, now));
+            }
+            Ok::<_, RepoError>(out)
+        })?;
+    // The transcripts not edited keep their codings in the study.
+    let left: Vec<(String, ByCoder)> = work
+        .into_iter()
+        .map(|(t, _, _, of)| {
+            let of = of.into_inner().unwrap_or_else(|e| e.into_inner());
+            (t.to_string(), of.codings)
+        })
+        .filter(|(_, codings)| !codings.is_empty())
+        .collect();
+    if !left.is_empty() {
+        let at: HashMap<(&str, &str), usize> = study
+            .codings
+            .iter()
+            .enumerate()
+            .map(|(i, f)| ((f.transcript.as_str(), f.coder.as_str()), i))
+            .collect();
+        let back: Vec<(usize, Vec<Coding>)> = left
+            .into_iter()
+            .flat_map(|(t, codings)| {
+                codings
+                    .into_iter()
+                    .filter_map(|(coder, c)| Some((*at.get(&(t.as_str(), coder.as_str()))?, c)))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        for (i, codings) in back {
+            study.codings[i].codings = codings;
+        }
+    }
+    Ok(done)
 }
 
-/// One transcript's files.
-#[derive(Default, Clone)]
+/// Codings by coder, in file order.
+type ByCoder = Vec<(String, Vec<Coding>)>;
+
+/// One transcript's codings (handed over) and decisions (the study's).
+#[derive(Default)]
 struct Files<'s> {
-    codings: Vec<&'s CodingFile>,
-    decisions: Option<&'s DecisionFile>,
+    codings: ByCoder,
+    decisions: Option<&'s Vec<Decision>>,
 }
 
 /// One transcript's codings (every coder's) and decisions moved from the
 /// text `then` (at `since`) to `now`.
 fn reanchor_one(
-    files: &Files<'_>,
+    files: Files<'_>,
     t: &str,
     since: Oid,
     then: &Transcript,
@@ -252,22 +284,13 @@ fn reanchor_one(
     let map = OffsetMap::between(&then.text, &now.text);
     let codings = files
         .codings
-        .iter()
-        .map(|f| {
-            (
-                f.coder.clone(),
-                reanchor_between(&map, then, now, &f.codings),
-            )
-        })
+        .into_iter()
+        .map(|(coder, codings)| (coder, reanchor_owned(&map, then, now, codings)))
         .collect();
     let (decisions, decisions_moved) = match files.decisions {
-        Some(f) => {
-            let moved: Vec<Decision> = f.decisions.iter().map(|d| move_decision(&map, d)).collect();
-            let n = moved
-                .iter()
-                .zip(&f.decisions)
-                .filter(|(a, b)| a != b)
-                .count();
+        Some(d) => {
+            let moved: Vec<Decision> = d.iter().map(|d| move_decision(&map, d)).collect();
+            let n = moved.iter().zip(d).filter(|(a, b)| a != b).count();
             (Some(moved), n)
         }
         None => (None, 0),
@@ -278,17 +301,7 @@ fn reanchor_one(
         codings,
         decisions,
         decisions_moved,
-        moved_through: text_hash(&now.text),
     }
-}
-
-/// A hash of a transcript's text, to tell whether it changed between the
-/// plan and the commit (within one run: not kept anywhere).
-fn text_hash(text: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    text.hash(&mut h);
-    h.finish()
 }
 
 /// Commit the moved codings and decisions (canonical form) with the edited
@@ -302,6 +315,7 @@ fn text_hash(text: &str) -> u64 {
 /// meanwhile changed.
 pub fn write_and_commit(
     gs: &GitStudy,
+    study: &Study,
     done: &[TranscriptReanchored],
     author: &Person,
     message: &str,
@@ -325,10 +339,11 @@ pub fn write_and_commit(
         Decisions(&'d [Decision]),
     }
     let mut sources: Vec<(String, Source<'_>)> = Vec::new();
-    let mut moved_through: std::collections::HashMap<String, u64> = Default::default();
+    // Each transcript file's study transcript, whose text the codings were moved through.
+    let mut through: HashMap<String, &str> = HashMap::new();
     for t in done {
         sources.push((transcript_path(&t.transcript), Source::Transcript));
-        moved_through.insert(transcript_path(&t.transcript), t.moved_through);
+        through.insert(transcript_path(&t.transcript), &t.transcript);
         for (coder, codings) in &t.codings {
             sources.push((codings_path(coder, &t.transcript), Source::Codings(codings)));
         }
@@ -351,30 +366,31 @@ pub fn write_and_commit(
         .map(|(rel, _)| (in_repo(rel), root.join(rel)))
         .collect();
     // The edited transcripts as they are, each with its metadata as read
-    // (git's index records it with the committed blob).
-    let transcripts: Vec<Option<(String, std::fs::Metadata)>> = planned
-        .iter()
-        .map(|(rel, new)| match new {
-            Some(_) => Ok(None),
-            None => {
+    // (git's index records it with the committed blob). The text committed
+    // is the study's, which the codings were moved through; the file is read
+    // again only to refuse one edited meanwhile, and dropped at once.
+    let transcripts: Vec<Option<(&str, std::fs::Metadata)>> =
+        crate::repo::threads::each(planned.len(), |i| match &planned[i] {
+            (_, Some(_)) => Ok(None),
+            (rel, None) => {
                 let path = root.join(rel);
                 let (bytes, seen) = read_regular_file_seen(&path, MAX_FILE_BYTES)
                     .map_err(|e| RepoError::Refused(format!("{rel}: {e}")))?;
-                let text = String::from_utf8(bytes).map_err(|_| {
-                    RepoError::Refused(format!(
-                        "{rel} is not UTF-8 text; save it as UTF-8 and run concord reanchor again"
-                    ))
-                })?;
+                let moved_through = through
+                    .get(rel.as_str())
+                    .and_then(|t| study.transcript(t))
+                    .map(|t| t.text.as_str());
                 // Edited again since the codings were moved through it: the
                 // moved codings would be committed beside another text.
-                if moved_through.get(rel.as_str()) != Some(&text_hash(&text)) {
-                    return Err(RepoError::Refused(format!(
+                match moved_through {
+                    Some(text) if text.as_bytes() == bytes => Ok(Some((text, seen))),
+                    _ => Err(RepoError::Refused(format!(
                         "{rel} was edited while concord reanchor ran; nothing was written — run it again"
-                    )));
+                    ))),
                 }
-                Ok(Some((text, seen)))
             }
         })
+        .into_iter()
         .collect::<Result<_, RepoError>>()?;
     // Which blob each file was at the tip the first attempt saw: a later
     // attempt (the branch moved) finding another refuses.
@@ -399,7 +415,7 @@ pub fn write_and_commit(
                         "{rel} was changed by a commit made while concord reanchor ran; nothing was written — run it again"
                     ))));
                 }
-                let text = new.as_deref().or(working.as_ref().map(|(text, _)| text.as_str()));
+                let text = new.as_deref().or(working.as_ref().map(|(text, _)| *text));
                 Ok(Cow::Borrowed(text.unwrap_or_default()))
             }),
         })

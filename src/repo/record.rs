@@ -20,6 +20,7 @@ use git2::{ErrorCode, Repository};
 
 use crate::repo::RepoError;
 use crate::repo::git::Person;
+use crate::repo::index_stat::IndexStat;
 use crate::repo::read::{MAX_FILE_BYTES, NotRead, read_regular_file};
 use crate::repo::write::{Prepared, prepare_all, replace_all, write_all_atomically};
 use crate::study::Decision;
@@ -267,9 +268,14 @@ pub(crate) fn commit_files(
         // much of the time of `concord reanchor`).
         let texts = crate::repo::threads::each_with_repo(repo, files.len(), |repo, part| {
             let mut tip = TipFiles::new(repo, tip_id)?;
+            // For many files, git's index tells most of them unchanged
+            // without reading them (for one, reading it is cheaper).
+            let index = (part.len() >= MANY_FILES)
+                .then(|| IndexStat::open(repo))
+                .flatten();
             files[part]
                 .iter()
-                .map(|file| new_text(&mut tip, file, attempt == 0))
+                .map(|file| new_text(&mut tip, index.as_ref(), file, attempt == 0))
                 .collect::<Result<Vec<_>, RecordError>>()
         })?;
         // Their blobs: loose for a few, one pack for many (`repo::pack`).
@@ -338,16 +344,27 @@ fn working_files<'p, 't>(
         .collect()
 }
 
+/// From this many files in a commit, git's index is read to tell the
+/// unchanged working files.
+const MANY_FILES: usize = 16;
+
 /// One file's new text from the text in `tip` (its tree).
-/// `check_working`: the working file must be as committed.
+/// `check_working`: the working file must be as committed (told by
+/// `index`'s stat data when it can, else by reading the file).
 fn new_text<'a>(
     tip: &mut TipFiles<'_>,
+    index: Option<&IndexStat>,
     file: &FileChange<'a>,
     check_working: bool,
 ) -> Result<Cow<'a, str>, RecordError> {
     let committed = tip.file(file.repo_path)?;
+    let unchanged = || {
+        let committed = committed.as_ref()?.blob;
+        let meta = std::fs::symlink_metadata(file.on_disk).ok()?;
+        (index?.unchanged(file.repo_path, &meta)? == committed).then_some(())
+    };
     // The working copy must be what was committed, or the user's edit would be lost.
-    if check_working && matches!(file.working, Working::Written) {
+    if check_working && matches!(file.working, Working::Written) && unchanged().is_none() {
         let working = match read_regular_file(file.on_disk, MAX_FILE_BYTES) {
             Ok(bytes) => Some(bytes),
             Err(NotRead::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => None,

@@ -1,15 +1,16 @@
 //! From files to a [`Study`]: parse every file, keep what parses, and
 //! collect a problem for what does not.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use crate::study::cases::{Cases, parse_cases};
 use crate::study::codebook::{CodeFile, build_codebook};
 use crate::study::files::{FileRole, MANIFEST, StudyFiles, role_of};
 use crate::study::parse::code_file::parse_code_file;
-use crate::study::parse::jsonl::parse_jsonl;
+use crate::study::parse::jsonl::parse_jsonl_columns;
 use crate::study::parse::manifest::parse_manifest;
-use crate::study::parse::transcript::{parse_transcript, parse_transcript_owned};
+use crate::study::parse::transcript::parse_transcript_owned;
 use crate::study::problem::{Location, Problem};
 use crate::study::types::{
     Coding, CodingFile, Decision, DecisionFile, Done, DoneFile, Manifest, Study, Transcript,
@@ -33,18 +34,90 @@ pub struct Loaded {
 }
 
 pub fn load(files: &StudyFiles) -> Loaded {
-    load_with(files, true)
+    load_with(borrowed(files), &files.skipped, true, &no_reader)
+}
+
+/// [`load`] of the files at `paths` (study-relative, in path order), each
+/// read by `read` in the thread that parses it, just before it is parsed:
+/// a transcript's text is its bytes, and every other file's bytes are
+/// freed once parsed and their memory used for the next, so the parsed
+/// study takes the place of the files rather than joining them
+/// (`concord reanchor` on a large study held both: 175 MB more memory, each
+/// page of it new, which on a virtual machine costs more than the reading).
+/// A file `read` refuses (with the reason) is reported as skipped, after
+/// those in `skipped`.
+pub fn load_reading(
+    paths: &[String],
+    skipped: &[(String, String)],
+    read: &(dyn Fn(&str) -> Result<Vec<u8>, String> + Sync),
+) -> Loaded {
+    let entries = paths
+        .iter()
+        .map(|p| (Cow::Borrowed(p.as_str()), None))
+        .collect();
+    load_with(entries, skipped, true, read)
+}
+
+/// A file's path and its bytes (borrowed, handed over, or None: to be read).
+type Entry<'f> = (Cow<'f, str>, Option<Cow<'f, [u8]>>);
+
+/// The reader of entries that hold their bytes (never called).
+fn no_reader(path: &str) -> Result<Vec<u8>, String> {
+    Err(format!("{path} was not read"))
+}
+
+fn borrowed(files: &StudyFiles) -> Vec<Entry<'_>> {
+    files
+        .files
+        .iter()
+        .map(|(p, b)| (Cow::Borrowed(p.as_str()), Some(Cow::Borrowed(b.as_slice()))))
+        .collect()
 }
 
 /// [`load`] of some of a study's files (one transcript's, or all but the
 /// transcripts' and codings'): without the problems of the study as a
 /// whole (files skipped, no manifest), which the caller says once.
 pub fn load_some(files: &StudyFiles) -> Loaded {
-    load_with(files, false)
+    load_with(borrowed(files), &files.skipped, false, &no_reader)
 }
 
-fn load_with(files: &StudyFiles, whole: bool) -> Loaded {
+/// Parse `entries` (reading with `read` those without their bytes);
+/// `skipped` are the paths not taken, reported when the study is `whole`.
+fn load_with(
+    entries: Vec<Entry<'_>>,
+    skipped: &[(String, String)],
+    whole: bool,
+    read: &(dyn Fn(&str) -> Result<Vec<u8>, String> + Sync),
+) -> Loaded {
     let mut problems = Vec::new();
+    let listed_manifest = entries.iter().any(|(path, _)| path == MANIFEST);
+    let parsed = parse_all(entries, read);
+    let not_read: Vec<&(String, String)> = parsed
+        .iter()
+        .filter_map(|p| match p {
+            Parsed::NotRead(path_reason) => Some(path_reason),
+            _ => None,
+        })
+        .collect();
+    for (path, reason) in skipped
+        .iter()
+        .chain(not_read.iter().copied())
+        .filter(|_| whole)
+    {
+        problems.push(Problem::new(
+            Location::file(path),
+            format!("not read: {reason}"),
+            "keep study files as regular files inside the study folder",
+        ));
+    }
+    let manifest_read = listed_manifest && !not_read.iter().any(|(path, _)| path == MANIFEST);
+    if whole && !manifest_read {
+        problems.push(Problem::new(
+            Location::file(MANIFEST),
+            "missing manifest: there is no concord.toml in the study folder",
+            "create it (concord init writes a template; the format is in docs/format.md)",
+        ));
+    }
     let mut manifest = None;
     let mut code_files = Vec::new();
     let mut transcripts = Vec::new();
@@ -55,25 +128,9 @@ fn load_with(files: &StudyFiles, whole: bool) -> Loaded {
     let mut unreadable_transcripts = BTreeSet::new();
     let mut unparsed_codings = 0;
 
-    for (path, reason) in files.skipped.iter().filter(|_| whole) {
-        problems.push(Problem::new(
-            Location::file(path),
-            format!("not read: {reason}"),
-            "keep study files as regular files inside the study folder",
-        ));
-    }
-    if whole && files.get(MANIFEST).is_none() {
-        problems.push(Problem::new(
-            Location::file(MANIFEST),
-            "missing manifest: there is no concord.toml in the study folder",
-            "create it (concord init writes a template; the format is in docs/format.md)",
-        ));
-    }
-
     // Files parse independently, so they parse on every core; the results
     // are put together in path order, so the outcome does not depend on it.
-    let entries: Vec<(&String, &Vec<u8>)> = files.files.iter().collect();
-    for parsed in parse_all(&entries) {
+    for parsed in parsed {
         match parsed {
             Parsed::Manifest(m) => manifest = Some(m),
             Parsed::Cases(c) => cases = c,
@@ -100,7 +157,7 @@ fn load_with(files: &StudyFiles, whole: bool) -> Loaded {
                 problems.extend(ps);
             }
             Parsed::Problem(p) => problems.push(p),
-            Parsed::Nothing => {}
+            Parsed::NotRead(_) | Parsed::Nothing => {}
         }
     }
     let (codebook, ps) = build_codebook(code_files);
@@ -182,30 +239,38 @@ enum Parsed {
     Decisions(DecisionFile, Vec<Problem>),
     Done(DoneFile, Vec<Problem>),
     Problem(Problem),
+    /// A file the reader refused, with the reason.
+    NotRead((String, String)),
     Nothing,
 }
 
 /// Parse every entry, in order, spreading contiguous chunks over the
 /// machine's cores (plain scoped threads: no clock, no IO).
-fn parse_all(entries: &[(&String, &Vec<u8>)]) -> Vec<Parsed> {
+fn parse_all(
+    mut entries: Vec<Entry<'_>>,
+    read: &(dyn Fn(&str) -> Result<Vec<u8>, String> + Sync),
+) -> Vec<Parsed> {
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
         .min(8);
+    // Each entry's bytes are taken as it is parsed, so what is handed over
+    // is freed (and its memory used again) as the parse goes.
+    let parse = |(path, bytes): &mut Entry<'_>| match bytes.take() {
+        Some(bytes) => parse_one(path, bytes),
+        None => match read(path) {
+            Ok(bytes) => parse_one(path, Cow::Owned(bytes)),
+            Err(reason) => Parsed::NotRead((path.to_string(), reason)),
+        },
+    };
     if threads < 2 || entries.len() < 64 {
-        return entries.iter().map(|(p, b)| parse_one(p, b)).collect();
+        return entries.iter_mut().map(parse).collect();
     }
     let chunk = entries.len().div_ceil(threads);
     std::thread::scope(|scope| {
         let handles: Vec<_> = entries
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|(p, b)| parse_one(p, b))
-                        .collect::<Vec<_>>()
-                })
-            })
+            .chunks_mut(chunk)
+            .map(|part| scope.spawn(move || part.iter_mut().map(parse).collect::<Vec<_>>()))
             .collect();
         handles
             .into_iter()
@@ -214,17 +279,17 @@ fn parse_all(entries: &[(&String, &Vec<u8>)]) -> Vec<Parsed> {
     })
 }
 
-fn parse_one(path: &str, bytes: &[u8]) -> Parsed {
+fn parse_one(path: &str, bytes: Cow<'_, [u8]>) -> Parsed {
     match role_of(path) {
-        FileRole::Manifest => match parse_manifest(path, bytes) {
+        FileRole::Manifest => match parse_manifest(path, &bytes) {
             Ok(m) => Parsed::Manifest(m),
             Err(p) => Parsed::Problem(p),
         },
-        FileRole::Cases => match parse_cases(path, bytes) {
+        FileRole::Cases => match parse_cases(path, &bytes) {
             Ok(c) => Parsed::Cases(c),
             Err(p) => Parsed::Problem(p),
         },
-        FileRole::Code => match parse_code_file(path, bytes) {
+        FileRole::Code => match parse_code_file(path, &bytes) {
             Ok((header, body)) => Parsed::Code(CodeFile {
                 path: path.to_string(),
                 header,
@@ -232,13 +297,14 @@ fn parse_one(path: &str, bytes: &[u8]) -> Parsed {
             }),
             Err(p) => Parsed::Problem(p),
         },
-        FileRole::Transcript { id } => match parse_transcript(path, &id, bytes) {
-            Ok((t, ps)) => Parsed::Transcript(t, ps),
-            Err(p) => Parsed::Unreadable(id, p),
-        },
+        FileRole::Transcript { id } => {
+            match parse_transcript_owned(path, &id, bytes.into_owned()) {
+                Ok((t, ps)) => Parsed::Transcript(t, ps),
+                Err(p) => Parsed::Unreadable(id, p),
+            }
+        }
         FileRole::Codings { coder, transcript } => {
-            let (items, ps) = parse_jsonl::<Coding>(path, bytes, CODING_HINT);
-            let (lines, items): (Vec<usize>, Vec<Coding>) = items.into_iter().unzip();
+            let (lines, items, ps) = parse_jsonl_columns::<Coding>(path, &bytes, CODING_HINT);
             Parsed::Codings(
                 CodingFile {
                     coder,
@@ -250,8 +316,7 @@ fn parse_one(path: &str, bytes: &[u8]) -> Parsed {
             )
         }
         FileRole::Decisions { transcript } => {
-            let (items, ps) = parse_jsonl::<Decision>(path, bytes, DECISION_HINT);
-            let (lines, items): (Vec<usize>, Vec<Decision>) = items.into_iter().unzip();
+            let (lines, items, ps) = parse_jsonl_columns::<Decision>(path, &bytes, DECISION_HINT);
             Parsed::Decisions(
                 DecisionFile {
                     transcript,
@@ -262,8 +327,7 @@ fn parse_one(path: &str, bytes: &[u8]) -> Parsed {
             )
         }
         FileRole::Done { coder } => {
-            let (items, ps) = parse_jsonl::<Done>(path, bytes, DONE_HINT);
-            let (lines, marks): (Vec<usize>, Vec<Done>) = items.into_iter().unzip();
+            let (lines, marks, ps) = parse_jsonl_columns::<Done>(path, &bytes, DONE_HINT);
             Parsed::Done(
                 DoneFile {
                     coder,

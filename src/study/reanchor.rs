@@ -239,21 +239,30 @@ pub fn reanchor_between(
     new: &Transcript,
     codings: &[Coding],
 ) -> Vec<Reanchored> {
+    reanchor_owned(map, old, new, codings.to_vec())
+}
+
+/// [`reanchor_between`] of codings handed over: each is moved, not copied.
+pub fn reanchor_owned(
+    map: &OffsetMap,
+    old: &Transcript,
+    new: &Transcript,
+    codings: Vec<Coding>,
+) -> Vec<Reanchored> {
     codings
-        .iter()
-        .map(|c| {
-            let was = (c.start, c.end);
-            let quoted_before = old.slice(c.start, c.end) == Some(c.quote.as_str());
-            let (start, end) = (map.start(c.start), map.end(c.end).max(map.start(c.start)));
-            let mut coding = c.clone();
+        .into_iter()
+        .map(|mut coding| {
+            let was = (coding.start, coding.end);
+            let (start, end) = (map.start(was.0), map.end(was.1).max(map.start(was.0)));
+            let quoted_before = old.slice(was.0, was.1) == Some(coding.quote.as_str());
             // Untouched text needs no comparison; anything else is checked against the quote.
-            let outcome = if (quoted_before && map.intact(c.start, c.end))
-                || new.slice(start, end) == Some(c.quote.as_str())
+            let outcome = if (quoted_before && map.intact(was.0, was.1))
+                || new.slice(start, end) == Some(coding.quote.as_str())
             {
                 Outcome::Followed
-            } else if let Some(s) = nearest(new, &c.quote, start) {
+            } else if let Some(s) = nearest(new, &coding.quote, start) {
                 coding.start = s;
-                coding.end = s + c.quote.chars().count();
+                coding.end = s + coding.quote.chars().count();
                 return Reanchored {
                     coding,
                     was,

@@ -25,7 +25,14 @@ pub fn codings_text(codings: &[Coding]) -> String {
 pub fn codings_text_of<'a>(codings: impl IntoIterator<Item = &'a Coding>) -> String {
     let mut sorted: Vec<&Coding> = codings.into_iter().collect();
     sorted.sort_by(|a, b| (a.start, a.end, &a.code, &a.id).cmp(&(b.start, b.end, &b.code, &b.id)));
-    lines(sorted)
+    // About the text's length, so it is made at once rather than doubled
+    // (and copied) a dozen times for a large file: the strings, and the
+    // keys and numbers around them.
+    let about: usize = sorted
+        .iter()
+        .map(|c| c.quote.len() + c.memo.len() + c.id.len() + c.code.len() + 72)
+        .sum();
+    lines_into(String::with_capacity(about), sorted)
 }
 
 /// A decisions log keeps its order: it is append-only.
@@ -44,13 +51,28 @@ pub fn done_line(d: &Done) -> String {
 }
 
 fn lines<'a, T: serde::Serialize + 'a>(items: impl IntoIterator<Item = &'a T>) -> String {
-    let mut out = String::new();
+    lines_into(String::new(), items)
+}
+
+/// Each item's JSON line appended to `out`, written in place (not made
+/// as a string of its own and copied).
+fn lines_into<'a, T: serde::Serialize + 'a>(
+    out: String,
+    items: impl IntoIterator<Item = &'a T>,
+) -> String {
+    let mut bytes = out.into_bytes();
     for item in items {
-        // Struct field order is the canonical key order.
-        out.push_str(&serde_json::to_string(item).unwrap_or_default());
-        out.push('\n');
+        // Struct field order is the canonical key order. Serializing plain
+        // structs of strings and numbers into memory cannot fail.
+        let before = bytes.len();
+        if serde_json::to_writer(&mut bytes, item).is_err() {
+            bytes.truncate(before);
+            continue;
+        }
+        bytes.push(b'\n');
     }
-    out
+    // serde_json writes UTF-8 only; checked rather than assumed.
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 #[cfg(test)]
