@@ -36,14 +36,15 @@ pub(crate) fn write_blobs(repo: &Repository, contents: &[&[u8]]) -> Result<Vec<O
             .map(|c| repo.blob(c).map_err(RepoError::from))
             .collect();
     }
-    let packed = crate::repo::threads::each(contents.len(), |i| pack_entry(contents[i]));
-    let ids: Vec<Oid> = packed.iter().map(|p| p.id).collect();
+    let ids = crate::repo::threads::each(contents.len(), |i| blob_id(contents[i]));
     let odb = repo.odb()?;
     // Each new blob once (two files may have the same text).
     let mut seen = std::collections::HashSet::new();
-    let new: Vec<&Entry> = packed
+    let new: Vec<(Oid, &[u8])> = ids
         .iter()
-        .filter(|p| seen.insert(p.id) && !odb.exists(p.id))
+        .zip(contents)
+        .filter(|(id, _)| seen.insert(**id) && !odb.exists(**id))
+        .map(|(id, c)| (*id, *c))
         .collect();
     if !new.is_empty() {
         write_pack(&repo.path().join("objects/pack"), &new)?;
@@ -54,13 +55,13 @@ pub(crate) fn write_blobs(repo: &Repository, contents: &[&[u8]]) -> Result<Vec<O
     Ok(ids)
 }
 
-/// One blob as a pack holds it.
+/// One blob as the index knows it.
 struct Entry {
     id: Oid,
-    /// The object's header (type and size) and its compressed content.
-    bytes: Vec<u8>,
-    /// CRC-32 of `bytes`, which the index keeps.
+    /// CRC-32 of the entry's bytes in the pack (header and compressed content).
     crc: u32,
+    /// Where the entry starts in the pack.
+    offset: u64,
 }
 
 /// The id git gives a blob of `content` (SHA-1 of its header and content).
@@ -71,8 +72,9 @@ pub(crate) fn blob_id(content: &[u8]) -> Oid {
     Oid::from_bytes(&hash.finalize()).expect("a SHA-1 is 20 bytes")
 }
 
-fn pack_entry(content: &[u8]) -> Entry {
-    let id = blob_id(content);
+/// One blob's entry in a pack: its header and compressed content, and the
+/// CRC-32 of both.
+fn pack_entry(content: &[u8]) -> (Vec<u8>, u32) {
     let mut bytes = entry_header(3, content.len());
     // Compressed into this thread's scratch buffer (as large as the worst
     // case), and copied out at its size: the pack's entries take what
@@ -85,7 +87,7 @@ fn pack_entry(content: &[u8]) -> Entry {
         bytes.extend_from_slice(&scratch[..n]);
     });
     let crc = libdeflater::crc32(&bytes);
-    Entry { id, bytes, crc }
+    (bytes, crc)
 }
 
 thread_local! {
@@ -117,9 +119,12 @@ fn entry_header(kind: u8, size: usize) -> Vec<u8> {
     out
 }
 
-/// Write `entries` as `pack-<checksum>.pack` and `.idx` in `dir`, both on
-/// disk before this returns.
-fn write_pack(dir: &Path, entries: &[&Entry]) -> Result<(), RepoError> {
+/// Write `blobs` (id and content) as `pack-<checksum>.pack` and `.idx` in
+/// `dir`, both on disk before this returns. The blobs are compressed on
+/// every core and each entry written as soon as it and those before it
+/// are ready, so the writing overlaps the compressing and a compressed
+/// entry is held only until it is written.
+fn write_pack(dir: &Path, blobs: &[(Oid, &[u8])]) -> Result<(), RepoError> {
     let io = |path: &Path| {
         let path = path.to_path_buf();
         move |source| RepoError::Write { path, source }
@@ -138,20 +143,58 @@ fn write_pack(dir: &Path, entries: &[&Entry]) -> Result<(), RepoError> {
     };
     put(b"PACK").map_err(io(dir))?;
     put(&2u32.to_be_bytes()).map_err(io(dir))?;
-    put(&(entries.len() as u32).to_be_bytes()).map_err(io(dir))?;
-    let mut offsets = Vec::with_capacity(entries.len());
+    put(&(blobs.len() as u32).to_be_bytes()).map_err(io(dir))?;
+    let mut entries = Vec::with_capacity(blobs.len());
     let mut at = 12u64;
-    for e in entries {
-        offsets.push(at);
-        put(&e.bytes).map_err(io(dir))?;
-        at += e.bytes.len() as u64;
-    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let written: std::io::Result<()> = std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Vec<u8>, u32)>(64);
+        for _ in 0..workers {
+            let (tx, next) = (tx.clone(), &next);
+            scope.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some((_, content)) = blobs.get(i) else {
+                        break;
+                    };
+                    let (bytes, crc) = pack_entry(content);
+                    // The writer stopped (it failed): so does this.
+                    if tx.send((i, bytes, crc)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        // In order: an entry finished early waits for those before it.
+        let mut waiting = std::collections::BTreeMap::new();
+        for (i, bytes, crc) in rx {
+            waiting.insert(i, (bytes, crc));
+            while let Some((bytes, crc)) = waiting.remove(&entries.len()) {
+                let id = blobs[entries.len()].0;
+                entries.push(Entry {
+                    id,
+                    crc,
+                    offset: at,
+                });
+                put(&bytes)?;
+                at += bytes.len() as u64;
+            }
+        }
+        if entries.len() == blobs.len() {
+            Ok(())
+        } else {
+            Err(std::io::Error::other("a blob was not compressed"))
+        }
+    });
+    written.map_err(io(dir))?;
     let checksum: [u8; 20] = hash.finalize().into();
     out.write_all(&checksum).map_err(io(dir))?;
     out.flush().map_err(io(dir))?;
     drop(out);
     let name = hex(&checksum);
-    let idx = index_bytes(entries, &offsets, &checksum);
+    let idx = index_bytes(&entries, &checksum);
     let mut idx_file = tempfile::Builder::new()
         .prefix("tmp_idx_")
         .tempfile_in(dir)
@@ -190,7 +233,7 @@ fn read_only(file: &std::fs::File) {
 /// The version 2 index of a pack: fan-out table, sorted ids, CRCs,
 /// offsets (those past 2 GiB in a table of 8-byte ones), the pack's
 /// checksum, and the index's own.
-fn index_bytes(entries: &[&Entry], offsets: &[u64], pack_checksum: &[u8; 20]) -> Vec<u8> {
+fn index_bytes(entries: &[Entry], pack_checksum: &[u8; 20]) -> Vec<u8> {
     let mut order: Vec<usize> = (0..entries.len()).collect();
     order.sort_by_key(|&i| entries[i].id);
     let mut out = Vec::with_capacity(8 + 1024 + entries.len() * 28 + 40);
@@ -213,7 +256,7 @@ fn index_bytes(entries: &[&Entry], offsets: &[u64], pack_checksum: &[u8; 20]) ->
     }
     let mut large = Vec::new();
     for &i in &order {
-        let offset = offsets[i];
+        let offset = entries[i].offset;
         if offset < 0x8000_0000 {
             out.extend_from_slice(&(offset as u32).to_be_bytes());
         } else {

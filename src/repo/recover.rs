@@ -301,13 +301,16 @@ fn transcripts_in_index(
     let Some(parent) = tip.parents().next() else {
         return Ok(());
     };
+    // The parent's tree and the index read once: after a large reanchor the
+    // tip changed a thousand transcripts, and each read the index again.
+    let parent_tree = parent.tree()?;
+    let index = repo.index()?;
     for path in changed_by(repo, tip, &prefix.join(TRANSCRIPTS_DIR))? {
         let path = path.as_path();
-        let Some(old) = parent.tree()?.get_path(path).ok().map(|e| e.id()) else {
+        let Some(old) = parent_tree.get_path(path).ok().map(|e| e.id()) else {
             continue;
         };
         let repo_path = path.to_string_lossy().replace('\\', "/");
-        let index = repo.index()?;
         let Some(entry) = index.get_path(path, 0) else {
             continue;
         };
