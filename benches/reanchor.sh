@@ -46,10 +46,13 @@ for path in sorted(glob.glob("transcripts/*.txt")):
     open(path, "w", encoding="utf-8", newline="\n").write(text)
 EOF
 sync   # the edits on disk before the timing, not written back during it
-# On an ext4 without a journal (this machine's), creating a file steps over
-# every inode freed in the last 60 s (360 s while its inode table is not yet
-# on disk), and a reset (above, or the last run's) replaces up to 4,000
-# files. A user's edits come earlier than that; SETTLE=0 times the worst case.
+# On an ext4 without a journal (this machine's root), creating a file steps
+# over every inode freed in the last 60 s, or 360 s while the block of the
+# inode table holding it is dirty, and creating files dirties those blocks
+# again: a reset (above, or the last run's) frees up to 4,000, so a run
+# within 6 minutes of one pays for them. SETTLE=370 takes that out; on a
+# journaled ext4 (the default of mkfs.ext4, docs/performance.md) it does
+# not arise. SETTLE=0 times the worst case.
 sleep "${SETTLE:-65}"
 run() {
     /usr/bin/time -v "$bin" "$@" >/dev/null 2>/tmp/concord-time.$$ || true
