@@ -170,13 +170,9 @@ pub fn plan(
     // to the thread that moves them.
     let mut files: HashMap<&str, Files<'_>> = HashMap::new();
     for f in &mut study.codings {
-        if since.contains_key(&f.transcript) {
+        if let Some((t, _)) = since.get_key_value(&f.transcript) {
             files
-                .entry(
-                    since
-                        .get_key_value(&f.transcript)
-                        .map_or("", |(k, _)| k.as_str()),
-                )
+                .entry(t.as_str())
                 .or_default()
                 .codings
                 .push((f.coder.clone(), std::mem::take(&mut f.codings)));
