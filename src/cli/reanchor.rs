@@ -115,6 +115,11 @@ pub fn run(args: Args) -> Result<u8, RepoError> {
             ),
         }
     }
+    // The study and the moved codings are large (450,000 codings in the
+    // large study) and the process ends here: leave them to the operating
+    // system rather than free them one by one.
+    std::mem::forget(loaded);
+    std::mem::forget(done);
     Ok(if human > 0 { exit::PROBLEMS } else { exit::OK })
 }
 

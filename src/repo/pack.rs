@@ -55,6 +55,10 @@ pub(crate) fn write_blobs(repo: &Repository, contents: &[&[u8]]) -> Result<Vec<O
     Ok(ids)
 }
 
+/// After this many bytes of pack, its writing to disk is started (see
+/// [`write_pack`]).
+const KICK_EVERY: u64 = 4 << 20;
+
 /// One blob as the index knows it.
 struct Entry {
     id: Oid,
@@ -137,15 +141,17 @@ fn write_pack(dir: &Path, blobs: &[(Oid, &[u8])]) -> Result<(), RepoError> {
         .tempfile_in(dir)
         .map_err(io(dir))?;
     let mut out = std::io::BufWriter::with_capacity(1 << 20, pack.as_file_mut());
-    let mut put = |bytes: &[u8]| -> std::io::Result<()> {
+    // Every byte of the pack goes through its checksum.
+    fn put(hash: &mut Sha1, out: &mut impl Write, bytes: &[u8]) -> std::io::Result<()> {
         hash.update(bytes);
         out.write_all(bytes)
-    };
-    put(b"PACK").map_err(io(dir))?;
-    put(&2u32.to_be_bytes()).map_err(io(dir))?;
-    put(&(blobs.len() as u32).to_be_bytes()).map_err(io(dir))?;
+    }
+    put(&mut hash, &mut out, b"PACK").map_err(io(dir))?;
+    put(&mut hash, &mut out, &2u32.to_be_bytes()).map_err(io(dir))?;
+    put(&mut hash, &mut out, &(blobs.len() as u32).to_be_bytes()).map_err(io(dir))?;
     let mut entries = Vec::with_capacity(blobs.len());
     let mut at = 12u64;
+    let mut kicked = 0u64;
     let next = std::sync::atomic::AtomicUsize::new(0);
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     let written: std::io::Result<()> = std::thread::scope(|scope| {
@@ -178,8 +184,15 @@ fn write_pack(dir: &Path, blobs: &[(Oid, &[u8])]) -> Result<(), RepoError> {
                     crc,
                     offset: at,
                 });
-                put(&bytes)?;
+                put(&mut hash, &mut out, &bytes)?;
                 at += bytes.len() as u64;
+                // The disk started on what is written so far, every few
+                // megabytes, so that the flush before the commit finds most
+                // of the pack on disk rather than all of it to write.
+                if at - kicked >= KICK_EVERY {
+                    kicked = at;
+                    crate::repo::write::start_writing_to_disk(out.get_ref());
+                }
             }
         }
         if entries.len() == blobs.len() {

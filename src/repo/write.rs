@@ -55,18 +55,21 @@ struct Staged {
 }
 
 /// Write each `(path, bytes)` to a temporary file beside `path`, on every
-/// core, and start its writing to disk without waiting for it. Every
-/// temporary file is made before any target is replaced: on this machine's
-/// ext4 (no journal) each new file's inode was found by stepping over the
-/// inodes that this run's own renames had just freed, which made creating
-/// them quadratic in their number (12% of a large `concord reanchor`).
+/// core, and flush each to disk. Every temporary file is made before any
+/// target is replaced: on this machine's ext4 (no journal) each new file's
+/// inode was found by stepping over the inodes that this run's own renames
+/// had just freed, which made creating them quadratic in their number (12%
+/// of a large `concord reanchor`). The flushes are made here rather than at
+/// the rename so that a caller doing other work meanwhile (the commit of
+/// `concord reanchor` compressing its pack) waits on the disk while it
+/// computes, not after.
 pub fn prepare_all(files: &[(&Path, &[u8])]) -> Prepared {
     let err = |path: &Path| {
         let path = path.to_path_buf();
         move |source| RepoError::Write { path, source }
     };
     let keep_open = files.len() <= OPEN_AT_ONCE;
-    let files = crate::repo::threads::each(files.len(), |i| {
+    let written = crate::repo::threads::each(files.len(), |i| {
         let (path, bytes) = files[i];
         let mut tmp = temporary_beside(path).map_err(err(path))?;
         tmp.write_all(bytes).map_err(err(path))?;
@@ -78,17 +81,33 @@ pub fn prepare_all(files: &[(&Path, &[u8])]) -> Prepared {
             open: keep_open.then_some(file),
         })
     });
+    // Then each flushed, on several threads at once: the writing started
+    // above is mostly done by now, and what waits on the disk waits on
+    // many at once.
+    let written: Vec<std::sync::Mutex<Option<Result<Staged, RepoError>>>> = written
+        .into_iter()
+        .map(|s| std::sync::Mutex::new(Some(s)))
+        .collect();
+    let files = crate::repo::threads::each_waiting(written.len(), |i| {
+        // Each is taken once, by the one thread given index `i`.
+        let taken = written[i].lock().ok().and_then(|mut s| s.take());
+        let s = taken.unwrap_or_else(|| Err(RepoError::Refused("written twice".into())))?;
+        match &s.open {
+            Some(f) => f.sync_all().map_err(err(&s.target))?,
+            None => std::fs::File::open(&s.tmp)
+                .and_then(|f| f.sync_all())
+                .map_err(err(&s.target))?,
+        }
+        Ok(s)
+    });
     Prepared { files }
 }
 
-/// Flush each prepared file to disk and rename it over its target, on
-/// several threads at once (the writing [`prepare_all`] started is mostly
-/// done by now, and what waits on the disk — a replaced file's blocks
-/// freed, and on a disk mounted with `discard` trimmed — waits on many at
-/// once); then flush each folder once, so that the renames last too. A kill
-/// leaves some files old and some new, each whole, and temporary files.
-/// Per file, in order: its record (see [`write_all_atomically`]) or why it
-/// could not be written.
+/// Rename each prepared file (already on disk, see [`prepare_all`]) over
+/// its target, on several threads at once; then flush each folder once, so
+/// that the renames last too. A kill leaves some files old and some new,
+/// each whole, and temporary files. Per file, in order: its record (see
+/// [`write_all_atomically`]) or why it could not be written.
 pub fn replace_all(prepared: Prepared) -> Vec<Result<Option<std::fs::Metadata>, RepoError>> {
     let err = |path: &Path| {
         let path = path.to_path_buf();
@@ -103,11 +122,12 @@ pub fn replace_all(prepared: Prepared) -> Vec<Result<Option<std::fs::Metadata>, 
         // Each is taken once, by the one thread given index `i`.
         let taken = staged[i].lock().ok().and_then(|mut s| s.take());
         let s = taken.unwrap_or_else(|| Err(RepoError::Refused("written twice".into())))?;
+        // Opened before the rename, so that its record is of this file
+        // whatever replaces the target later.
         let file = match s.open {
             Some(f) => f,
             None => std::fs::File::open(&s.tmp).map_err(err(&s.target))?,
         };
-        file.sync_all().map_err(err(&s.target))?;
         s.tmp
             .persist(&s.target)
             .map_err(|e| err(&s.target)(e.error))?;
@@ -161,7 +181,7 @@ fn temporary_beside(path: &Path) -> std::io::Result<tempfile::NamedTempFile> {
 /// the flushes that follow find most of the writing done (what git's
 /// `core.fsyncMethod = batch` does on Linux; the flush itself is still
 /// made for every file).
-fn start_writing_to_disk(file: &std::fs::File) {
+pub(crate) fn start_writing_to_disk(file: &std::fs::File) {
     #[cfg(target_os = "linux")]
     {
         use std::os::unix::io::AsRawFd;
