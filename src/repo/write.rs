@@ -49,8 +49,8 @@ struct Staged {
     target: PathBuf,
     tmp: tempfile::TempPath,
     /// Held open while few files are written; many are closed after
-    /// writing (opened again to be flushed), so that any number can wait
-    /// for their rename.
+    /// writing (opened again to be flushed, and to be renamed), so that
+    /// any number can wait for their rename.
     open: Option<std::fs::File>,
 }
 
