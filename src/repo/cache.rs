@@ -26,13 +26,12 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use git2::{ObjectType, Oid, Repository};
-
-use crate::repo::index_stat::IndexStat;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::align::{ReviewUnit, review_units};
 use crate::repo::RepoError;
+use crate::repo::index_stat::IndexStat;
 use crate::repo::read::{FileReads, Listing, list_study, read_file, read_listed};
 use crate::study::{self, Loaded, Study, StudyFiles};
 

@@ -21,14 +21,33 @@ pub(crate) fn each<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
 /// How many threads wait on the disk at once in [`each_waiting`].
 const WAITING: usize = 8;
 
-/// [`each`] for work that mostly waits on the disk rather than computes:
-/// on more threads than cores, so that the disk is given many requests at
-/// once.
-pub(crate) fn each_waiting<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
-    if n < FEW {
-        return (0..n).map(f).collect();
+/// `f(item)` for every one of `items`, handed over, results in order: for
+/// work that mostly waits on the disk rather than computes, on more
+/// threads than cores, so that the disk is given many requests at once.
+pub(crate) fn each_waiting<I: Send, T: Send>(items: Vec<I>, f: impl Fn(I) -> T + Sync) -> Vec<T> {
+    if items.len() < FEW {
+        return items.into_iter().map(f).collect();
     }
-    crate::agreement::interval::on_threads(n, WAITING, f)
+    let chunk = items.len().div_ceil(WAITING);
+    let mut items = items.into_iter();
+    let parts: Vec<Vec<I>> = std::iter::from_fn(|| {
+        let part: Vec<I> = items.by_ref().take(chunk).collect();
+        (!part.is_empty()).then_some(part)
+    })
+    .collect();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = parts
+            .into_iter()
+            .map(|part| {
+                let f = &f;
+                scope.spawn(move || part.into_iter().map(f).collect::<Vec<T>>())
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
 }
 
 /// `f(repo, part)` for consecutive parts of `0..n`, one part per core,

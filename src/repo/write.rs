@@ -84,14 +84,8 @@ pub fn prepare_all(files: &[(&Path, &[u8])]) -> Prepared {
     // Then each flushed, on several threads at once: the writing started
     // above is mostly done by now, and what waits on the disk waits on
     // many at once.
-    let written: Vec<std::sync::Mutex<Option<Result<Staged, RepoError>>>> = written
-        .into_iter()
-        .map(|s| std::sync::Mutex::new(Some(s)))
-        .collect();
-    let files = crate::repo::threads::each_waiting(written.len(), |i| {
-        // Each is taken once, by the one thread given index `i`.
-        let taken = written[i].lock().ok().and_then(|mut s| s.take());
-        let s = taken.unwrap_or_else(|| Err(RepoError::Refused("written twice".into())))?;
+    let files = crate::repo::threads::each_waiting(written, |s: Result<Staged, RepoError>| {
+        let s = s?;
         match &s.open {
             Some(f) => f.sync_all().map_err(err(&s.target))?,
             None => std::fs::File::open(&s.tmp)
@@ -113,15 +107,8 @@ pub fn replace_all(prepared: Prepared) -> Vec<Result<Option<std::fs::Metadata>, 
         let path = path.to_path_buf();
         move |source| RepoError::Write { path, source }
     };
-    let staged: Vec<std::sync::Mutex<Option<Result<Staged, RepoError>>>> = prepared
-        .files
-        .into_iter()
-        .map(|s| std::sync::Mutex::new(Some(s)))
-        .collect();
-    let done = crate::repo::threads::each_waiting(staged.len(), |i| {
-        // Each is taken once, by the one thread given index `i`.
-        let taken = staged[i].lock().ok().and_then(|mut s| s.take());
-        let s = taken.unwrap_or_else(|| Err(RepoError::Refused("written twice".into())))?;
+    let done = crate::repo::threads::each_waiting(prepared.files, |s| {
+        let s = s?;
         // Opened before the rename, so that its record is of this file
         // whatever replaces the target later.
         let file = match s.open {

@@ -227,22 +227,13 @@ pub fn reanchor_codings(old: &str, new: &str, codings: &[Coding]) -> Vec<Reancho
 pub fn reanchor_with(map: &OffsetMap, old: &str, new: &str, codings: &[Coding]) -> Vec<Reanchored> {
     let old = Transcript::new("", old);
     let new = Transcript::new("", new);
-    reanchor_between(map, &old, &new, codings)
+    reanchor_owned(map, &old, &new, codings.to_vec())
 }
 
-/// [`reanchor_with`] on texts whose character index is already made: one
-/// transcript's codings files (one per coder) share the old text's index
-/// and the new one's, which is built once as the transcript is loaded.
-pub fn reanchor_between(
-    map: &OffsetMap,
-    old: &Transcript,
-    new: &Transcript,
-    codings: &[Coding],
-) -> Vec<Reanchored> {
-    reanchor_owned(map, old, new, codings.to_vec())
-}
-
-/// [`reanchor_between`] of codings handed over: each is moved, not copied.
+/// [`reanchor_with`] on texts whose character index is already made (one
+/// transcript's codings files, one per coder, share the old text's index
+/// and the new one's, which is built once as the transcript is loaded), of
+/// codings handed over: each is moved, not copied.
 pub fn reanchor_owned(
     map: &OffsetMap,
     old: &Transcript,
