@@ -327,19 +327,23 @@ pub fn write_and_commit(
             format!("{}/{rel}", gs.prefix)
         }
     };
-    // (study path, new text or None for the working transcript as it is),
-    // the texts made on every core.
+    // Each file's study path and what it is made from; then its new text,
+    // made on every core.
     enum Source<'d> {
-        Transcript,
+        /// The edited transcript, in the study the codings were moved through.
+        Transcript(Option<&'d Transcript>),
         Codings(&'d [Reanchored]),
         Decisions(&'d [Decision]),
     }
+    enum New<'d> {
+        Made(String),
+        /// The working transcript, committed as it is (the study's text).
+        Edited(Option<&'d Transcript>),
+    }
     let mut sources: Vec<(String, Source<'_>)> = Vec::new();
-    // Each transcript file's study transcript, whose text the codings were moved through.
-    let mut through: HashMap<String, &str> = HashMap::new();
     for t in done {
-        sources.push((transcript_path(&t.transcript), Source::Transcript));
-        through.insert(transcript_path(&t.transcript), &t.transcript);
+        let now = study.transcript(&t.transcript);
+        sources.push((transcript_path(&t.transcript), Source::Transcript(now)));
         for (coder, codings) in &t.codings {
             sources.push((codings_path(coder, &t.transcript), Source::Codings(codings)));
         }
@@ -348,11 +352,11 @@ pub fn write_and_commit(
         }
     }
     let texts = crate::repo::threads::each(sources.len(), |i| match sources[i].1 {
-        Source::Transcript => None,
-        Source::Codings(codings) => Some(codings_text_of(codings.iter().map(|r| &r.coding))),
-        Source::Decisions(d) => Some(decisions_text(d)),
+        Source::Transcript(now) => New::Edited(now),
+        Source::Codings(codings) => New::Made(codings_text_of(codings.iter().map(|r| &r.coding))),
+        Source::Decisions(d) => New::Made(decisions_text(d)),
     });
-    let planned: Vec<(String, Option<String>)> =
+    let planned: Vec<(String, New<'_>)> =
         sources.into_iter().map(|(rel, _)| rel).zip(texts).collect();
     if planned.is_empty() {
         return Ok(None);
@@ -365,21 +369,17 @@ pub fn write_and_commit(
     // (git's index records it with the committed blob). The text committed
     // is the study's, which the codings were moved through; the file is read
     // again only to refuse one edited meanwhile, and dropped at once.
-    let transcripts: Vec<Option<(&str, std::fs::Metadata)>> =
+    let transcripts: Vec<Option<std::fs::Metadata>> =
         crate::repo::threads::each(planned.len(), |i| match &planned[i] {
-            (_, Some(_)) => Ok(None),
-            (rel, None) => {
+            (_, New::Made(_)) => Ok(None),
+            (rel, New::Edited(moved_through)) => {
                 let path = root.join(rel);
                 let (bytes, seen) = read_regular_file_seen(&path, MAX_FILE_BYTES)
                     .map_err(|e| RepoError::Refused(format!("{rel}: {e}")))?;
-                let moved_through = through
-                    .get(rel.as_str())
-                    .and_then(|t| study.transcript(t))
-                    .map(|t| t.text.as_str());
                 // Edited again since the codings were moved through it: the
                 // moved codings would be committed beside another text.
                 match moved_through {
-                    Some(text) if text.as_bytes() == bytes => Ok(Some((text, seen))),
+                    Some(t) if t.text.as_bytes() == bytes => Ok(Some(seen)),
                     _ => Err(RepoError::Refused(format!(
                         "{rel} was edited while concord reanchor ran; nothing was written — run it again"
                     ))),
@@ -401,7 +401,7 @@ pub fn write_and_commit(
             repo_path,
             on_disk,
             working: match working {
-                Some((_, read)) => Working::Kept(read.clone()),
+                Some(read) => Working::Kept(read.clone()),
                 None => Working::Written,
             },
             change: Box::new(move |base: Option<Committed>| {
@@ -411,8 +411,10 @@ pub fn write_and_commit(
                         "{rel} was changed by a commit made while concord reanchor ran; nothing was written — run it again"
                     ))));
                 }
-                let text = new.as_deref().or(working.as_ref().map(|(text, _)| *text));
-                Ok(Cow::Borrowed(text.unwrap_or_default()))
+                Ok(Cow::Borrowed(match new {
+                    New::Made(text) => text.as_str(),
+                    New::Edited(now) => now.map_or("", |t| t.text.as_str()),
+                }))
             }),
         })
         .collect();
